@@ -1,0 +1,1 @@
+"""Settings, prompts, the conversational retrieval chain, answer backends, citations, API, CLI."""

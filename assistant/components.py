@@ -1,0 +1,41 @@
+"""Building the store and embedder that settings describe (the one place that wires them)."""
+
+from __future__ import annotations
+
+import hashlib
+import tempfile
+from pathlib import Path
+
+from assistant.config import Settings
+from vectorstore import ArticleStore, MiniLMEmbeddings, NamedEmbeddings, StoreLocation
+
+
+def store_location(settings: Settings) -> StoreLocation:
+    return StoreLocation(
+        path=settings.chroma_path,
+        collection=settings.chroma_collection,
+        host=settings.chroma_host,
+        port=settings.chroma_port,
+    )
+
+
+def make_embeddings(settings: Settings) -> NamedEmbeddings:
+    if settings.embeddings == "openai":
+        from assistant.openai_backend import make_openai_embeddings
+
+        return make_openai_embeddings(settings)
+    return MiniLMEmbeddings()
+
+
+def open_store(settings: Settings) -> ArticleStore:
+    return ArticleStore.open(store_location(settings), make_embeddings(settings))
+
+
+def ingest_lock_path(settings: Settings) -> Path:
+    """One lock per store: beside an embedded store, or per server+collection in the temp dir."""
+    if settings.chroma_host:
+        key = hashlib.sha256(
+            f"{settings.chroma_host}:{settings.chroma_port}/{settings.chroma_collection}".encode()
+        ).hexdigest()[:16]
+        return Path(tempfile.gettempdir()) / f"news-assistant-ingest-{key}.lock"
+    return settings.chroma_path / f".ingest-{settings.chroma_collection}.lock"

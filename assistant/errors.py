@@ -1,0 +1,17 @@
+"""The assistant's domain errors; the CLI and UI turn them into messages and exit codes."""
+
+
+class AssistantError(Exception):
+    """Base of every error the assistant reports to a user. The message says what to do."""
+
+
+class ConfigError(AssistantError):
+    """A setting is missing or inconsistent."""
+
+
+class QuestionError(AssistantError):
+    """The question cannot be asked as given (empty, too long)."""
+
+
+class BackendError(AssistantError):
+    """The answer backend (model server) failed; the message is safe to show (no secrets)."""

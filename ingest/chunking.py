@@ -1,0 +1,136 @@
+"""Sentence splitting with character offsets, and sentence-aware overlapping chunks with stable ids."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from dataclasses import dataclass
+
+DEFAULT_CHUNK_SIZE = 700
+DEFAULT_CHUNK_OVERLAP = 150
+
+# Abbreviations after which a period does not end a sentence.
+_ABBREVIATIONS = frozenset(
+    """mr mrs ms dr prof sr jr st mt gen col lt sgt capt gov sen rep pres vs etc inc ltd co corp
+    jan feb mar apr jun jul aug sep sept oct nov dec no fig e.g i.e approx est dept""".split()
+)
+_SENTENCE_END = re.compile(r"[.!?…]+[\"'”’)\]]*(?=\s)")
+_NEWLINE = re.compile(r"\n+")
+
+
+@dataclass(frozen=True)
+class Span:
+    """A [start, end) range of characters in a text."""
+
+    start: int
+    end: int
+
+
+@dataclass(frozen=True)
+class Chunk:
+    """A run of whole sentences of one cleaned article, with its offsets into that article."""
+
+    id: str
+    source: str
+    index: int
+    start: int
+    end: int
+    text: str
+
+
+def split_sentences(text: str) -> list[Span]:
+    """Sentence spans of `text` (stripped of surrounding whitespace); lines are boundaries too."""
+    spans: list[Span] = []
+    for block_start, block_end in _blocks(text):
+        start = block_start
+        for match in _SENTENCE_END.finditer(text, block_start, block_end):
+            end = match.end()
+            if _is_abbreviation(text, match.start()):
+                continue
+            spans.extend(_trimmed(text, start, end))
+            start = end
+        spans.extend(_trimmed(text, start, block_end))
+    return spans
+
+
+def _blocks(text: str) -> list[tuple[int, int]]:
+    blocks, start = [], 0
+    for match in _NEWLINE.finditer(text):
+        blocks.append((start, match.start()))
+        start = match.end()
+    blocks.append((start, len(text)))
+    return blocks
+
+
+def _is_abbreviation(text: str, dot: int) -> bool:
+    if text[dot] != ".":
+        return False
+    word_start = dot
+    while word_start > 0 and (text[word_start - 1].isalpha() or text[word_start - 1] == "."):
+        word_start -= 1
+    word = text[word_start:dot].lower()
+    if word in _ABBREVIATIONS:
+        return True
+    # Initials and dotted acronyms: "U.S.", "U.N.", "J. Smith". A following capitalised word
+    # after a dotted acronym usually starts a new sentence only if the acronym closes it, which
+    # we cannot tell; keeping the sentence whole is the safer error for citations.
+    return len(word) == 1 or ("." in word and len(word) <= 6)
+
+
+def _trimmed(text: str, start: int, end: int) -> list[Span]:
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    return [Span(start, end)] if end > start else []
+
+
+def chunk_id(source: str, index: int, text: str) -> str:
+    """Stable id from the source file, the chunk's index and its content."""
+    digest = hashlib.sha256(f"{source}\x00{index}\x00{text}".encode()).hexdigest()
+    return digest[:24]
+
+
+def split_article(
+    text: str,
+    source: str,
+    chunk_size: int = DEFAULT_CHUNK_SIZE,
+    overlap: int = DEFAULT_CHUNK_OVERLAP,
+) -> list[Chunk]:
+    """Chunks of whole sentences up to `chunk_size` characters, consecutive chunks sharing up to
+    `overlap` characters of trailing sentences. Each chunk's text is exactly text[start:end]."""
+    if chunk_size <= 0 or overlap < 0 or overlap >= chunk_size:
+        raise ValueError("need chunk_size > 0 and 0 <= overlap < chunk_size")
+    sentences = split_sentences(text)
+    groups: list[tuple[int, int]] = []
+    first = 0
+    while first < len(sentences):
+        last = first
+        # Grow while the next sentence still fits; a single long sentence forms its own chunk.
+        while (
+            last + 1 < len(sentences)
+            and sentences[last + 1].end - sentences[first].start <= chunk_size
+        ):
+            last += 1
+        groups.append((first, last))
+        if last + 1 >= len(sentences):
+            break
+        # Step back over trailing sentences that fit in the overlap, but always move forward.
+        next_first = last + 1
+        while (
+            next_first - 1 > first
+            and sentences[last].end - sentences[next_first - 1].start <= overlap
+        ):
+            next_first -= 1
+        first = next_first
+    chunks: list[Chunk] = []
+    for i, (first, last) in enumerate(groups):
+        start, end = sentences[first].start, sentences[last].end
+        if i + 1 < len(groups) and groups[i + 1][0] > last:
+            # No shared sentence with the next chunk: keep the whitespace between them here, so
+            # the chunks tile the article and it can be rebuilt from the store alone.
+            end = sentences[groups[i + 1][0]].start
+        body = text[start:end]
+        chunks.append(Chunk(chunk_id(source, i, body), source, i, start, end, body))
+    return chunks
+

@@ -1,0 +1,281 @@
+"""Syncing folders of articles into the store: add, update and delete only what changed, crash-safe."""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import os
+import sys
+import time
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from ingest.chunking import DEFAULT_CHUNK_OVERLAP, DEFAULT_CHUNK_SIZE, Chunk, split_article
+from ingest.cleaning import CleanArticle, clean_article
+from ingest.loading import DEFAULT_MAX_BYTES, SUPPORTED_SUFFIXES, UnreadableFile, read_article_file
+from vectorstore import ArticleStore
+
+log = logging.getLogger(__name__)
+
+EMBED_BATCH = 64
+
+
+class IngestLockedError(Exception):
+    """Another ingest holds the store's lock for longer than we were willing to wait."""
+
+
+@dataclass(frozen=True)
+class IngestOptions:
+    chunk_size: int = DEFAULT_CHUNK_SIZE
+    chunk_overlap: int = DEFAULT_CHUNK_OVERLAP
+    max_file_bytes: int = DEFAULT_MAX_BYTES
+
+
+@dataclass(frozen=True)
+class Skipped:
+    path: str
+    reason: str
+
+
+@dataclass
+class SyncReport:
+    """What one sync did (or, with dry_run, would do), by file."""
+
+    added: list[str] = field(default_factory=list)
+    updated: list[str] = field(default_factory=list)
+    deleted: list[str] = field(default_factory=list)
+    unchanged: list[str] = field(default_factory=list)
+    skipped: list[Skipped] = field(default_factory=list)
+    chunks: int = 0
+    embedded: int = 0
+    dry_run: bool = False
+    seconds: float = 0.0
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "added": len(self.added),
+            "updated": len(self.updated),
+            "deleted": len(self.deleted),
+            "unchanged": len(self.unchanged),
+            "skipped": [{"path": s.path, "reason": s.reason} for s in self.skipped],
+            "chunks": self.chunks,
+        }
+
+
+@dataclass(frozen=True)
+class PreparedArticle:
+    """A readable file, cleaned and chunked, ready to compare with what the store holds."""
+
+    source: str
+    root: str
+    article: CleanArticle
+    content_hash: str
+    chunks: list[Chunk]
+
+    def metadatas(self) -> list[dict[str, Any]]:
+        base: dict[str, Any] = {"source": self.source, "root": self.root, "content_hash": self.content_hash}
+        for key in ("title", "date", "original_source"):
+            value = getattr(self.article, key)
+            if value:
+                base[key] = value
+        return [
+            {**base, "chunk_index": c.index, "start": c.start, "end": c.end, "n_chunks": len(self.chunks)}
+            for c in self.chunks
+        ]
+
+
+@dataclass(frozen=True)
+class _Candidate:
+    path: Path
+    root: Path
+    source: str
+    prunable: bool  # found by walking a folder, so its folder's missing files may be deleted
+
+
+def collect_files(paths: Iterable[Path]) -> tuple[list[_Candidate], list[Skipped], list[Path]]:
+    """Files to ingest under `paths`, what was skipped while walking, and the folders walked."""
+    candidates: list[_Candidate] = []
+    skipped: list[Skipped] = []
+    roots: list[Path] = []
+    for given in paths:
+        path = Path(given)
+        if path.is_dir():
+            root = path.resolve()
+            roots.append(root)
+            for file in sorted(_walk(path)):
+                reason = _walk_reason(file, root)
+                if reason:
+                    skipped.append(Skipped(str(file), reason))
+                    continue
+                source = file.relative_to(path).as_posix()
+                candidates.append(_Candidate(file, root, source, True))
+        elif path.exists() or path.is_symlink():
+            candidates.append(_Candidate(path, path.parent.resolve(), path.name, False))
+        else:
+            skipped.append(Skipped(str(path), "no such file or folder"))
+    return candidates, skipped, roots
+
+
+def _walk(folder: Path) -> Iterable[Path]:
+    for dirpath, dirnames, filenames in os.walk(folder, followlinks=False):
+        dirnames[:] = [d for d in dirnames if not d.startswith(".")]
+        for name in filenames:
+            if not name.startswith("."):
+                yield Path(dirpath) / name
+
+
+def _walk_reason(file: Path, root: Path) -> str | None:
+    if file.suffix.lower() not in SUPPORTED_SUFFIXES:
+        return f"unsupported file type '{file.suffix or file.name}'"
+    if file.is_symlink():
+        target = file.resolve()
+        if not target.is_relative_to(root):
+            return "symlink pointing outside the folder"
+    return None
+
+
+def prepare_file(candidate: _Candidate, options: IngestOptions) -> PreparedArticle:
+    """Read, clean and chunk one file. Raises UnreadableFile with the reason to show."""
+    loaded = read_article_file(candidate.path, options.max_file_bytes)
+    article = clean_article(loaded.text, loaded.meta)
+    if not article.text.strip():
+        raise UnreadableFile("no article text left after cleaning")
+    chunks = split_article(article.text, candidate.source, options.chunk_size, options.chunk_overlap)
+    digest = hashlib.sha256(article.text.encode()).hexdigest()
+    return PreparedArticle(candidate.source, str(candidate.root), article, digest, chunks)
+
+
+def sync_paths(
+    store: ArticleStore,
+    paths: Iterable[Path],
+    *,
+    options: IngestOptions = IngestOptions(),
+    dry_run: bool = False,
+    reset: bool = False,
+    lock_path: Path | None = None,
+    lock_timeout: float = 300.0,
+    progress: bool | None = None,
+) -> SyncReport:
+    """Make the store hold exactly the chunks of the readable files under `paths`.
+
+    Crash-safe by construction: the wanted state is derived from the files and the store alone
+    (chunk ids are content-derived), new chunks are written before stale ones are deleted, and
+    a re-run after any crash finishes the job. An ingest lock serialises concurrent runs.
+    """
+    if lock_path is None or dry_run:
+        return _sync(store, list(paths), options, dry_run, reset, progress)
+    from filelock import FileLock, Timeout
+
+    lock_path.parent.mkdir(parents=True, exist_ok=True)
+    lock = FileLock(str(lock_path))
+    try:
+        lock.acquire(timeout=0)
+    except Timeout:
+        log.warning("Another ingest is running on this store; waiting for it (lock %s)", lock_path)
+        try:
+            lock.acquire(timeout=lock_timeout)
+        except Timeout as exc:
+            raise IngestLockedError(
+                f"Another ingest still holds {lock_path} after {lock_timeout:.0f}s; "
+                "try again when it has finished."
+            ) from exc
+    try:
+        return _sync(store, list(paths), options, dry_run, reset, progress)
+    finally:
+        lock.release()
+
+
+def _sync(
+    store: ArticleStore,
+    paths: list[Path],
+    options: IngestOptions,
+    dry_run: bool,
+    reset: bool,
+    progress: bool | None,
+) -> SyncReport:
+    started = time.perf_counter()
+    report = SyncReport(dry_run=dry_run)
+    if reset and not dry_run:
+        store.reset()
+    candidates, report.skipped, roots = collect_files(paths)
+
+    stored: dict[str, set[str]] = {}
+    stored_root: dict[str, str] = {}
+    if not (reset and dry_run):
+        for chunk in store.iter_chunks(include_text=False):
+            source = str(chunk.metadata.get("source", ""))
+            stored.setdefault(source, set()).add(chunk.id)
+            stored_root[source] = str(chunk.metadata.get("root", ""))
+
+    pending: list[tuple[PreparedArticle, Chunk, dict[str, Any]]] = []
+    stale: list[str] = []
+    seen_hashes: dict[str, str] = {}
+    present: set[str] = set()
+    for candidate in candidates:
+        try:
+            prepared = prepare_file(candidate, options)
+        except UnreadableFile as exc:
+            report.skipped.append(Skipped(str(candidate.path), str(exc)))
+            log.warning("Skipped %s: %s", candidate.path, exc)
+            present.add(candidate.source)  # still on disk: keep whatever the store has of it
+            continue
+        if prepared.content_hash in seen_hashes:
+            report.skipped.append(
+                Skipped(str(candidate.path), f"duplicate of {seen_hashes[prepared.content_hash]}")
+            )
+            continue
+        seen_hashes[prepared.content_hash] = prepared.source
+        present.add(prepared.source)
+        wanted = {c.id for c in prepared.chunks}
+        have = stored.get(prepared.source, set())
+        if wanted == have:
+            report.unchanged.append(prepared.source)
+            continue
+        (report.updated if have else report.added).append(prepared.source)
+        stale.extend(sorted(have - wanted))
+        pending.extend(
+            (prepared, chunk, meta)
+            for chunk, meta in zip(prepared.chunks, prepared.metadatas())
+            if chunk.id not in have
+        )
+
+    walked = {str(r) for r in roots}
+    for source, ids in sorted(stored.items()):
+        if source not in present and stored_root.get(source) in walked:
+            report.deleted.append(source)
+            stale.extend(sorted(ids))
+
+    if not dry_run:
+        _write(store, pending, progress)
+        store.delete(stale)
+        report.embedded = len(pending)
+        report.chunks = store.count()
+    else:
+        report.chunks = sum(len(v) for v in stored.values()) + len(pending) - len(stale)
+    report.seconds = time.perf_counter() - started
+    return report
+
+
+def _write(
+    store: ArticleStore,
+    pending: list[tuple[PreparedArticle, Chunk, dict[str, Any]]],
+    progress: bool | None,
+) -> None:
+    if not pending:
+        return
+    from tqdm import tqdm
+
+    show = sys.stderr.isatty() if progress is None else progress
+    with tqdm(
+        total=len(pending), unit="chunk", desc="Embedding", disable=not show, file=sys.stderr
+    ) as bar:
+        for start in range(0, len(pending), EMBED_BATCH):
+            batch = pending[start : start + EMBED_BATCH]
+            store.upsert(
+                ids=[chunk.id for _, chunk, _ in batch],
+                texts=[chunk.text for _, chunk, _ in batch],
+                metadatas=[meta for _, _, meta in batch],
+            )
+            bar.update(len(batch))

@@ -1,0 +1,26 @@
+"""Chroma clients (embedded and server), embedding functions and collection metadata."""
+
+from vectorstore.embeddings import (
+    LOCAL_MODEL_DIM,
+    LOCAL_MODEL_NAME,
+    LabelledEmbeddings,
+    MiniLMEmbeddings,
+    NamedEmbeddings,
+)
+from vectorstore.errors import EmbeddingMismatchError, StoreError
+from vectorstore.store import ArticleStore, ScoredChunk, StoredChunk, StoreLocation, open_client
+
+__all__ = [
+    "LOCAL_MODEL_DIM",
+    "LOCAL_MODEL_NAME",
+    "ArticleStore",
+    "EmbeddingMismatchError",
+    "LabelledEmbeddings",
+    "MiniLMEmbeddings",
+    "NamedEmbeddings",
+    "ScoredChunk",
+    "StoreError",
+    "StoreLocation",
+    "StoredChunk",
+    "open_client",
+]
