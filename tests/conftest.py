@@ -1,0 +1,76 @@
+"""Shared fixtures: real Chroma in temp folders, the real bundled embedding model, a network guard."""
+
+from __future__ import annotations
+
+import ipaddress
+import shutil
+import socket
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from vectorstore import ArticleStore, MiniLMEmbeddings, StoreLocation
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+BUNDLED_ARTICLES = PROJECT_ROOT / "data" / "articles"
+GOLD_SET = PROJECT_ROOT.parent / "shared" / "eval" / "questions.jsonl"
+ARTIFACTS = PROJECT_ROOT / "test-artifacts"
+
+_SETTINGS_ENV = (
+    "OPENAI_API_KEY OPENAI_BASE_URL OPENAI_MODEL ANSWER_BACKEND EMBEDDINGS CHROMA_PATH "
+    "CHROMA_HOST CHROMA_PORT CHROMA_COLLECTION ARTICLES_PATH UI_USERNAME UI_PASSWORD "
+    "RETRIEVAL_K CHUNK_SIZE CHUNK_OVERLAP FALLBACK_TO_OFFLINE MAX_QUESTION_CHARS"
+).split()
+
+
+@pytest.fixture(autouse=True)
+def _isolated_env(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Tests never see the developer's keys or settings."""
+    for name in _SETTINGS_ENV:
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("ANONYMIZED_TELEMETRY", "False")
+
+
+@pytest.fixture(autouse=True)
+def _network_guard(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Only loopback connections: a test that reaches for the internet fails loudly."""
+    real_connect = socket.socket.connect
+
+    def guarded(self: socket.socket, address: object) -> object:
+        if self.family in (socket.AF_INET, socket.AF_INET6) and isinstance(address, tuple):
+            host = str(address[0])
+            try:
+                allowed = ipaddress.ip_address(host).is_loopback
+            except ValueError:
+                allowed = host == "localhost"
+            if not allowed:
+                raise ConnectionRefusedError(f"network guard: tests may not connect to {host}")
+        return real_connect(self, address)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(socket.socket, "connect", guarded)
+
+
+@pytest.fixture(scope="session")
+def embeddings() -> MiniLMEmbeddings:
+    return MiniLMEmbeddings()
+
+
+@pytest.fixture
+def corpus_dir(tmp_path: Path) -> Path:
+    """A writable copy of the bundled articles."""
+    target = tmp_path / "articles"
+    shutil.copytree(BUNDLED_ARTICLES, target)
+    return target
+
+
+@pytest.fixture
+def store(tmp_path: Path, embeddings: MiniLMEmbeddings) -> Iterator[ArticleStore]:
+    """A real embedded Chroma store in a temp folder."""
+    yield ArticleStore.open(StoreLocation(path=tmp_path / "chroma"), embeddings)
+
+
+@pytest.fixture
+def artifacts_dir() -> Path:
+    ARTIFACTS.mkdir(exist_ok=True)
+    return ARTIFACTS
