@@ -1,1 +1,19 @@
 """Settings, prompts, the conversational retrieval chain, answer backends, citations, API, CLI."""
+
+from typing import TYPE_CHECKING, Any
+
+from assistant.records import Answer, Citation, Message, Retrieved, Source
+
+if TYPE_CHECKING:
+    from assistant.api import ArticleView, Assistant, Status
+
+__all__ = ["Answer", "ArticleView", "Assistant", "Citation", "Message", "Retrieved", "Source", "Status"]
+
+
+def __getattr__(name: str) -> Any:
+    # Imported lazily so `assistant --help` does not load Chroma and the model.
+    if name in {"Assistant", "ArticleView", "Status"}:
+        from assistant import api
+
+        return getattr(api, name)
+    raise AttributeError(name)

@@ -25,7 +25,37 @@ def build_parser() -> argparse.ArgumentParser:
     ingest.add_argument("--reset", action="store_true", help="drop the collection first")
     ingest.add_argument("--dry-run", action="store_true", help="print the plan, write nothing")
     ingest.add_argument("--json", action="store_true", help="print the summary as JSON")
+
+    ask = sub.add_parser("ask", help="answer one question from the articles")
+    ask.add_argument("question", help="the question (quote it)")
+    ask.add_argument("--history", type=Path, help="JSON file: [{\"role\": \"user\"|\"assistant\", \"content\": ...}]")
+    ask.add_argument("--k", type=_positive_int, help="how many chunks to retrieve (default RETRIEVAL_K)")
+    ask.add_argument("--json", action="store_true", help="print the Answer as JSON")
+
+    chat = sub.add_parser("chat", help="a terminal chat that keeps history")
+    chat.add_argument("--k", type=_positive_int, help="how many chunks to retrieve")
+
+    serve = sub.add_parser("serve", help="the chat UI in the browser")
+    serve.add_argument("--host", default="127.0.0.1", help="address to bind (default loopback)")
+    serve.add_argument("--port", type=int, default=7860)
+    serve.add_argument("--share", action="store_true", help="create a public Gradio share link")
+    serve.add_argument("--no-ingest", action="store_true", help="skip syncing ARTICLES_PATH at start")
+
+    evaluate = sub.add_parser("eval", help="score answers on a gold set of questions (JSONL)")
+    evaluate.add_argument("file", type=Path)
+    evaluate.add_argument("--k", type=_positive_int)
+    evaluate.add_argument("--json", action="store_true", help="print the full report as JSON")
     return parser
+
+
+def _positive_int(value: str) -> int:
+    try:
+        number = int(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a number: {value!r}") from None
+    if number < 1:
+        raise argparse.ArgumentTypeError("must be at least 1")
+    return number
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -37,6 +67,9 @@ def main(argv: list[str] | None = None) -> int:
     )
     from assistant.errors import AssistantError
 
+    if args.command in ("ask",) and not args.question.strip():
+        print("error: the question is empty; ask something about the articles", file=sys.stderr)
+        return EXIT_USAGE
     try:
         from assistant.config import load_settings
 
@@ -44,8 +77,10 @@ def main(argv: list[str] | None = None) -> int:
         handler = globals()[f"_cmd_{args.command}"]
         return int(handler(args, settings))
     except AssistantError as exc:
+        from assistant.errors import QuestionError
+
         print(f"error: {exc}", file=sys.stderr)
-        return EXIT_FAILURE
+        return EXIT_USAGE if isinstance(exc, QuestionError) else EXIT_FAILURE
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
         return 130
@@ -96,6 +131,142 @@ def _cmd_ingest(args: argparse.Namespace, settings: Any) -> int:
             print(f"  {label}: {name}")
     for skipped in report.skipped:
         print(f"  skipped: {skipped.path}: {skipped.reason}")
+    return EXIT_OK
+
+
+def _cmd_ask(args: argparse.Namespace, settings: Any) -> int:
+    from assistant.api import Assistant
+
+    history = _read_history(args.history) if args.history else []
+    assistant = Assistant.from_settings(settings)
+    answer = assistant.ask(args.question, history=history, k=args.k)
+    if args.json:
+        print(json.dumps(answer.to_json(), ensure_ascii=False, indent=2))
+    else:
+        print(format_answer(answer))
+    return EXIT_OK
+
+
+def format_answer(answer: Any) -> str:
+    """An answer for the terminal: rewritten question, text, notices, numbered sources."""
+    lines = []
+    if answer.rewritten_question:
+        lines.append(f"(understood as: {answer.rewritten_question})")
+    lines.append(answer.answer)
+    if answer.notice:
+        lines.append(f"note: {answer.notice}")
+    if answer.citations:
+        lines.append("")
+        lines.append("Sources:")
+        for c in answer.citations:
+            quote = c.quote if len(c.quote) <= 160 else c.quote[:157] + "..."
+            lines.append(f"  [{c.n}] {c.source} (chars {c.start}-{c.end}): \"{quote}\"")
+    if answer.uncited_sentences:
+        lines.append(f"warning: {len(answer.uncited_sentences)} sentence(s) carry no verified citation")
+    return "\n".join(lines)
+
+
+def _read_history(path: Path) -> list[dict[str, str]]:
+    from assistant.errors import QuestionError
+
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except OSError as exc:
+        raise QuestionError(f"Cannot read history file {path}: {exc.strerror or exc}") from exc
+    except json.JSONDecodeError as exc:
+        raise QuestionError(f"History file {path} is not valid JSON: {exc}") from exc
+    if not isinstance(data, list):
+        raise QuestionError(f"History file {path} must hold a JSON list of messages")
+    return data
+
+
+def _cmd_chat(args: argparse.Namespace, settings: Any) -> int:
+    from assistant.api import Assistant
+    from assistant.errors import AssistantError
+    from assistant.records import Answer, Message
+
+    assistant = Assistant.from_settings(settings)
+    status = assistant.status()
+    print(
+        f"Chatting over {status.articles} articles ({status.chunks} chunks), backend "
+        f"{status.backend}. Empty line or Ctrl-D quits; /clear forgets the conversation."
+    )
+    history: list[Message] = []
+    while True:
+        try:
+            question = input("\nyou> ").strip()
+        except EOFError:
+            print()
+            return EXIT_OK
+        if not question:
+            return EXIT_OK
+        if question == "/clear":
+            history = []
+            print("(conversation cleared)")
+            continue
+        try:
+            final = None
+            print("assistant> ", end="", flush=True)
+            for item in assistant.stream(question, history=history, k=args.k):
+                if isinstance(item, Answer):
+                    final = item
+                else:
+                    print(item, end="", flush=True)
+            print()
+        except AssistantError as exc:
+            print(f"\nerror: {exc}")
+            continue
+        assert final is not None
+        details = format_answer(final)
+        print(details[details.index(final.answer) + len(final.answer):].strip("\n"))
+        history += [Message("user", question), Message("assistant", final.answer)]
+
+
+def _cmd_serve(args: argparse.Namespace, settings: Any) -> int:
+    from assistant.api import Assistant
+
+    assistant = Assistant.from_settings(settings)
+    if not args.no_ingest:
+        report = assistant.ingest(progress=None)
+        print(
+            f"Articles in {settings.articles_path}: {len(report.added)} added, "
+            f"{len(report.updated)} updated, {len(report.unchanged)} unchanged, "
+            f"{len(report.skipped)} skipped; {report.chunks} chunks"
+        )
+    from ui.app import serve  # the UI sits on top of the assistant; imported only here
+
+    auth = None
+    if settings.ui_username and settings.ui_password:
+        auth = (settings.ui_username, settings.ui_password.get_secret_value())
+    serve(assistant, host=args.host, port=args.port, share=args.share, auth=auth)
+    return EXIT_OK
+
+
+def _cmd_eval(args: argparse.Namespace, settings: Any) -> int:
+    from assistant.api import Assistant
+    from assistant.evaluation import format_report, load_gold, run_eval
+    from ingest import UnreadableFile, clean_article, read_article_file
+
+    gold = load_gold(args.file)
+    assistant = Assistant.from_settings(settings)
+    assistant.retriever.index.refresh()
+    assistant.ask("warm-up question about the articles")
+
+    def article_text(source: str) -> str | None:
+        # Check quotes against a fresh cleaning of the file itself, not the store's copy.
+        path = settings.articles_path / source
+        try:
+            loaded = read_article_file(path)
+        except UnreadableFile:
+            view = assistant.article(source)
+            return view.text if view else None
+        return clean_article(loaded.text, loaded.meta).text
+
+    report = run_eval(gold, lambda q, h: assistant.ask(q, history=h, k=args.k), article_text)
+    if args.json:
+        print(json.dumps(report, ensure_ascii=False, indent=2))
+    else:
+        print(format_report(report, args.k or settings.retrieval_k))
     return EXIT_OK
 
 

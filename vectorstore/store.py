@@ -175,6 +175,16 @@ class ArticleStore:
             for id_, doc, meta in zip(page["ids"], page["documents"] or [], page["metadatas"] or [])
         ]
 
+    def embeddings_of(self, ids: Sequence[str]) -> dict[str, list[float]]:
+        """Stored vectors of the given chunk ids (missing ids are left out)."""
+        if not ids:
+            return {}
+        page = self.collection.get(ids=list(ids), include=["embeddings"])
+        vectors = page.get("embeddings")
+        if vectors is None:
+            return {}
+        return {id_: [float(x) for x in vec] for id_, vec in zip(page["ids"], vectors)}
+
     def article_text(self, source: str) -> str | None:
         """A stored article's cleaned text, rebuilt from its chunks (they tile it by offsets)."""
         chunks = self.get_where({"source": source})

@@ -1,0 +1,188 @@
+"""Citation markers: parse [n] in an answer, check each against its source, renumber what holds."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+from assistant.records import Citation, Source
+from assistant.text import matched, terms
+from ingest.chunking import split_sentences
+
+MARKER = re.compile(r"\s*\[(\d{1,3}(?:\s*[,;]\s*\d{1,3})*)\]")
+# A cited passage must share at least this share of the sentence's content terms (IDF-weighted).
+MIN_SUPPORT = 0.4
+_LEADING_MARKERS = re.compile(r"^(?:\s*\[\d{1,3}(?:\s*[,;]\s*\d{1,3})*\])+")
+_TRAILING_PUNCT = re.compile(r"[.!?…:;]+[\"'”’)]*$")
+
+Weight = Callable[[str], float]
+
+
+@dataclass(frozen=True)
+class AnswerSentence:
+    """A sentence of an answer without its markers, and the source numbers it cited."""
+
+    text: str
+    cited: tuple[int, ...]
+    separator: str = " "  # what stood before it in the answer: " " or a line break
+
+
+@dataclass(frozen=True)
+class Passage:
+    """A sentence of a source: the unit a citation quotes."""
+
+    source: Source
+    start: int  # offsets into the cleaned article
+    end: int
+    text: str
+
+
+@dataclass(frozen=True)
+class VerifiedAnswer:
+    text: str
+    citations: list[Citation]
+    uncited: list[str]
+    dropped: int  # markers removed because the number did not exist or the source did not support
+
+
+def parse_answer(text: str) -> list[AnswerSentence]:
+    """Split an answer into sentences with the [n] markers each carries. Markers that open a
+    sentence ("... Syria. [1] Next") belong to the sentence before."""
+    spans = split_sentences(text)
+    sentences: list[list[object]] = []
+    previous_end = 0
+    for span in spans:
+        piece = text[span.start : span.end]
+        separator = "\n" if "\n" in text[previous_end : span.start] else " "
+        previous_end = span.end
+        lead = _LEADING_MARKERS.match(piece)
+        if lead and sentences:
+            sentences[-1][1] = list(sentences[-1][1]) + _numbers(lead.group(0))  # type: ignore[arg-type]
+            piece = piece[lead.end() :].strip()
+            if not piece:
+                continue
+        numbers = _numbers(piece)
+        clean = " ".join(MARKER.sub("", piece).split())
+        clean = re.sub(r"\s+([.,;:!?])", r"\1", clean)
+        sentences.append([clean, numbers, separator])
+    return [
+        AnswerSentence(str(t), tuple(dict.fromkeys(n)), str(sep) if i else "")  # type: ignore[call-overload]
+        for i, (t, n, sep) in enumerate(x for x in sentences if str(x[0]).strip())
+    ]
+
+
+def _numbers(text: str) -> list[int]:
+    return [int(n) for group in MARKER.findall(text) for n in re.split(r"[,;]", group) if n.strip()]
+
+
+def passages(source: Source) -> list[Passage]:
+    """The sentences of a source chunk, with offsets into its article."""
+    return [
+        Passage(source, source.start + s.start, source.start + s.end, source.text[s.start : s.end])
+        for s in split_sentences(source.text)
+    ]
+
+
+def support(sentence: str, passage_text: str, weight: Weight) -> float:
+    """IDF-weighted share of the sentence's content terms that the passage contains."""
+    wanted = set(terms(sentence))
+    if not wanted:
+        return 0.0
+    found = matched(wanted, set(terms(passage_text)))
+    total = sum(weight(t) for t in wanted)
+    return sum(weight(t) for t in found) / total if total else 0.0
+
+
+def best_passage(sentence: str, source: Source, weight: Weight) -> tuple[Passage | None, float]:
+    """The passage of `source` that best supports `sentence` (a sentence, or two adjacent ones)."""
+    best: tuple[Passage | None, float] = (None, 0.0)
+    items = passages(source)
+    for i, passage in enumerate(items):
+        candidates = [passage]
+        if i + 1 < len(items):
+            nxt = items[i + 1]
+            candidates.append(
+                Passage(source, passage.start, nxt.end, source.text[passage.start - source.start : nxt.end - source.start])
+            )
+        for candidate in candidates:
+            score = support(sentence, candidate.text, weight)
+            # Prefer the single sentence unless the pair supports clearly better.
+            if score > best[1] + (0.15 if candidate is not passage else 0.0):
+                best = (candidate, score)
+    return best
+
+
+def verify(
+    answer: str,
+    sources: Sequence[Source],
+    weight: Weight = lambda _t: 1.0,
+    min_support: float = MIN_SUPPORT,
+) -> VerifiedAnswer:
+    """Keep only citations whose number exists and whose source supports the citing sentence;
+    re-point a marker to another source that does support it; renumber 1..m by first use.
+    Each citation quotes the supporting passage verbatim with its article offsets."""
+    by_n = {s.n: s for s in sources}
+    citations: list[Citation] = []
+    key_to_n: dict[tuple[str, int, int], int] = {}
+    out_sentences: list[str] = []
+    uncited: list[str] = []
+    dropped = 0
+    for sentence in parse_answer(answer):
+        new_numbers: list[int] = []
+        for n in sentence.cited:
+            source = by_n.get(n)
+            passage, score = best_passage(sentence.text, source, weight) if source else (None, 0.0)
+            if passage is None or score < min_support:
+                dropped += 1
+                passage, score = _best_elsewhere(sentence.text, sources, weight, exclude=n)
+                if passage is None or score < min_support:
+                    continue
+            key = (passage.source.chunk_id, passage.start, passage.end)
+            if key not in key_to_n:
+                key_to_n[key] = len(citations) + 1
+                citations.append(
+                    Citation(
+                        n=key_to_n[key],
+                        source=passage.source.source,
+                        chunk_id=passage.source.chunk_id,
+                        quote=passage.text,
+                        start=passage.start,
+                        end=passage.end,
+                    )
+                )
+            if key_to_n[key] not in new_numbers:
+                new_numbers.append(key_to_n[key])
+        if not new_numbers and _is_claim(sentence.text):
+            uncited.append(sentence.text)
+        out_sentences.append(sentence.separator + with_markers(sentence.text, new_numbers))
+    return VerifiedAnswer("".join(out_sentences).strip(), citations, uncited, dropped)
+
+
+def _best_elsewhere(
+    sentence: str, sources: Sequence[Source], weight: Weight, exclude: int
+) -> tuple[Passage | None, float]:
+    best: tuple[Passage | None, float] = (None, 0.0)
+    for source in sources:
+        if source.n == exclude:
+            continue
+        passage, score = best_passage(sentence, source, weight)
+        if score > best[1]:
+            best = (passage, score)
+    return best
+
+
+def with_markers(sentence: str, numbers: Sequence[int]) -> str:
+    """Put markers before the sentence's closing punctuation: 'claim [1][2].'"""
+    if not numbers:
+        return sentence
+    marks = "".join(f"[{n}]" for n in numbers)
+    end = _TRAILING_PUNCT.search(sentence)
+    if end:
+        return f"{sentence[: end.start()].rstrip()} {marks}{sentence[end.start():]}"
+    return f"{sentence} {marks}"
+
+
+def _is_claim(sentence: str) -> bool:
+    """Sentences worth a citation: not a bare connective or a question back to the user."""
+    return len(terms(sentence)) >= 3 and not sentence.rstrip().endswith("?")

@@ -1,0 +1,73 @@
+"""Word-level text analysis shared by retrieval, the offline answerer and citation checks."""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+import Stemmer
+
+# Function words and question framing: they say nothing about what is asked.
+STOPWORDS = frozenset(
+    """a about above after again against all also am an and any are aren't as at be because been
+    before being below between both but by can can't cannot could couldn't did didn't do does
+    doesn't doing don't down during each few for from further had hadn't has hasn't have haven't
+    having he he'd he'll he's her here here's hers herself him himself his how how's i i'd i'll i'm
+    i've if in into is isn't it it's its itself let's me more most mustn't my myself no nor not of
+    off on once only or other ought our ours ourselves out over own same shan't she she'd she'll
+    she's should shouldn't so some such than that that's the their theirs them themselves then there
+    there's these they they'd they'll they're they've this those through to too under until up very
+    was wasn't we we'd we'll we're we've were weren't what what's when when's where where's which
+    while who who's whom why why's will with won't would wouldn't you you'd you'll you're you've
+    your yours yourself yourselves s t d ll re ve m o y just now may might must shall
+    according article articles say says said tell told mention mentioned mentions describe described
+    explain explained discuss discussed give gives given according also many much one two
+    """.split()
+)
+_WORD = re.compile(r"[\w][\w'’\-]*", re.UNICODE)
+_stemmer = Stemmer.Stemmer("english")
+
+
+def words(text: str) -> list[str]:
+    """Lower-cased word tokens, apostrophes normalised, possessive 's dropped."""
+    out = []
+    for raw in _WORD.findall(text.lower()):
+        word = raw.replace("’", "'").strip("'-")
+        if word.endswith("'s"):
+            word = word[:-2]
+        if word:
+            out.append(word)
+    return out
+
+
+@lru_cache(maxsize=65536)
+def _stem(word: str) -> str:
+    return str(_stemmer.stemWord(word))
+
+
+def terms(text: str) -> list[str]:
+    """Content terms: stemmed words without stopwords (hyphenated words also give their parts)."""
+    out: list[str] = []
+    for word in words(text):
+        if word in STOPWORDS:
+            continue
+        out.append(_stem(word))
+        if "-" in word:
+            out.extend(_stem(part) for part in word.split("-") if part and part not in STOPWORDS)
+    return out
+
+
+def related(a: str, b: str) -> bool:
+    """Two stems name the same thing: equal, or one a prefix (>= 4 chars) of the other
+    (israel/isra-eli, russia/russian, syria/syrian)."""
+    if a == b:
+        return True
+    short, long_ = (a, b) if len(a) <= len(b) else (b, a)
+    return len(short) >= 4 and long_.startswith(short)
+
+
+def matched(query_terms: set[str], text_terms: set[str]) -> set[str]:
+    """The query terms that some text term is related to."""
+    exact = query_terms & text_terms
+    rest = query_terms - exact
+    return exact | {q for q in rest if any(related(q, t) for t in text_terms)}

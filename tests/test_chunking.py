@@ -1,0 +1,195 @@
+"""Sentence splitting and chunking: exact offsets, size and overlap rules, stable ids, exact rebuild."""
+
+from __future__ import annotations
+
+import random
+
+import pytest
+
+from ingest.chunking import Chunk, split_article, split_sentences
+from ingest.cleaning import clean_article
+from tests.conftest import BUNDLED_ARTICLES
+from vectorstore.store import join_chunks
+
+SETTINGS = [(700, 150), (300, 0), (200, 100), (120, 119), (1000, 0), (100, 50), (2000, 400)]
+
+# Ten sentences of 33 characters, one space apart.
+TEN = " ".join(f"Sentence number {i:02d} is about here." for i in range(10))
+LONG = "This sentence keeps going " + "and going " * 30 + "until it stops."
+
+
+def corpus() -> list[tuple[str, str]]:
+    return [
+        (path.name, clean_article(path.read_text(encoding="utf-8")).text)
+        for path in sorted(BUNDLED_ARTICLES.iterdir())
+    ]
+
+
+def texts(text: str) -> list[str]:
+    return [text[span.start : span.end] for span in split_sentences(text)]
+
+
+# --- sentences ----------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "sentences"),
+    [
+        (
+            "U.S. officials met Dr. Smith at the U.N. on Monday. Then they left.",
+            ["U.S. officials met Dr. Smith at the U.N. on Monday.", "Then they left."],
+        ),
+        (
+            "Mr. Jones, e.g. the envoy, spoke to Mrs. Lee and Prof. Ode. They agreed.",
+            ["Mr. Jones, e.g. the envoy, spoke to Mrs. Lee and Prof. Ode.", "They agreed."],
+        ),
+        (
+            "Talks began Jan. 5 in Geneva. The No. 2 official attended. Prices rose 3.5 percent.",
+            ["Talks began Jan. 5 in Geneva.", "The No. 2 official attended.", "Prices rose 3.5 percent."],
+        ),
+        ("J. R. Smith wrote it. He left.", ["J. R. Smith wrote it.", "He left."]),
+        ("Really? Yes! Fine… Go.", ["Really?", "Yes!", "Fine…", "Go."]),
+        (
+            'He said "Stop." Then he left. (It rained.) End.',
+            ['He said "Stop."', "Then he left.", "(It rained.)", "End."],
+        ),
+        ("Headline Without Period\nBody starts here. Ends here.", ["Headline Without Period", "Body starts here.", "Ends here."]),
+        ("- first bullet\n- second bullet\n\n\nAfter blank lines", ["- first bullet", "- second bullet", "After blank lines"]),
+        ("  Leading space. Trailing.  \n\n   Indented line   ", ["Leading space.", "Trailing.", "Indented line"]),
+        ("", []),
+        (" \n\n \t", []),
+    ],
+)
+def test_split_sentences(text: str, sentences: list[str]) -> None:
+    assert texts(text) == sentences
+
+
+@pytest.mark.parametrize(("name", "text"), corpus())
+def test_sentence_spans_are_stripped_ordered_and_cover_all_non_space(name: str, text: str) -> None:
+    spans = split_sentences(text)
+    covered = [False] * len(text)
+    previous_end = 0
+    for span in spans:
+        assert previous_end <= span.start < span.end
+        body = text[span.start : span.end]
+        assert body == body.strip() and "\n" not in body
+        covered[span.start : span.end] = [True] * (span.end - span.start)
+        previous_end = span.end
+    assert all(covered[i] or text[i].isspace() for i in range(len(text)))
+
+
+# --- chunks -------------------------------------------------------------------------------------
+
+
+def check_chunks(text: str, chunks: list[Chunk], size: int, overlap: int) -> None:
+    """The invariants every chunking must hold."""
+    starts = {span.start for span in split_sentences(text)}
+    ends = {span.end for span in split_sentences(text)}
+    assert [c.index for c in chunks] == list(range(len(chunks)))
+    for chunk in chunks:
+        assert chunk.text == text[chunk.start : chunk.end]
+        assert chunk.start in starts
+        body = chunk.text.rstrip()
+        assert chunk.start + len(body) in ends
+        # Over the size only when the chunk is one sentence longer than the size on its own.
+        assert len(body) <= size or len(texts(body)) == 1
+    for current, following in zip(chunks, chunks[1:]):
+        assert current.start < following.start
+        if following.start < current.end:
+            shared = text[following.start : current.end]
+            assert len(shared) <= overlap
+            assert current.end in ends  # the shared part is whole trailing sentences
+        else:
+            assert following.start == current.end  # no gap: whitespace stays in the first chunk
+
+
+@pytest.mark.parametrize(("size", "overlap"), SETTINGS)
+@pytest.mark.parametrize(("name", "text"), corpus())
+def test_bundled_article_chunks_hold_invariants(name: str, text: str, size: int, overlap: int) -> None:
+    chunks = split_article(text, name, size, overlap)
+    check_chunks(text, chunks, size, overlap)
+    assert chunks[0].start == 0 and chunks[-1].end == len(text)
+    assert {c.source for c in chunks} == {name}
+
+
+@pytest.mark.parametrize(("size", "overlap"), SETTINGS)
+@pytest.mark.parametrize(("name", "text"), corpus())
+def test_join_chunks_rebuilds_the_article_exactly(name: str, text: str, size: int, overlap: int) -> None:
+    chunks = split_article(text, name, size, overlap)
+    triples = [(c.start, c.end, c.text) for c in chunks]
+    random.Random(size).shuffle(triples)  # the store returns chunks in no particular order
+    assert join_chunks(triples) == text
+
+
+def test_overlap_shares_the_trailing_sentence() -> None:
+    chunks = split_article(TEN, "ten.txt", chunk_size=120, overlap=40)
+    assert [(c.start, c.end) for c in chunks] == [(0, 101), (68, 169), (136, 237), (204, 305), (272, 339)]
+    for current, following in zip(chunks, chunks[1:]):
+        last_sentence = texts(current.text)[-1]
+        assert following.text.startswith(last_sentence)
+        assert current.text.endswith(last_sentence)
+
+
+def test_overlap_shares_as_many_trailing_sentences_as_fit() -> None:
+    chunks = split_article(TEN, "ten.txt", chunk_size=170, overlap=70)
+    assert [texts(c.text) for c in chunks][:2] == [
+        texts(TEN)[0:5],
+        texts(TEN)[3:8],
+    ]
+
+
+@pytest.mark.parametrize("overlap", [0, 20])
+def test_no_overlap_when_no_trailing_sentence_fits(overlap: int) -> None:
+    chunks = split_article(TEN, "ten.txt", chunk_size=120, overlap=overlap)
+    assert [(c.start, c.end) for c in chunks] == [(0, 102), (102, 204), (204, 306), (306, 339)]
+    assert "".join(c.text for c in chunks) == TEN
+
+
+def test_long_sentence_forms_its_own_chunk() -> None:
+    text = f"Short one. {LONG} Short two."
+    chunks = split_article(text, "long.txt", chunk_size=100, overlap=30)
+    assert [c.text.rstrip() for c in chunks] == ["Short one.", LONG, "Short two."]
+    assert len(LONG) > 100
+    check_chunks(text, chunks, 100, 30)
+    assert join_chunks([(c.start, c.end, c.text) for c in chunks]) == text
+
+
+def test_empty_text_has_no_chunks() -> None:
+    assert split_article("", "empty.txt") == []
+    assert split_article("  \n\n ", "blank.txt") == []
+
+
+def test_chunk_ids_are_pinned() -> None:
+    # Ids must not change across runs or releases: a new scheme re-embeds every user's store.
+    assert [c.id for c in split_article("Hello world. Second sentence here.", "a.txt")] == [
+        "cf830b6563cc6d172afedc1c"
+    ]
+
+
+def test_chunk_ids_are_unique_and_change_with_source() -> None:
+    for name, text in corpus():
+        ids = [c.id for c in split_article(text, name, 200, 100)]
+        other = [c.id for c in split_article(text, "renamed/" + name, 200, 100)]
+        assert len(set(ids)) == len(ids)
+        assert set(ids).isdisjoint(other)
+
+
+def test_editing_one_sentence_changes_only_the_chunks_that_hold_it() -> None:
+    before = split_article(TEN, "ten.txt", chunk_size=120, overlap=0)
+    edited = TEN.replace("number 07 is about", "number 07 is now about")
+    after = split_article(edited, "ten.txt", chunk_size=120, overlap=0)
+    assert [c.id for c in after][:2] == [c.id for c in before][:2]
+    assert after[2].id != before[2].id and "now about" in after[2].text
+    assert after[3].id == before[3].id
+
+
+@pytest.mark.parametrize(("size", "overlap"), [(0, 0), (-5, 0), (100, -1), (100, 100), (100, 150)])
+def test_invalid_size_or_overlap_raises(size: int, overlap: int) -> None:
+    with pytest.raises(ValueError, match="chunk_size > 0 and 0 <= overlap < chunk_size"):
+        split_article(TEN, "ten.txt", size, overlap)
+
+
+def test_join_chunks_keeps_offsets_across_a_gap_and_handles_nothing() -> None:
+    assert join_chunks([(10, 15, "World"), (0, 5, "Hello")]) == "Hello     World"
+    assert join_chunks([(0, 10, "Hello worl"), (6, 11, "world"), (2, 4, "ll")]) == "Hello world"
+    assert join_chunks([]) == ""

@@ -1,0 +1,1 @@
+"""The Gradio app: layout, streaming, the sources panel, history conversion (a thin adapter)."""

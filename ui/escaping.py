@@ -1,0 +1,32 @@
+"""Escaping text for the two places it is shown: Markdown chat messages and HTML panels."""
+
+from __future__ import annotations
+
+import html
+import re
+
+# Markdown punctuation that could start emphasis, code, links, tables, strikethrough or maths.
+_MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]()~|${}])")
+# At a line start these make headings, lists, rules or setext headings.
+_MARKDOWN_LINE_START = re.compile(r"^(\s*)([#+=-]|\d+(?=[.)]))", re.MULTILINE)
+# Braces, dollars and backticks become entities too: gr.HTML fills a JS/Handlebars template,
+# so nothing from an article may look like `${...}` or `{{...}}` to it.
+_TEMPLATE_SPECIAL = str.maketrans({"{": "&#123;", "}": "&#125;", "$": "&#36;", "`": "&#96;"})
+
+
+def escape_html(text: str) -> str:
+    """Text as inert HTML: tags, attributes and template syntax all shown literally."""
+    return html.escape(text, quote=True).translate(_TEMPLATE_SPECIAL)
+
+
+def escape_markdown(text: str) -> str:
+    """Text as inert Markdown: no HTML, links, emphasis, code or maths, only the characters."""
+    escaped = _MARKDOWN_SPECIAL.sub(r"\\\1", html.escape(text, quote=True))
+    return _MARKDOWN_LINE_START.sub(_escape_line_start, escaped)
+
+
+def _escape_line_start(match: re.Match[str]) -> str:
+    indent, token = match.group(1), match.group(2)
+    if token.isdigit():  # "1." -> "1\." is done by escaping the character after the number
+        return indent + token + "\\"
+    return indent + "\\" + token
