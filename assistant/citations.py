@@ -13,6 +13,7 @@ from ingest.chunking import split_sentences
 MARKER = re.compile(r"\s*\[(\d{1,3}(?:\s*[,;]\s*\d{1,3})*)\]")
 # A cited passage must share at least this share of the sentence's content terms (IDF-weighted).
 MIN_SUPPORT = 0.4
+PAIR_MARGIN = 0.15
 _LEADING_MARKERS = re.compile(r"^(?:\s*\[\d{1,3}(?:\s*[,;]\s*\d{1,3})*\])+")
 _TRAILING_PUNCT = re.compile(r"[.!?…:;]+[\"'”’)]*$")
 
@@ -96,21 +97,23 @@ def support(sentence: str, passage_text: str, weight: Weight) -> float:
 
 def best_passage(sentence: str, source: Source, weight: Weight) -> tuple[Passage | None, float]:
     """The passage of `source` that best supports `sentence` (a sentence, or two adjacent ones)."""
-    best: tuple[Passage | None, float] = (None, 0.0)
     items = passages(source)
+    single: tuple[Passage | None, float] = (None, 0.0)
+    pair: tuple[Passage | None, float] = (None, 0.0)
     for i, passage in enumerate(items):
-        candidates = [passage]
+        score = support(sentence, passage.text, weight)
+        if score > single[1]:
+            single = (passage, score)
         if i + 1 < len(items):
             nxt = items[i + 1]
-            candidates.append(
-                Passage(source, passage.start, nxt.end, source.text[passage.start - source.start : nxt.end - source.start])
+            joined = Passage(
+                source, passage.start, nxt.end, source.text[passage.start - source.start : nxt.end - source.start]
             )
-        for candidate in candidates:
-            score = support(sentence, candidate.text, weight)
-            # Prefer the single sentence unless the pair supports clearly better.
-            if score > best[1] + (0.15 if candidate is not passage else 0.0):
-                best = (candidate, score)
-    return best
+            score = support(sentence, joined.text, weight)
+            if score > pair[1]:
+                pair = (joined, score)
+    # Quote one sentence unless two adjacent ones support the claim clearly better.
+    return pair if pair[1] > single[1] + PAIR_MARGIN else single
 
 
 def verify(

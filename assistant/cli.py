@@ -74,6 +74,8 @@ def main(argv: list[str] | None = None) -> int:
         from assistant.config import load_settings
 
         settings = load_settings()
+        if not args.verbose:
+            logging.getLogger().setLevel(settings.log_level.upper())
         handler = globals()[f"_cmd_{args.command}"]
         return int(handler(args, settings))
     except AssistantError as exc:

@@ -21,7 +21,6 @@ from assistant.text import terms
 from vectorstore import ArticleStore, StoredChunk
 
 log = logging.getLogger(__name__)
-logging.getLogger("bm25s").setLevel(logging.WARNING)  # it logs every index build at DEBUG
 
 RRF_K = 60
 CANDIDATES = 30
@@ -103,6 +102,7 @@ class LexicalIndex:
             if chunks:
                 import bm25s
 
+                logging.getLogger("bm25s").setLevel(logging.WARNING)  # it logs each build at DEBUG
                 bm25 = bm25s.BM25()
                 bm25.index(tokenized, show_progress=False)
             df: dict[str, int] = {}

@@ -389,8 +389,8 @@ def test_the_key_never_appears_in_errors_or_logs(
     fake_openai: FakeOpenAI, caplog: pytest.LogCaptureFixture, fault: Script
 ) -> None:
     caplog.set_level(logging.DEBUG)
-    fake_openai.script(fault, fault, fault)
-    answerer = answerer_for(fake_openai)
+    fake_openai.script(fault, fault)
+    answerer = answerer_for(fake_openai, openai_max_retries=1)
 
     error = ask(answerer)
 

@@ -31,6 +31,39 @@ EDIT_FROM = "The answer may shape the future of Israel’s role in global geopol
 EDIT_TO = EDIT_FROM + " Analysts in Jerusalem expect a decision before the end of the year."
 
 
+class MemoEmbeddings:
+    """The real MiniLM, remembering the vector of each text it has embedded in this module.
+
+    Same text, same vector: the stored vectors are exactly the model's, but the many tests that
+    sync the whole corpus into a fresh store pay for embedding it once.
+    """
+
+    def __init__(self, inner: MiniLMEmbeddings) -> None:
+        self.inner = inner
+        self.model_name = inner.model_name
+        self.dimension = inner.dimension
+        self.vectors: dict[str, list[float]] = {}
+
+    def embed_documents(self, texts: list[str]) -> list[list[float]]:
+        missing = [t for t in dict.fromkeys(texts) if t not in self.vectors]
+        self.vectors.update(zip(missing, self.inner.embed_documents(missing)))
+        return [self.vectors[t] for t in texts]
+
+    def embed_query(self, text: str) -> list[float]:
+        return self.embed_documents([text])[0]
+
+
+@pytest.fixture(scope="module")
+def memo(embeddings: MiniLMEmbeddings) -> MemoEmbeddings:
+    return MemoEmbeddings(embeddings)
+
+
+@pytest.fixture
+def store(tmp_path: Path, memo: MemoEmbeddings) -> Iterator[ArticleStore]:
+    """A real embedded Chroma store in a temp folder (overrides conftest's: memoised vectors)."""
+    yield ArticleStore.open(StoreLocation(path=tmp_path / "chroma"), memo)
+
+
 @dataclass(frozen=True)
 class Ingested:
     location: StoreLocation
@@ -40,13 +73,13 @@ class Ingested:
 
 
 @pytest.fixture(scope="module")
-def ingested(tmp_path_factory: pytest.TempPathFactory, embeddings: MiniLMEmbeddings) -> Ingested:
+def ingested(tmp_path_factory: pytest.TempPathFactory, memo: MemoEmbeddings) -> Ingested:
     """The bundled corpus synced once into a store that the tests using it must not change."""
     root = tmp_path_factory.mktemp("ingested")
     folder = root / "articles"
     shutil.copytree(BUNDLED_ARTICLES, folder)
     location = StoreLocation(path=root / "chroma")
-    store = ArticleStore.open(location, embeddings)
+    store = ArticleStore.open(location, memo)
     return Ingested(location, store, folder, sync_paths(store, [folder]))
 
 
@@ -305,7 +338,7 @@ def test_reset_drops_everything_and_ingests_only_the_given_paths(
 
 
 def test_reset_replaces_a_collection_of_another_model(
-    tmp_path: Path, corpus_dir: Path, embeddings: MiniLMEmbeddings
+    tmp_path: Path, corpus_dir: Path, memo: MemoEmbeddings
 ) -> None:
     location = StoreLocation(path=tmp_path / "chroma")
     other = LabelledEmbeddings(DeterministicFakeEmbedding(size=16), "another-model", 16)
@@ -313,12 +346,12 @@ def test_reset_replaces_a_collection_of_another_model(
     old.upsert(["old-1"], ["An article embedded by another model."], [{"source": "old.txt"}])
 
     with pytest.raises(EmbeddingMismatchError):
-        ArticleStore.open(location, embeddings)
+        ArticleStore.open(location, memo)
     # What `assistant ingest --reset` does: open without the check, then reset while syncing.
-    store = ArticleStore(old.client, location.collection, embeddings)
+    store = ArticleStore(old.client, location.collection, memo)
     report = sync_paths(store, [corpus_dir], reset=True)
     assert sorted(report.added) == SOURCES
-    reopened = ArticleStore.open(location, embeddings)
+    reopened = ArticleStore.open(location, memo)
     assert reopened.count() == report.chunks
     assert reopened.collection.metadata["embedding_model"] == LOCAL_MODEL_NAME
     assert reopened.collection.metadata["embedding_dim"] == LOCAL_MODEL_DIM
@@ -356,3 +389,14 @@ def test_a_held_ingest_lock_makes_a_second_sync_fail_with_advice(
     assert store.count() == 0
     report = sync_paths(store, [corpus_dir], lock_path=lock_path, lock_timeout=0)
     assert sorted(report.added) == SOURCES
+
+
+def test_query_returns_the_stored_vectors_nearest_first(
+    ingested: Ingested, embeddings: MiniLMEmbeddings
+) -> None:
+    chunk = ingested.store.get_where({"source": "004_c2d5eab1c8a75578.txt"})[0]
+    hits = ingested.store.query(embeddings.embed_query(chunk.text), k=3)
+    assert hits[0].chunk == chunk
+    assert abs(hits[0].score - 1.0) < 1e-4
+    assert hits[0].score >= hits[1].score >= hits[2].score
+    assert len(ingested.store.query(embeddings.embed_query("anything"), k=500)) == ingested.store.count()

@@ -11,7 +11,6 @@ import gradio as gr
 from assistant import Answer, Assistant
 from assistant.errors import AssistantError
 from ui import rendering, source_panel
-from ui.escaping import escape_html
 from ui.conversation import Turn, chat_messages, engine_history, parse_history
 from ui.uploads import parse_article_href
 
@@ -104,7 +103,7 @@ class ChatHandlers:
                 streamed += item
                 yield streamed
         except (ValueError, AssistantError) as exc:
-            raise gr.Error(escape_html(str(exc)), print_exception=False) from None
+            raise gr.Error(str(exc), print_exception=False) from None
         except Exception:
             log.exception("Answering %r through the API failed", str(question)[:200])
             raise gr.Error(GENERIC_ERROR, print_exception=False) from None

@@ -62,7 +62,7 @@ def parse_history(raw: str | list[Any] | None) -> list[Message]:
             raise ValueError(f"history item {i} is not an object with role and content")
         role, content = item.get("role"), item.get("content")
         if role not in ("user", "assistant"):
-            raise ValueError(f'history item {i}: role must be "user" or "assistant", not {role!r}')
+            raise ValueError(f"history item {i}: role must be user or assistant")
         if not isinstance(content, str):
             raise ValueError(f"history item {i}: content must be a string")
         history.append(Message(role, content))

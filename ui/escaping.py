@@ -21,7 +21,9 @@ def escape_html(text: str) -> str:
 
 def escape_markdown(text: str) -> str:
     """Text as inert Markdown: no HTML, links, emphasis, code or maths, only the characters."""
-    escaped = _MARKDOWN_SPECIAL.sub(r"\\\1", html.escape(text, quote=True))
+    # Quotes need no escaping in Markdown text (none of it lands in an attribute) and
+    # stay readable when a message is copied.
+    escaped = _MARKDOWN_SPECIAL.sub(r"\\\1", html.escape(text, quote=False))
     return _MARKDOWN_LINE_START.sub(_escape_line_start, escaped)
 
 

@@ -9,6 +9,12 @@ from __future__ import annotations
 # needed from the (escaped) answer text.
 SOURCE_LINKS_JS = """
 window.__naOpenSource = (href) => trigger('click', {href: href});
+// Bring the marked passage into view inside its scroll box whenever the panel changes.
+watch('value', () => {
+  const box = element.querySelector('.na-passage');
+  const mark = box && box.querySelector('mark');
+  if (mark) box.scrollTop = Math.max(0, mark.offsetTop - box.clientHeight / 4);
+});
 if (!window.__naSourceClicks) {
   window.__naSourceClicks = true;
   document.addEventListener('click', (event) => {
@@ -30,7 +36,7 @@ PANEL_CSS = """
 .na-meta dt { font-weight: 600; }
 .na-meta dd { margin: 0; overflow-wrap: anywhere; }
 .na-passage, .na-article { white-space: pre-wrap; overflow-wrap: anywhere; }
-.na-passage { max-height: 26rem; overflow-y: auto; padding: .5rem .7rem;
+.na-passage { position: relative; max-height: 26rem; overflow-y: auto; padding: .5rem .7rem;
   border-left: 3px solid var(--color-accent, #f97316); background: var(--block-background-fill); }
 .na-article { max-height: 30rem; overflow-y: auto; }
 .na-mark { background: #fde68a; color: #111827; padding: 0 .1rem; border-radius: 2px; }

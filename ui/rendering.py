@@ -12,7 +12,7 @@ from ui.escaping import escape_markdown
 MARKER = re.compile(r"\[(\d{1,3}(?:\s*[,;]\s*\d{1,3})*)\]")
 QUOTE_CHARS = 160
 CURSOR = " ▍"
-REFUSED_NOTICE = "The loaded articles don't cover this question, so there is no sourced answer."
+REFUSED_NOTICE = "None of the loaded articles answers this, so there is no sourced answer."
 
 
 def cite_href(turn: int, n: int) -> str:
