@@ -218,10 +218,9 @@ def _is_refusal(text: str) -> bool:
 
 
 def _pieces(text: str) -> Iterator[str]:
-    """Offline answers stream sentence by sentence (they are ready at once)."""
-    parts = re.split(r"(?<=[.!?])\s+", text)
-    for i, part in enumerate(parts):
-        yield part if i == 0 else " " + part
+    """Offline answers stream sentence by sentence (they are ready at once); the pieces join
+    back to exactly `text`."""
+    yield from (piece for piece in re.split(r"(?<=[.!?:])(?=\s)", text) if piece)
 
 
 def _ms(since: float) -> float:

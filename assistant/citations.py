@@ -55,7 +55,8 @@ def parse_answer(text: str) -> list[AnswerSentence]:
     previous_end = 0
     for span in spans:
         piece = text[span.start : span.end]
-        separator = "\n" if "\n" in text[previous_end : span.start] else " "
+        gap = text[previous_end : span.start]
+        separator = "\n\n" if gap.count("\n") > 1 else "\n" if "\n" in gap else " "
         previous_end = span.end
         lead = _LEADING_MARKERS.match(piece)
         if lead and sentences:

@@ -119,16 +119,27 @@ def compose(chosen: Sequence[ScoredPassage]) -> str:
     for item in chosen:
         first_seen.setdefault(item.passage.source.source, len(first_seen))
     ordered = sorted(chosen, key=lambda c: (first_seen[c.passage.source.source], c.passage.start))
-    lines: list[str] = []
+    lines: list[tuple[bool, str]] = []  # (is a list item, text)
     for item in ordered:
         passage = item.passage
-        lines.append(with_markers(_display(passage.text), [passage.source.n]))
+        lines.append((bool(_BULLET.match(passage.text)), with_markers(_display(passage.text), [passage.source.n])))
         if passage.text.rstrip().endswith(":"):
-            for entry in _list_items(passage):
-                lines.append("- " + with_markers(_display(entry.text), [passage.source.n]))
+            lines.extend(
+                (True, with_markers(_display(entry.text), [passage.source.n]))
+                for entry in _list_items(passage)
+            )
     text = ""
-    for line in lines:
-        text += ("\n" if line.startswith("- ") or text.endswith(":") else " ") + line if text else line
+    previous_item = False
+    for is_item, line in lines:
+        if text:
+            if is_item:
+                text += "\n"
+            elif previous_item:
+                text += "\n\n"
+            else:
+                text += " "
+        text += f"- {line}" if is_item else line
+        previous_item = is_item
     return text
 
 
@@ -170,6 +181,4 @@ class OfflineAnswerer:
         sources: Sequence[Source],
         similarity: Mapping[str, float] | None = None,
     ) -> Iterator[str]:
-        text = compose(select_passages(score_passages(question, sources, self.weight, similarity)))
-        for i, piece in enumerate(re.split(r"(?<=\]\.)\s+|(?<=\])\s+(?=[A-Z])", text)):
-            yield piece if i == 0 else " " + piece
+        yield compose(select_passages(score_passages(question, sources, self.weight, similarity)))

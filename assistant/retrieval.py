@@ -97,7 +97,7 @@ class LexicalIndex:
                 return
             started = time.perf_counter()
             chunks = list(self.store.iter_chunks())
-            tokenized = [terms(c.text) for c in chunks]
+            tokenized = [terms(f"{c.metadata.get('section') or ''}\n{c.text}") for c in chunks]
             bm25 = None
             if chunks:
                 import bm25s

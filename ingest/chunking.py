@@ -36,6 +36,13 @@ class Chunk:
     start: int
     end: int
     text: str
+    section: str | None = None  # the nearest heading above the chunk, if the article has one
+
+    def embedding_text(self, title: str | None = None) -> str:
+        """What gets embedded: the chunk with its article title and section heading in front,
+        so a chunk of list items still knows what the list is about."""
+        context = [part for part in (title, self.section) if part and part not in self.text[:200]]
+        return "\n".join([*context, self.text])
 
 
 def split_sentences(text: str) -> list[Span]:
@@ -85,9 +92,13 @@ def _trimmed(text: str, start: int, end: int) -> list[Span]:
     return [Span(start, end)] if end > start else []
 
 
+# Bump when what gets embedded for a chunk changes, so the next ingest re-embeds everything.
+CHUNK_RECIPE = "sentences+sections/1"
+
+
 def chunk_id(source: str, index: int, text: str) -> str:
-    """Stable id from the source file, the chunk's index and its content."""
-    digest = hashlib.sha256(f"{source}\x00{index}\x00{text}".encode()).hexdigest()
+    """Stable id from the source file, the chunk's index, its content and the chunk recipe."""
+    digest = hashlib.sha256(f"{CHUNK_RECIPE}\x00{source}\x00{index}\x00{text}".encode()).hexdigest()
     return digest[:24]
 
 
@@ -123,6 +134,7 @@ def split_article(
         ):
             next_first -= 1
         first = next_first
+    headings = _headings(text, sentences)
     chunks: list[Chunk] = []
     for i, (first, last) in enumerate(groups):
         start, end = sentences[first].start, sentences[last].end
@@ -131,6 +143,26 @@ def split_article(
             # the chunks tile the article and it can be rebuilt from the store alone.
             end = sentences[groups[i + 1][0]].start
         body = text[start:end]
-        chunks.append(Chunk(chunk_id(source, i, body), source, i, start, end, body))
+        section = next((h for offset, h in reversed(headings) if offset <= start), None)
+        chunks.append(Chunk(chunk_id(source, i, body), source, i, start, end, body, section))
     return chunks
+
+
+def _headings(text: str, sentences: list[Span]) -> list[tuple[int, str]]:
+    """(offset, heading) of the article's heading lines: a whole line, short, no closing
+    punctuation, not a list item."""
+    found: list[tuple[int, str]] = []
+    for span in sentences:
+        line = text[span.start : span.end]
+        at_line_start = span.start == 0 or text[span.start - 1] == "\n"
+        at_line_end = span.end == len(text) or text[span.end] == "\n"
+        if (
+            at_line_start
+            and at_line_end
+            and len(line.split()) <= 14
+            and not line.rstrip().endswith((".", "!", "?", ":", ";", ",", "\"", "”"))
+            and not line.lstrip().startswith(("-", "•", "*", "➡", "–"))
+        ):
+            found.append((span.start, line.strip()))
+    return found
 

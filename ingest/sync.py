@@ -75,13 +75,24 @@ class PreparedArticle:
     chunks: list[Chunk]
 
     def metadatas(self) -> list[dict[str, Any]]:
-        base: dict[str, Any] = {"source": self.source, "root": self.root, "content_hash": self.content_hash}
+        base: dict[str, Any] = {
+            "source": self.source,
+            "root": self.root,
+            "content_hash": self.content_hash,
+        }
         for key in ("title", "date", "original_source"):
             value = getattr(self.article, key)
             if value:
                 base[key] = value
         return [
-            {**base, "chunk_index": c.index, "start": c.start, "end": c.end, "n_chunks": len(self.chunks)}
+            {
+                **base,
+                "chunk_index": c.index,
+                "start": c.start,
+                "end": c.end,
+                "n_chunks": len(self.chunks),
+                **({"section": c.section} if c.section else {}),
+            }
             for c in self.chunks
         ]
 
@@ -213,7 +224,19 @@ def _sync(
     stale: list[str] = []
     seen_hashes: dict[str, str] = {}
     present: set[str] = set()
+    claimed: dict[str, Path] = {}
     for candidate in candidates:
+        # Two files with one source name (same relative path in two folders) would overwrite
+        # each other's chunks on every run; the first one given keeps the name.
+        if candidate.source in claimed:
+            report.skipped.append(
+                Skipped(
+                    str(candidate.path),
+                    f"same name '{candidate.source}' as {claimed[candidate.source]}; rename one",
+                )
+            )
+            continue
+        claimed[candidate.source] = candidate.path
         try:
             prepared = prepare_file(candidate, options)
         except UnreadableFile as exc:
@@ -273,9 +296,13 @@ def _write(
     ) as bar:
         for start in range(0, len(pending), EMBED_BATCH):
             batch = pending[start : start + EMBED_BATCH]
+            vectors = store.embeddings.embed_documents(
+                [chunk.embedding_text() for _, chunk, _ in batch]
+            )
             store.upsert(
                 ids=[chunk.id for _, chunk, _ in batch],
                 texts=[chunk.text for _, chunk, _ in batch],
                 metadatas=[meta for _, _, meta in batch],
+                embeddings=vectors,
             )
             bar.update(len(batch))

@@ -1,6 +1,7 @@
 """A scriptable OpenAI-compatible HTTP server for tests: chat completions (JSON and SSE), embeddings, models.
 
-Use the `fake_openai` fixture (`from tests.fake_openai import fake_openai  # noqa: F401`), point a
+Use the `fake_openai` fixture (import it into a test module, e.g.
+`from tests.fake_openai import fake_openai as fake_openai_fixture  # noqa: F401`), point a
 client at `fake_openai.base_url`, script replies with `fake_openai.script(...)`, and assert on
 `fake_openai.requests`. Replies are taken from the queue first, then from `fake_openai.responder`
 (a callable of the request), then `fake_openai.default_text`.
@@ -140,7 +141,7 @@ class FakeOpenAI:
 
     # -- lifecycle ---------------------------------------------------------------------------
 
-    def start(self) -> FakeOpenAI:
+    def start(self) -> Self:
         server = _Server(self)
         self._server = server
         self._thread = threading.Thread(
@@ -470,7 +471,7 @@ def _chunk_event(
     }
 
 
-@pytest.fixture
+@pytest.fixture(name="fake_openai")  # explicit, so importing it under another name works too
 def fake_openai() -> Iterator[FakeOpenAI]:
     """A started fake OpenAI-compatible server on 127.0.0.1; stopped after the test."""
     with FakeOpenAI() as server:

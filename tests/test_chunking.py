@@ -121,8 +121,9 @@ def test_join_chunks_rebuilds_the_article_exactly(name: str, text: str, size: in
     assert join_chunks(triples) == text
 
 
-def test_overlap_shares_the_trailing_sentence() -> None:
-    chunks = split_article(TEN, "ten.txt", chunk_size=120, overlap=40)
+@pytest.mark.parametrize("overlap", [33, 40, 66])  # 33: exactly one sentence fits
+def test_overlap_shares_the_trailing_sentence(overlap: int) -> None:
+    chunks = split_article(TEN, "ten.txt", chunk_size=120, overlap=overlap)
     assert [(c.start, c.end) for c in chunks] == [(0, 101), (68, 169), (136, 237), (204, 305), (272, 339)]
     for current, following in zip(chunks, chunks[1:]):
         last_sentence = texts(current.text)[-1]
@@ -138,7 +139,7 @@ def test_overlap_shares_as_many_trailing_sentences_as_fit() -> None:
     ]
 
 
-@pytest.mark.parametrize("overlap", [0, 20])
+@pytest.mark.parametrize("overlap", [0, 20, 32])
 def test_no_overlap_when_no_trailing_sentence_fits(overlap: int) -> None:
     chunks = split_article(TEN, "ten.txt", chunk_size=120, overlap=overlap)
     assert [(c.start, c.end) for c in chunks] == [(0, 102), (102, 204), (204, 306), (306, 339)]

@@ -100,6 +100,14 @@ def cleaned(folder: Path, source: str) -> str:
     return clean_article((folder / source).read_text(encoding="utf-8")).text
 
 
+def expected_ids(folder: Path) -> dict[str, set[str]]:
+    """The chunk ids the store should hold for the article files in `folder`."""
+    return {
+        p.name: {c.id for c in split_article(cleaned(folder, p.name), p.name)}
+        for p in folder.iterdir()
+    }
+
+
 # --- on the shared store (read-only) ------------------------------------------------------------
 
 
@@ -254,8 +262,8 @@ def test_editing_one_file_rewrites_only_its_changed_chunks(
     assert {s: ids for s, ids in after.items() if s != EDITED} == {
         s: ids for s, ids in before.items() if s != EDITED
     }
+    assert after == expected_ids(corpus_dir)  # the stale chunks of the old version are gone
     new = after[EDITED] - before[EDITED]
-    assert after[EDITED] != before[EDITED]
     assert report.embedded == len(new) and 0 < len(new) < len(after[EDITED])
     assert store.article_text(EDITED) == cleaned(corpus_dir, EDITED)
     assert "Analysts in Jerusalem expect a decision" in (store.article_text(EDITED) or "")
@@ -271,6 +279,7 @@ def test_deleting_one_file_removes_only_its_chunks(
     assert (report.deleted, report.embedded) == ([gone], 0)
     assert sorted(report.unchanged) == [s for s in SOURCES if s != gone]
     assert store.get_where({"source": gone}) == []
+    assert ids_by_source(store) == expected_ids(corpus_dir)
     assert ids_by_source(store) == {s: ids for s, ids in before.items() if s != gone}
     assert store.count() == synced.chunks - len(before[gone])
 
@@ -400,3 +409,22 @@ def test_query_returns_the_stored_vectors_nearest_first(
     assert abs(hits[0].score - 1.0) < 1e-4
     assert hits[0].score >= hits[1].score >= hits[2].score
     assert len(ingested.store.query(embeddings.embed_query("anything"), k=500)) == ingested.store.count()
+
+
+def test_same_name_in_two_folders_keeps_the_first_and_skips_the_second(
+    store: ArticleStore, tmp_path: Path
+) -> None:
+    first, second = tmp_path / "first", tmp_path / "second"
+    for folder, word in ((first, "Alpha"), (second, "Beta")):
+        folder.mkdir()
+        (folder / "story.txt").write_text(f"{word} reported the talks. {word} said they failed.")
+    for _ in range(2):  # the same outcome on every run: no flip-flop between the two files
+        report = sync_paths(store, [first, second])
+        assert report.skipped == [
+            Skipped(
+                str(second / "story.txt"),
+                f"same name 'story.txt' as {first / 'story.txt'}; rename one",
+            )
+        ]
+        assert store.article_text("story.txt") == "Alpha reported the talks. Alpha said they failed."
+    assert (report.unchanged, report.deleted, report.embedded) == (["story.txt"], [], 0)

@@ -47,9 +47,15 @@ def test_parse_history_from_json() -> None:
 @pytest.mark.parametrize(
     ("raw", "message"),
     [
-        ("{not json", "history is not valid JSON (Expecting property name enclosed in double "
-         "quotes at character 1)"),
-        ('{"role": "user"}', 'history must be a JSON list of {"role": ..., "content": ...} objects'),
+        (
+            "{not json",
+            "history is not valid JSON (Expecting property name enclosed in double quotes at "
+            + "character 1)",
+        ),
+        (
+            '{"role": "user"}',
+            'history must be a JSON list of {"role": ..., "content": ...} objects',
+        ),
         ('["hi"]', "history item 0 is not an object with role and content"),
         ('[{"role": "system", "content": "x"}]', "history item 0: role must be user or assistant"),
         ('[{"role": "user", "content": 3}]', "history item 0: content must be a string"),

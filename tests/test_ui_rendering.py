@@ -30,21 +30,25 @@ QUOTE = "Israel needs freedom of action in Syria"
 START = ARTICLE.index(QUOTE)
 
 
-def citation(n: int = 1, source: str = "001_a.txt", quote: str = QUOTE, start: int = START) -> Citation:
+def citation(
+    n: int = 1, source: str = "001_a.txt", quote: str = QUOTE, start: int = START
+) -> Citation:
     return Citation(n, source, f"chunk-{n}", quote, start, start + len(quote))
 
 
 def answer(text: str, citations: list[Citation], **fields: object) -> Answer:
-    values: dict[str, object] = dict(refused=False, rewritten_question=None, retrieved=[])
+    values: dict[str, object] = {"refused": False, "rewritten_question": None, "retrieved": []}
     values.update(fields)
     return Answer(text, citations, **values)  # type: ignore[arg-type]
 
 
 def article(text: str = ARTICLE, **fields: str | None) -> ArticleView:
-    values: dict[str, str | None] = dict(
-        source="001_a.txt", title="Israel and Russia", date="2025-03-02",
-        original_source="https://example.org/a",
-    )
+    values: dict[str, str | None] = {
+        "source": "001_a.txt",
+        "title": "Israel and Russia",
+        "date": "2025-03-02",
+        "original_source": "https://example.org/a",
+    }
     values.update(fields)
     return ArticleView(text=text, **values)  # type: ignore[arg-type]
 
@@ -52,7 +56,7 @@ def article(text: str = ARTICLE, **fields: str | None) -> ArticleView:
 HOSTILE = [
     "<script>window.__pwned=1</script>",
     '<img src=x onerror="window.__pwned=2">',
-    "<a href=\"javascript:alert(1)\">x</a>",
+    '<a href="javascript:alert(1)">x</a>',
     "${window.__pwned=3}",
     "{{constructor.constructor('window.__pwned=4')()}}",
 ]
@@ -158,7 +162,9 @@ def test_answer_markdown_shows_rewritten_question_refusal_and_notice() -> None:
 
 def test_answer_text_for_programs_keeps_markers_and_numbers_sources() -> None:
     text = answer_text(
-        answer("Freedom of action [1].", [citation(1)], rewritten_question="Why did Bennett say it?"),
+        answer(
+            "Freedom of action [1].", [citation(1)], rewritten_question="Why did Bennett say it?"
+        ),
         {"001_a.txt": "Israel and Russia"},
     )
     assert text == (
@@ -203,7 +209,7 @@ def test_citation_panel_marks_the_quote_and_shows_details() -> None:
     html = citation_html(1, citation(), article())
     mark = re.search(r'<mark class="na-mark">(.*?)</mark>', html)
     assert mark is not None and mark.group(1) == QUOTE
-    assert "<h3 class=\"na-title\">Israel and Russia</h3>" in html
+    assert '<h3 class="na-title">Israel and Russia</h3>' in html
     for label, value in [
         ("File", "001_a.txt"),
         ("Date", "2025-03-02"),

@@ -52,7 +52,9 @@ def test_rejection_names_type_size_and_empty(tmp_path: Path) -> None:
     assert rejection(exe, max_bytes=2000) == (
         "unsupported file type '.exe'; upload one of .txt, .md, .markdown, .html, .htm, .pdf"
     )
-    assert rejection(tmp_path / "gone.txt", max_bytes=2000) == "the upload did not arrive; try again"
+    assert (
+        rejection(tmp_path / "gone.txt", max_bytes=2000) == "the upload did not arrive; try again"
+    )
 
 
 def test_save_upload_never_overwrites_a_different_file(tmp_path: Path) -> None:
@@ -107,7 +109,7 @@ def test_summary_names_each_file_escaped_and_links_library_articles() -> None:
     )
     assert html == (
         '<div class="na-upload"><p>1 added, 1 already in the library, 1 skipped · 57 chunks in '
-        'the library</p><ul>'
+        "the library</p><ul>"
         '<li class="na-added"><b>added</b>: <a href="#article-new.txt">new.txt</a></li>'
         '<li class="na-skipped"><b>skipped</b>: &lt;b&gt;x&lt;/b&gt;.exe — unsupported file type '
         "&#x27;.exe&#x27;</li>"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 from pathlib import Path
+from typing import Any
 
 import gradio as gr
 
@@ -92,22 +93,22 @@ def build_app(assistant: Assistant) -> gr.Blocks:
                     "", elem_id="na-upload-summary", css_template=UPLOAD_CSS, js_on_load=None
                 )
 
-        answer_events = dict(
-            fn=chat.respond,
-            outputs=[chatbot, turns, question],
-            concurrency_limit=ANSWER_CONCURRENCY,
-            concurrency_id="answer",
-            show_progress="minimal",
-        )
+        answer_events: dict[str, Any] = {
+            "fn": chat.respond,
+            "outputs": [chatbot, turns, question],
+            "concurrency_limit": ANSWER_CONCURRENCY,
+            "concurrency_id": "answer",
+            "show_progress": "minimal",
+        }
         gr.on(
             [question.submit, ask.click],
             inputs=[question, turns],
             api_name="ui_chat",
             api_visibility="undocumented",
-            **answer_events,  # type: ignore[arg-type]
+            **answer_events,
         )
         for button in examples:
-            button.click(inputs=[button, turns], api_visibility="private", **answer_events)  # type: ignore[arg-type]
+            button.click(inputs=[button, turns], api_visibility="private", **answer_events)
 
         def clear_conversation() -> tuple[list[dict[str, str]], list[Turn], str]:
             return [], [], EMPTY_PANEL
@@ -125,11 +126,17 @@ def build_app(assistant: Assistant) -> gr.Blocks:
             return chat.open_source(str(href), turns_now)
 
         sources.click(
-            open_source, inputs=[turns], outputs=sources, api_visibility="private",
+            open_source,
+            inputs=[turns],
+            outputs=sources,
+            api_visibility="private",
             show_progress="hidden",
         )
 
-        def add_uploads(files: list[str] | None, progress: gr.Progress = gr.Progress()) -> tuple[str, None, str]:
+        def add_uploads(
+            files: list[str] | None,
+            progress: gr.Progress = gr.Progress(),  # noqa: B008 (how Gradio injects progress)
+        ) -> tuple[str, None, str]:
             paths = [Path(f) for f in files or []]
             if not paths:
                 return summary_html([], None), None, library.status_line(assistant)
@@ -154,15 +161,17 @@ def build_app(assistant: Assistant) -> gr.Blocks:
     return app
 
 
-def serve(
+def start(
     assistant: Assistant,
     host: str = "127.0.0.1",
     port: int = 7860,
     share: bool = False,
     auth: tuple[str, str] | None = None,
-) -> None:
-    """Serve the chat page until interrupted. Loopback only unless `host` says otherwise; a
-    login is required when `auth` is given or UI_USERNAME/UI_PASSWORD are set."""
+) -> gr.Blocks:
+    """Build the app and start serving it in the background; `app.close()` stops it.
+
+    Loopback only unless `host` says otherwise. A login is required when `auth` is given or
+    UI_USERNAME/UI_PASSWORD are set (Gradio's own login page)."""
     settings = assistant.settings
     if auth is None and settings.ui_username and settings.ui_password is not None:
         auth = (settings.ui_username, settings.ui_password.get_secret_value())
@@ -181,4 +190,22 @@ def serve(
         footer_links=["api"],
         run_history=False,  # questions stay out of the browser's storage
         ssr_mode=False,
+        quiet=True,
+        prevent_thread_lock=True,
     )
+    return app
+
+
+def serve(
+    assistant: Assistant,
+    host: str = "127.0.0.1",
+    port: int = 7860,
+    share: bool = False,
+    auth: tuple[str, str] | None = None,
+) -> None:
+    """Serve the chat page until interrupted (what `assistant serve` runs); see `start`."""
+    app = start(assistant, host=host, port=port, share=share, auth=auth)
+    print(f"News assistant on {app.local_url}", flush=True)
+    if app.share_url:
+        print(f"Public link (anyone with it can use the assistant): {app.share_url}", flush=True)
+    app.block_thread()

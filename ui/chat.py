@@ -43,7 +43,9 @@ class ChatHandlers:
 
     def respond(self, question: str, turns: list[Turn] | None) -> Iterator[ChatUpdate]:
         """Stream the answer to `question` into the chat; yields (chat, turns, textbox)."""
-        turns = list(turns or [])
+        # The session's own list, changed in place: two answers running at once in one session
+        # (a typed question and an example) both land in it.
+        turns = turns if turns is not None else []
         question = (question or "").strip()
         if not question:
             yield chat_messages(turns), turns, ""

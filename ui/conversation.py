@@ -31,7 +31,9 @@ def engine_history(turns: list[Turn]) -> list[Message]:
     return history
 
 
-def chat_messages(turns: list[Turn], pending: tuple[str, str] | None = None) -> list[dict[str, str]]:
+def chat_messages(
+    turns: list[Turn], pending: tuple[str, str] | None = None
+) -> list[dict[str, str]]:
     """The Chatbot value: every turn, plus (question, reply so far) of one still being answered."""
     messages: list[dict[str, str]] = []
     shown = [(t.question, t.reply) for t in turns] + ([pending] if pending else [])
@@ -42,28 +44,34 @@ def chat_messages(turns: list[Turn], pending: tuple[str, str] | None = None) -> 
 
 
 def parse_history(raw: str | list[Any] | None) -> list[Message]:
-    """History given to the /chat endpoint: a JSON list of {"role", "content"} (or the list)."""
+    """History given to the /chat endpoint: a JSON list of {"role", "content"} (or the list).
+    Raises ValueError saying what is wrong with it."""
     if raw is None or (isinstance(raw, str) and not raw.strip()):
         return []
+    data: Any = raw
     if isinstance(raw, str):
         try:
             data = json.loads(raw)
         except json.JSONDecodeError as exc:
-            raise ValueError(f"history is not valid JSON ({exc.msg} at character {exc.pos})") from exc
-    else:
-        data = raw
+            raise ValueError(
+                f"history is not valid JSON ({exc.msg} at character {exc.pos})"
+            ) from exc
+    problem = _history_problem(data)
+    if problem:
+        raise ValueError(problem)
+    return [Message(item["role"], item["content"]) for item in data]
+
+
+def _history_problem(data: Any) -> str | None:
     if not isinstance(data, list):
-        raise ValueError('history must be a JSON list of {"role": ..., "content": ...} objects')
+        return 'history must be a JSON list of {"role": ..., "content": ...} objects'
     if len(data) > MAX_HISTORY_MESSAGES:
-        raise ValueError(f"history has {len(data)} messages; at most {MAX_HISTORY_MESSAGES}")
-    history: list[Message] = []
+        return f"history has {len(data)} messages; at most {MAX_HISTORY_MESSAGES}"
     for i, item in enumerate(data):
         if not isinstance(item, dict):
-            raise ValueError(f"history item {i} is not an object with role and content")
-        role, content = item.get("role"), item.get("content")
-        if role not in ("user", "assistant"):
-            raise ValueError(f"history item {i}: role must be user or assistant")
-        if not isinstance(content, str):
-            raise ValueError(f"history item {i}: content must be a string")
-        history.append(Message(role, content))
-    return history
+            return f"history item {i} is not an object with role and content"
+        if item.get("role") not in ("user", "assistant"):
+            return f"history item {i}: role must be user or assistant"
+        if not isinstance(item.get("content"), str):
+            return f"history item {i}: content must be a string"
+    return None

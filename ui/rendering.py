@@ -63,7 +63,9 @@ def answer_markdown(answer: Answer, turn: int, titles: Mapping[str, str | None])
     """The chat message for a finished answer: notices, linked answer text, numbered sources."""
     blocks: list[str] = []
     if answer.rewritten_question:
-        blocks.append(f"> **Follow-up understood as:** {escape_markdown(answer.rewritten_question)}")
+        blocks.append(
+            f"> **Follow-up understood as:** {escape_markdown(answer.rewritten_question)}"
+        )
     if answer.refused:
         blocks.append(f"> **Not in the articles.** {REFUSED_NOTICE}")
     if answer.notice:
@@ -103,7 +105,7 @@ def answer_text(answer: Answer, titles: Mapping[str, str | None]) -> str:
         for c in citations:
             title = titles.get(c.source)
             label = f"{c.source} — {title}" if title else c.source
-            lines.append(f"[{c.n}] {label}: \"{short_quote(c.quote)}\"")
+            lines.append(f'[{c.n}] {label}: "{short_quote(c.quote)}"')
         blocks.append("\n".join(lines))
     notes = []
     if answer.rewritten_question:

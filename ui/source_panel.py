@@ -3,20 +3,15 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Protocol
+from typing import TYPE_CHECKING
 
 from assistant.records import Citation
 from ui.escaping import escape_html
 
+if TYPE_CHECKING:
+    from assistant import ArticleView
+
 CONTEXT_CHARS = 700
-
-
-class ArticleLike(Protocol):
-    source: str
-    title: str | None
-    date: str | None
-    original_source: str | None
-    text: str
 
 
 @dataclass(frozen=True)
@@ -52,7 +47,7 @@ def highlight(text: str, start: int, end: int, context: int = CONTEXT_CHARS) -> 
     return Highlight(text[lo:start], text[start:end], text[end:hi], lo > 0, hi < len(text))
 
 
-def _details(article: ArticleLike) -> str:
+def _details(article: ArticleView) -> str:
     rows = [("File", article.source)]
     if article.date:
         rows.append(("Date", article.date))
@@ -63,7 +58,7 @@ def _details(article: ArticleLike) -> str:
     return f'<h3 class="na-title">{escape_html(title)}</h3><dl class="na-meta">{cells}</dl>'
 
 
-def citation_html(n: int, citation: Citation, article: ArticleLike | None) -> str:
+def citation_html(n: int, citation: Citation, article: ArticleView | None) -> str:
     """The panel for citation [n]: the article's details and the passage marked in context."""
     if article is None:
         return message_html(
@@ -93,7 +88,7 @@ def citation_html(n: int, citation: Citation, article: ArticleLike | None) -> st
     )
 
 
-def article_html(article: ArticleLike) -> str:
+def article_html(article: ArticleView) -> str:
     """The panel for a whole article, nothing marked."""
     return (
         f'<div class="na-panel"><div class="na-label">Article</div>{_details(article)}'
@@ -108,4 +103,6 @@ def message_html(message: str, quote: str | None = None) -> str:
     return f'<div class="na-panel">{body}</div>'
 
 
-EMPTY_PANEL = message_html("Click a citation such as [1] in an answer to see the passage it quotes.")
+EMPTY_PANEL = message_html(
+    "Click a citation such as [1] in an answer to see the passage it quotes."
+)

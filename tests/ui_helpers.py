@@ -1,0 +1,92 @@
+"""Shared by the UI tests: a real Assistant over a temp store, the real app serving it, Chromium."""
+
+from __future__ import annotations
+
+import shutil
+import socket
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from assistant import Assistant
+from assistant.config import load_settings
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+BUNDLED_ARTICLES = PROJECT_ROOT / "data" / "articles"
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-background-networking",
+    "--disable-gpu",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+# Settings the developer's environment or .env must not change under the UI tests.
+_OFFLINE: dict[str, Any] = {
+    "answer_backend": "offline",
+    "embeddings": "local",
+    "chroma_host": None,
+    "openai_api_key": None,
+    "openai_base_url": None,
+    "ui_username": None,
+    "ui_password": None,
+}
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def make_assistant(folder: Path, **overrides: Any) -> Assistant:
+    """An offline Assistant over a new store in `folder`, with a copy of the bundled corpus
+    ingested (when `folder` already holds one, it is reused)."""
+    articles = folder / "articles"
+    if not articles.exists():
+        shutil.copytree(BUNDLED_ARTICLES, articles)
+    settings = load_settings(
+        **{**_OFFLINE, "chroma_path": folder / "chroma", "articles_path": articles, **overrides}
+    )
+    assistant = Assistant.from_settings(settings)
+    if assistant.status().chunks == 0:
+        assistant.ingest([articles])
+    return assistant
+
+
+@dataclass
+class RunningApp:
+    url: str
+    assistant: Assistant
+
+
+@contextmanager
+def running_app(folder: Path, **overrides: Any) -> Iterator[RunningApp]:
+    """The real app (ui.app.start, as `serve` runs it) on a free loopback port."""
+    from ui.app import start
+
+    with pytest.MonkeyPatch.context() as env:
+        env.setenv("ANONYMIZED_TELEMETRY", "False")
+        env.setenv("GRADIO_ANALYTICS_ENABLED", "False")
+        assistant = make_assistant(folder, **overrides)
+        app = start(assistant, host="127.0.0.1", port=free_port())
+        try:
+            yield RunningApp(app.local_url or "", assistant)
+        finally:
+            app.close()
+
+
+def launch_chromium(playwright: Any) -> Any:
+    """Debian's Chromium, headless; fails (never skips) when it is not installed."""
+    if not CHROMIUM.exists():
+        pytest.fail(
+            f"Chromium not found at {CHROMIUM}: the browser tests need it. Install it with "
+            "`apt-get update && apt-get install -y chromium chromium-driver`.",
+            pytrace=False,
+        )
+    return playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
