@@ -47,6 +47,11 @@ def _stem(word: str) -> str:
 
 def terms(text: str) -> list[str]:
     """Content terms: stemmed words without stopwords (hyphenated words also give their parts)."""
+    return list(_terms(text))
+
+
+@lru_cache(maxsize=32768)
+def _terms(text: str) -> tuple[str, ...]:
     out: list[str] = []
     for word in words(text):
         if word in STOPWORDS:
@@ -54,7 +59,10 @@ def terms(text: str) -> list[str]:
         out.append(_stem(word))
         if "-" in word:
             out.extend(_stem(part) for part in word.split("-") if part and part not in STOPWORDS)
-    return out
+    return tuple(out)
+
+
+MIN_PREFIX = 4
 
 
 def related(a: str, b: str) -> bool:
@@ -63,11 +71,22 @@ def related(a: str, b: str) -> bool:
     if a == b:
         return True
     short, long_ = (a, b) if len(a) <= len(b) else (b, a)
-    return len(short) >= 4 and long_.startswith(short)
+    return len(short) >= MIN_PREFIX and long_.startswith(short)
+
+
+@lru_cache(maxsize=32768)
+def _prefixes(text_terms: frozenset[str]) -> frozenset[str]:
+    return frozenset(t[:i] for t in text_terms for i in range(MIN_PREFIX, len(t)))
 
 
 def matched(query_terms: set[str], text_terms: set[str]) -> set[str]:
-    """The query terms that some text term is related to."""
-    exact = query_terms & text_terms
-    rest = query_terms - exact
-    return exact | {q for q in rest if any(related(q, t) for t in text_terms)}
+    """The query terms that some text term is related to (see `related`)."""
+    frozen = frozenset(text_terms)
+    prefixes = _prefixes(frozen)
+    return {
+        q
+        for q in query_terms
+        if q in frozen
+        or (len(q) >= MIN_PREFIX and q in prefixes)
+        or any(q[:i] in frozen for i in range(MIN_PREFIX, len(q)))
+    }

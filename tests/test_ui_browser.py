@@ -148,6 +148,7 @@ def test_hostile_article_is_shown_as_text_and_never_run(
     )
     page.locator("#na-question textarea").press("Enter")
     wait_for_answer(page)
+    expect(page.locator(BOT).last).to_contain_text("${window.__pwned=3}")
     page.locator(f"{BOT} a[href^='#cite-']").last.click()
     expect(panel.locator(".na-passage mark")).to_have_count(1, timeout=TIMEOUT_MS)
     expect(panel.locator(".na-passage")).to_contain_text("falcon festival")
