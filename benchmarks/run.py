@@ -88,6 +88,7 @@ class Bench:
     env: dict[str, str] = field(init=False)
     results: dict[str, Any] = field(default_factory=dict)
     errors: list[str] = field(default_factory=list)
+    sections: dict[str, Any] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         env = {
@@ -140,7 +141,9 @@ class Bench:
         except (JobFailed, RuntimeError, OSError, ValueError) as exc:
             self.errors.append(f"{name}: {exc}")
             progress(f"   FAILED: {exc}")
-        progress(f"   ({time.perf_counter() - started:.0f}s)")
+        seconds = time.perf_counter() - started
+        self.sections[name] = {"seconds": seconds, "load_after": list(os.getloadavg())}
+        progress(f"   ({seconds:.0f}s, load average {os.getloadavg()[0]:.1f})")
 
     # --- sections ------------------------------------------------------------------------------
 
@@ -517,6 +520,7 @@ def main(argv: list[str] | None = None) -> int:
     if not args.questions.exists():
         parser.error(f"no eval set at {args.questions}; pass --questions PATH")
     started = time.perf_counter()
+    load_start = list(os.getloadavg())
     started_at = dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")
     work = Path(tempfile.mkdtemp(prefix="news-assistant-bench-"))
     progress(f"benchmark ({'quick' if plan.quick else 'full'}) in {work}")
@@ -541,6 +545,8 @@ def main(argv: list[str] | None = None) -> int:
             "python": platform.python_version(),
             "machine": f"{platform.machine()}, {os.cpu_count()} CPUs",
             "k": K,
+            "load": {"start": load_start, "end": list(os.getloadavg())},
+            "sections": bench.sections,
         },
         "results": bench.results,
         "errors": bench.errors,
@@ -548,7 +554,10 @@ def main(argv: list[str] | None = None) -> int:
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps(document, indent=1), encoding="utf-8")
     print(report(bench.results, plan, bench.errors))
-    print(f"Total {elapsed / 60:.1f} min ({document['meta']['machine']}); JSON: {args.out}")
+    print(
+        f"Total {elapsed / 60:.1f} min on {document['meta']['machine']}; load average "
+        f"{load_start[0]:.1f} at start, {os.getloadavg()[0]:.1f} at end; JSON: {args.out}"
+    )
     return 1 if bench.errors else 0
 
 

@@ -33,7 +33,9 @@ def assistant(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Assistant]:
     with pytest.MonkeyPatch.context() as env:  # module scope runs before the per-test isolation
         for name in _SETTINGS_ENV:
             env.delenv(name, raising=False)
-        settings = load_settings(chroma_path=root / "chroma", articles_path=articles, _env_file=None)
+        settings = load_settings(
+            chroma_path=root / "chroma", articles_path=articles, _env_file=None
+        )
         built = Assistant.from_settings(settings)
     report = built.ingest()
     assert len(report.added) == 5
@@ -84,7 +86,9 @@ def test_a_follow_up_is_rewritten_and_answered_from_the_earlier_topic(
     answer = assistant.ask(FOLLOW_UP, history=history_after(first))
     assert answer.refused is False
     assert answer.rewritten_question is not None
-    assert "Bennett" in answer.rewritten_question and "sanctioning Russia" in answer.rewritten_question
+    assert (
+        "Bennett" in answer.rewritten_question and "sanctioning Russia" in answer.rewritten_question
+    )
     assert "freedom of action" in answer.answer
     assert_citations_resolve(assistant, answer)
     # Without the history the same words are a different question.
@@ -106,7 +110,10 @@ def test_history_may_be_messages_dicts_or_langchain_messages(
     assistant: Assistant, history: list[object]
 ) -> None:
     answer = assistant.chain.invoke({"question": FOLLOW_UP, "history": history})
-    assert answer.rewritten_question == "What did Bennett say about it (context: Israel avoid sanctioning Russia)?"
+    assert (
+        answer.rewritten_question
+        == "What did Bennett say about it (context: Israel avoid sanctioning Russia)?"
+    )
 
 
 @pytest.mark.parametrize("history", ["not a list", [{"role": "system", "content": "x"}], [42]])
@@ -129,7 +136,9 @@ def test_malformed_history_is_a_question_error(assistant: Assistant, history: ob
         "asdkjh qwpoeiu zmxnc",
     ],
 )
-def test_questions_the_articles_do_not_answer_are_refused(assistant: Assistant, question: str) -> None:
+def test_questions_the_articles_do_not_answer_are_refused(
+    assistant: Assistant, question: str
+) -> None:
     answer = assistant.ask(question)
     assert answer.refused is True
     assert answer.answer == prompts.REFUSAL_TEXT
@@ -147,7 +156,9 @@ def test_an_empty_question_is_a_question_error(assistant: Assistant, question: s
         assistant.ask(question)
 
 
-def test_a_question_over_the_limit_is_a_question_error_naming_the_limit(assistant: Assistant) -> None:
+def test_a_question_over_the_limit_is_a_question_error_naming_the_limit(
+    assistant: Assistant,
+) -> None:
     limit = assistant.settings.max_question_chars
     assert limit == 2000
     with pytest.raises(QuestionError) as raised:
@@ -201,7 +212,10 @@ def test_control_characters_inside_a_question_are_ignored(
 
 
 def test_history_with_control_characters_does_not_crash(assistant: Assistant) -> None:
-    answer = assistant.ask(FOLLOW_UP, history=[{"role": "user", "content": "Why\x00 did Israel avoid sanctioning Russia?\x1b"}])
+    answer = assistant.ask(
+        FOLLOW_UP,
+        history=[{"role": "user", "content": "Why\x00 did Israel avoid sanctioning Russia?\x1b"}],
+    )
     assert answer.rewritten_question is not None
     assert "\x00" not in answer.answer
 
@@ -213,7 +227,9 @@ def test_empty_history_is_no_history() -> None:
 # --- streaming, the Runnable interface, the Answer record -----------------------------------
 
 
-def test_stream_yields_text_then_exactly_one_final_answer(assistant: Assistant, first: Answer) -> None:
+def test_stream_yields_text_then_exactly_one_final_answer(
+    assistant: Assistant, first: Answer
+) -> None:
     items = list(assistant.stream(QUESTION))
     assert isinstance(items[-1], Answer)
     assert sum(isinstance(item, Answer) for item in items) == 1
@@ -257,12 +273,16 @@ def test_timings_cover_every_step(first: Answer) -> None:
     assert first.timings_ms["total"] >= steps - 0.3  # each is rounded to 0.1 ms
 
 
-def test_retrieved_is_in_rank_order_with_source_and_score(assistant: Assistant, first: Answer) -> None:
+def test_retrieved_is_in_rank_order_with_source_and_score(
+    assistant: Assistant, first: Answer
+) -> None:
     assert len(first.retrieved) == assistant.settings.retrieval_k == 5
     scores = [r.score for r in first.retrieved]
     assert scores == sorted(scores, reverse=True) and scores[0] > 0
     expected = assistant.retrieve(QUESTION).sources
-    assert [(r.chunk_id, r.source) for r in first.retrieved] == [(s.chunk_id, s.source) for s in expected]
+    assert [(r.chunk_id, r.source) for r in first.retrieved] == [
+        (s.chunk_id, s.source) for s in expected
+    ]
     assert {c.source for c in first.citations} <= {r.source for r in first.retrieved}
 
 
@@ -274,7 +294,14 @@ def test_k_sets_how_many_chunks_are_retrieved(assistant: Assistant, k: int) -> N
 def test_answer_to_json_round_trips_the_citations(first: Answer) -> None:
     data = first.to_json()
     assert data["citations"] == [c.to_json() for c in first.citations]
-    assert set(data) >= {"answer", "citations", "refused", "rewritten_question", "retrieved", "timings_ms"}
+    assert set(data) >= {
+        "answer",
+        "citations",
+        "refused",
+        "rewritten_question",
+        "retrieved",
+        "timings_ms",
+    }
 
 
 # --- the rest of the public API -------------------------------------------------------------
@@ -283,7 +310,9 @@ def test_answer_to_json_round_trips_the_citations(first: Answer) -> None:
 @pytest.mark.parametrize(
     "source", ["", "nope.txt", "../001_e39134460b26401a.txt", "/etc/passwd", "x" * 2000]
 )
-def test_article_of_anything_but_an_ingested_source_is_none(assistant: Assistant, source: str) -> None:
+def test_article_of_anything_but_an_ingested_source_is_none(
+    assistant: Assistant, source: str
+) -> None:
     assert assistant.article(source) is None
 
 
@@ -307,7 +336,9 @@ def test_ingest_again_changes_nothing(assistant: Assistant) -> None:
     assert len(report.unchanged) == 5
 
 
-def test_ingest_of_missing_articles_path_keeps_the_store(assistant: Assistant, tmp_path: Path) -> None:
+def test_ingest_of_missing_articles_path_keeps_the_store(
+    assistant: Assistant, tmp_path: Path
+) -> None:
     chunks = assistant.store.count()
     assistant.ingest([tmp_path / "missing"])
     assert assistant.store.count() == chunks

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import random
+from itertools import pairwise
 
 import pytest
 
-from ingest.chunking import Chunk, split_article, split_sentences
+from ingest.chunking import CHUNK_RECIPE, Chunk, split_article, split_sentences
 from ingest.cleaning import clean_article
 from tests.conftest import BUNDLED_ARTICLES
 from vectorstore.store import join_chunks
@@ -45,7 +46,11 @@ def texts(text: str) -> list[str]:
         ),
         (
             "Talks began Jan. 5 in Geneva. The No. 2 official attended. Prices rose 3.5 percent.",
-            ["Talks began Jan. 5 in Geneva.", "The No. 2 official attended.", "Prices rose 3.5 percent."],
+            [
+                "Talks began Jan. 5 in Geneva.",
+                "The No. 2 official attended.",
+                "Prices rose 3.5 percent.",
+            ],
         ),
         ("J. R. Smith wrote it. He left.", ["J. R. Smith wrote it.", "He left."]),
         ("Really? Yes! Fine… Go.", ["Really?", "Yes!", "Fine…", "Go."]),
@@ -53,9 +58,18 @@ def texts(text: str) -> list[str]:
             'He said "Stop." Then he left. (It rained.) End.',
             ['He said "Stop."', "Then he left.", "(It rained.)", "End."],
         ),
-        ("Headline Without Period\nBody starts here. Ends here.", ["Headline Without Period", "Body starts here.", "Ends here."]),
-        ("- first bullet\n- second bullet\n\n\nAfter blank lines", ["- first bullet", "- second bullet", "After blank lines"]),
-        ("  Leading space. Trailing.  \n\n   Indented line   ", ["Leading space.", "Trailing.", "Indented line"]),
+        (
+            "Headline Without Period\nBody starts here. Ends here.",
+            ["Headline Without Period", "Body starts here.", "Ends here."],
+        ),
+        (
+            "- first bullet\n- second bullet\n\n\nAfter blank lines",
+            ["- first bullet", "- second bullet", "After blank lines"],
+        ),
+        (
+            "  Leading space. Trailing.  \n\n   Indented line   ",
+            ["Leading space.", "Trailing.", "Indented line"],
+        ),
         ("", []),
         (" \n\n \t", []),
     ],
@@ -93,7 +107,7 @@ def check_chunks(text: str, chunks: list[Chunk], size: int, overlap: int) -> Non
         assert chunk.start + len(body) in ends
         # Over the size only when the chunk is one sentence longer than the size on its own.
         assert len(body) <= size or len(texts(body)) == 1
-    for current, following in zip(chunks, chunks[1:]):
+    for current, following in pairwise(chunks):
         assert current.start < following.start
         if following.start < current.end:
             shared = text[following.start : current.end]
@@ -105,7 +119,9 @@ def check_chunks(text: str, chunks: list[Chunk], size: int, overlap: int) -> Non
 
 @pytest.mark.parametrize(("size", "overlap"), SETTINGS)
 @pytest.mark.parametrize(("name", "text"), corpus())
-def test_bundled_article_chunks_hold_invariants(name: str, text: str, size: int, overlap: int) -> None:
+def test_bundled_article_chunks_hold_invariants(
+    name: str, text: str, size: int, overlap: int
+) -> None:
     chunks = split_article(text, name, size, overlap)
     check_chunks(text, chunks, size, overlap)
     assert chunks[0].start == 0 and chunks[-1].end == len(text)
@@ -114,7 +130,9 @@ def test_bundled_article_chunks_hold_invariants(name: str, text: str, size: int,
 
 @pytest.mark.parametrize(("size", "overlap"), SETTINGS)
 @pytest.mark.parametrize(("name", "text"), corpus())
-def test_join_chunks_rebuilds_the_article_exactly(name: str, text: str, size: int, overlap: int) -> None:
+def test_join_chunks_rebuilds_the_article_exactly(
+    name: str, text: str, size: int, overlap: int
+) -> None:
     chunks = split_article(text, name, size, overlap)
     triples = [(c.start, c.end, c.text) for c in chunks]
     random.Random(size).shuffle(triples)  # the store returns chunks in no particular order
@@ -124,8 +142,14 @@ def test_join_chunks_rebuilds_the_article_exactly(name: str, text: str, size: in
 @pytest.mark.parametrize("overlap", [33, 40, 66])  # 33: exactly one sentence fits
 def test_overlap_shares_the_trailing_sentence(overlap: int) -> None:
     chunks = split_article(TEN, "ten.txt", chunk_size=120, overlap=overlap)
-    assert [(c.start, c.end) for c in chunks] == [(0, 101), (68, 169), (136, 237), (204, 305), (272, 339)]
-    for current, following in zip(chunks, chunks[1:]):
+    assert [(c.start, c.end) for c in chunks] == [
+        (0, 101),
+        (68, 169),
+        (136, 237),
+        (204, 305),
+        (272, 339),
+    ]
+    for current, following in pairwise(chunks):
         last_sentence = texts(current.text)[-1]
         assert following.text.startswith(last_sentence)
         assert current.text.endswith(last_sentence)
@@ -161,10 +185,32 @@ def test_empty_text_has_no_chunks() -> None:
 
 
 def test_chunk_ids_are_pinned() -> None:
-    # Ids must not change across runs or releases: a new scheme re-embeds every user's store.
+    # Ids must not change across runs by accident: new ids re-embed every user's store. When
+    # what gets embedded changes on purpose, bump CHUNK_RECIPE and this pin together.
+    assert CHUNK_RECIPE == "sentences+sections/1"
     assert [c.id for c in split_article("Hello world. Second sentence here.", "a.txt")] == [
-        "cf830b6563cc6d172afedc1c"
+        "3b65e068e5aa2e2683b2cc27"
     ]
+
+
+def test_chunk_section_is_the_nearest_heading_line_above_its_start() -> None:
+    text = (
+        "Intro sentence one. Intro sentence two.\nFirst Heading\nBody of the first section. "
+        "More body here.\n- a list item without a period\nWhat Happens Next?\nSecond Heading\n"
+        "Final body sentence."
+    )
+    chunks = split_article(text, "s.txt", chunk_size=45, overlap=0)
+    assert [(c.section, c.text) for c in chunks] == [
+        (None, "Intro sentence one. Intro sentence two.\n"),
+        ("First Heading", "First Heading\nBody of the first section. "),
+        ("First Heading", "More body here.\n"),
+        ("First Heading", "- a list item without a period\n"),
+        ("First Heading", "What Happens Next?\nSecond Heading\n"),
+        ("Second Heading", "Final body sentence."),
+    ]
+    assert chunks[2].embedding_text() == "First Heading\nMore body here.\n"
+    assert chunks[1].embedding_text() == chunks[1].text  # its heading is already in it
+    assert chunks[0].embedding_text("Budget Talks") == "Budget Talks\n" + chunks[0].text
 
 
 def test_chunk_ids_are_unique_and_change_with_source() -> None:

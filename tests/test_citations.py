@@ -73,11 +73,17 @@ def assert_quotes_are_verbatim(citations: list[Citation]) -> None:
         ("No markers here.", [("No markers here.", ())]),
         (
             "Israel needs freedom of action in Syria. [1] Next it coordinated with Russia [2].",
-            [("Israel needs freedom of action in Syria.", (1,)), ("Next it coordinated with Russia.", (2,))],
+            [
+                ("Israel needs freedom of action in Syria.", (1,)),
+                ("Next it coordinated with Russia.", (2,)),
+            ],
         ),
         (
             "Israel needs freedom of action in Syria. [1][3] It coordinated with Russia.",
-            [("Israel needs freedom of action in Syria.", (1, 3)), ("It coordinated with Russia.", ())],
+            [
+                ("Israel needs freedom of action in Syria.", (1, 3)),
+                ("It coordinated with Russia.", ()),
+            ],
         ),
         ("It began in 2015 [1]. [2]", [("It began in 2015.", (1, 2))]),
     ],
@@ -107,7 +113,8 @@ def test_a_supported_citation_is_kept_and_quotes_the_supporting_sentence() -> No
             chunk_id=SOURCES[0].chunk_id,
             quote=quote_of("001_syria.txt", "Russia's military"),
             start=SYRIA.index("Russia's military"),
-            end=SYRIA.index("Russia's military") + len(quote_of("001_syria.txt", "Russia's military")),
+            end=SYRIA.index("Russia's military")
+            + len(quote_of("001_syria.txt", "Russia's military")),
         )
     ]
     assert verified.uncited == [] and verified.dropped == 0
@@ -211,7 +218,10 @@ def test_line_breaks_between_sentences_survive_verification() -> None:
     verified = verify(
         "Russia could help broker deals:\n- Normalization with Morocco and Bahrain [2].", SOURCES
     )
-    assert verified.text == "Russia could help broker deals:\n- Normalization with Morocco and Bahrain [1]."
+    assert (
+        verified.text
+        == "Russia could help broker deals:\n- Normalization with Morocco and Bahrain [1]."
+    )
 
 
 # --- best_passage ---------------------------------------------------------------------------

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from tests.conftest import BUNDLED_ARTICLES
 from ingest.chunking import split_sentences
 from ingest.cleaning import CleanArticle, clean_article
+from tests.conftest import BUNDLED_ARTICLES
 
 TITLE_001 = (
     "Israel’s Complicated but Strategic Relationship with Russia Could Strengthen with Trump "
@@ -18,8 +18,10 @@ TITLE_001 = (
 BOILERPLATE_LINES: dict[str, list[str]] = {
     "000_c8c3204a0dfea43f.txt": ["Original Source: www.foxnews.com"],
     "001_e39134460b26401a.txt": [
-        "Transformative Virtual Reality Console: Prioritizing Community Benefit Over Profits "
-        "Transformative Virtual Reality Console",
+        (
+            "Transformative Virtual Reality Console: Prioritizing Community Benefit Over Profits "
+            "Transformative Virtual Reality Console"
+        ),
         "by | Mar 22, 2025 | Latest International News | 0 comments",
         "0 Comments",
         "Submit a Comment",
@@ -53,7 +55,9 @@ BODY = [
 
 
 def raw_lines(name: str) -> list[str]:
-    return [line.strip() for line in (BUNDLED_ARTICLES / name).read_text(encoding="utf-8").splitlines()]
+    return [
+        line.strip() for line in (BUNDLED_ARTICLES / name).read_text(encoding="utf-8").splitlines()
+    ]
 
 
 def cleaned(name: str) -> CleanArticle:
@@ -232,7 +236,14 @@ def test_sentence_quoting_a_latin_phrase_stays() -> None:
 
 @pytest.mark.parametrize(
     "line",
-    ["Share this:", "Advertisement", "Read more:", "Loading...", "Related posts:", "Tags: port, storm"],
+    [
+        "Share this:",
+        "Advertisement",
+        "Read more:",
+        "Loading...",
+        "Related posts:",
+        "Tags: port, storm",
+    ],
 )
 def test_single_boilerplate_lines_go_anywhere(line: str) -> None:
     raw = "\n".join([BODY[0], line, BODY[1], BODY[2]])
@@ -258,4 +269,6 @@ def test_metadata_the_format_gave_wins_over_lines_in_the_text() -> None:
 
 def test_line_endings_zero_width_and_nbsp_are_normalised() -> None:
     raw = "Israel\u200b’s port\r\nreopened\u00a0today.\rCrews returned.\r\n\r\n\r\n\r\nMore news."
-    assert clean_article(raw).text == "Israel’s port\nreopened today.\nCrews returned.\n\nMore news."
+    assert (
+        clean_article(raw).text == "Israel’s port\nreopened today.\nCrews returned.\n\nMore news."
+    )

@@ -59,6 +59,7 @@ class Workspace:
     def run(self, *args: str, **extra: str) -> subprocess.CompletedProcess[str]:
         return subprocess.run(
             [str(ASSISTANT), *args],
+            check=False,
             cwd=self.root,
             env=self.env(**extra),
             capture_output=True,
@@ -114,7 +115,9 @@ def test_first_ingest_adds_every_article(first_runs: FirstRuns) -> None:
     }
 
 
-def test_dry_run_on_a_fresh_store_reports_the_plan_and_writes_nothing(first_runs: FirstRuns) -> None:
+def test_dry_run_on_a_fresh_store_reports_the_plan_and_writes_nothing(
+    first_runs: FirstRuns,
+) -> None:
     # The real run after it still added all five, so the dry run stored nothing.
     assert parse(first_runs.dry) == parse(first_runs.real)
 
@@ -180,7 +183,9 @@ def test_inconsistent_setting_exits_1_with_advice(tmp_path: Path) -> None:
 def test_store_of_another_model_exits_1_until_reset(tmp_path: Path) -> None:
     workspace = make_workspace(tmp_path)
     # A store built with another embedding model, as EMBEDDINGS=openai would have made it.
-    other = LabelledEmbeddings(DeterministicFakeEmbedding(size=1536), "text-embedding-3-small", 1536)
+    other = LabelledEmbeddings(
+        DeterministicFakeEmbedding(size=1536), "text-embedding-3-small", 1536
+    )
     old = ArticleStore.open(StoreLocation(path=workspace.chroma), other)
     old.upsert(["old-1"], ["An article embedded by another model."], [{"source": "old.txt"}])
     del old
@@ -188,7 +193,9 @@ def test_store_of_another_model_exits_1_until_reset(tmp_path: Path) -> None:
     refused = workspace.run("ingest", "--json")
     assert refused.returncode == 1
     assert refused.stdout == ""
-    assert refused.stderr.startswith("error: Collection 'articles' holds vectors of embedding model ")
+    assert refused.stderr.startswith(
+        "error: Collection 'articles' holds vectors of embedding model "
+    )
     assert "'text-embedding-3-small' (dimension 1536)" in refused.stderr
     assert "re-ingest with `assistant ingest --reset`" in refused.stderr
 

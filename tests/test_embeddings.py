@@ -9,8 +9,10 @@ from vectorstore import LOCAL_MODEL_DIM, LOCAL_MODEL_NAME, MiniLMEmbeddings
 
 TEXTS = [
     "Short one.",
-    "A considerably longer sentence about the ceasefire negotiations in Cairo between delegations "
-    "from several countries, which resumed on Monday after a week-long pause.",
+    (
+        "A considerably longer sentence about the ceasefire negotiations in Cairo between "
+        "delegations from several countries, which resumed on Monday after a week-long pause."
+    ),
     "Ports reopened.",
     "x",
     "The harbour reopened after a week of repairs to the sea wall damaged by last month's storm.",
@@ -42,7 +44,11 @@ def test_vectors_have_dimension_384_and_unit_norm(embeddings: MiniLMEmbeddings) 
 @pytest.mark.parametrize(
     ("anchor", "similar", "unrelated"),
     [
-        ("The cat sat on the mat.", "A cat was sitting on a rug.", "Stock markets fell sharply on Tuesday."),
+        (
+            "The cat sat on the mat.",
+            "A cat was sitting on a rug.",
+            "Stock markets fell sharply on Tuesday.",
+        ),
         (
             "Israel coordinates its airstrikes in Syria with Russia.",
             "Israeli jets strike Syrian targets after deconfliction with Moscow.",

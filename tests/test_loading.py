@@ -68,7 +68,10 @@ def pdf_bytes(pages: list[list[str]]) -> bytes:
     xref = len(out)
     out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
     out += b"".join(b"%010d 00000 n \n" % offset for offset in offsets)
-    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref)
+    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (
+        len(objects) + 1,
+        xref,
+    )
     return bytes(out)
 
 
@@ -96,12 +99,18 @@ def test_html_yields_main_text_only_with_page_metadata(tmp_path: Path, name: str
     loaded = read_article_file(write(tmp_path, name, PAGE))
     assert loaded.text.splitlines() == [
         "Harbour Reopens After Storm",
-        "The harbour at Port Ellis reopened on Tuesday after a week of repairs to the storm-damaged "
-        "sea wall, the port authority said in a statement.",
-        "Fishing crews returned to the water before dawn, and the first catch was landed by "
-        "mid-morning, according to the harbour master who oversaw the reopening.",
-        "Engineers said the new wall is designed to withstand waves two metres higher than those "
-        "of last month's storm, which flooded the quay.",
+        (
+            "The harbour at Port Ellis reopened on Tuesday after a week of repairs to the "
+            "storm-damaged sea wall, the port authority said in a statement."
+        ),
+        (
+            "Fishing crews returned to the water before dawn, and the first catch was landed by "
+            "mid-morning, according to the harbour master who oversaw the reopening."
+        ),
+        (
+            "Engineers said the new wall is designed to withstand waves two metres higher than "
+            "those of last month's storm, which flooded the quay."
+        ),
     ]
     for marker in ("SCRIPT", "STYLE", "NAV", "MENU", "COMMENT", "READER_COMMENT", "FOOTER"):
         assert f"{marker}_MARKER" not in loaded.text
@@ -113,7 +122,9 @@ def test_html_yields_main_text_only_with_page_metadata(tmp_path: Path, name: str
 
 
 def test_pdf_text_is_extracted_page_by_page(tmp_path: Path) -> None:
-    data = pdf_bytes([["Ceasefire talks resume in Cairo.", "Delegates met on Monday."], ["Page two."]])
+    data = pdf_bytes(
+        [["Ceasefire talks resume in Cairo.", "Delegates met on Monday."], ["Page two."]]
+    )
     loaded = read_article_file(write(tmp_path, "report.pdf", data))
     assert loaded == LoadedText(
         "Ceasefire talks resume in Cairo.\nDelegates met on Monday.\n\nPage two.", {}
@@ -125,7 +136,11 @@ def test_pdf_text_is_extracted_page_by_page(tmp_path: Path) -> None:
     [
         ("empty.txt", b"", "empty file"),
         ("blank.md", b" \n\t\n  \n", "empty file"),
-        ("image.txt", b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(range(256)), "binary file, not text"),
+        (
+            "image.txt",
+            b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(range(256)),
+            "binary file, not text",
+        ),
         ("controls.txt", b"ok" + b"\x01\x02\x03\x04\x05" * 20, "binary file, not text"),
         (
             "latin1.txt",
@@ -137,7 +152,11 @@ def test_pdf_text_is_extracted_page_by_page(tmp_path: Path) -> None:
         ("notes.docx", b"PK\x03\x04 a word file", "unsupported file type '.docx'"),
         ("README", b"no suffix at all", "unsupported file type 'README'"),
         ("script.py", "print('hello')", "unsupported file type '.py'"),
-        ("page.html", "<html><body><script>x = 1</script></body></html>", "no article text found in the HTML"),
+        (
+            "page.html",
+            "<html><body><script>x = 1</script></body></html>",
+            "no article text found in the HTML",
+        ),
     ],
 )
 def test_unreadable_files_raise_with_reason(

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from langchain_core.documents import Document
 
-import assistant.retrieval as retrieval
+from assistant import retrieval
 from assistant.api import Assistant
 from assistant.config import Settings
 from assistant.evaluation import GoldQuestion, load_gold
@@ -17,7 +17,7 @@ from assistant.retrieval import HybridRetriever, LexicalIndex, diversify, recipr
 from assistant.text import terms
 from ingest import sync_paths
 from tests.conftest import BUNDLED_ARTICLES, GOLD_SET
-from vectorstore import ArticleStore, MiniLMEmbeddings, StoreLocation, StoredChunk
+from vectorstore import ArticleStore, MiniLMEmbeddings, StoredChunk, StoreLocation
 
 # --- reciprocal_rank_fusion -------------------------------------------------------------------
 
@@ -140,7 +140,10 @@ def corpus(tmp_path_factory: pytest.TempPathFactory, embeddings: MiniLMEmbedding
     report = sync_paths(store, [articles])
     assert len(report.added) == 5
     settings = Settings(
-        chroma_path=root / "chroma", articles_path=articles, answer_backend="offline", _env_file=None
+        chroma_path=root / "chroma",
+        articles_path=articles,
+        answer_backend="offline",
+        _env_file=None,
     )
     return Corpus(store, articles, Assistant(settings, store))
 
@@ -215,7 +218,9 @@ def test_the_langchain_retriever_batches(corpus: Corpus) -> None:
     ]
 
 
-def test_oov_terms_get_a_middling_weight_and_rare_terms_more_than_common_ones(corpus: Corpus) -> None:
+def test_oov_terms_get_a_middling_weight_and_rare_terms_more_than_common_ones(
+    corpus: Corpus,
+) -> None:
     index = corpus.assistant.retriever.index
     index.refresh()
     assert index.weight("zzqxnotaword") == retrieval.OOV_WEIGHT

@@ -105,7 +105,10 @@ def test_rewrite_carries_a_topic_when_it_means_the_whole_earlier_question() -> N
 
 
 def test_rewrite_of_a_bare_follow_up_names_the_earlier_entities() -> None:
-    assert rewrite_offline("What about Iran?", SANCTIONS) == "What about Iran (context: Israel, Russia)?"
+    assert (
+        rewrite_offline("What about Iran?", SANCTIONS)
+        == "What about Iran (context: Israel, Russia)?"
+    )
 
 
 @pytest.mark.parametrize(

@@ -44,7 +44,9 @@ def free_port() -> int:
 
 def heartbeat(port: int) -> bool:
     try:
-        with urllib.request.urlopen(f"http://127.0.0.1:{port}/api/v2/heartbeat", timeout=2) as reply:
+        with urllib.request.urlopen(
+            f"http://127.0.0.1:{port}/api/v2/heartbeat", timeout=2
+        ) as reply:
             return "nanosecond heartbeat" in json.load(reply)
     except (OSError, ValueError):
         return False
@@ -65,7 +67,16 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
     port = free_port()
     log = (root / "server.log").open("w")
     process = subprocess.Popen(
-        [str(BIN / "chroma"), "run", "--path", str(root / "data"), "--host", "127.0.0.1", "--port", str(port)],
+        [
+            str(BIN / "chroma"),
+            "run",
+            "--path",
+            str(root / "data"),
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(port),
+        ],
         stdout=log,
         stderr=subprocess.STDOUT,
         env={**os.environ, "ANONYMIZED_TELEMETRY": "False"},
@@ -74,7 +85,9 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
         deadline = time.monotonic() + STARTUP_LIMIT
         while not heartbeat(port):
             if process.poll() is not None:
-                pytest.fail(f"chroma run exited with {process.returncode}:\n{(root / 'server.log').read_text()}")
+                pytest.fail(
+                    f"chroma run exited with {process.returncode}:\n{(root / 'server.log').read_text()}"
+                )
             if time.monotonic() > deadline:
                 pytest.fail(f"chroma run did not answer in {STARTUP_LIMIT:.0f}s")
             time.sleep(0.2)
@@ -141,17 +154,19 @@ def test_server_collection_stamp_is_checked(served: Served, server: Server) -> N
         ArticleStore.open(server.location(), other)
 
 
-def test_unreachable_server_raises_store_error_with_advice() -> None:
+def test_unreachable_server_raises_store_error_with_advice(embeddings: MiniLMEmbeddings) -> None:
     with pytest.raises(StoreError) as caught:
-        ArticleStore.open(StoreLocation(host="127.0.0.1", port=free_port()), MiniLMEmbeddings())
-    assert "Check CHROMA_PATH, or that the Chroma server at CHROMA_HOST/CHROMA_PORT is running" in str(
-        caught.value
+        ArticleStore.open(StoreLocation(host="127.0.0.1", port=free_port()), embeddings)
+    assert (
+        "Check CHROMA_PATH, or that the Chroma server at CHROMA_HOST/CHROMA_PORT is running"
+        in str(caught.value)
     )
 
 
 def run_cli(server: Server, tmp_path: Path, *args: str, **extra: str) -> dict[str, object]:
     result = subprocess.run(
         [str(BIN / "assistant"), "ingest", "--json", *args],
+        check=False,
         cwd=tmp_path,
         env={
             "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
@@ -185,7 +200,9 @@ def test_cli_sees_what_was_ingested_through_the_server(
     }
 
 
-def test_cli_writes_to_the_server(server: Server, tmp_path: Path, embeddings: MiniLMEmbeddings) -> None:
+def test_cli_writes_to_the_server(
+    server: Server, tmp_path: Path, embeddings: MiniLMEmbeddings
+) -> None:
     article = tmp_path / "harbour.md"
     article.write_text(
         "Harbour Reopens After Storm\n\nThe harbour at Port Ellis reopened on Tuesday after a week "
@@ -196,4 +213,7 @@ def test_cli_writes_to_the_server(server: Server, tmp_path: Path, embeddings: Mi
     assert (report["added"], report["chunks"]) == (1, 1)
     store = ArticleStore.open(server.location("cli"), embeddings)
     assert store.article_text("harbour.md") == cleaned(tmp_path, "harbour.md")
-    assert store.get_where({"source": "harbour.md"})[0].metadata["title"] == "Harbour Reopens After Storm"
+    assert (
+        store.get_where({"source": "harbour.md"})[0].metadata["title"]
+        == "Harbour Reopens After Storm"
+    )

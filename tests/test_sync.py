@@ -179,6 +179,7 @@ def test_chunk_metadata_carries_source_offsets_and_known_metadata(
             "start": chunk.start,
             "end": chunk.end,
             "n_chunks": len(expected),
+            **({"section": chunk.section} if chunk.section else {}),
             **extra,
         }
         assert len(found.metadata["content_hash"]) == 64
@@ -290,7 +291,9 @@ def test_bad_files_are_skipped_with_reasons_and_good_ones_ingested(
     (corpus_dir / "blob.txt").write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(256))
     (corpus_dir / "empty.txt").write_bytes(b"")
     (corpus_dir / "notes.docx").write_bytes(b"PK\x03\x04")
-    (corpus_dir / "filler.md").write_text("Lorem ipsum dolor sit amet, consectetur adipiscing elit.")
+    (corpus_dir / "filler.md").write_text(
+        "Lorem ipsum dolor sit amet, consectetur adipiscing elit."
+    )
     (corpus_dir / ".hidden.txt").write_text("Editors' scratch notes are never ingested.")
     report = sync_paths(store, [corpus_dir])
     assert report.skipped == [
@@ -343,7 +346,11 @@ def test_reset_drops_everything_and_ingests_only_the_given_paths(
     report = sync_paths(store, [only], reset=True)
     assert (report.added, report.unchanged, report.deleted) == ([SOURCES[0]], [], [])
     assert sorted(ids_by_source(store)) == [SOURCES[0]]
-    assert report.embedded == store.count() == len(split_article(cleaned(corpus_dir, SOURCES[0]), SOURCES[0]))
+    assert (
+        report.embedded
+        == store.count()
+        == len(split_article(cleaned(corpus_dir, SOURCES[0]), SOURCES[0]))
+    )
 
 
 def test_reset_replaces_a_collection_of_another_model(
@@ -392,23 +399,45 @@ def test_a_held_ingest_lock_makes_a_second_sync_fail_with_advice(
     store: ArticleStore, corpus_dir: Path, tmp_path: Path
 ) -> None:
     lock_path = tmp_path / "chroma" / ".ingest-articles.lock"
-    with FileLock(str(lock_path)):
-        with pytest.raises(IngestLockedError, match="try again when it has finished"):
-            sync_paths(store, [corpus_dir], lock_path=lock_path, lock_timeout=0)
+    with (
+        FileLock(str(lock_path)),
+        pytest.raises(IngestLockedError, match="try again when it has finished"),
+    ):
+        sync_paths(store, [corpus_dir], lock_path=lock_path, lock_timeout=0)
     assert store.count() == 0
     report = sync_paths(store, [corpus_dir], lock_path=lock_path, lock_timeout=0)
     assert sorted(report.added) == SOURCES
 
 
-def test_query_returns_the_stored_vectors_nearest_first(
+def test_section_heading_is_stored_with_its_chunks(ingested: Ingested) -> None:
+    sections = {
+        c.metadata["chunk_index"]: c.metadata.get("section")
+        for c in ingested.store.get_where({"source": "001_e39134460b26401a.txt"})
+    }
+    assert (sections[0], sections[2]) == (
+        None,
+        "Security Calculations in Syria Drive Israel’s Policy",
+    )
+
+
+@pytest.mark.parametrize("source", SOURCES)
+def test_query_with_a_chunks_own_text_finds_that_chunk_first(
+    ingested: Ingested, embeddings: MiniLMEmbeddings, source: str
+) -> None:
+    for chunk in ingested.store.get_where({"source": source})[:3]:
+        hits = ingested.store.query(embeddings.embed_query(chunk.text), k=3)
+        assert hits[0].chunk == chunk
+        assert hits[0].score > 0.9
+        assert hits[0].score >= hits[1].score >= hits[2].score
+
+
+def test_query_for_more_than_the_store_holds_returns_everything(
     ingested: Ingested, embeddings: MiniLMEmbeddings
 ) -> None:
-    chunk = ingested.store.get_where({"source": "004_c2d5eab1c8a75578.txt"})[0]
-    hits = ingested.store.query(embeddings.embed_query(chunk.text), k=3)
-    assert hits[0].chunk == chunk
-    assert abs(hits[0].score - 1.0) < 1e-4
-    assert hits[0].score >= hits[1].score >= hits[2].score
-    assert len(ingested.store.query(embeddings.embed_query("anything"), k=500)) == ingested.store.count()
+    assert (
+        len(ingested.store.query(embeddings.embed_query("anything"), k=500))
+        == ingested.store.count()
+    )
 
 
 def test_same_name_in_two_folders_keeps_the_first_and_skips_the_second(
@@ -426,5 +455,7 @@ def test_same_name_in_two_folders_keeps_the_first_and_skips_the_second(
                 f"same name 'story.txt' as {first / 'story.txt'}; rename one",
             )
         ]
-        assert store.article_text("story.txt") == "Alpha reported the talks. Alpha said they failed."
+        assert (
+            store.article_text("story.txt") == "Alpha reported the talks. Alpha said they failed."
+        )
     assert (report.unchanged, report.deleted, report.embedded) == (["story.txt"], [], 0)

@@ -19,7 +19,12 @@ from ui import library
 from ui.chat import GENERIC_ERROR, ChatHandlers
 from ui.escaping import escape_markdown
 
-pytestmark = pytest.mark.slow
+pytestmark = [
+    pytest.mark.slow,
+    # Gradio's queue still uses pandas options that pandas 3 deprecates; not ours to fix.
+    pytest.mark.filterwarnings("ignore:'future.no_silent_downcasting' is deprecated"),
+    pytest.mark.filterwarnings("ignore:The copy keyword is deprecated"),
+]
 
 BENNETT = "What did Naftali Bennett say Israel needs in Syria?"
 SOURCES_LINE = re.compile(r"^\[(\d+)\] (\S+\.txt)(?: — .+)?: \".+\"$")

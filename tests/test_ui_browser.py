@@ -12,7 +12,13 @@ from playwright.sync_api import Page, expect, sync_playwright
 
 from tests.ui_helpers import RunningApp, launch_chromium, running_app
 
-pytestmark = [pytest.mark.browser, pytest.mark.slow]
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.slow,
+    # Gradio's queue still uses pandas options that pandas 3 deprecates; not ours to fix.
+    pytest.mark.filterwarnings("ignore:'future.no_silent_downcasting' is deprecated"),
+    pytest.mark.filterwarnings("ignore:The copy keyword is deprecated"),
+]
 
 EXAMPLE = "Why did Israel avoid sanctioning Russia?"
 HOSTILE_ARTICLE = """Zanzibar Falcon Report: the falcon festival in Zanzibar drew record crowds.
