@@ -83,7 +83,7 @@ class LexicalIndex:
     chunks: list[StoredChunk] = field(default_factory=list)
     vocabulary: set[str] = field(default_factory=set)
     document_frequency: dict[str, int] = field(default_factory=dict)
-    _bm25: Any = None
+    _built: tuple[Any, list[StoredChunk]] = (None, [])  # (BM25 model, the chunks it indexes)
 
     def refresh(self, force: bool = False) -> None:
         """Rebuild if the store's revision moved (checked at most once a second)."""
@@ -109,7 +109,8 @@ class LexicalIndex:
             for tokens in tokenized:
                 for term in set(tokens):
                     df[term] = df.get(term, 0) + 1
-            self.chunks, self._bm25 = chunks, bm25
+            self._built = (bm25, chunks)
+            self.chunks = chunks
             self.document_frequency, self.vocabulary = df, set(df)
             self._revision = revision
             log.info("BM25 index: %d chunks in %.0f ms", len(chunks), (time.perf_counter() - started) * 1000)
@@ -125,14 +126,16 @@ class LexicalIndex:
 
     def search(self, query_terms: list[str], n: int) -> list[tuple[StoredChunk, float]]:
         self.refresh()
-        if self._bm25 is None or not query_terms:
+        # One read: a concurrent rebuild replaces the pair, never mutates it.
+        bm25, chunks = self._built
+        if bm25 is None or not query_terms:
             return []
         known = [t for t in query_terms if t in self.vocabulary]
         if not known:
             return []
-        scores = self._bm25.get_scores(known)
+        scores = bm25.get_scores(known)
         top = np.argsort(-scores)[:n]
-        return [(self.chunks[i], float(scores[i])) for i in top if scores[i] > 0]
+        return [(chunks[i], float(scores[i])) for i in top if scores[i] > 0]
 
 
 @dataclass(frozen=True)

@@ -11,12 +11,12 @@ from langchain_core.documents import Document
 
 from assistant import retrieval
 from assistant.api import Assistant
-from assistant.config import Settings
+from assistant.config import load_settings
 from assistant.evaluation import GoldQuestion, load_gold
 from assistant.retrieval import HybridRetriever, LexicalIndex, diversify, reciprocal_rank_fusion
 from assistant.text import terms
 from ingest import sync_paths
-from tests.conftest import BUNDLED_ARTICLES, GOLD_SET
+from tests.conftest import _SETTINGS_ENV, BUNDLED_ARTICLES, GOLD_SET
 from vectorstore import ArticleStore, MiniLMEmbeddings, StoredChunk, StoreLocation
 
 # --- reciprocal_rank_fusion -------------------------------------------------------------------
@@ -139,12 +139,12 @@ def corpus(tmp_path_factory: pytest.TempPathFactory, embeddings: MiniLMEmbedding
     store = ArticleStore.open(StoreLocation(path=root / "chroma"), embeddings)
     report = sync_paths(store, [articles])
     assert len(report.added) == 5
-    settings = Settings(
-        chroma_path=root / "chroma",
-        articles_path=articles,
-        answer_backend="offline",
-        _env_file=None,
-    )
+    with pytest.MonkeyPatch.context() as env:  # module scope runs before the per-test isolation
+        for name in _SETTINGS_ENV:
+            env.delenv(name, raising=False)
+        settings = load_settings(
+            chroma_path=root / "chroma", articles_path=articles, _env_file=None
+        )
     return Corpus(store, articles, Assistant(settings, store))
 
 
