@@ -7,7 +7,16 @@ from assistant.records import Answer, Citation, Message, Retrieved, Source
 if TYPE_CHECKING:
     from assistant.api import ArticleView, Assistant, Status
 
-__all__ = ["Answer", "ArticleView", "Assistant", "Citation", "Message", "Retrieved", "Source", "Status"]
+__all__ = [
+    "Answer",
+    "ArticleView",
+    "Assistant",
+    "Citation",
+    "Message",
+    "Retrieved",
+    "Source",
+    "Status",
+]
 
 
 def __getattr__(name: str) -> Any:

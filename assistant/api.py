@@ -65,7 +65,7 @@ class Assistant:
         )
 
     @classmethod
-    def from_settings(cls, settings: Settings | None = None, **overrides: Any) -> "Assistant":
+    def from_settings(cls, settings: Settings | None = None, **overrides: Any) -> Assistant:
         """An assistant over the configured store; `overrides` are Settings fields."""
         if settings is None:
             settings = load_settings(**overrides)
@@ -123,7 +123,9 @@ class Assistant:
             embedding_model=self.store.embeddings.model_name,
         )
 
-    def ingest(self, paths: Sequence[Path] | None = None, progress: bool | None = False) -> "SyncReport":
+    def ingest(
+        self, paths: Sequence[Path] | None = None, progress: bool | None = False
+    ) -> SyncReport:
         """The same ingest as `assistant ingest` (default: ARTICLES_PATH); the retriever follows."""
         from ingest import IngestOptions, sync_paths
 

@@ -70,13 +70,17 @@ def normalize_history(history: object) -> list[Message]:
         if isinstance(item, Message):
             out.append(item)
         elif isinstance(item, BaseMessage):
-            role = "user" if item.type == "human" else "assistant"
-            out.append(Message(role, str(item.content)))
+            out.append(Message("user" if item.type == "human" else "assistant", str(item.content)))
         elif isinstance(item, dict) and item.get("role") in ("user", "assistant"):
-            out.append(Message(item["role"], str(item.get("content") or "")))
+            content = str(item.get("content") or "")
+            out.append(
+                Message("user", content)
+                if item["role"] == "user"
+                else Message("assistant", content)
+            )
         else:
             raise QuestionError(
-                "Each history item must be {\"role\": \"user\"|\"assistant\", \"content\": ...}."
+                'Each history item must be {"role": "user"|"assistant", "content": ...}.'
             )
     return out
 
@@ -195,7 +199,9 @@ class AnswerStep(Runnable[dict, Answer]):
             answer=text,
             citations=citations,
             refused=refused,
-            rewritten_question=state["standalone"] if state["standalone"] != state["question"] else None,
+            rewritten_question=state["standalone"]
+            if state["standalone"] != state["question"]
+            else None,
             retrieved=[Retrieved(s.chunk_id, s.source, round(s.score, 6)) for s in result.sources],
             timings_ms={k: round(v, 1) for k, v in timings.items()},
             uncited_sentences=uncited,

@@ -50,27 +50,29 @@ class VerifiedAnswer:
 def parse_answer(text: str) -> list[AnswerSentence]:
     """Split an answer into sentences with the [n] markers each carries. Markers that open a
     sentence ("... Syria. [1] Next") belong to the sentence before."""
-    spans = split_sentences(text)
-    sentences: list[list[object]] = []
+    texts: list[str] = []
+    cited: list[list[int]] = []
+    separators: list[str] = []
     previous_end = 0
-    for span in spans:
+    for span in split_sentences(text):
         piece = text[span.start : span.end]
         gap = text[previous_end : span.start]
         separator = "\n\n" if gap.count("\n") > 1 else "\n" if "\n" in gap else " "
         previous_end = span.end
         lead = _LEADING_MARKERS.match(piece)
-        if lead and sentences:
-            sentences[-1][1] = list(sentences[-1][1]) + _numbers(lead.group(0))  # type: ignore[arg-type]
+        if lead and texts:
+            cited[-1].extend(_numbers(lead.group(0)))
             piece = piece[lead.end() :].strip()
-            if not piece:
-                continue
-        numbers = _numbers(piece)
         clean = " ".join(MARKER.sub("", piece).split())
         clean = re.sub(r"\s+([.,;:!?])", r"\1", clean)
-        sentences.append([clean, numbers, separator])
+        if not clean:
+            continue
+        texts.append(clean)
+        cited.append(_numbers(piece))
+        separators.append(separator if texts[:-1] else "")
     return [
-        AnswerSentence(str(t), tuple(dict.fromkeys(n)), str(sep) if i else "")  # type: ignore[call-overload]
-        for i, (t, n, sep) in enumerate(x for x in sentences if str(x[0]).strip())
+        AnswerSentence(t, tuple(dict.fromkeys(n)), sep)
+        for t, n, sep in zip(texts, cited, separators, strict=True)
     ]
 
 
@@ -108,7 +110,10 @@ def best_passage(sentence: str, source: Source, weight: Weight) -> tuple[Passage
         if i + 1 < len(items):
             nxt = items[i + 1]
             joined = Passage(
-                source, passage.start, nxt.end, source.text[passage.start - source.start : nxt.end - source.start]
+                source,
+                passage.start,
+                nxt.end,
+                source.text[passage.start - source.start : nxt.end - source.start],
             )
             score = support(sentence, joined.text, weight)
             if score > pair[1]:
@@ -183,7 +188,7 @@ def with_markers(sentence: str, numbers: Sequence[int]) -> str:
     marks = "".join(f"[{n}]" for n in numbers)
     end = _TRAILING_PUNCT.search(sentence)
     if end:
-        return f"{sentence[: end.start()].rstrip()} {marks}{sentence[end.start():]}"
+        return f"{sentence[: end.start()].rstrip()} {marks}{sentence[end.start() :]}"
     return f"{sentence} {marks}"
 
 

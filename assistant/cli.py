@@ -21,15 +21,21 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     ingest = sub.add_parser("ingest", help="clean, chunk, embed and sync articles into Chroma")
-    ingest.add_argument("paths", nargs="*", type=Path, help="files or folders (default: ARTICLES_PATH)")
+    ingest.add_argument(
+        "paths", nargs="*", type=Path, help="files or folders (default: ARTICLES_PATH)"
+    )
     ingest.add_argument("--reset", action="store_true", help="drop the collection first")
     ingest.add_argument("--dry-run", action="store_true", help="print the plan, write nothing")
     ingest.add_argument("--json", action="store_true", help="print the summary as JSON")
 
     ask = sub.add_parser("ask", help="answer one question from the articles")
     ask.add_argument("question", help="the question (quote it)")
-    ask.add_argument("--history", type=Path, help="JSON file: [{\"role\": \"user\"|\"assistant\", \"content\": ...}]")
-    ask.add_argument("--k", type=_positive_int, help="how many chunks to retrieve (default RETRIEVAL_K)")
+    ask.add_argument(
+        "--history", type=Path, help='JSON file: [{"role": "user"|"assistant", "content": ...}]'
+    )
+    ask.add_argument(
+        "--k", type=_positive_int, help="how many chunks to retrieve (default RETRIEVAL_K)"
+    )
     ask.add_argument("--json", action="store_true", help="print the Answer as JSON")
 
     chat = sub.add_parser("chat", help="a terminal chat that keeps history")
@@ -39,7 +45,9 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--host", default="127.0.0.1", help="address to bind (default loopback)")
     serve.add_argument("--port", type=int, default=7860)
     serve.add_argument("--share", action="store_true", help="create a public Gradio share link")
-    serve.add_argument("--no-ingest", action="store_true", help="skip syncing ARTICLES_PATH at start")
+    serve.add_argument(
+        "--no-ingest", action="store_true", help="skip syncing ARTICLES_PATH at start"
+    )
 
     evaluate = sub.add_parser("eval", help="score answers on a gold set of questions (JSONL)")
     evaluate.add_argument("file", type=Path)
@@ -128,7 +136,11 @@ def _cmd_ingest(args: argparse.Namespace, settings: Any) -> int:
         f"{len(report.unchanged)} unchanged, {len(report.skipped)} skipped; "
         f"{report.chunks} chunks in store ({report.embedded} embedded, {report.seconds:.1f}s)"
     )
-    for label, names in (("added", report.added), ("updated", report.updated), ("deleted", report.deleted)):
+    for label, names in (
+        ("added", report.added),
+        ("updated", report.updated),
+        ("deleted", report.deleted),
+    ):
         for name in names:
             print(f"  {label}: {name}")
     for skipped in report.skipped:
@@ -162,9 +174,11 @@ def format_answer(answer: Any) -> str:
         lines.append("Sources:")
         for c in answer.citations:
             quote = c.quote if len(c.quote) <= 160 else c.quote[:157] + "..."
-            lines.append(f"  [{c.n}] {c.source} (chars {c.start}-{c.end}): \"{quote}\"")
+            lines.append(f'  [{c.n}] {c.source} (chars {c.start}-{c.end}): "{quote}"')
     if answer.uncited_sentences:
-        lines.append(f"warning: {len(answer.uncited_sentences)} sentence(s) carry no verified citation")
+        lines.append(
+            f"warning: {len(answer.uncited_sentences)} sentence(s) carry no verified citation"
+        )
     return "\n".join(lines)
 
 
@@ -220,7 +234,7 @@ def _cmd_chat(args: argparse.Namespace, settings: Any) -> int:
             continue
         assert final is not None
         details = format_answer(final)
-        print(details[details.index(final.answer) + len(final.answer):].strip("\n"))
+        print(details[details.index(final.answer) + len(final.answer) :].strip("\n"))
         history += [Message("user", question), Message("assistant", final.answer)]
 
 

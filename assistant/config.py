@@ -80,7 +80,9 @@ class Settings(BaseSettings):
                 f"({self.chunk_size})"
             )
         if self.embeddings == "openai" and self.openai_api_key is None:
-            raise ConfigError("EMBEDDINGS=openai needs OPENAI_API_KEY; set it or use EMBEDDINGS=local")
+            raise ConfigError(
+                "EMBEDDINGS=openai needs OPENAI_API_KEY; set it or use EMBEDDINGS=local"
+            )
         if self.resolved_backend() == "openai" and not self.openai_model.strip():
             raise ConfigError(
                 "OPENAI_API_KEY is set but OPENAI_MODEL is empty; set OPENAI_MODEL=gpt-4o-mini "

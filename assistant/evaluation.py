@@ -95,7 +95,9 @@ def run_eval(
                 texts[citation.source] = article_text(citation.source)
             text = texts[citation.source] or ""
             total_citations += 1
-            valid_citations += bool(citation.quote) and text[citation.start : citation.end] == citation.quote
+            valid_citations += (
+                bool(citation.quote) and text[citation.start : citation.end] == citation.quote
+            )
         results.append(
             {
                 "id": item.id,
@@ -104,7 +106,8 @@ def run_eval(
                 "refused": answer.refused,
                 "rewritten_question": answer.rewritten_question,
                 "retrieved": [
-                    {"source": r.source, "chunk_id": r.chunk_id, "score": r.score} for r in answer.retrieved
+                    {"source": r.source, "chunk_id": r.chunk_id, "score": r.score}
+                    for r in answer.retrieved
                 ],
                 "citations": [c.to_json() for c in answer.citations],
                 "latency_ms": round(latency, 1),
@@ -116,7 +119,9 @@ def run_eval(
         "hit_at_k": round(hits / answerable, 4),
         "mrr": round(reciprocal / answerable, 4),
         "key_fact_coverage": round(facts_found / facts_total, 4) if facts_total else None,
-        "citation_validity": round(valid_citations / total_citations, 4) if total_citations else None,
+        "citation_validity": round(valid_citations / total_citations, 4)
+        if total_citations
+        else None,
         "citations": total_citations,
         "refusal_accuracy": round(refusals_right / len(gold), 4) if gold else None,
         "latency_p50_ms": round(statistics.median(latencies), 1) if latencies else None,
@@ -131,7 +136,9 @@ def format_report(report: dict[str, Any], k: int) -> str:
         f"{'id':<6} {'refused':<8} {'ms':>7}  answer",
     ]
     for r in report["results"]:
-        lines.append(f"{r['id']:<6} {str(r['refused']):<8} {r['latency_ms']:>7.1f}  {r['answer'][:90]!s}")
+        lines.append(
+            f"{r['id']:<6} {r['refused']!s:<8} {r['latency_ms']:>7.1f}  {r['answer'][:90]!s}"
+        )
     lines += [
         "",
         f"questions           {s['questions']}",

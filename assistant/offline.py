@@ -78,7 +78,7 @@ def score_passages(
 
 
 def _is_heading(text: str) -> bool:
-    return not text.rstrip().endswith((".", "!", "?", "\"", "”", "’", "'", ")", ":"))
+    return not text.rstrip().endswith((".", "!", "?", '"', "”", "’", "'", ")", ":"))
 
 
 def select_passages(scored: Sequence[ScoredPassage]) -> list[ScoredPassage]:
@@ -122,7 +122,12 @@ def compose(chosen: Sequence[ScoredPassage]) -> str:
     lines: list[tuple[bool, str]] = []  # (is a list item, text)
     for item in ordered:
         passage = item.passage
-        lines.append((bool(_BULLET.match(passage.text)), with_markers(_display(passage.text), [passage.source.n])))
+        lines.append(
+            (
+                bool(_BULLET.match(passage.text)),
+                with_markers(_display(passage.text), [passage.source.n]),
+            )
+        )
         if passage.text.rstrip().endswith(":"):
             lines.extend(
                 (True, with_markers(_display(entry.text), [passage.source.n]))

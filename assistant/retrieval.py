@@ -50,7 +50,9 @@ def diversify(
     for chunk in ranked:
         if len(chosen) == k:
             break
-        same_source = [c for c in chosen if c.metadata.get("source") == chunk.metadata.get("source")]
+        same_source = [
+            c for c in chosen if c.metadata.get("source") == chunk.metadata.get("source")
+        ]
         if any(_span_overlap(c, chunk) > MAX_SPAN_OVERLAP for c in same_source):
             continue
         if len(same_source) >= cap:
@@ -88,7 +90,11 @@ class LexicalIndex:
     def refresh(self, force: bool = False) -> None:
         """Rebuild if the store's revision moved (checked at most once a second)."""
         now = time.monotonic()
-        if not force and self._revision is not None and now - self._checked_at < REVISION_CHECK_SECONDS:
+        if (
+            not force
+            and self._revision is not None
+            and now - self._checked_at < REVISION_CHECK_SECONDS
+        ):
             return
         with self._lock:
             revision = self.store.revision()
@@ -113,7 +119,11 @@ class LexicalIndex:
             self.chunks = chunks
             self.document_frequency, self.vocabulary = df, set(df)
             self._revision = revision
-            log.info("BM25 index: %d chunks in %.0f ms", len(chunks), (time.perf_counter() - started) * 1000)
+            log.info(
+                "BM25 index: %d chunks in %.0f ms",
+                len(chunks),
+                (time.perf_counter() - started) * 1000,
+            )
 
     def weight(self, term: str) -> float:
         """How much a term says: its IDF, or a middling weight for a word the corpus lacks
@@ -122,7 +132,11 @@ class LexicalIndex:
 
     def idf(self, term: str) -> float:
         n = max(1, len(self.chunks))
-        return math.log(1 + (n - self.document_frequency.get(term, 0) + 0.5) / (self.document_frequency.get(term, 0) + 0.5))
+        return math.log(
+            1
+            + (n - self.document_frequency.get(term, 0) + 0.5)
+            / (self.document_frequency.get(term, 0) + 0.5)
+        )
 
     def search(self, query_terms: list[str], n: int) -> list[tuple[StoredChunk, float]]:
         self.refresh()
@@ -159,8 +173,10 @@ class HybridRetriever(BaseRetriever):
     k: int = 5
 
     @classmethod
-    def over(cls, store: ArticleStore, k: int = 5) -> "HybridRetriever":
-        return cls(store=store, index=LexicalIndex(store), embed_query=store.embeddings.embed_query, k=k)
+    def over(cls, store: ArticleStore, k: int = 5) -> HybridRetriever:
+        return cls(
+            store=store, index=LexicalIndex(store), embed_query=store.embeddings.embed_query, k=k
+        )
 
     def search(self, query: str, k: int | None = None) -> RetrievalResult:
         k = k or self.k
@@ -189,7 +205,14 @@ class HybridRetriever(BaseRetriever):
             Document(
                 page_content=s.text,
                 id=s.chunk_id,
-                metadata={"source": s.source, "chunk_id": s.chunk_id, "start": s.start, "end": s.end, "score": s.score, "n": s.n},
+                metadata={
+                    "source": s.source,
+                    "chunk_id": s.chunk_id,
+                    "start": s.start,
+                    "end": s.end,
+                    "score": s.score,
+                    "n": s.n,
+                },
             )
             for s in self.search(query).sources
         ]

@@ -21,8 +21,43 @@ _ENTITY = re.compile(
     r"|[A-Z]{2,}(?:-\d+)?|[A-Z]-\d+)\b"
 )
 _QUESTION_WORDS = frozenset(
-    "what who whom whose when where why how which is are was were do does did can could would "
-    "should will shall may might the a an and but so also please tell explain describe".split()
+    [
+        "what",
+        "who",
+        "whom",
+        "whose",
+        "when",
+        "where",
+        "why",
+        "how",
+        "which",
+        "is",
+        "are",
+        "was",
+        "were",
+        "do",
+        "does",
+        "did",
+        "can",
+        "could",
+        "would",
+        "should",
+        "will",
+        "shall",
+        "may",
+        "might",
+        "the",
+        "a",
+        "an",
+        "and",
+        "but",
+        "so",
+        "also",
+        "please",
+        "tell",
+        "explain",
+        "describe",
+    ]
 )
 
 
@@ -87,10 +122,10 @@ def rewrite_offline(question: str, history: Sequence[Message]) -> str:
     replaced = False
     if people:
         rewritten, count = re.subn(
-            rf"\b(his|her|hers)\b", f"{people[0]}’s", rewritten, count=1, flags=re.IGNORECASE
+            r"\b(his|her|hers)\b", f"{people[0]}’s", rewritten, count=1, flags=re.IGNORECASE
         )
         rewritten, more = re.subn(
-            rf"\b(he|she|him|himself|herself)\b", people[0], rewritten, count=1, flags=re.IGNORECASE
+            r"\b(he|she|him|himself|herself)\b", people[0], rewritten, count=1, flags=re.IGNORECASE
         )
         replaced = bool(count or more)
     thing_match = re.search(r"\b(it|its|this|that|these|those)\b", rewritten, re.IGNORECASE)
@@ -98,7 +133,9 @@ def rewrite_offline(question: str, history: Sequence[Message]) -> str:
     # "it" names one thing only when the earlier question was about one thing ("What is the
     # S-400?"); after "Why did Israel avoid sanctioning Russia?" it means that whole topic.
     single_subject = len([e for e in entities(last_user) if not _is_person(e)]) <= 1 or bool(
-        re.match(r"^\s*(what|who)\s+(is|are|was|were)\b|^\s*tell me about\b", last_user, re.IGNORECASE)
+        re.match(
+            r"^\s*(what|who)\s+(is|are|was|were)\b|^\s*tell me about\b", last_user, re.IGNORECASE
+        )
     )
     if things and thing_match and not replaced and single_subject:
         word = thing_match.group(1).lower()

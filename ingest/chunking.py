@@ -11,8 +11,51 @@ DEFAULT_CHUNK_OVERLAP = 150
 
 # Abbreviations after which a period does not end a sentence.
 _ABBREVIATIONS = frozenset(
-    """mr mrs ms dr prof sr jr st mt gen col lt sgt capt gov sen rep pres vs etc inc ltd co corp
-    jan feb mar apr jun jul aug sep sept oct nov dec no fig e.g i.e approx est dept""".split()
+    [
+        "mr",
+        "mrs",
+        "ms",
+        "dr",
+        "prof",
+        "sr",
+        "jr",
+        "st",
+        "mt",
+        "gen",
+        "col",
+        "lt",
+        "sgt",
+        "capt",
+        "gov",
+        "sen",
+        "rep",
+        "pres",
+        "vs",
+        "etc",
+        "inc",
+        "ltd",
+        "co",
+        "corp",
+        "jan",
+        "feb",
+        "mar",
+        "apr",
+        "jun",
+        "jul",
+        "aug",
+        "sep",
+        "sept",
+        "oct",
+        "nov",
+        "dec",
+        "no",
+        "fig",
+        "e.g",
+        "i.e",
+        "approx",
+        "est",
+        "dept",
+    ]
 )
 _SENTENCE_END = re.compile(r"[.!?…]+[\"'”’)\]]*(?=\s)")
 _NEWLINE = re.compile(r"\n+")
@@ -160,9 +203,8 @@ def _headings(text: str, sentences: list[Span]) -> list[tuple[int, str]]:
             at_line_start
             and at_line_end
             and len(line.split()) <= 14
-            and not line.rstrip().endswith((".", "!", "?", ":", ";", ",", "\"", "”"))
+            and not line.rstrip().endswith((".", "!", "?", ":", ";", ",", '"', "”"))
             and not line.lstrip().startswith(("-", "•", "*", "➡", "–"))
         ):
             found.append((span.start, line.strip()))
     return found
-

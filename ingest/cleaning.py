@@ -28,9 +28,7 @@ _ORIGINAL_SOURCE = re.compile(
     r"^\s*(?:original\s+source|source|originally published (?:at|on|by))\s*:\s*(\S.*?)\s*$",
     re.IGNORECASE,
 )
-_MONTHS = (
-    r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?"
-)
+_MONTHS = r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?"
 _DATE = re.compile(
     rf"\b(?:{_MONTHS}\s+\d{{1,2}},?\s+\d{{4}}|\d{{1,2}}\s+{_MONTHS}\s+\d{{4}}|\d{{4}}-\d{{2}}-\d{{2}})\b",
     re.IGNORECASE,
@@ -41,13 +39,103 @@ _PUBLISHED_LINE = re.compile(
 )
 # Words of the lorem-ipsum filler; a paragraph mostly made of them is placeholder text.
 _LOREM_WORDS = frozenset(
-    """lorem ipsum dolor sit amet consectetur adipiscing elit sed do eiusmod tempor incididunt ut
-    labore et dolore magna aliqua enim ad minim veniam quis nostrud exercitation ullamco laboris nisi
-    aliquip ex ea commodo consequat duis aute irure in reprehenderit voluptate velit esse cillum
-    fugiat nulla pariatur excepteur sint occaecat cupidatat non proident sunt culpa qui officia
-    deserunt mollit anim id est laborum suspendisse varius eros elementum tristique cursus mi viverra
-    ornare interdum vitae erat aenean faucibus nibh justo rutrum imperdiet nunc sem risus posuere
-    diam libero quam integer nec odio praesent pellentesque vestibulum mauris eget""".split()
+    [
+        "lorem",
+        "ipsum",
+        "dolor",
+        "sit",
+        "amet",
+        "consectetur",
+        "adipiscing",
+        "elit",
+        "sed",
+        "do",
+        "eiusmod",
+        "tempor",
+        "incididunt",
+        "ut",
+        "labore",
+        "et",
+        "dolore",
+        "magna",
+        "aliqua",
+        "enim",
+        "ad",
+        "minim",
+        "veniam",
+        "quis",
+        "nostrud",
+        "exercitation",
+        "ullamco",
+        "laboris",
+        "nisi",
+        "aliquip",
+        "ex",
+        "ea",
+        "commodo",
+        "consequat",
+        "duis",
+        "aute",
+        "irure",
+        "in",
+        "reprehenderit",
+        "voluptate",
+        "velit",
+        "esse",
+        "cillum",
+        "fugiat",
+        "nulla",
+        "pariatur",
+        "excepteur",
+        "sint",
+        "occaecat",
+        "cupidatat",
+        "non",
+        "proident",
+        "sunt",
+        "culpa",
+        "qui",
+        "officia",
+        "deserunt",
+        "mollit",
+        "anim",
+        "id",
+        "est",
+        "laborum",
+        "suspendisse",
+        "varius",
+        "eros",
+        "elementum",
+        "tristique",
+        "cursus",
+        "mi",
+        "viverra",
+        "ornare",
+        "interdum",
+        "vitae",
+        "erat",
+        "aenean",
+        "faucibus",
+        "nibh",
+        "justo",
+        "rutrum",
+        "imperdiet",
+        "nunc",
+        "sem",
+        "risus",
+        "posuere",
+        "diam",
+        "libero",
+        "quam",
+        "integer",
+        "nec",
+        "odio",
+        "praesent",
+        "pellentesque",
+        "vestibulum",
+        "mauris",
+        "eget",
+    ]
 )
 _WORD = re.compile(r"[^\W\d_]+", re.UNICODE)
 _ZERO_WIDTH = re.compile("[\u200b\u200c\u200d\u2060\ufeff]")
@@ -133,7 +221,7 @@ def _is_doubled(line: str) -> bool:
 
 
 def _looks_like_heading(line: str) -> bool:
-    return len(line) <= 160 and not line.rstrip().endswith((".", "!", "?", ":", ";", ",", "\""))
+    return len(line) <= 160 and not line.rstrip().endswith((".", "!", "?", ":", ";", ",", '"'))
 
 
 def _has_body_before(kept: list[str]) -> bool:

@@ -153,7 +153,9 @@ def prepare_file(candidate: _Candidate, options: IngestOptions) -> PreparedArtic
     article = clean_article(loaded.text, loaded.meta)
     if not article.text.strip():
         raise UnreadableFile("no article text left after cleaning")
-    chunks = split_article(article.text, candidate.source, options.chunk_size, options.chunk_overlap)
+    chunks = split_article(
+        article.text, candidate.source, options.chunk_size, options.chunk_overlap
+    )
     digest = hashlib.sha256(article.text.encode()).hexdigest()
     return PreparedArticle(candidate.source, str(candidate.root), article, digest, chunks)
 

@@ -33,8 +33,8 @@ class NamedEmbeddings(Protocol):
 
 @dataclass
 class _LoadedModel:
-    session: "onnxruntime.InferenceSession"
-    tokenizer: "Tokenizer"
+    session: onnxruntime.InferenceSession
+    tokenizer: Tokenizer
 
 
 _model: _LoadedModel | None = None

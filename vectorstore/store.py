@@ -66,7 +66,7 @@ def join_chunks(chunks: list[tuple[int, int, str]]) -> str:
     return "".join(parts)
 
 
-def open_client(location: StoreLocation) -> "ClientAPI":
+def open_client(location: StoreLocation) -> ClientAPI:
     """An embedded PersistentClient, or an HttpClient when a host is set; telemetry always off."""
     import chromadb
     from chromadb.config import Settings as ChromaSettings
@@ -88,19 +88,19 @@ def open_client(location: StoreLocation) -> "ClientAPI":
 class ArticleStore:
     """A Chroma collection of article chunks stamped with the embedding model that made its vectors."""
 
-    client: "ClientAPI"
+    client: ClientAPI
     name: str
     embeddings: NamedEmbeddings
-    _collection: "Collection | None" = field(default=None, init=False, repr=False)
+    _collection: Collection | None = field(default=None, init=False, repr=False)
 
     @classmethod
-    def open(cls, location: StoreLocation, embeddings: NamedEmbeddings) -> "ArticleStore":
+    def open(cls, location: StoreLocation, embeddings: NamedEmbeddings) -> ArticleStore:
         store = cls(client=open_client(location), name=location.collection, embeddings=embeddings)
-        store.collection  # fail early on a model mismatch
+        _ = store.collection  # fail early on a model mismatch
         return store
 
     @property
-    def collection(self) -> "Collection":
+    def collection(self) -> Collection:
         if self._collection is None:
             try:
                 collection = self.client.get_or_create_collection(
@@ -200,7 +200,7 @@ class ArticleStore:
         if n <= 0:
             return []
         result = self.collection.query(
-            query_embeddings=[list(embedding)],
+            query_embeddings=[list(embedding)],  # type: ignore[arg-type]
             n_results=n,
             include=["metadatas", "documents", "distances"],
         )
@@ -236,7 +236,7 @@ class ArticleStore:
                 ids=list(ids[start:end]),
                 documents=batch_texts,
                 metadatas=[dict(m) for m in metadatas[start:end]],
-                embeddings=vectors,
+                embeddings=vectors,  # type: ignore[arg-type]
             )
         self._bump_revision()
 
@@ -254,7 +254,7 @@ class ArticleStore:
             if self.name in [c.name for c in self.client.list_collections()]:
                 raise
         self._collection = None
-        self.collection
+        _ = self.collection
 
     def _bump_revision(self) -> None:
         meta = dict(self.collection.metadata or {})
@@ -262,7 +262,7 @@ class ArticleStore:
         meta.pop("hnsw:space", None)
         self.collection.modify(metadata=meta)
 
-    def as_langchain(self) -> "Chroma":
+    def as_langchain(self) -> Chroma:
         """The same collection as a LangChain vector store (for `.as_retriever()` and friends)."""
         from langchain_chroma import Chroma
 
