@@ -33,7 +33,9 @@ CHUNK_SIZE = 1000
 CHUNK_OVERLAP = 200
 K = 5
 COLLECTION = "baseline"
-TOKENIZER_PATH = Path(__file__).resolve().parent.parent / "vectorstore" / "assets" / "tokenizer.json"
+TOKENIZER_PATH = (
+    Path(__file__).resolve().parent.parent / "vectorstore" / "assets" / "tokenizer.json"
+)
 # Files chromadb checks for before deciding the model is "downloaded" (it only checks existence).
 _CHROMA_MODEL_FILES = (
     "config.json",
@@ -60,7 +62,9 @@ def prepare_model_cache(cache_root: Path) -> Path:
     shutil.copyfile(TOKENIZER_PATH, onnx_dir / "tokenizer.json")
     tokenizer = json.loads(TOKENIZER_PATH.read_text(encoding="utf-8"))
     vocab = sorted(tokenizer["model"]["vocab"].items(), key=lambda item: item[1])
-    (onnx_dir / "vocab.txt").write_text("".join(f"{token}\n" for token, _ in vocab), encoding="utf-8")
+    (onnx_dir / "vocab.txt").write_text(
+        "".join(f"{token}\n" for token, _ in vocab), encoding="utf-8"
+    )
     (onnx_dir / "config.json").write_text(
         json.dumps({"model_type": "bert", "hidden_size": 384, "num_hidden_layers": 6}),
         encoding="utf-8",
@@ -104,7 +108,7 @@ class ChromaDefaultEmbeddings(Embeddings):
         return self.function([text])[0].tolist()
 
 
-def load_documents(folder: Path) -> list["Document"]:
+def load_documents(folder: Path) -> list[Document]:
     """Every .txt file under `folder`, read with the tutorial's TextLoader."""
     from langchain_community.document_loaders import TextLoader
 
@@ -114,14 +118,14 @@ def load_documents(folder: Path) -> list["Document"]:
     return documents
 
 
-def split_documents(documents: list["Document"]) -> list["Document"]:
+def split_documents(documents: list[Document]) -> list[Document]:
     from langchain_text_splitters import RecursiveCharacterTextSplitter
 
     splitter = RecursiveCharacterTextSplitter(chunk_size=CHUNK_SIZE, chunk_overlap=CHUNK_OVERLAP)
     return splitter.split_documents(documents)
 
 
-def build_store(folder: Path, store_dir: Path, cache_root: Path) -> tuple["Chroma", int]:
+def build_store(folder: Path, store_dir: Path, cache_root: Path) -> tuple[Chroma, int]:
     """The tutorial's ingest: load, split, `Chroma.from_documents`. Returns the store and chunk count."""
     from langchain_chroma import Chroma
 
@@ -135,7 +139,7 @@ def build_store(folder: Path, store_dir: Path, cache_root: Path) -> tuple["Chrom
     return store, len(chunks)
 
 
-def open_store(store_dir: Path, cache_root: Path) -> "Chroma":
+def open_store(store_dir: Path, cache_root: Path) -> Chroma:
     from langchain_chroma import Chroma
 
     return Chroma(
@@ -145,7 +149,7 @@ def open_store(store_dir: Path, cache_root: Path) -> "Chroma":
     )
 
 
-def retrieve(store: "Chroma", question: str) -> list[tuple[str, str]]:
+def retrieve(store: Chroma, question: str) -> list[tuple[str, str]]:
     """The tutorial's retriever: plain similarity, k=5. Returns (file name, text) best first."""
     retriever = store.as_retriever(search_kwargs={"k": K})
     return [

@@ -72,7 +72,9 @@ def _rank_of_first_hit(sources: list[str], expected: set[str]) -> int | None:
     return None
 
 
-def _quality(ranked: dict[str, list[str]], questions: list[dict[str, Any]], k: int) -> dict[str, Any]:
+def _quality(
+    ranked: dict[str, list[str]], questions: list[dict[str, Any]], k: int
+) -> dict[str, Any]:
     """hit@k and MRR@k over answerable questions, from each question's ranked source file names."""
     per_question = {}
     hits, reciprocal = 0, 0.0
@@ -153,7 +155,9 @@ def serve_baseline(
     store = baseline.open_store(Path(store_dir), Path(model_cache))
     baseline.retrieve(store, questions[0]["question"])
     first_ms = (time.perf_counter() - started) * 1000
-    ranked = {q["id"]: [name for name, _ in baseline.retrieve(store, q["question"])] for q in questions}
+    ranked = {
+        q["id"]: [name for name, _ in baseline.retrieve(store, q["question"])] for q in questions
+    }
     retrieve_ms: list[float] = []
     for _ in range(rounds):
         for q in questions:
@@ -245,7 +249,10 @@ def scale_query(
 
 def main(argv: list[str]) -> int:
     if len(argv) != 4 or argv[1] not in JOBS:
-        print(f"usage: python -m benchmarks.jobs {{{','.join(JOBS)}}} ARGS.json RESULT.json", file=sys.stderr)
+        print(
+            f"usage: python -m benchmarks.jobs {{{','.join(JOBS)}}} ARGS.json RESULT.json",
+            file=sys.stderr,
+        )
         return 2
     args = json.loads(Path(argv[2]).read_text(encoding="utf-8"))
     result = JOBS[argv[1]](**args)

@@ -15,6 +15,7 @@ import urllib.request
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Self
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 VENV_BIN = Path(sys.executable).parent
@@ -99,7 +100,7 @@ class ChromaServer:
         self._proc: subprocess.Popen[bytes] | None = None
         self.peak_rss_mb = math.nan
 
-    def start(self, timeout: float = 60) -> "ChromaServer":
+    def start(self, timeout: float = 60) -> Self:
         self.path.mkdir(parents=True, exist_ok=True)
         log = self._log_path.open("wb")
         self._proc = subprocess.Popen(
@@ -152,7 +153,7 @@ class ChromaServer:
         self._proc.returncode = os.waitstatus_to_exitcode(status)
         self.peak_rss_mb = usage.ru_maxrss / 1024
 
-    def __enter__(self) -> "ChromaServer":
+    def __enter__(self) -> Self:
         return self.start()
 
     def __exit__(self, *exc: object) -> None:

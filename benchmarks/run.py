@@ -22,7 +22,7 @@ import sys
 import tempfile
 import time
 from collections.abc import Callable
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -62,13 +62,20 @@ class Plan:
     cold_repeats: int = 3
 
 
-QUICK = Plan(quick=True, synthetic_articles=200, scale_sizes=(1000, 5000), server_size=5000, pool=500, rounds=2)
+QUICK = Plan(
+    quick=True,
+    synthetic_articles=200,
+    scale_sizes=(1000, 5000),
+    server_size=5000,
+    pool=500,
+    rounds=2,
+)
 FULL = Plan(
     quick=False,
     synthetic_articles=2000,
     scale_sizes=(1000, 10_000, 100_000),
     server_size=100_000,
-    pool=3000,
+    pool=2000,
     rounds=5,
 )
 
@@ -218,7 +225,9 @@ class Bench:
             for _ in range(self.plan.cold_repeats):
                 run = run_child(cmd, env, cwd=self.work)
                 if run.returncode != 0:
-                    raise JobFailed(f"{' '.join(cmd[:2])} exited {run.returncode}: {_tail(run.stderr)}")
+                    raise JobFailed(
+                        f"{' '.join(cmd[:2])} exited {run.returncode}: {_tail(run.stderr)}"
+                    )
                 runs.append(run)
             figures[name] = {
                 "seconds": [r.seconds for r in runs],
@@ -232,7 +241,9 @@ class Bench:
         data = self.work / "scale-data"
         total = max(*self.plan.scale_sizes, self.plan.server_size)
         progress(f"   preparing {total:,} chunks ({self.plan.pool:,} embedded for real)")
-        prep = self.job("scale-prepare", folder=str(data), total=total, pool=self.plan.pool, seed=self.seed)
+        prep = self.job(
+            "scale-prepare", folder=str(data), total=total, pool=self.plan.pool, seed=self.seed
+        )
         scale: dict[str, Any] = {"prepare": prep, "embedded": {}, "server": {}}
         self.results["scale"] = scale
         texts = [q["question"] for q in self.questions]
@@ -248,7 +259,11 @@ class Bench:
                 "scale-query", chroma_path=str(path), collection="articles", host=None, port=8000,
                 questions=texts, rounds=self.plan.rounds, k=K,
             )  # fmt: skip
-            scale["embedded"][str(size)] = {"build": build, "query": query, "disk_mb": _disk_mb(path)}
+            scale["embedded"][str(size)] = {
+                "build": build,
+                "query": query,
+                "disk_mb": _disk_mb(path),
+            }
             shutil.rmtree(path, ignore_errors=True)
 
         size = self.plan.server_size
@@ -302,52 +317,96 @@ def _get(data: dict[str, Any], *keys: str) -> Any:
 
 
 def comparison_table(results: dict[str, Any], plan: Plan) -> str:
-    rows: list[list[Any]] = []
-
-    def add(metric: str, ours: Any, base: Any, better: str, digits: int = 1) -> None:
-        ratio_cell = ratio(ours, base) if isinstance(ours, (int, float)) and isinstance(base, (int, float)) else "-"
-        rows.append([metric, _num(ours, digits), _num(base, digits), ratio_cell, better])
-
+    # (metric, ours, baseline, which way is better, decimals)
+    lines: list[tuple[str, Any, Any, str, int]] = []
     for label in ("bundled", "synthetic"):
         entry = _get(results, "ingest", label)
         if not entry:
             continue
-        ours, base = entry["ours"], entry["baseline"]
-        name = f"ingest {label} ({entry['files']:,} files, {entry['kb']:,.0f} KB)"
-        add(f"{name}: wall s", ours["seconds"], base["seconds"], "lower", 2)
-        add("  chunks written", ours["chunks"], base["chunks"], "-", 0)
-        add("  chunks/s", ours["chunks"] / ours["seconds"], base["chunks"] / base["seconds"], "higher")
-        add("  KB of text/s", entry["kb"] / ours["seconds"], entry["kb"] / base["seconds"], "higher")
-        add("  process wall s (incl. imports)", ours["process_seconds"], base["process_seconds"], "lower", 2)
-        add("  peak RSS MB", ours["peak_rss_mb"], base["peak_rss_mb"], "lower", 0)
-
-    serve = results.get("serve") or {}
-    ours, base = serve.get("ours"), serve.get("baseline")
-    if ours and base:
-        n = ours["quality"]["n"]
-        add(f"retrieval hit@{K} (n={n} answerable)", ours["quality"]["hit_at_k"], base["quality"]["hit_at_k"], "higher", 3)
-        add(f"retrieval MRR@{K}", ours["quality"]["mrr"], base["quality"]["mrr"], "higher", 3)
-        add(f"  ours via retrieve(raw question): hit@{K}", ours["quality_raw_question"]["hit_at_k"], None, "higher", 3)
-        add("  ours via retrieve(raw question): MRR", ours["quality_raw_question"]["mrr"], None, "higher", 3)
-        add("warm retrieval p50 ms", _p(ours["retrieve_ms"], 50), _p(base["retrieve_ms"], 50), "lower")
-        add("warm retrieval p95 ms", _p(ours["retrieve_ms"], 95), _p(base["retrieve_ms"], 95), "lower")
-        add("warm full answer p50 ms (offline)", _p(ours["ask_ms"], 50), None, "lower")
-        add("warm full answer p95 ms (offline)", _p(ours["ask_ms"], 95), None, "lower")
-        add("open + first query ms (in process)", ours["first_ask_ms"], base["first_retrieve_ms"], "lower", 0)
-        add("peak RSS MB, serving warm queries", ours["peak_rss_mb"], base["peak_rss_mb"], "lower", 0)
-
+        o, b = entry["ours"], entry["baseline"]
+        lines += [
+            (
+                f"ingest {label} ({entry['files']:,} files, {entry['kb']:,.0f} KB): wall s",
+                o["seconds"],
+                b["seconds"],
+                "lower",
+                2,
+            ),
+            ("  chunks written", o["chunks"], b["chunks"], "-", 0),
+            ("  chunks/s", o["chunks"] / o["seconds"], b["chunks"] / b["seconds"], "higher", 1),
+            ("  KB of text/s", entry["kb"] / o["seconds"], entry["kb"] / b["seconds"], "higher", 1),
+            (
+                "  process wall s (incl. imports)",
+                o["process_seconds"],
+                b["process_seconds"],
+                "lower",
+                2,
+            ),
+            ("  peak RSS MB", o["peak_rss_mb"], b["peak_rss_mb"], "lower", 0),
+        ]
+    o, b = _get(results, "serve", "ours"), _get(results, "serve", "baseline")
+    if o and b:
+        oq, bq, raw = o["quality"], b["quality"], o["quality_raw_question"]
+        lines += [
+            (
+                f"retrieval hit@{K} (n={oq['n']} answerable)",
+                oq["hit_at_k"],
+                bq["hit_at_k"],
+                "higher",
+                3,
+            ),
+            (f"retrieval MRR@{K}", oq["mrr"], bq["mrr"], "higher", 3),
+            (f"  ours, retrieve() on raw question: hit@{K}", raw["hit_at_k"], None, "higher", 3),
+            ("  ours, retrieve() on raw question: MRR", raw["mrr"], None, "higher", 3),
+            (
+                "warm retrieval p50 ms",
+                _p(o["retrieve_ms"], 50),
+                _p(b["retrieve_ms"], 50),
+                "lower",
+                1,
+            ),
+            (
+                "warm retrieval p95 ms",
+                _p(o["retrieve_ms"], 95),
+                _p(b["retrieve_ms"], 95),
+                "lower",
+                1,
+            ),
+            ("warm full answer p50 ms (offline)", _p(o["ask_ms"], 50), None, "lower", 1),
+            ("warm full answer p95 ms (offline)", _p(o["ask_ms"], 95), None, "lower", 1),
+            (
+                "open + first query ms (in process)",
+                o["first_ask_ms"],
+                b["first_retrieve_ms"],
+                "lower",
+                0,
+            ),
+            ("peak RSS MB, serving warm queries", o["peak_rss_mb"], b["peak_rss_mb"], "lower", 0),
+        ]
     cold = results.get("cold") or {}
     if cold:
-        add(
-            f"cold one-shot ask s (median of {plan.cold_repeats})",
-            _get(cold, "ours_ask", "median_s"),
-            _get(cold, "baseline_ask", "median_s"),
-            "lower",
-            2,
-        )
-        add("  peak RSS MB", _get(cold, "ours_ask", "peak_rss_mb"), _get(cold, "baseline_ask", "peak_rss_mb"), "lower", 0)
-        add("cold `assistant --help` s", _get(cold, "ours_help", "median_s"), None, "lower", 2)
-        add("  peak RSS MB", _get(cold, "ours_help", "peak_rss_mb"), None, "lower", 0)
+        lines += [
+            (
+                f"cold one-shot ask s (median of {plan.cold_repeats})",
+                _get(cold, "ours_ask", "median_s"),
+                _get(cold, "baseline_ask", "median_s"),
+                "lower",
+                2,
+            ),
+            (
+                "  peak RSS MB",
+                _get(cold, "ours_ask", "peak_rss_mb"),
+                _get(cold, "baseline_ask", "peak_rss_mb"),
+                "lower",
+                0,
+            ),
+            ("cold `assistant --help` s", _get(cold, "ours_help", "median_s"), None, "lower", 2),
+            ("  peak RSS MB", _get(cold, "ours_help", "peak_rss_mb"), None, "lower", 0),
+        ]
+    rows = [
+        [metric, _num(ours, digits), _num(base, digits), ratio(ours, base), better]
+        for metric, ours, base, better, digits in lines
+    ]
     return render(
         "Ours vs baseline (LangChain tutorial pipeline)",
         ["metric", "ours", "baseline", "ours/base", "better"],
@@ -358,8 +417,10 @@ def comparison_table(results: dict[str, Any], plan: Plan) -> str:
 def _num(value: Any, digits: int) -> str:
     if isinstance(value, bool) or value is None:
         return "-"
-    if isinstance(value, int) or (isinstance(value, float) and digits == 0 and not math.isnan(value)):
-        return fmt(int(round(value)))
+    if isinstance(value, int) or (
+        isinstance(value, float) and digits == 0 and math.isfinite(value)
+    ):
+        return fmt(round(value))
     return fmt(float(value), digits)
 
 
@@ -368,7 +429,9 @@ def stages_table(results: dict[str, Any]) -> str | None:
     if not stages:
         return None
     rows = [[stage, float(ms)] for stage, ms in stages.items()]
-    return render("Our answer, mean ms per stage (Answer.timings_ms, warm)", ["stage", "mean ms"], rows)
+    return render(
+        "Our answer, mean ms per stage (Answer.timings_ms, warm)", ["stage", "mean ms"], rows
+    )
 
 
 def questions_table(results: dict[str, Any]) -> str | None:
@@ -467,18 +530,21 @@ def notes(results: dict[str, Any], plan: Plan) -> str:
         "- Ours: Assistant.ingest / Assistant.ask (offline backend) / Assistant.retrieve, hybrid",
         "  dense+BM25 retrieval; quality uses ask() with each question's history (standalone",
         "  question path); the baseline gets the raw question.",
-        "- Latency: warm, in one process, over the answerable questions x "
-        f"{plan.rounds} rounds; cold figures are whole processes (median of {plan.cold_repeats},",
-        "  after one untimed run). Baseline 'cold one-shot ask' = open store + retrieve, no answer.",
+        f"- Latency: warm, in one process, answerable questions x {plan.rounds} rounds. Cold figures",
+        f"  are whole processes (median of {plan.cold_repeats}, after one untimed run); the",
+        "  baseline's one-shot is open store + retrieve (it has no answer step).",
     ]
     if prep:
         rate = prep.get("embed_chunks_per_s") or 0
         lines += [
-            f"- Scale stores: {prep['chunks']:,} chunks of {prep['articles']:,} synthetic articles, chunked",
-            f"  by ingest; {prep['pool']:,} embedded for real ({rate:,.0f} chunks/s), the rest pool vectors",
-            "  + seeded Gaussian noise (sigma 0.02/dim), renormalised. Build = upsert with vectors;",
-            f"  embedding {prep['chunks']:,} chunks for real at that rate would add "
-            f"~{prep['chunks'] / rate / 60 if rate else 0:,.0f} min.",
+            f"- Scale stores: {prep['chunks']:,} chunks of {prep['articles']:,} synthetic articles,",
+            f"  chunked by ingest; {prep['pool']:,} embedded for real ({rate:,.1f} chunks/s), the rest",
+            "  pool vectors + seeded Gaussian noise (sigma 0.02/dim), renormalised. Build = upsert",
+            "  through ArticleStore.upsert with those vectors;",
+            (
+                f"  embedding all {prep['chunks']:,} for real at that rate would take "
+                f"~{prep['chunks'] / rate / 60 if rate else 0:,.0f} min."
+            ),
         ]
     return "\n".join(lines) + "\n"
 
@@ -493,7 +559,9 @@ def report(results: dict[str, Any], plan: Plan, errors: list[str]) -> str:
         growth_table(results),
     ]
     if errors:
-        parts.append("Failed sections\n===============\n" + "\n".join(f"- {e}" for e in errors) + "\n")
+        parts.append(
+            "Failed sections\n===============\n" + "\n".join(f"- {e}" for e in errors) + "\n"
+        )
     return "\n".join(p for p in parts if p)
 
 
@@ -503,11 +571,23 @@ def load_questions(path: Path) -> list[dict[str, Any]]:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m benchmarks.run", description=__doc__.splitlines()[0])
-    parser.add_argument("--quick", action="store_true", help="smoke run: small corpus and stores (~3 min)")
+    parser = argparse.ArgumentParser(
+        prog="python -m benchmarks.run", description=(__doc__ or "").splitlines()[0]
+    )
+    parser.add_argument(
+        "--quick", action="store_true", help="smoke run: small corpus and stores (~3 min)"
+    )
     parser.add_argument("--questions", type=Path, default=QUESTIONS, help="eval set (JSONL)")
     parser.add_argument("--out", type=Path, default=RESULTS, help="where to write the JSON results")
     parser.add_argument("--seed", type=int, default=synthetic.DEFAULT_SEED)
+    parser.add_argument(
+        "--articles", type=int, help="synthetic articles to ingest (overrides the mode)"
+    )
+    parser.add_argument(
+        "--sizes",
+        type=lambda text: tuple(int(n) for n in text.split(",")),
+        help="scale store sizes, e.g. 1000,10000 (the largest also runs behind a Chroma server)",
+    )
     parser.add_argument("--keep", action="store_true", help="keep the temp folder (stores, logs)")
     parser.add_argument(
         "--only",
@@ -517,11 +597,15 @@ def main(argv: list[str] | None = None) -> int:
     )
     args = parser.parse_args(argv)
     plan = QUICK if args.quick else FULL
+    if args.articles:
+        plan = replace(plan, synthetic_articles=args.articles)
+    if args.sizes:
+        plan = replace(plan, scale_sizes=tuple(sorted(args.sizes)), server_size=max(args.sizes))
     if not args.questions.exists():
         parser.error(f"no eval set at {args.questions}; pass --questions PATH")
     started = time.perf_counter()
     load_start = list(os.getloadavg())
-    started_at = dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")
+    started_at = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
     work = Path(tempfile.mkdtemp(prefix="news-assistant-bench-"))
     progress(f"benchmark ({'quick' if plan.quick else 'full'}) in {work}")
     bench = Bench(plan=plan, work=work, seed=args.seed, questions=load_questions(args.questions))
@@ -536,6 +620,7 @@ def main(argv: list[str] | None = None) -> int:
         else:
             shutil.rmtree(work, ignore_errors=True)
     elapsed = time.perf_counter() - started
+    machine = f"{platform.machine()}, {os.cpu_count()} CPUs"
     document = {
         "meta": {
             "mode": "quick" if plan.quick else "full",
@@ -543,7 +628,7 @@ def main(argv: list[str] | None = None) -> int:
             "started": started_at,
             "seconds": elapsed,
             "python": platform.python_version(),
-            "machine": f"{platform.machine()}, {os.cpu_count()} CPUs",
+            "machine": machine,
             "k": K,
             "load": {"start": load_start, "end": list(os.getloadavg())},
             "sections": bench.sections,
@@ -555,7 +640,7 @@ def main(argv: list[str] | None = None) -> int:
     args.out.write_text(json.dumps(document, indent=1), encoding="utf-8")
     print(report(bench.results, plan, bench.errors))
     print(
-        f"Total {elapsed / 60:.1f} min on {document['meta']['machine']}; load average "
+        f"Total {elapsed / 60:.1f} min on {machine}; load average "
         f"{load_start[0]:.1f} at start, {os.getloadavg()[0]:.1f} at end; JSON: {args.out}"
     )
     return 1 if bench.errors else 0

@@ -94,9 +94,9 @@ def _entity_mapping(rng: random.Random) -> dict[str, str]:
             mapping.update(zip(source, target))
     people = list(INVENTED_PEOPLE)
     rng.shuffle(people)
-    for source, target in zip(PEOPLE, people):
+    for person, invented in zip(PEOPLE, people):
         if rng.random() < 0.5:
-            mapping.update(zip(source, target))
+            mapping.update(zip(person, invented))
     return mapping
 
 

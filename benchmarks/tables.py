@@ -19,8 +19,14 @@ def fmt(value: Cell, digits: int = 1) -> str:
     return f"{value:,.{digits}f}"
 
 
-def ratio(ours: float | None, base: float | None) -> str:
-    if ours is None or base is None or not base or math.isnan(ours) or math.isnan(base):
+def ratio(ours: object, base: object) -> str:
+    """ours / base as '0.42x', '-' unless both are finite numbers and base is non-zero."""
+    numbers = (int, float)
+    if isinstance(ours, bool) or isinstance(base, bool):
+        return "-"
+    if not isinstance(ours, numbers) or not isinstance(base, numbers):
+        return "-"
+    if not base or not math.isfinite(ours) or not math.isfinite(base):
         return "-"
     return f"{ours / base:.2f}x"
 

@@ -176,10 +176,12 @@ def clean_article(raw: str, known: dict[str, str] | None = None) -> CleanArticle
             meta.setdefault("date", published.group(1))
             continue
         if _META_BAR.match(stripped) and len(stripped) < 200:
+            # A byline bar carries a date or a comment count; a table row carries neither.
             date = _DATE.search(stripped)
-            if date:
-                meta.setdefault("date", date.group(0))
-            continue
+            if date or re.search(r"\bcomments?\b", stripped, re.IGNORECASE):
+                if date:
+                    meta.setdefault("date", date.group(0))
+                continue
         if _BOILERPLATE_LINE.match(stripped) or _is_lorem(stripped) or _is_doubled(stripped):
             continue
         key = " ".join(stripped.lower().split())

@@ -32,9 +32,7 @@ def read_article_file(path: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> LoadedT
     try:
         size = path.stat().st_size
         if size > max_bytes:
-            raise UnreadableFile(
-                f"file too large ({size / 1e6:.1f} MB > {max_bytes / 1e6:.1f} MB limit)"
-            )
+            raise UnreadableFile(f"file too large ({_size(size)} > {_size(max_bytes)} limit)")
         data = path.read_bytes()
     except FileNotFoundError as exc:
         raise UnreadableFile("file disappeared while reading") from exc
@@ -50,6 +48,10 @@ def read_article_file(path: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> LoadedT
     if suffix in {".html", ".htm"}:
         return _html_text(text)
     return LoadedText(text)
+
+
+def _size(n: int) -> str:
+    return f"{n / 1e6:.1f} MB" if n >= 100_000 else f"{n / 1e3:.1f} KB"
 
 
 def _decode(data: bytes) -> str:

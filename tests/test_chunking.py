@@ -187,9 +187,9 @@ def test_empty_text_has_no_chunks() -> None:
 def test_chunk_ids_are_pinned() -> None:
     # Ids must not change across runs by accident: new ids re-embed every user's store. When
     # what gets embedded changes on purpose, bump CHUNK_RECIPE and this pin together.
-    assert CHUNK_RECIPE == "sentences+sections/1"
+    assert CHUNK_RECIPE == "sentences+sections/2"
     assert [c.id for c in split_article("Hello world. Second sentence here.", "a.txt")] == [
-        "3b65e068e5aa2e2683b2cc27"
+        "211b388f719954eadd1ecbfb"
     ]
 
 
@@ -210,7 +210,7 @@ def test_chunk_section_is_the_nearest_heading_line_above_its_start() -> None:
     ]
     assert chunks[2].embedding_text() == "First Heading\nMore body here.\n"
     assert chunks[1].embedding_text() == chunks[1].text  # its heading is already in it
-    assert chunks[0].embedding_text("Budget Talks") == "Budget Talks\n" + chunks[0].text
+    assert chunks[0].embedding_text() == chunks[0].text  # no heading above it
 
 
 def test_chunk_ids_are_unique_and_change_with_source() -> None:
@@ -240,3 +240,11 @@ def test_join_chunks_keeps_offsets_across_a_gap_and_handles_nothing() -> None:
     assert join_chunks([(10, 15, "World"), (0, 5, "Hello")]) == "Hello     World"
     assert join_chunks([(0, 10, "Hello worl"), (6, 11, "world"), (2, 4, "ll")]) == "Hello world"
     assert join_chunks([]) == ""
+
+
+def test_no_at_the_end_of_a_sentence_ends_it() -> None:
+    text = "The vote was no. Then they left."
+    assert [text[s.start : s.end] for s in split_sentences(text)] == [
+        "The vote was no.",
+        "Then they left.",
+    ]

@@ -272,3 +272,11 @@ def test_line_endings_zero_width_and_nbsp_are_normalised() -> None:
     assert (
         clean_article(raw).text == "Israel’s port\nreopened today.\nCrews returned.\n\nMore news."
     )
+
+
+def test_a_table_row_is_not_taken_for_a_byline_bar() -> None:
+    cleaned = clean_article(
+        "Results by country follow.\n| Israel | 12 |\n| Russia | 7 |\nThe end of the list."
+    )
+    assert "| Israel | 12 |" in cleaned.text
+    assert cleaned.date is None
