@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any
 
 from assistant.chain import build_chain
 from assistant.components import ingest_lock_path, open_store
-from assistant.config import Settings, load_settings
+from assistant.config import Settings, load_settings, revalidate
 from assistant.offline import OfflineAnswerer
 from assistant.records import Answer, Message
 from assistant.retrieval import HybridRetriever, RetrievalResult
@@ -70,8 +70,7 @@ class Assistant:
         if settings is None:
             settings = load_settings(**overrides)
         elif overrides:
-            settings = settings.model_copy(update=overrides)
-            settings.check()
+            settings = revalidate(settings, **overrides)
         return cls(settings, open_store(settings))
 
     def ask(

@@ -233,8 +233,13 @@ def _cmd_chat(args: argparse.Namespace, settings: Any) -> int:
             print(f"\nerror: {exc}")
             continue
         assert final is not None
+        # The answer was streamed above; now what surrounds it.
         details = format_answer(final)
-        print(details[details.index(final.answer) + len(final.answer) :].strip("\n"))
+        rest = details[details.index(final.answer) + len(final.answer) :].strip("\n")
+        if final.rewritten_question:
+            rest = f"(understood as: {final.rewritten_question})\n{rest}".rstrip()
+        if rest:
+            print(rest)
         history += [Message("user", question), Message("assistant", final.answer)]
 
 

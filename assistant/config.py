@@ -100,3 +100,14 @@ def load_settings(**overrides: object) -> Settings:
         raise ConfigError(f"Invalid setting: {exc}") from exc
     settings.check()
     return settings
+
+
+def revalidate(settings: Settings, **overrides: object) -> Settings:
+    """A copy of `settings` with overrides, validated like settings read from the environment
+    (but without reading it again)."""
+    try:
+        updated = Settings.model_validate({**settings.model_dump(), **overrides})
+    except ValueError as exc:
+        raise ConfigError(f"Invalid setting: {exc}") from exc
+    updated.check()
+    return updated

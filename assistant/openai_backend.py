@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import functools
 import logging
 import re
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import TypeVar
 from urllib.parse import urlsplit, urlunsplit
 
@@ -68,9 +69,11 @@ class _FaultTranslator:
         timeout: float,
         max_retries: int,
         secret: SecretStr | None,
+        model_setting: str = "OPENAI_MODEL",
     ) -> None:
         self.base_url = display_url(base_url)
         self.model = model
+        self.model_setting = model_setting
         self.timeout = timeout
         self.max_retries = max_retries
         self._secret = secret
@@ -91,7 +94,9 @@ class _FaultTranslator:
         return message
 
     def _after_retries(self) -> str:
-        return f"after {self.max_retries} retries" if self.max_retries else "with retries off"
+        if not self.max_retries:
+            return "with retries off"
+        return f"after {self.max_retries} {'retry' if self.max_retries == 1 else 'retries'}"
 
     def translate(self, exc: Exception, *, stream_started: bool = False) -> BackendError | None:
         """The BackendError for a model-server fault, or None when `exc` is not one."""
@@ -107,12 +112,12 @@ class _FaultTranslator:
         if isinstance(exc, openai.PermissionDeniedError):
             return (
                 f"the model server refused access to model '{self.model}' (403): {self._detail(exc)}; "
-                "check that OPENAI_API_KEY may use OPENAI_MODEL"
+                f"check that OPENAI_API_KEY may use {self.model_setting}"
             )
         if isinstance(exc, openai.NotFoundError):
             return (
                 f"the model server at {self.base_url} has no model '{self.model}' (404): "
-                f"{self._detail(exc)}; check OPENAI_MODEL, and that OPENAI_BASE_URL ends in /v1"
+                f"{self._detail(exc)}; check {self.model_setting}, and that OPENAI_BASE_URL ends in /v1"
             )
         if isinstance(exc, openai.RateLimitError):
             return (
@@ -234,21 +239,21 @@ class OpenAIAnswerer:
     def __repr__(self) -> str:
         return f"OpenAIAnswerer(model={self._faults.model!r}, base_url={self._faults.base_url!r})"
 
-    def rewrite(self, question: str, history: list[Message]) -> str:
+    def rewrite(self, question: str, history: Sequence[Message]) -> str:
         """The follow-up `question` as a standalone question; unchanged when there is no history."""
         if not history:
             return question
         text = "".join(self._stream(build_rewrite_messages(question, history)))
         return _clean_rewrite(text) or question
 
-    def stream_answer(self, question: str, sources: list[Source]) -> Iterator[str]:
+    def stream_answer(self, question: str, sources: Sequence[Source]) -> Iterator[str]:
         """The answer's text deltas as the model streams them; REFUSAL_TEXT when there are no sources."""
         if not sources:
             yield REFUSAL_TEXT
             return
         yield from self._stream(build_answer_messages(question, sources))
 
-    def answer(self, question: str, sources: list[Source]) -> str:
+    def answer(self, question: str, sources: Sequence[Source]) -> str:
         """The whole answer at once."""
         return "".join(self.stream_answer(question, sources))
 
@@ -317,6 +322,16 @@ class _TranslatedEmbeddings(Embeddings):
         return self._faults.guard(lambda: self.inner.embed_query(text))
 
 
+@functools.lru_cache(maxsize=16)
+def _shared_http_client(base_url: str, timeout: float) -> openai.DefaultHttpxClient:
+    """One pooled HTTP client per server, for the process, as ChatOpenAI does for chat.
+
+    Embedders are rebuilt whenever a store is opened; a client of their own each time would
+    leave its pooled connections to be closed by the garbage collector.
+    """
+    return openai.DefaultHttpxClient(timeout=timeout)
+
+
 def make_openai_embeddings(settings: Settings) -> LabelledEmbeddings:
     """OpenAI (or compatible) embeddings labelled with model name and dimension for the store."""
     model = settings.openai_embedding_model.strip()
@@ -332,6 +347,7 @@ def make_openai_embeddings(settings: Settings) -> LabelledEmbeddings:
         base_url=base_url,
         timeout=settings.openai_timeout,
         max_retries=settings.openai_max_retries,
+        http_client=_shared_http_client(base_url, settings.openai_timeout),
         # Send raw text: tiktoken would fetch its vocabulary from the internet, and compatible
         # servers do not accept token ids. Chunks are far below the model's context length.
         check_embedding_ctx_length=False,
@@ -342,6 +358,7 @@ def make_openai_embeddings(settings: Settings) -> LabelledEmbeddings:
         timeout=settings.openai_timeout,
         max_retries=settings.openai_max_retries,
         secret=settings.openai_api_key,
+        model_setting="OPENAI_EMBEDDING_MODEL",
     )
     embedder = _TranslatedEmbeddings(inner, translator)
     dimension = KNOWN_EMBEDDING_DIMENSIONS.get(model)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 
 from langchain_core.messages import BaseMessage, HumanMessage, SystemMessage
 
@@ -61,7 +62,7 @@ def _attribute(value: str) -> str:
     )
 
 
-def format_sources(sources: list[Source]) -> str:
+def format_sources(sources: Sequence[Source]) -> str:
     """Each source as a numbered block `<source n=".." file=".." title="..">text</source>`."""
     blocks = []
     for source in sources:
@@ -74,7 +75,7 @@ def format_sources(sources: list[Source]) -> str:
     return "\n\n".join(blocks)
 
 
-def format_history(history: list[Message]) -> str:
+def format_history(history: Sequence[Message]) -> str:
     """The conversation as `User: ...` / `Assistant: ...` lines, oldest first."""
     return "\n".join(
         f"{_ROLE_LABELS[message.role]}: {neutralise_delimiters(message.content.strip())}"
@@ -82,7 +83,7 @@ def format_history(history: list[Message]) -> str:
     )
 
 
-def build_answer_messages(question: str, sources: list[Source]) -> list[BaseMessage]:
+def build_answer_messages(question: str, sources: Sequence[Source]) -> list[BaseMessage]:
     """The rules as the system message; the quoted sources and the question as the user's turn."""
     return [
         SystemMessage(content=ANSWER_SYSTEM_PROMPT),
@@ -92,7 +93,7 @@ def build_answer_messages(question: str, sources: list[Source]) -> list[BaseMess
     ]
 
 
-def build_rewrite_messages(question: str, history: list[Message]) -> list[BaseMessage]:
+def build_rewrite_messages(question: str, history: Sequence[Message]) -> list[BaseMessage]:
     """The rewriting rules, then the history and the follow-up question to make standalone."""
     return [
         SystemMessage(content=REWRITE_SYSTEM_PROMPT),

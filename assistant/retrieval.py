@@ -62,6 +62,12 @@ def diversify(
     for chunk in held_back:
         if len(chosen) == k:
             break
+        if any(
+            _span_overlap(c, chunk) > MAX_SPAN_OVERLAP
+            for c in chosen
+            if c.metadata.get("source") == chunk.metadata.get("source")
+        ):
+            continue
         chosen.append(chunk)
     return chosen
 
@@ -159,6 +165,7 @@ class RetrievalResult:
     sources: list[Source]
     similarity: dict[str, float]  # chunk id -> cosine similarity to the query
     query_terms: list[str]
+    query_vector: list[float] = field(default_factory=list)
 
 
 class HybridRetriever(BaseRetriever):
@@ -196,7 +203,7 @@ class HybridRetriever(BaseRetriever):
             for id_, vec in self.store.embeddings_of(missing).items():
                 similarity[id_] = float(np.dot(query_vec, np.asarray(vec, dtype=np.float32)))
         sources = [_to_source(i, c, fused[c.id]) for i, c in enumerate(chosen, start=1)]
-        return RetrievalResult(sources, similarity, query_terms)
+        return RetrievalResult(sources, similarity, query_terms, list(vector))
 
     def _get_relevant_documents(
         self, query: str, *, run_manager: CallbackManagerForRetrieverRun

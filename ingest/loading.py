@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -30,7 +31,11 @@ def read_article_file(path: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> LoadedT
     if suffix not in SUPPORTED_SUFFIXES:
         raise UnreadableFile(f"unsupported file type '{suffix or path.name}'")
     try:
-        size = path.stat().st_size
+        info = path.stat()
+        if not stat.S_ISREG(info.st_mode) and not stat.S_ISDIR(info.st_mode):
+            # A named pipe or a device never ends (or blocks): reading it would hang the ingest.
+            raise UnreadableFile("not a regular file")
+        size = info.st_size
         if size > max_bytes:
             raise UnreadableFile(f"file too large ({_size(size)} > {_size(max_bytes)} limit)")
         data = path.read_bytes()

@@ -286,7 +286,7 @@ def test_dead_server_says_it_cannot_be_reached() -> None:
 
     assert str(error) == (
         f"cannot reach the model server at {base_url} (connection refused or host unknown, "
-        "after 1 retries); check OPENAI_BASE_URL and that the server is running"
+        "after 1 retry); check OPENAI_BASE_URL and that the server is running"
     )
 
 
@@ -297,7 +297,7 @@ def test_server_that_keeps_hanging_up_cannot_be_reached(fake_openai: FakeOpenAI)
 
     assert str(error).startswith(
         f"cannot reach the model server at {fake_openai.base_url} (it closed the connection "
-        "without answering, after 1 retries)"
+        "without answering, after 1 retry)"
     )
     assert len(fake_openai.chat_requests) == 2
 
@@ -332,7 +332,7 @@ def test_timeouts_exhaust_the_retries(fake_openai: FakeOpenAI) -> None:
 
     assert str(error) == (
         f"the model server at {fake_openai.base_url} did not answer within 0.5 s (after 1 "
-        "retries); try again, or raise OPENAI_TIMEOUT"
+        "retry); try again, or raise OPENAI_TIMEOUT"
     )
     assert len(fake_openai.chat_requests) == 2
 
@@ -500,12 +500,31 @@ def test_known_embedding_model_needs_no_probe(fake_openai: FakeOpenAI) -> None:
     assert len(embeddings.embed_query("budget")) == 1536
 
 
-def test_embedding_faults_are_backend_errors(fake_openai: FakeOpenAI) -> None:
-    fake_openai.script_embeddings(Status(401, f"Incorrect API key provided: {KEY}"))
+@pytest.mark.parametrize(
+    ("fault", "expected"),
+    [
+        (
+            Status(401, f"Incorrect API key provided: {KEY}"),
+            "the model server rejected the API key (401); check OPENAI_API_KEY",
+        ),
+        (
+            Status(404, "model not found"),
+            (
+                "the model server at {base_url} has no model 'text-embedding-3-small' (404): "
+                "model not found; check OPENAI_EMBEDDING_MODEL, and that OPENAI_BASE_URL ends in /v1"
+            ),
+        ),
+    ],
+    ids=["401", "404"],
+)
+def test_embedding_faults_are_backend_errors(
+    fake_openai: FakeOpenAI, fault: Status, expected: str
+) -> None:
+    fake_openai.script_embeddings(fault)
     embeddings = make_openai_embeddings(settings_for(fake_openai))
 
     with pytest.raises(BackendError) as caught:
         embeddings.embed_documents(["budget"])
 
-    assert str(caught.value) == "the model server rejected the API key (401); check OPENAI_API_KEY"
+    assert str(caught.value) == expected.format(base_url=fake_openai.base_url)
     assert caught.value.__context__ is None

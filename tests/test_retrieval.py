@@ -99,11 +99,6 @@ def test_diversify_never_fills_with_a_near_duplicate_of_a_chosen_chunk() -> None
     assert ids(diversify(ranked, 3)) == ["a0", "a1"]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="bug: diversify's held-back fill does not check overlap, so two near-duplicate "
-    "held-back chunks of one article are both returned",
-)
 def test_diversify_held_back_fill_skips_near_duplicates_among_themselves() -> None:
     ranked = [
         chunk("a0", "A", 0, 100),

@@ -71,7 +71,9 @@ class MiniLMEmbeddings(Embeddings):
     model_name = LOCAL_MODEL_NAME
     dimension = LOCAL_MODEL_DIM
 
-    def __init__(self, batch_size: int = 32) -> None:
+    def __init__(self, batch_size: int = 4) -> None:
+        # Small batches: on 2 CPU cores the int8 model runs fastest with little padding
+        # (measured: 4 sorted-by-length texts a batch beat 32 by 1.5-2x, see benchmarks).
         self.batch_size = batch_size
 
     def embed_documents(self, texts: list[str]) -> list[list[float]]:
