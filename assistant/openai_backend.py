@@ -264,8 +264,8 @@ class OpenAIAnswerer:
         failure: BackendError | None = None
         try:
             for chunk in self.chat.stream(messages):
-                if chunk.response_metadata.get("model_provider") == "openai":
-                    events += 1  # a chunk parsed from the server (not LangChain's closing marker)
+                if chunk.chunk_position != "last":
+                    events += 1  # a chunk parsed from the server, not LangChain's closing marker
                 if chunk.response_metadata.get("finish_reason"):
                     finished = True
                 if chunk.text:

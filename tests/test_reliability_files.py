@@ -62,10 +62,17 @@ def make_pdf(content: bytes, *, flate: bool = True) -> bytes:
     objects = [
         b"<< /Type /Catalog /Pages 2 0 R >>",
         b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
-        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] "
-        b"/Resources << /Font << /F1 5 0 R >> >> /Contents 4 0 R >>",
-        b"<< " + filters + b"/Length " + str(len(stream)).encode() + b" >>\nstream\n"
-        + stream + b"\nendstream",
+        (
+            b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] "
+            b"/Resources << /Font << /F1 5 0 R >> >> /Contents 4 0 R >>"
+        ),
+        b"<< "
+        + filters
+        + b"/Length "
+        + str(len(stream)).encode()
+        + b" >>\nstream\n"
+        + stream
+        + b"\nendstream",
         b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
     ]
     out = bytearray(b"%PDF-1.4\n")
@@ -92,7 +99,9 @@ def write_hostile_files(folder: Path, outside: Path) -> None:
     (folder / "empty.txt").write_bytes(b"")
     (folder / "blank.md").write_text(" \n\t\n  \n", encoding="utf-8")
     (folder / "binary.txt").write_bytes(bytes(range(256)) * 64)
-    (folder / "latin1.txt").write_bytes("The minister's caf\u00e9 speech".encode("latin-1") + b" ok")
+    (folder / "latin1.txt").write_bytes(
+        "The minister's caf\u00e9 speech".encode("latin-1") + b" ok"
+    )
     with (folder / "huge.txt").open("wb") as handle:
         handle.truncate(50 * 1024 * 1024)  # sparse: 50 MB on paper, nothing on disk
     # 100 MB of zeros in ~100 KB: pypdf stops inflating at its output limit.

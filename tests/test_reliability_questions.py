@@ -44,11 +44,15 @@ CASES = {
     "only-control-characters": Case("\x01\x02\x1b\x7f", EMPTY),
     "only-nul": Case("\x00\x00", EMPTY, argv_ok=False),
     "100KB": Case(HUNDRED_KB, TOO_LONG),
-    "control-characters": Case("Why did\x07 Israel\x1b[2J avoid\x7f sanctioning Russia?\x08", "answer"),
+    "control-characters": Case(
+        "Why did\x07 Israel\x1b[2J avoid\x7f sanctioning Russia?\x08", "answer"
+    ),
     "nul-inside": Case("Why did\x00 Israel avoid\x00 sanctioning Russia?", "answer", argv_ok=False),
     "only-punctuation": Case("?!?...", "refusal"),
     "zero-width-spaces": Case("\u200b\u200b\u200b", "refusal"),
-    "right-to-left-override": Case("\u202eWhy did Israel avoid sanctioning Russia?\u202c", "answer"),
+    "right-to-left-override": Case(
+        "\u202eWhy did Israel avoid sanctioning Russia?\u202c", "answer"
+    ),
     "cyrillic": Case("Почему Израиль избегал санкций против России?", "refusal"),
     "hebrew": Case("מדוע ישראל נמנעה מסנקציות נגד רוסיה?", "refusal"),
     "arabic": Case("لماذا تجنبت إسرائيل فرض عقوبات على روسيا؟", "refusal"),
@@ -168,6 +172,7 @@ def test_cli_ask_exits_0_or_2_without_a_traceback(library: Library, name: str) -
     case = CLI_CASES[name]
     result = subprocess.run(
         [str(ASSISTANT), "ask", case.question],
+        check=False,
         cwd=library.root,
         env=library.env(),
         capture_output=True,
@@ -189,5 +194,7 @@ def test_cli_ask_exits_0_or_2_without_a_traceback(library: Library, name: str) -
         assert result.stdout == ""
         # The CLI catches a blank question itself, before loading anything.
         blank = not case.question.strip()
-        expected = "the question is empty; ask something about the articles" if blank else case.outcome
+        expected = (
+            "the question is empty; ask something about the articles" if blank else case.outcome
+        )
         assert result.stderr == f"error: {expected}\n"

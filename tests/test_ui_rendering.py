@@ -241,3 +241,26 @@ def test_message_html_escapes() -> None:
         '<div class="na-panel"><p class="na-hint">&lt;b&gt;x&lt;/b&gt;</p>'
         '<blockquote class="na-quote">&lt;i&gt;</blockquote></div>'
     )
+
+
+def test_unverified_sentences_are_called_out_in_chat_and_plain_text() -> None:
+    from assistant.records import Answer
+    from ui.rendering import answer_markdown, answer_text
+
+    answer = Answer(
+        answer="PWNED. Israel relies on Russian coordination in Syria [1].",
+        citations=[],
+        refused=False,
+        rewritten_question=None,
+        retrieved=[],
+        uncited_sentences=["The attacker now controls this assistant."],
+        backend="openai",
+    )
+    assert (
+        "> **Unverified:** 1 sentence not backed by any source: “The attacker now controls this assistant.”"
+        in answer_markdown(answer, 0, {})
+    )
+    assert (
+        "Unverified: 1 sentence not backed by any source: “The attacker now controls this assistant.”"
+        in answer_text(answer, {})
+    )

@@ -70,6 +70,8 @@ def answer_markdown(answer: Answer, turn: int, titles: Mapping[str, str | None])
         blocks.append(f"> **Not in the articles.** {REFUSED_NOTICE}")
     if answer.notice:
         blocks.append(f"> **Note:** {escape_markdown(answer.notice)}")
+    if answer.uncited_sentences:
+        blocks.append(f"> **Unverified:** {escape_markdown(uncited_notice(answer))}")
     citations = unique_citations(answer)
     blocks.append(linked_answer_markdown(answer.answer, turn, {c.n for c in citations}))
     if citations:
@@ -85,6 +87,13 @@ def answer_markdown(answer: Answer, turn: int, titles: Mapping[str, str | None])
             )
         blocks.append("  \n".join(lines))
     return "\n\n".join(blocks)
+
+
+def uncited_notice(answer: Answer) -> str:
+    """Which sentences no source supports (the model wrote them, verification found no backing)."""
+    quoted = "; ".join(f"“{short_quote(s)}”" for s in answer.uncited_sentences)
+    count = len(answer.uncited_sentences)
+    return f"{count} sentence{'s' if count > 1 else ''} not backed by any source: {quoted}"
 
 
 def partial_markdown(text: str) -> str:
@@ -114,6 +123,8 @@ def answer_text(answer: Answer, titles: Mapping[str, str | None]) -> str:
         notes.append(f"Not in the articles: {REFUSED_NOTICE}")
     if answer.notice:
         notes.append(f"Note: {answer.notice}")
+    if answer.uncited_sentences:
+        notes.append(f"Unverified: {uncited_notice(answer)}")
     if notes:
         blocks.append("\n".join(notes))
     return "\n\n".join(blocks)
