@@ -42,6 +42,7 @@ CHECKED_SENTENCES = 4
 CLEAR_CLOSENESS, CLEAR_COVERAGE = 0.6, 0.6
 SENTENCE_CACHE = 4096
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+_TERMINAL_ESCAPE = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]|\x1b\][^\x07]*\x07")  # pasted colours
 
 
 class Answerer(Protocol):
@@ -59,7 +60,7 @@ def normalize_question(question: object, max_chars: int) -> str:
     is too long."""
     if not isinstance(question, str):
         raise QuestionError("The question must be text.")
-    text = unicodedata.normalize("NFC", _CONTROL.sub(" ", question))
+    text = unicodedata.normalize("NFC", _CONTROL.sub(" ", _TERMINAL_ESCAPE.sub("", question)))
     text = " ".join(text.split())
     if not text:
         raise QuestionError("The question is empty; type a question about the articles.")

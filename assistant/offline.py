@@ -19,6 +19,19 @@ _BULLET = re.compile(r"^(?:[-–—•*▪►➡️➡→]\ufe0f?\s*)+")
 
 Weight = Callable[[str], float]
 
+# A "why" question is answered by sentences that give reasons.
+_WHY = re.compile(
+    r"^\s*(?:and\s+|so\s+)?(?:why\b|what (?:is|was|are|were) the reasons?\b|for what reason)",
+    re.IGNORECASE,
+)
+_CAUSAL = re.compile(
+    r"\b(?:because|due to|driven (?:by|less by|more by)|given|since|so as to|in order to|to avoid|"
+    r"to safeguard|to prevent|wary of|concern(?:ed)? (?:about|over)|fear(?:s|ed)?|reason|"
+    r"imperative|as a result|argued that|considerations?)\b",
+    re.IGNORECASE,
+)
+CAUSAL_BONUS = 0.12
+
 
 @dataclass(frozen=True)
 class ScoredPassage:
@@ -52,6 +65,7 @@ def score_passages(
     coverage: IDF-weighted share of the question's concepts found in the sentence (half credit
     when only a neighbouring sentence has it, which resolves "he"/"it"); score mixes coverage
     with how close the sentence's chunk is to the question (dense similarity)."""
+    asks_why = bool(_WHY.match(question))
     groups = concepts(question)
     weights = [max(weight(t) for t in g) for g in groups]
     total = sum(weights) or 1.0
@@ -65,14 +79,20 @@ def score_passages(
             if len(own) < 4 or _is_heading(passage.text):
                 continue
             near = set().union(*(own_terms[j] for j in (i - 1, i + 1) if 0 <= j < len(items)))
+            # A reason usually follows the fact it explains ("Israel opted for ... . This is
+            # driven by ..."): for a "why" question a reason-giving sentence borrows more of
+            # its neighbours' words.
+            reason = asks_why and bool(_CAUSAL.search(passage.text))
+            near_share = 0.9 if reason else 0.5
             credit = 0.0
             for group, w in zip(groups, weights):
                 inside = len(matched(group, own)) / len(group)
                 around = len(matched(group, own | near)) / len(group)
                 # A multi-word name counts in proportion to its words found.
-                credit += w * max(inside, 0.5 * around)
+                credit += w * max(inside, near_share * around)
             coverage = credit / total
-            scored.append(ScoredPassage(passage, coverage, 0.65 * coverage + 0.35 * closeness))
+            score = 0.65 * coverage + 0.35 * closeness + (CAUSAL_BONUS if reason else 0.0)
+            scored.append(ScoredPassage(passage, coverage, score))
     scored.sort(key=lambda s: (-s.score, s.passage.source.n, s.passage.start))
     return scored
 
@@ -133,6 +153,18 @@ def compose(chosen: Sequence[ScoredPassage]) -> str:
                 (True, with_markers(_display(entry.text), [passage.source.n]))
                 for entry in _list_items(passage)
             )
+    # A lone bullet reads better as a plain sentence: a list needs an intro or a second item.
+    lines = [
+        (
+            is_item
+            and (
+                (i > 0 and (lines[i - 1][0] or lines[i - 1][1].endswith(":")))
+                or (i + 1 < len(lines) and lines[i + 1][0])
+            ),
+            line,
+        )
+        for i, (is_item, line) in enumerate(lines)
+    ]
     text = ""
     previous_item = False
     for is_item, line in lines:

@@ -4,5 +4,5 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 command -v uv >/dev/null 2>&1 || python3 -m pip install --quiet "uv>=0.5"
-uv sync --frozen --quiet
+uv sync --frozen --inexact --quiet
 exec uv run --frozen assistant serve "$@"

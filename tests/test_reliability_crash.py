@@ -77,6 +77,7 @@ def make_corpus(folder: Path, variants: int = VARIANTS) -> None:
 @dataclass(frozen=True)
 class Snapshot:
     rows: dict[str, ChunkRow]  # chunk id -> its metadata and text
+    collection: str = ""  # the collection's id: a reset makes a new one
     vectors: dict[str, np.ndarray] = field(default_factory=dict)
     indexed: frozenset[str] = frozenset()  # ids a nearest-neighbour query over everything returns
 
@@ -97,14 +98,14 @@ def snapshot(collection: Any, deep: bool = True) -> Snapshot:
         for id_, meta, doc in zip(got["ids"], got["metadatas"], got["documents"])
     }
     if not deep or not rows:
-        return Snapshot(rows)
+        return Snapshot(rows, str(collection.id))
     vectors = {
         id_: np.asarray(v, dtype=np.float32) for id_, v in zip(got["ids"], got["embeddings"])
     }
     found = collection.query(
         query_embeddings=[next(iter(vectors.values())).tolist()], n_results=len(rows)
     )
-    return Snapshot(rows, vectors, frozenset(found["ids"][0]))
+    return Snapshot(rows, str(collection.id), vectors, frozenset(found["ids"][0]))
 
 
 def read_store(path: Path, deep: bool = True) -> Snapshot:
@@ -215,23 +216,31 @@ class Workspace:
         return snapshot(self.reference.collection)
 
 
-def assert_converged(store: Snapshot, expected: Snapshot, context: str) -> None:
+def assert_converged(store: Snapshot, expected: Snapshot, context: str) -> float:
+    """The store holds exactly the expected chunks, all in its vector index, with the vectors a
+    clean ingest computes; returns the lowest cosine between a stored and a clean vector."""
     assert store.rows.keys() - expected.rows.keys() == set(), f"orphaned or stale chunks {context}"
     assert expected.rows.keys() - store.rows.keys() == set(), f"missing chunks {context}"
     assert store.rows == expected.rows, f"chunk metadata or text differs {context}"
     assert store.indexed == frozenset(store.rows), f"vector index incomplete {context}"
+    lowest = 1.0
     for id_, vector in store.vectors.items():
         cosine = float(np.dot(vector, expected.vectors[id_]))
         assert cosine >= MIN_VECTOR_COSINE, f"vector of {id_} differs ({cosine:.4f}) {context}"
+        lowest = min(lowest, cosine)
+    return lowest
 
 
-def landed(before: Snapshot, after: Snapshot | str, expected: Snapshot) -> str:
-    """Where a kill landed, judged by the store it left."""
+def landed(before: Snapshot, after: Snapshot | str, expected: Snapshot, reset: bool = False) -> str:
+    """Where a kill landed, judged by the store it left (a reset rewrites even an unchanged
+    folder: it drops the collection, so the collection id tells whether it began)."""
     if isinstance(after, str):
         return "store unreadable"
-    if before.rows == expected.rows:
+    if reset and after.collection == before.collection and after.rows == before.rows:
+        return "before any write"
+    if before.rows == expected.rows and not reset:
         return "nothing to write"
-    if after.rows == before.rows:
+    if after.rows == before.rows and not reset:
         return "before any write"
     if after.rows == expected.rows:
         return "after the last write"
@@ -322,6 +331,7 @@ def test_random_kills_always_converge_to_a_clean_ingest(
     assert_converged(read_store(workspace.chroma), expected, "after the first ingest")
 
     outcomes: list[dict[str, Any]] = []
+    lowest = 1.0
     for step in range(1, CRASH_LOOPS + 1):
         action = mutate(workspace, rng, step)
         before = read_crashed(workspace.chroma, workspace.root / "scratch")
@@ -338,15 +348,22 @@ def test_random_kills_always_converge_to_a_clean_ingest(
             exited = False
         assert "Traceback" not in stderr.decode(), stderr.decode()
         after = read_crashed(workspace.chroma, workspace.root / "scratch")
-        where = "exited before the kill" if exited else landed(before, after, expected)
+        where = (
+            "exited before the kill"
+            if exited
+            else landed(before, after, expected, reset=action == "reset")
+        )
         if isinstance(after, Snapshot) and action not in ("reset", "wipe"):
             assert replaced_not_lost(before, after, expected) == [], f"step {step} ({action})"
 
         report = workspace.ingest_json()
         store = read_store(workspace.chroma)
         assert report["chunks"] == len(expected.rows)
-        assert_converged(
-            store, expected, f"at step {step} ({action}, kill after {delay:.2f}s: {where})"
+        lowest = min(
+            lowest,
+            assert_converged(
+                store, expected, f"at step {step} ({action}, kill after {delay:.2f}s: {where})"
+            ),
         )
         outcomes.append({"step": step, "action": action, "delay": round(delay, 2), "landed": where})
 
@@ -359,12 +376,14 @@ def test_random_kills_always_converge_to_a_clean_ingest(
         "mid_write_kills": counts["mid-write"],
         "landed": dict(counts),
         "all_converged": True,
+        "lowest_vector_cosine": round(lowest, 6),
         "steps": outcomes,
     }
     (artifacts_dir / "crash_loop.json").write_text(json.dumps(summary, indent=2))
     print(
         f"\ncrash loop: {summary['kills']} kills of {CRASH_LOOPS} runs, "
-        f"{summary['mid_write_kills']} mid-write; landed {dict(counts)}; all converged"
+        f"{summary['mid_write_kills']} mid-write; landed {dict(counts)}; all converged "
+        f"(lowest vector cosine to a clean ingest {lowest:.6f})"
     )
 
 
