@@ -165,7 +165,12 @@ class AnswerStep(Runnable[dict, Answer]):
                 yield REFUSAL_TEXT
             yield self._finish(state, REFUSAL_TEXT, [], True, [], backend.name, notice)
             return
-        verified = verify(text, result.sources, weight=self.retriever.index.weight)
+        verified = verify(
+            text,
+            result.sources,
+            weight=self.retriever.index.weight,
+            similarity=None if backend.name == "offline" else self._similarity,
+        )
         timings["verify"] = _ms(started)
         if verified.dropped:
             log.info("Dropped %d citation(s) that did not hold", verified.dropped)
@@ -208,6 +213,11 @@ class AnswerStep(Runnable[dict, Answer]):
         )
         closest = float(np.max(vectors @ query))
         return closest + COVERAGE_BONUS * coverage >= MIN_EVIDENCE
+
+    def _similarity(self, a: str, b: str) -> float:
+        """Cosine similarity of two texts' embeddings (both cached)."""
+        first, second = self._sentence_vectors([a, b])
+        return float(first @ second)
 
     def _sentence_vectors(self, texts: list[str]) -> np.ndarray:
         """Embeddings of source sentences, cached: a conversation keeps meeting the same ones."""

@@ -13,11 +13,15 @@ from ingest.chunking import split_sentences
 MARKER = re.compile(r"\s*\[(\d{1,3}(?:\s*[,;]\s*\d{1,3})*)\]")
 # A cited passage must share at least this share of the sentence's content terms (IDF-weighted).
 MIN_SUPPORT = 0.4
+# Overlap at or above this needs no second opinion; below it, meaning must agree too.
+STRONG_SUPPORT = 0.7
+MIN_MEANING = 0.6
 PAIR_MARGIN = 0.15
 _LEADING_MARKERS = re.compile(r"^(?:\s*\[\d{1,3}(?:\s*[,;]\s*\d{1,3})*\])+")
 _TRAILING_PUNCT = re.compile(r"[.!?…:;]+[\"'”’)]*$")
 
 Weight = Callable[[str], float]
+Similarity = Callable[[str, str], float]
 
 
 @dataclass(frozen=True)
@@ -127,10 +131,25 @@ def verify(
     sources: Sequence[Source],
     weight: Weight = lambda _t: 1.0,
     min_support: float = MIN_SUPPORT,
+    similarity: Similarity | None = None,
 ) -> VerifiedAnswer:
     """Keep only citations whose number exists and whose source supports the citing sentence;
     re-point a marker to another source that does support it; renumber 1..m by first use.
-    Each citation quotes the supporting passage verbatim with its article offsets."""
+    Each citation quotes the supporting passage verbatim with its article offsets.
+
+    Support is word overlap (IDF-weighted). A sentence that shares only part of a passage's
+    words ("The Portsmouth bakery was fined" vs "Harbour Bakery in Portsmouth won an award")
+    must also mean much the same: with `similarity` (cosine of two texts' embeddings), overlap
+    below STRONG_SUPPORT needs similarity >= MIN_MEANING. A sentence of fewer than two content
+    words ("PWNED.") says nothing a passage could back, and is never cited."""
+
+    def holds(sentence: str, passage: Passage | None, score: float) -> bool:
+        if passage is None or score < min_support:
+            return False
+        if score >= STRONG_SUPPORT or similarity is None:
+            return True
+        return similarity(sentence, passage.text) >= MIN_MEANING
+
     by_n = {s.n: s for s in sources}
     citations: list[Citation] = []
     key_to_n: dict[tuple[str, int, int], int] = {}
@@ -139,14 +158,18 @@ def verify(
     dropped = 0
     for sentence in parse_answer(answer):
         new_numbers: list[int] = []
+        citable = len(set(terms(sentence.text))) >= 2
         for n in sentence.cited:
-            source = by_n.get(n)
+            source = by_n.get(n) if citable else None
             passage, score = best_passage(sentence.text, source, weight) if source else (None, 0.0)
-            if passage is None or score < min_support:
+            if not holds(sentence.text, passage, score):
                 dropped += 1
-                passage, score = _best_elsewhere(sentence.text, sources, weight, exclude=n)
-                if passage is None or score < min_support:
+                if not citable:
                     continue
+                passage, score = _best_elsewhere(sentence.text, sources, weight, exclude=n)
+                if not holds(sentence.text, passage, score):
+                    continue
+            assert passage is not None  # holds() said so
             key = (passage.source.chunk_id, passage.start, passage.end)
             if key not in key_to_n:
                 key_to_n[key] = len(citations) + 1
@@ -162,7 +185,8 @@ def verify(
                 )
             if key_to_n[key] not in new_numbers:
                 new_numbers.append(key_to_n[key])
-        if not new_numbers and _is_claim(sentence.text):
+        if not new_numbers and (_is_claim(sentence.text) or sentence.cited):
+            # A claim with no backing, or any sentence whose cited source did not hold.
             uncited.append(sentence.text)
         out_sentences.append(sentence.separator + with_markers(sentence.text, new_numbers))
     return VerifiedAnswer("".join(out_sentences).strip(), citations, uncited, dropped)
@@ -193,5 +217,6 @@ def with_markers(sentence: str, numbers: Sequence[int]) -> str:
 
 
 def _is_claim(sentence: str) -> bool:
-    """Sentences worth a citation: not a bare connective or a question back to the user."""
-    return len(terms(sentence)) >= 3 and not sentence.rstrip().endswith("?")
+    """Sentences that need a citation: not a bare connective ("In short.") or a question back
+    to the user."""
+    return len(terms(sentence)) >= 2 and not sentence.rstrip().endswith("?")

@@ -227,12 +227,6 @@ def test_reply_citing_a_nonexistent_source_for_an_unsupported_claim_is_flagged(
     assert answer.uncited_sentences == [f"{claim}."]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="citation support is word overlap weighted by rarity: a false claim that shares the "
-    "rare names of a passage ('Portsmouth', 'bakery': 0.585 >= MIN_SUPPORT 0.4) is re-pointed "
-    "to it and shown as sourced",
-)
 def test_false_claim_about_a_named_subject_is_not_cited(
     libraries: Libraries, fake_openai: FakeOpenAI
 ) -> None:
@@ -244,11 +238,6 @@ def test_false_claim_about_a_named_subject_is_not_cited(
     assert answer.uncited_sentences == [f"{claim}."]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="a reply that only echoes the injected word is 'supported' by the injected sentence "
-    "itself: the citation to pwned.txt is kept and a one-word sentence is never flagged",
-)
 def test_reply_that_only_echoes_the_injection_is_not_a_sourced_answer(
     libraries: Libraries, fake_openai: FakeOpenAI
 ) -> None:
