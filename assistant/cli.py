@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import logging
 import sys
@@ -113,25 +114,27 @@ def main(argv: list[str] | None = None) -> int:
 def _cmd_ingest(args: argparse.Namespace, settings: Any) -> int:
     from assistant.components import ingest_lock_path, open_store
     from ingest import IngestOptions, sync_paths
+    from ingest.sync import ingest_lock
 
     paths = args.paths or [settings.articles_path]
     missing = [p for p in paths if not p.exists() and not p.is_symlink()]
     if missing:
         print(f"error: no such file or folder: {', '.join(map(str, missing))}", file=sys.stderr)
         return EXIT_USAGE
-    store = open_store(settings) if not args.reset else _open_for_reset(settings)
-    report = sync_paths(
-        store,
-        paths,
-        options=IngestOptions(
-            chunk_size=settings.chunk_size,
-            chunk_overlap=settings.chunk_overlap,
-            max_file_bytes=int(settings.max_file_mb * 1024 * 1024),
-        ),
-        dry_run=args.dry_run,
-        reset=args.reset,
-        lock_path=ingest_lock_path(settings),
-    )
+    # The lock covers opening the store too: two first ingests must not both create it.
+    with contextlib.nullcontext() if args.dry_run else ingest_lock(ingest_lock_path(settings)):
+        store = open_store(settings) if not args.reset else _open_for_reset(settings)
+        report = sync_paths(
+            store,
+            paths,
+            options=IngestOptions(
+                chunk_size=settings.chunk_size,
+                chunk_overlap=settings.chunk_overlap,
+                max_file_bytes=int(settings.max_file_mb * 1024 * 1024),
+            ),
+            dry_run=args.dry_run,
+            reset=args.reset,
+        )
     if args.json:
         print(json.dumps(report.to_json()))
         return EXIT_OK

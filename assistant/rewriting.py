@@ -84,9 +84,22 @@ def entities(text: str) -> list[str]:
     return found
 
 
+# Last words that make a capitalised name an organisation, place or document, not a person.
+_NOT_PERSON_WORDS = frozenset(
+    """accord accords agreement agreements bank institute union states nations party council
+    ministry forces army house office treaty studies court assembly committee agency
+    administration government republic kingdom emirates sea river city university news times
+    post journal group company corporation fund program programme plan deal summit war""".split()
+)
+
+
 def _is_person(name: str) -> bool:
     words = name.split()
-    return 2 <= len(words) <= 3 and all(w[0].isupper() and w[1:].islower() for w in words if w)
+    return (
+        2 <= len(words) <= 3
+        and all(w[0].isupper() and w[1:].islower() for w in words if w)
+        and words[-1].lower() not in _NOT_PERSON_WORDS
+    )
 
 
 def _topic(question: str) -> str:

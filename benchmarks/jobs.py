@@ -94,7 +94,7 @@ def serve_ours(
     """Quality (the assistant's own standalone-question path) and warm latency of a loaded Assistant."""
     started = time.perf_counter()
     assistant = _assistant(_settings(chroma_path, collection))
-    first = assistant.ask(questions[0]["question"], history=None, k=k)
+    assistant.ask(questions[0]["question"], history=None, k=k)
     first_ms = (time.perf_counter() - started) * 1000
 
     ranked, raw_ranked, rewritten = {}, {}, {}
@@ -118,7 +118,6 @@ def serve_ours(
             ask_ms.append((time.perf_counter() - t0) * 1000)
             for stage, ms in (answer.timings_ms or {}).items():
                 stages.setdefault(stage, []).append(float(ms))
-    del first
     return {
         "first_ask_ms": first_ms,
         "quality": _quality(ranked, questions, k),

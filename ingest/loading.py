@@ -11,6 +11,7 @@ DEFAULT_MAX_BYTES = 20 * 1024 * 1024
 # Extracted text beyond this is not an article but a dump (or a decompression bomb).
 MAX_TEXT_CHARS = 2_000_000
 MAX_PDF_PAGES = 500
+MAX_PAGE_CONTENT_BYTES = 4 * 1024 * 1024
 
 
 class UnreadableFile(Exception):
@@ -56,7 +57,8 @@ def read_article_file(path: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> LoadedT
 
 
 def _size(n: int) -> str:
-    return f"{n / 1e6:.1f} MB" if n >= 100_000 else f"{n / 1e3:.1f} KB"
+    """Sizes as the settings count them (MAX_FILE_MB=20 means 20 x 1024 x 1024 bytes)."""
+    return f"{n / 1024**2:.1f} MB" if n >= 100 * 1024 else f"{n / 1024:.1f} KB"
 
 
 def _decode(data: bytes) -> str:
@@ -120,6 +122,11 @@ def _pdf_text(data: bytes) -> str:
         parts: list[str] = []
         total = 0
         for page in reader.pages:
+            # Text extraction walks every operator of the page's content; a small file can
+            # inflate to millions of them, so measure the decompressed content first.
+            contents = page.get_contents()
+            if contents is not None and len(contents.get_data()) > MAX_PAGE_CONTENT_BYTES:
+                raise UnreadableFile("PDF page content too large (possible decompression bomb)")
             page_text = page.extract_text() or ""
             total += len(page_text)
             if total > MAX_TEXT_CHARS:

@@ -7,7 +7,8 @@ import logging
 import os
 import sys
 import time
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -179,6 +180,13 @@ def sync_paths(
     """
     if lock_path is None or dry_run:
         return _sync(store, list(paths), options, dry_run, reset, progress)
+    with ingest_lock(lock_path, lock_timeout):
+        return _sync(store, list(paths), options, dry_run, reset, progress)
+
+
+@contextmanager
+def ingest_lock(lock_path: Path, timeout: float = 300.0) -> Iterator[None]:
+    """Hold the store's ingest lock: a second ingest waits (saying so), then proceeds."""
     from filelock import FileLock, Timeout
 
     lock_path.parent.mkdir(parents=True, exist_ok=True)
@@ -188,14 +196,14 @@ def sync_paths(
     except Timeout:
         log.warning("Another ingest is running on this store; waiting for it (lock %s)", lock_path)
         try:
-            lock.acquire(timeout=lock_timeout)
+            lock.acquire(timeout=timeout)
         except Timeout as exc:
             raise IngestLockedError(
-                f"Another ingest still holds {lock_path} after {lock_timeout:.0f}s; "
+                f"Another ingest still holds {lock_path} after {timeout:.0f}s; "
                 "try again when it has finished."
             ) from exc
     try:
-        return _sync(store, list(paths), options, dry_run, reset, progress)
+        yield
     finally:
         lock.release()
 
@@ -216,13 +224,18 @@ def _sync(
 
     stored: dict[str, set[str]] = {}
     stored_root: dict[str, str] = {}
+    stored_meta: dict[str, dict[str, Any]] = {}
     if not (reset and dry_run):
         for chunk in store.iter_chunks(include_text=False):
             source = str(chunk.metadata.get("source", ""))
             stored.setdefault(source, set()).add(chunk.id)
             stored_root[source] = str(chunk.metadata.get("root", ""))
+            stored_meta[chunk.id] = chunk.metadata
 
     pending: list[tuple[PreparedArticle, Chunk, dict[str, Any]]] = []
+    # Kept chunks whose text did not change but whose offsets (or article metadata) did, e.g.
+    # after a paragraph was inserted above them: their vectors stay, their metadata is rewritten.
+    relabel: list[tuple[str, dict[str, Any]]] = []
     stale: list[str] = []
     seen_hashes: dict[str, str] = {}
     present: set[str] = set()
@@ -255,10 +268,16 @@ def _sync(
         present.add(prepared.source)
         wanted = {c.id for c in prepared.chunks}
         have = stored.get(prepared.source, set())
-        if wanted == have:
+        moved = [
+            (chunk.id, meta)
+            for chunk, meta in zip(prepared.chunks, prepared.metadatas(), strict=True)
+            if chunk.id in have and stored_meta.get(chunk.id) != meta
+        ]
+        if wanted == have and not moved:
             report.unchanged.append(prepared.source)
             continue
         (report.updated if have else report.added).append(prepared.source)
+        relabel.extend(moved)
         stale.extend(sorted(have - wanted))
         pending.extend(
             (prepared, chunk, meta)
@@ -274,6 +293,7 @@ def _sync(
 
     if not dry_run:
         _write(store, pending, progress)
+        store.update_metadata([id_ for id_, _ in relabel], [meta for _, meta in relabel])
         store.delete(stale)
         report.embedded = len(pending)
         report.chunks = store.count()

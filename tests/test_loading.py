@@ -184,8 +184,8 @@ def test_corrupt_pdf_raises_with_reason(tmp_path: Path, data: bytes) -> None:
 def test_file_over_the_size_limit_is_refused_before_reading(tmp_path: Path) -> None:
     path = write(tmp_path, "long.txt", "word " * 300_000)
     with pytest.raises(UnreadableFile) as caught:
-        read_article_file(path, max_bytes=1_000_000)
-    assert str(caught.value) == "file too large (1.5 MB > 1.0 MB limit)"
+        read_article_file(path, max_bytes=1024 * 1024)
+    assert str(caught.value) == "file too large (1.4 MB > 1.0 MB limit)"
     assert read_article_file(path, max_bytes=1_500_000).text == "word " * 300_000
 
 

@@ -43,7 +43,7 @@ EXPECTED_SKIPS = {
     "blank.md": "empty file",
     "binary.txt": "binary file, not text",
     "latin1.txt": "not valid UTF-8 text (byte 18); re-save the file as UTF-8",
-    "huge.txt": "file too large (52.4 MB > 21.0 MB limit)",
+    "huge.txt": "file too large (50.0 MB > 20.0 MB limit)",
     "bomb-zeros.pdf": "corrupt or unreadable PDF (LimitReachedError)",
     "bomb-text.pdf": "PDF text too long (possible decompression bomb)",
     "corrupt.pdf": "corrupt or unreadable PDF (PdfStreamError)",

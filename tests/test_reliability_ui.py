@@ -126,7 +126,7 @@ class Page:
 def page_events(url: str) -> dict[str, tuple[int, int]]:
     """fn_index and trigger of each of the page's events, read from the page's own config."""
     config = httpx.get(url + "config", timeout=60).json()
-    events = {}
+    events: dict[str, tuple[int, int]] = {}
     for dependency in config["dependencies"]:
         if dependency["targets"]:
             events.setdefault(

@@ -240,6 +240,16 @@ class ArticleStore:
             )
         self._bump_revision()
 
+    def update_metadata(self, ids: Sequence[str], metadatas: Sequence[dict[str, Any]]) -> None:
+        """Rewrite the metadata of stored chunks (their text and vectors stay)."""
+        for start in range(0, len(ids), WRITE_BATCH):
+            end = start + WRITE_BATCH
+            self.collection.update(
+                ids=list(ids[start:end]), metadatas=[dict(m) for m in metadatas[start:end]]
+            )
+        if ids:
+            self._bump_revision()
+
     def delete(self, ids: Sequence[str]) -> None:
         for start in range(0, len(ids), WRITE_BATCH):
             self.collection.delete(ids=list(ids[start : start + WRITE_BATCH]))
