@@ -200,7 +200,15 @@ class HybridRetriever(BaseRetriever):
         missing = [c.id for c in chosen if c.id not in similarity]
         if missing:
             query_vec = np.asarray(vector, dtype=np.float32)
-            for id_, vec in self.store.embeddings_of(missing).items():
+            vectors = self.store.embeddings_of(missing)
+            unseen = [c for c in chosen if c.id in missing and c.id not in vectors]
+            if unseen:
+                # Written by another process after this one opened the store: Chroma's vector
+                # index here does not have them yet (BM25 does), so embed their text.
+                log.info("Embedding %d chunk(s) this process's vector index lacks", len(unseen))
+                fresh = self.store.embeddings.embed_documents([c.text for c in unseen])
+                vectors.update({c.id: v for c, v in zip(unseen, fresh, strict=True)})
+            for id_, vec in vectors.items():
                 similarity[id_] = float(np.dot(query_vec, np.asarray(vec, dtype=np.float32)))
         sources = [_to_source(i, c, fused[c.id]) for i, c in enumerate(chosen, start=1)]
         return RetrievalResult(sources, similarity, query_terms, list(vector))

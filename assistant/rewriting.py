@@ -86,10 +86,53 @@ def entities(text: str) -> list[str]:
 
 # Last words that make a capitalised name an organisation, place or document, not a person.
 _NOT_PERSON_WORDS = frozenset(
-    """accord accords agreement agreements bank institute union states nations party council
-    ministry forces army house office treaty studies court assembly committee agency
-    administration government republic kingdom emirates sea river city university news times
-    post journal group company corporation fund program programme plan deal summit war""".split()
+    [
+        "accord",
+        "accords",
+        "agreement",
+        "agreements",
+        "bank",
+        "institute",
+        "union",
+        "states",
+        "nations",
+        "party",
+        "council",
+        "ministry",
+        "forces",
+        "army",
+        "house",
+        "office",
+        "treaty",
+        "studies",
+        "court",
+        "assembly",
+        "committee",
+        "agency",
+        "administration",
+        "government",
+        "republic",
+        "kingdom",
+        "emirates",
+        "sea",
+        "river",
+        "city",
+        "university",
+        "news",
+        "times",
+        "post",
+        "journal",
+        "group",
+        "company",
+        "corporation",
+        "fund",
+        "program",
+        "programme",
+        "plan",
+        "deal",
+        "summit",
+        "war",
+    ]
 )
 
 

@@ -235,12 +235,6 @@ BEEKEEPING = (
 )
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="a running server does not see chunks another process (assistant ingest) wrote: its "
-    "BM25 index finds them but its Chroma vector segment does not, so embeddings_of raises "
-    "chromadb InternalError 'Error finding id' (the user reads the generic error)",
-)
 def test_articles_ingested_by_another_process_are_answered_by_the_running_server(
     served: tuple[RunningApp, Path],
 ) -> None:

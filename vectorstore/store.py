@@ -179,7 +179,12 @@ class ArticleStore:
         """Stored vectors of the given chunk ids (missing ids are left out)."""
         if not ids:
             return {}
-        page = self.collection.get(ids=list(ids), include=["embeddings"])
+        from chromadb.errors import ChromaError
+
+        try:
+            page = self.collection.get(ids=list(ids), include=["embeddings"])
+        except ChromaError:  # InternalError: chunks another process wrote since we opened
+            return {}
         vectors = page.get("embeddings")
         if vectors is None:
             return {}
