@@ -17,7 +17,25 @@ BUNDLED_ARTICLES = PROJECT_ROOT / "data" / "articles"
 GOLD_SET = PROJECT_ROOT.parent / "shared" / "eval" / "questions.jsonl"
 ARTIFACTS = PROJECT_ROOT / "test-artifacts"
 
-_SETTINGS_ENV = ["OPENAI_API_KEY", "OPENAI_BASE_URL", "OPENAI_MODEL", "ANSWER_BACKEND", "EMBEDDINGS", "CHROMA_PATH", "CHROMA_HOST", "CHROMA_PORT", "CHROMA_COLLECTION", "ARTICLES_PATH", "UI_USERNAME", "UI_PASSWORD", "RETRIEVAL_K", "CHUNK_SIZE", "CHUNK_OVERLAP", "FALLBACK_TO_OFFLINE", "MAX_QUESTION_CHARS"]
+_SETTINGS_ENV = [
+    "OPENAI_API_KEY",
+    "OPENAI_BASE_URL",
+    "OPENAI_MODEL",
+    "ANSWER_BACKEND",
+    "EMBEDDINGS",
+    "CHROMA_PATH",
+    "CHROMA_HOST",
+    "CHROMA_PORT",
+    "CHROMA_COLLECTION",
+    "ARTICLES_PATH",
+    "UI_USERNAME",
+    "UI_PASSWORD",
+    "RETRIEVAL_K",
+    "CHUNK_SIZE",
+    "CHUNK_OVERLAP",
+    "FALLBACK_TO_OFFLINE",
+    "MAX_QUESTION_CHARS",
+]
 
 
 @pytest.fixture(autouse=True)
@@ -45,6 +63,25 @@ def _network_guard(monkeypatch: pytest.MonkeyPatch) -> None:
         return real_connect(self, address)  # type: ignore[arg-type]
 
     monkeypatch.setattr(socket.socket, "connect", guarded)
+
+
+class MemoEmbeddings:
+    """The real MiniLM, remembering each text's vector: same text, same vector, so tests that
+    ingest one corpus into several stores embed it once (stored vectors are exactly the model's)."""
+
+    def __init__(self, inner: MiniLMEmbeddings) -> None:
+        self.inner = inner
+        self.model_name = inner.model_name
+        self.dimension = inner.dimension
+        self.vectors: dict[str, list[float]] = {}
+
+    def embed_documents(self, texts: list[str]) -> list[list[float]]:
+        missing = [t for t in dict.fromkeys(texts) if t not in self.vectors]
+        self.vectors.update(zip(missing, self.inner.embed_documents(missing), strict=True))
+        return [self.vectors[t] for t in texts]
+
+    def embed_query(self, text: str) -> list[float]:
+        return self.embed_documents([text])[0]
 
 
 @pytest.fixture(scope="session")

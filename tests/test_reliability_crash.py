@@ -32,7 +32,7 @@ import numpy as np
 import pytest
 
 from ingest import sync_paths
-from tests.conftest import BUNDLED_ARTICLES
+from tests.conftest import BUNDLED_ARTICLES, MemoEmbeddings
 from vectorstore import ArticleStore, MiniLMEmbeddings, StoreLocation
 
 ASSISTANT = Path(sys.executable).parent / "assistant"
@@ -139,25 +139,6 @@ def read_crashed(store: Path, scratch: Path) -> Snapshot | str:
         return read_store(scratch, deep=False)
     except Exception as exc:  # noqa: BLE001 - any failure to open is a finding, reported as such
         return f"{type(exc).__name__}: {exc}"
-
-
-class MemoEmbeddings:
-    """The real MiniLM, remembering each text's vector: the reference ingest of each folder state
-    embeds only what changed."""
-
-    def __init__(self, inner: MiniLMEmbeddings) -> None:
-        self.inner = inner
-        self.model_name = inner.model_name
-        self.dimension = inner.dimension
-        self.vectors: dict[str, list[float]] = {}
-
-    def embed_documents(self, texts: list[str]) -> list[list[float]]:
-        missing = [t for t in dict.fromkeys(texts) if t not in self.vectors]
-        self.vectors.update(zip(missing, self.inner.embed_documents(missing)))
-        return [self.vectors[t] for t in texts]
-
-    def embed_query(self, text: str) -> list[float]:
-        return self.embed_documents([text])[0]
 
 
 # -- running the CLI ----------------------------------------------------------------------------

@@ -19,7 +19,7 @@ from assistant.api import Assistant
 from assistant.config import Settings
 from ingest import SyncReport
 from ingest.loading import LoadedText, read_article_file
-from tests.conftest import BUNDLED_ARTICLES
+from tests.conftest import BUNDLED_ARTICLES, MemoEmbeddings
 from vectorstore import ArticleStore, MiniLMEmbeddings, StoreLocation
 
 BUNDLED = sorted(p.name for p in BUNDLED_ARTICLES.iterdir())
@@ -117,24 +117,6 @@ def write_hostile_files(folder: Path, outside: Path) -> None:
     shutil.copyfile(folder / DUPLICATED, folder / "zz-copy.txt")
     (folder / "notes.docx").write_bytes(b"PK\x03\x04 not really a document")
     (folder / ".hidden.txt").write_text("Dot files are not articles. " * 10, encoding="utf-8")
-
-
-class MemoEmbeddings:
-    """The real MiniLM, remembering each text's vector so two ingests of one text embed it once."""
-
-    def __init__(self, inner: MiniLMEmbeddings) -> None:
-        self.inner = inner
-        self.model_name = inner.model_name
-        self.dimension = inner.dimension
-        self.vectors: dict[str, list[float]] = {}
-
-    def embed_documents(self, texts: list[str]) -> list[list[float]]:
-        missing = [t for t in dict.fromkeys(texts) if t not in self.vectors]
-        self.vectors.update(zip(missing, self.inner.embed_documents(missing)))
-        return [self.vectors[t] for t in texts]
-
-    def embed_query(self, text: str) -> list[float]:
-        return self.embed_documents([text])[0]
 
 
 def assistant_over(root: Path, folder: Path, embeddings: Any) -> Assistant:

@@ -15,7 +15,7 @@ from assistant.api import Assistant
 from assistant.config import Settings
 from assistant.prompts import ANSWER_SYSTEM_PROMPT
 from assistant.records import Answer
-from tests.conftest import BUNDLED_ARTICLES
+from tests.conftest import BUNDLED_ARTICLES, MemoEmbeddings
 from tests.fake_openai import FakeOpenAI
 from tests.fake_openai import fake_openai as fake_openai_fixture  # noqa: F401 - registers it
 from vectorstore import ArticleStore, MiniLMEmbeddings, StoreLocation
@@ -46,24 +46,6 @@ UNRELATED = [
 CLUB_QUESTION = "What did Riverside Rovers football club announce about the new stadium?"
 BAKERY_QUESTION = "Which award did Harbour Bakery in Portsmouth win?"
 SOURCE_BLOCK = re.compile(r'<source n="(\d+)" file="([^"]*)"[^>]*>\n(.*?)\n</source>', re.DOTALL)
-
-
-class MemoEmbeddings:
-    """The real MiniLM, remembering each text's vector: two stores of one corpus embed it once."""
-
-    def __init__(self, inner: MiniLMEmbeddings) -> None:
-        self.inner = inner
-        self.model_name = inner.model_name
-        self.dimension = inner.dimension
-        self.vectors: dict[str, list[float]] = {}
-
-    def embed_documents(self, texts: list[str]) -> list[list[float]]:
-        missing = [t for t in dict.fromkeys(texts) if t not in self.vectors]
-        self.vectors.update(zip(missing, self.inner.embed_documents(missing)))
-        return [self.vectors[t] for t in texts]
-
-    def embed_query(self, text: str) -> list[float]:
-        return self.embed_documents([text])[0]
 
 
 @dataclass(frozen=True)

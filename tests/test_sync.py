@@ -14,7 +14,7 @@ from langchain_core.embeddings import DeterministicFakeEmbedding
 from ingest import IngestLockedError, IngestOptions, Skipped, SyncReport, sync_paths
 from ingest.chunking import split_article
 from ingest.cleaning import clean_article
-from tests.conftest import BUNDLED_ARTICLES
+from tests.conftest import BUNDLED_ARTICLES, MemoEmbeddings
 from vectorstore import (
     LOCAL_MODEL_DIM,
     LOCAL_MODEL_NAME,
@@ -29,28 +29,6 @@ SOURCES = sorted(p.name for p in BUNDLED_ARTICLES.iterdir())
 EDITED = "003_145885402372f4fe.txt"
 EDIT_FROM = "The answer may shape the future of Israel’s role in global geopolitics."
 EDIT_TO = EDIT_FROM + " Analysts in Jerusalem expect a decision before the end of the year."
-
-
-class MemoEmbeddings:
-    """The real MiniLM, remembering the vector of each text it has embedded in this module.
-
-    Same text, same vector: the stored vectors are exactly the model's, but the many tests that
-    sync the whole corpus into a fresh store pay for embedding it once.
-    """
-
-    def __init__(self, inner: MiniLMEmbeddings) -> None:
-        self.inner = inner
-        self.model_name = inner.model_name
-        self.dimension = inner.dimension
-        self.vectors: dict[str, list[float]] = {}
-
-    def embed_documents(self, texts: list[str]) -> list[list[float]]:
-        missing = [t for t in dict.fromkeys(texts) if t not in self.vectors]
-        self.vectors.update(zip(missing, self.inner.embed_documents(missing)))
-        return [self.vectors[t] for t in texts]
-
-    def embed_query(self, text: str) -> list[float]:
-        return self.embed_documents([text])[0]
 
 
 @pytest.fixture(scope="module")
