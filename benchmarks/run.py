@@ -449,6 +449,7 @@ def questions_table(results: dict[str, Any]) -> str | None:
         f"Rank of the first chunk from an expected article (top {K})",
         ["question", "ours", "baseline", "note"],
         rows,
+        left=(0, 3),
     )
 
 
@@ -595,7 +596,17 @@ def main(argv: list[str] | None = None) -> int:
         action="append",
         help="run only these sections (serve and cold need ingest)",
     )
+    parser.add_argument(
+        "--from-json",
+        type=Path,
+        metavar="PATH",
+        help="print the tables of a saved run, run nothing",
+    )
     args = parser.parse_args(argv)
+    if args.from_json:
+        saved = json.loads(args.from_json.read_text(encoding="utf-8"))
+        print(report(saved["results"], Plan(**saved["meta"]["plan"]), saved["errors"]))
+        return 0
     plan = QUICK if args.quick else FULL
     if args.articles:
         plan = replace(plan, synthetic_articles=args.articles)

@@ -31,15 +31,18 @@ def ratio(ours: object, base: object) -> str:
     return f"{ours / base:.2f}x"
 
 
-def render(title: str, headers: Sequence[str], rows: Sequence[Sequence[Cell]]) -> str:
-    """A table with a title; the first column left-aligned, the others right-aligned."""
+def render(
+    title: str, headers: Sequence[str], rows: Sequence[Sequence[Cell]], left: Sequence[int] = (0,)
+) -> str:
+    """A table with a title; columns in `left` left-aligned, the others right-aligned."""
     text = [[h for h in headers]] + [[fmt(c) for c in row] for row in rows]
     widths = [max(len(row[i]) for row in text) for i in range(len(headers))]
 
     def line(cells: Sequence[str]) -> str:
-        first = cells[0].ljust(widths[0])
-        rest = [cell.rjust(width) for cell, width in zip(cells[1:], widths[1:])]
-        return "  ".join([first, *rest]).rstrip()
+        return "  ".join(
+            cell.ljust(width) if i in left else cell.rjust(width)
+            for i, (cell, width) in enumerate(zip(cells, widths))
+        ).rstrip()
 
     rule = "  ".join("-" * w for w in widths)
     body = [line(text[0]), rule, *(line(row) for row in text[1:])]
