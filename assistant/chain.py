@@ -16,7 +16,14 @@ from langchain_core.runnables import Runnable, RunnableConfig, RunnableLambda
 
 from assistant.citations import verify
 from assistant.errors import BackendError, QuestionError
-from assistant.offline import OfflineAnswerer, concepts, score_passages
+from assistant.offline import (
+    OfflineAnswerer,
+    ScoredPassage,
+    compose,
+    concepts,
+    score_passages,
+    select_passages,
+)
 from assistant.prompts import REFUSAL_TEXT
 from assistant.records import Answer, Message, Retrieved, Source
 from assistant.retrieval import HybridRetriever, RetrievalResult
@@ -115,7 +122,6 @@ class AnswerStep(Runnable[dict, Answer]):
         self.retriever = retriever
         self.fallback = fallback
         self.min_coverage = min_coverage
-        self.offline = OfflineAnswerer(weight=retriever.index.weight)
         self._vectors: dict[str, np.ndarray] = {}
         self._vectors_lock = threading.Lock()
 
@@ -135,7 +141,11 @@ class AnswerStep(Runnable[dict, Answer]):
         timings: dict[str, float] = state["timings"]
         started = time.perf_counter()
         standalone = state["standalone"]
-        if not self.answerable(standalone, result):
+        # Scored once: the answerability check and the offline answer read the same scores.
+        scored = score_passages(
+            standalone, result.sources, self.retriever.index.weight, result.similarity
+        )
+        if not self.answerable(standalone, result, scored):
             timings["answer"] = _ms(started)
             yield REFUSAL_TEXT
             yield self._finish(state, REFUSAL_TEXT, [], True, [], self.answerer.name, None)
@@ -144,7 +154,7 @@ class AnswerStep(Runnable[dict, Answer]):
         backend, notice = self.answerer, None
         pieces: list[str] = []
         try:
-            for delta in self._deltas(backend, standalone, result.sources, result.similarity):
+            for delta in self._deltas(backend, standalone, result.sources, scored):
                 pieces.append(delta)
                 if backend.name != "offline":
                     yield delta
@@ -154,7 +164,7 @@ class AnswerStep(Runnable[dict, Answer]):
             log.warning("Answer backend failed (%s); answering offline", exc)
             notice = f"{exc} Answered offline from the articles instead."
             backend = self.fallback
-            pieces = list(self._deltas(backend, standalone, result.sources, result.similarity))
+            pieces = list(self._deltas(backend, standalone, result.sources, scored))
         timings["answer"] = _ms(started)
 
         text = "".join(pieces).strip()
@@ -185,19 +195,25 @@ class AnswerStep(Runnable[dict, Answer]):
         backend: Answerer,
         question: str,
         sources: Sequence[Source],
-        similarity: dict[str, float] | None = None,
+        scored: Sequence[ScoredPassage],
     ) -> Iterator[str]:
         if backend.name == "offline":
-            return self.offline.stream_answer(question, sources, similarity)
+            return iter([compose(select_passages(scored))])
         return backend.stream_answer(question, sources)
 
-    def answerable(self, question: str, result: RetrievalResult) -> bool:
+    def answerable(
+        self,
+        question: str,
+        result: RetrievalResult,
+        scored: Sequence[ScoredPassage] | None = None,
+    ) -> bool:
         """Whether some retrieved sentence covers enough of what the question asks."""
         if not result.sources or not terms(question):
             return False
-        scored = score_passages(
-            question, result.sources, self.retriever.index.weight, result.similarity
-        )
+        if scored is None:
+            scored = score_passages(
+                question, result.sources, self.retriever.index.weight, result.similarity
+            )
         coverage = max((s.coverage for s in scored), default=0.0)
         if coverage < self.min_coverage:
             return False

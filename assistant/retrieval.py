@@ -88,7 +88,6 @@ class LexicalIndex:
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
     _revision: tuple[int, int] | None = None
     _checked_at: float = 0.0
-    chunks: list[StoredChunk] = field(default_factory=list)
     vocabulary: set[str] = field(default_factory=set)
     document_frequency: dict[str, int] = field(default_factory=dict)
     _built: tuple[Any, list[StoredChunk]] = (None, [])  # (BM25 model, the chunks it indexes)
@@ -122,7 +121,6 @@ class LexicalIndex:
                 for term in set(tokens):
                     df[term] = df.get(term, 0) + 1
             self._built = (bm25, chunks)
-            self.chunks = chunks
             self.document_frequency, self.vocabulary = df, set(df)
             self._revision = revision
             log.info(
@@ -130,6 +128,11 @@ class LexicalIndex:
                 len(chunks),
                 (time.perf_counter() - started) * 1000,
             )
+
+    @property
+    def chunks(self) -> list[StoredChunk]:
+        """The chunks the current index was built from."""
+        return self._built[1]
 
     def weight(self, term: str) -> float:
         """How much a term says: its IDF, or a middling weight for a word the corpus lacks
