@@ -51,7 +51,9 @@ def build_parser() -> argparse.ArgumentParser:
     )
 
     evaluate = sub.add_parser("eval", help="score answers on a gold set of questions (JSONL)")
-    evaluate.add_argument("file", type=Path)
+    evaluate.add_argument(
+        "file", type=Path, nargs="?", help="gold set (default: the bundled eval/questions.jsonl)"
+    )
     evaluate.add_argument("--k", type=_positive_int)
     evaluate.add_argument("--json", action="store_true", help="print the full report as JSON")
     return parser
@@ -274,10 +276,10 @@ def _cmd_serve(args: argparse.Namespace, settings: Any) -> int:
 
 def _cmd_eval(args: argparse.Namespace, settings: Any) -> int:
     from assistant.api import Assistant
-    from assistant.evaluation import format_report, load_gold, run_eval
+    from assistant.evaluation import BUNDLED_GOLD_SET, format_report, load_gold, run_eval
     from ingest import UnreadableFile, clean_article, read_article_file
 
-    gold = load_gold(args.file)
+    gold = load_gold(args.file or BUNDLED_GOLD_SET)
     assistant = Assistant.from_settings(settings)
     assistant.retriever.index.refresh()
     assistant.ask("warm-up question about the articles")

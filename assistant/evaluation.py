@@ -13,6 +13,9 @@ from typing import Any
 from assistant.errors import AssistantError
 from assistant.records import Answer
 
+# The bundled gold set (see eval/README.md), what `assistant eval` scores with no file given.
+BUNDLED_GOLD_SET = Path(__file__).resolve().parent.parent / "eval" / "questions.jsonl"
+
 
 @dataclass(frozen=True)
 class GoldQuestion:

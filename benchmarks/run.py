@@ -39,7 +39,7 @@ from benchmarks.measure import (
 from benchmarks.tables import fmt, ratio, render
 
 BUNDLED = PROJECT_ROOT / "data" / "articles"
-QUESTIONS = PROJECT_ROOT.parent / "shared" / "eval" / "questions.jsonl"
+QUESTIONS = PROJECT_ROOT / "eval" / "questions.jsonl"
 RESULTS = PROJECT_ROOT / "benchmarks" / "results" / "latest.json"
 K = 5
 COLD_QUESTION = "What did Zvi Magen say about the meeting between Putin and Raisi?"

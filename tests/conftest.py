@@ -14,7 +14,7 @@ from vectorstore import ArticleStore, MiniLMEmbeddings, StoreLocation
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 BUNDLED_ARTICLES = PROJECT_ROOT / "data" / "articles"
-GOLD_SET = PROJECT_ROOT.parent / "shared" / "eval" / "questions.jsonl"
+GOLD_SET = PROJECT_ROOT / "eval" / "questions.jsonl"
 ARTIFACTS = PROJECT_ROOT / "test-artifacts"
 
 _SETTINGS_ENV = [
