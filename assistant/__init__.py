@@ -2,7 +2,7 @@
 
 from typing import TYPE_CHECKING, Any
 
-from assistant.records import Answer, Citation, Message, Retrieved, Source
+from assistant.records import Answer, Citation, Message, Retrieved, Source, Verdict
 
 if TYPE_CHECKING:
     from assistant.api import ArticleView, Assistant, Status
@@ -16,6 +16,7 @@ __all__ = [
     "Retrieved",
     "Source",
     "Status",
+    "Verdict",
 ]
 
 

@@ -6,6 +6,16 @@ from dataclasses import asdict, dataclass, field
 from typing import Any, Literal
 
 Role = Literal["user", "assistant"]
+# What became of a question: answered from the articles; "related": the articles touch the
+# subject but don't say what was asked (the closest passages are cited); "unrelated": nothing in
+# the library is about it; "smalltalk": a greeting or thanks, answered with what the assistant
+# can do.
+Outcome = Literal["answered", "related", "unrelated", "smalltalk"]
+# How one sentence of an answer held up: "verified" against the passages it cites; "corrected":
+# its [n] was moved to the source that does support it; "unsupported": nothing cited backs it
+# (see the reason); "framing": nothing checkable in it ("Here is what the articles say."), so it
+# needs no citation.
+VerdictStatus = Literal["verified", "corrected", "unsupported", "framing"]
 
 
 @dataclass(frozen=True)
@@ -42,9 +52,30 @@ class Citation:
     quote: str  # verbatim from the cleaned article: article_text[start:end] == quote
     start: int
     end: int
+    title: str | None = None
+    date: str | None = None
 
     def to_json(self) -> dict[str, Any]:
         return asdict(self)
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """How one sentence of the answer held up against the passages it cites."""
+
+    sentence: str  # the sentence as shown, without its [n] markers
+    status: VerdictStatus
+    citations: tuple[int, ...] = ()  # its [n] after verification
+    # Why it is unsupported ("2017 is not in the cited passage", "the passage attributes this
+    # to Bennett"), or what was corrected ("cited [3], but the supporting passage is [1]").
+    reason: str | None = None
+    start: int = 0  # where the sentence (with its markers) is in Answer.answer
+    end: int = 0
+
+    def to_json(self) -> dict[str, Any]:
+        data = asdict(self)
+        data["citations"] = list(self.citations)
+        return data
 
 
 @dataclass(frozen=True)
@@ -69,8 +100,11 @@ class Answer:
     uncited_sentences: list[str] = field(default_factory=list)
     backend: str = "offline"
     notice: str | None = None  # e.g. "OpenAI failed (...); answered offline"
+    outcome: Outcome = "answered"
+    verdicts: list[Verdict] = field(default_factory=list)  # one per sentence of `answer`
 
     def to_json(self) -> dict[str, Any]:
         data = asdict(self)
         data["citations"] = [c.to_json() for c in self.citations]
+        data["verdicts"] = [v.to_json() for v in self.verdicts]
         return data
