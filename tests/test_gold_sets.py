@@ -22,7 +22,17 @@ WIKINEWS = EVAL / "wikinews"
 WIKINEWS_FILES = (WIKINEWS / "dev.jsonl", WIKINEWS / "heldout.jsonl")
 
 KINDS = {"single", "multi", "followup", "unanswerable"}
-ASKS = {"person", "organisation", "place", "date", "number", "reason", "description", "yesno", "list"}
+ASKS = {
+    "person",
+    "organisation",
+    "place",
+    "date",
+    "number",
+    "reason",
+    "description",
+    "yesno",
+    "list",
+}
 ROLES = ("user", "assistant")
 
 Row = dict[str, Any]
