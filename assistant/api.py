@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from assistant.answerability import SentenceVectors
 from assistant.chain import build_chain
 from assistant.components import ingest_lock_path, open_store
 from assistant.config import Settings, load_settings, revalidate
@@ -48,7 +49,11 @@ class Assistant:
         self.store = store
         self.retriever = HybridRetriever.over(store, k=settings.retrieval_k)
         self.backend_name = settings.resolved_backend()
-        offline = OfflineAnswerer(weight=self.retriever.index.weight)
+        index = self.retriever.index
+        vectors = SentenceVectors(store.embeddings)
+        offline = OfflineAnswerer(
+            weight=index.weight, known=lambda term: term in index.vocabulary, embed=vectors
+        )
         if self.backend_name == "openai":
             from assistant.openai_backend import OpenAIAnswerer
 
@@ -62,6 +67,8 @@ class Assistant:
             fallback=fallback,
             k=settings.retrieval_k,
             max_question_chars=settings.max_question_chars,
+            vectors=vectors,
+            recheck=settings.verify_with_model,
         )
 
     @classmethod

@@ -55,6 +55,12 @@ def build_parser() -> argparse.ArgumentParser:
         "file", type=Path, nargs="?", help="gold set (default: the bundled eval/questions.jsonl)"
     )
     evaluate.add_argument("--k", type=_positive_int)
+    evaluate.add_argument(
+        "--articles",
+        type=Path,
+        help="the folder the gold set is about (synced into a collection of its own first); "
+        "default ARTICLES_PATH as ingested",
+    )
     evaluate.add_argument("--json", action="store_true", help="print the full report as JSON")
     return parser
 
@@ -173,24 +179,35 @@ def _cmd_ask(args: argparse.Namespace, settings: Any) -> int:
 
 
 def format_answer(answer: Any) -> str:
-    """An answer for the terminal: rewritten question, text, notices, numbered sources."""
+    """An answer for the terminal: rewritten question, text, what verification did to each
+    sentence that isn't plainly verified, notices, numbered sources."""
     lines = []
     if answer.rewritten_question:
         lines.append(f"(understood as: {answer.rewritten_question})")
     lines.append(answer.answer)
+    checks = [v for v in answer.verdicts if v.status in ("unsupported", "corrected")]
+    if checks:
+        lines.append("")
+        lines.append("Checks:")
+        for verdict in checks:
+            sentence = _short(verdict.sentence, 90)
+            label = "not supported" if verdict.status == "unsupported" else "citation corrected"
+            lines.append(f'  {label}: "{sentence}": {verdict.reason}')
     if answer.notice:
         lines.append(f"note: {answer.notice}")
     if answer.citations:
         lines.append("")
         lines.append("Sources:")
         for c in answer.citations:
-            quote = c.quote if len(c.quote) <= 160 else c.quote[:157] + "..."
-            lines.append(f'  [{c.n}] {c.source} (chars {c.start}-{c.end}): "{quote}"')
-    if answer.uncited_sentences:
-        lines.append(
-            f"warning: {len(answer.uncited_sentences)} sentence(s) carry no verified citation"
-        )
+            label = c.title or _short(c.quote, 70)
+            date = f" ({c.date})" if c.date else ""
+            lines.append(f"  [{c.n}] {label}{date}, {c.source}, chars {c.start}-{c.end}")
     return "\n".join(lines)
+
+
+def _short(text: str, limit: int) -> str:
+    flat = " ".join(text.split())
+    return flat if len(flat) <= limit else flat[: limit - 1].rsplit(" ", 1)[0] + "…"
 
 
 def _read_history(path: Path) -> list[dict[str, str]]:
@@ -280,6 +297,20 @@ def _cmd_eval(args: argparse.Namespace, settings: Any) -> int:
     from ingest import UnreadableFile, clean_article, read_article_file
 
     gold = load_gold(args.file or BUNDLED_GOLD_SET)
+    if args.articles is not None:
+        import hashlib
+
+        from assistant.config import revalidate
+
+        if not args.articles.is_dir():
+            print(f"error: no such folder: {args.articles}", file=sys.stderr)
+            return EXIT_USAGE
+        # A collection per folder, so the eval never touches the library's own collection.
+        key = hashlib.sha256(str(args.articles.resolve()).encode()).hexdigest()[:10]
+        settings = revalidate(
+            settings, articles_path=args.articles, chroma_collection=f"eval-{key}"
+        )
+        Assistant.from_settings(settings).ingest(progress=None)
     assistant = Assistant.from_settings(settings)
     assistant.retriever.index.refresh()
     assistant.ask("warm-up question about the articles")

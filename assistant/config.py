@@ -40,6 +40,7 @@ class Settings(BaseSettings):
     openai_timeout: float = Field(30.0, gt=0)
     openai_max_retries: int = Field(2, ge=0, le=10)
     fallback_to_offline: bool = True
+    verify_with_model: bool = False
 
     retrieval_k: int = Field(5, ge=1, le=50)
     max_question_chars: int = Field(2000, ge=10)

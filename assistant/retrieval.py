@@ -169,6 +169,7 @@ class RetrievalResult:
     similarity: dict[str, float]  # chunk id -> cosine similarity to the query
     query_terms: list[str]
     query_vector: list[float] = field(default_factory=list)
+    notice: str | None = None  # e.g. the keyword index is being rebuilt
 
 
 class HybridRetriever(BaseRetriever):
@@ -216,6 +217,14 @@ class HybridRetriever(BaseRetriever):
         sources = [_to_source(i, c, fused[c.id]) for i, c in enumerate(chosen, start=1)]
         return RetrievalResult(sources, similarity, query_terms, list(vector))
 
+    def article_leads(self, limit: int) -> tuple[list[Source], int]:
+        """The first chunk of the `limit` most recent articles (numbered 1..), and how many
+        articles the library holds."""
+        firsts = self.store.get_where({"chunk_index": 0})
+        firsts.sort(key=lambda c: (_date_key(c.metadata.get("date")), c.id), reverse=True)
+        chosen = firsts[:limit]
+        return [_to_source(i, c, 0.0) for i, c in enumerate(chosen, start=1)], len(firsts)
+
     def _get_relevant_documents(
         self, query: str, *, run_manager: CallbackManagerForRetrieverRun
     ) -> list[Document]:
@@ -234,6 +243,19 @@ class HybridRetriever(BaseRetriever):
             )
             for s in self.search(query).sources
         ]
+
+
+def _date_key(date: object) -> str:
+    """A sortable key for the dates articles carry ("2022-07-19", "July 19, 2022")."""
+    if not date:
+        return ""
+    from assistant.facts import facts
+
+    found = facts(str(date)).dates
+    if found and found[0].year:
+        d = found[0]
+        return f"{d.year:04d}-{d.month or 0:02d}-{d.day or 0:02d}"
+    return ""
 
 
 def _to_source(n: int, chunk: StoredChunk, score: float) -> Source:
