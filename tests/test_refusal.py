@@ -1,5 +1,6 @@
-"""Refusal on the real bundled corpus: questions the articles touch but do not answer are refused,
-questions about things the articles do describe are answered (held-out, not the gold set)."""
+"""Refusal on the real bundled corpus: questions the articles touch but do not answer are refused
+(as "related" or "unrelated"), questions about things the articles do describe are answered
+(held-out, not the gold set)."""
 
 from __future__ import annotations
 
@@ -10,7 +11,6 @@ import pytest
 
 from assistant.api import Assistant
 from assistant.config import load_settings
-from assistant.prompts import REFUSAL_TEXT
 from tests.conftest import BUNDLED_ARTICLES
 
 OFF_TOPIC = [
@@ -50,7 +50,8 @@ def assistant(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Assistant]:
 @pytest.mark.parametrize("question", OFF_TOPIC)
 def test_off_topic_question_is_refused(assistant: Assistant, question: str) -> None:
     answer = assistant.ask(question)
-    assert (answer.refused, answer.answer, answer.citations) == (True, REFUSAL_TEXT, [])
+    assert answer.refused is True and answer.outcome in ("related", "unrelated")
+    assert answer.answer.startswith(("The articles don't say", "Nothing in the library"))
 
 
 @pytest.mark.parametrize("question", ON_TOPIC)

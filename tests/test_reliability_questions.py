@@ -16,7 +16,7 @@ import pytest
 from assistant.api import Assistant
 from assistant.config import Settings
 from assistant.errors import QuestionError
-from assistant.prompts import ANSWER_SYSTEM_PROMPT, REFUSAL_TEXT, REWRITE_SYSTEM_PROMPT
+from assistant.prompts import ANSWER_SYSTEM_PROMPT, REWRITE_SYSTEM_PROMPT
 from assistant.records import Answer
 from tests.conftest import BUNDLED_ARTICLES
 
@@ -72,8 +72,9 @@ RULE_SENTENCES = [
     s.strip()
     for prompt in (ANSWER_SYSTEM_PROMPT, REWRITE_SYSTEM_PROMPT)
     for s in re.split(r"(?<=[.:])\s+|\n", prompt)
-    if len(s.strip()) >= 25 and s.strip() != REFUSAL_TEXT
+    if len(s.strip()) >= 25
 ]
+REFUSALS = ("The articles don't say", "Nothing in the library")
 
 
 @dataclass(frozen=True)
@@ -121,7 +122,8 @@ def assert_clean_text(text: str) -> None:
 def assert_normal_answer(answer: Answer, outcome: str, library: Library) -> None:
     assert_clean_text(answer.answer)
     if outcome == "refusal":
-        assert (answer.refused, answer.answer, answer.citations) == (True, REFUSAL_TEXT, [])
+        assert answer.refused is True and answer.answer.startswith(REFUSALS)
+        assert answer.uncited_sentences == []
         return
     assert not answer.refused
     assert answer.citations, answer.answer
@@ -187,7 +189,7 @@ def test_cli_ask_exits_0_or_2_without_a_traceback(library: Library, name: str) -
         assert (result.returncode, result.stderr) == (0, "")
         first_line = result.stdout.splitlines()[0]
         if case.outcome == "refusal":
-            assert result.stdout == REFUSAL_TEXT + "\n"
+            assert result.stdout.startswith(REFUSALS)
         else:
             assert first_line.endswith("[1].") or "[1]" in first_line
             assert "\nSources:\n  [1] " in result.stdout
