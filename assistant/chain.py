@@ -6,6 +6,7 @@ offline), whether each cited sentence holds up (verification)."""
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import re
 import time
@@ -21,7 +22,7 @@ from assistant.answerability import SentenceVectors
 from assistant.errors import BackendError, QuestionError
 from assistant.offline import AnswerContext, ArticleLead
 from assistant.prompts import read_status
-from assistant.questions import Intent, analyse
+from assistant.questions import Intent, analyse, parts
 from assistant.records import Answer, Message, Outcome, Retrieved, Source
 from assistant.retrieval import HybridRetriever, RetrievalResult
 from assistant.rewriting import is_follow_up
@@ -349,6 +350,31 @@ def _topic_leads(sources: Sequence[Source]) -> list[ArticleLead]:
     ]
 
 
+def _merge(results: Sequence[RetrievalResult], k: int) -> RetrievalResult:
+    """Sources of several searches, taken in turn from each (best first), without repeats,
+    renumbered; at most `k` plus two."""
+    seen: set[str] = set()
+    merged: list[Source] = []
+    queues = [list(r.sources) for r in results]
+    while any(queues) and len(merged) < k + 2:
+        for queue in queues:
+            while queue and queue[0].chunk_id in seen:
+                queue.pop(0)
+            if queue and len(merged) < k + 2:
+                source = queue.pop(0)
+                seen.add(source.chunk_id)
+                merged.append(source)
+    similarity: dict[str, float] = {}
+    for result in results:
+        for chunk_id, value in result.similarity.items():
+            similarity[chunk_id] = max(value, similarity.get(chunk_id, value))
+    renumbered = [dataclasses.replace(s, n=i) for i, s in enumerate(merged, start=1)]
+    first = results[0]
+    return RetrievalResult(
+        renumbered, similarity, first.query_terms, first.query_vector, first.notice
+    )
+
+
 def _join_notices(*notices: str | None) -> str | None:
     kept = [n for n in notices if n]
     return " ".join(kept) if kept else None
@@ -412,7 +438,11 @@ def build_chain(
 
     def retrieve(state: dict[str, Any]) -> dict[str, Any]:
         started = time.perf_counter()
+        asked = parts(state["search"])
         result = retriever.search(state["search"], state["k"])
+        if len(asked) > 1:
+            # Two questions in one may be about two articles: each part brings its own best.
+            result = _merge([result, *(retriever.search(q, state["k"]) for q in asked)], state["k"])
         state["timings"]["retrieve"] = _ms(started)
         return {**state, "retrieval": result}
 

@@ -50,18 +50,53 @@ def plain_text(text: str) -> str:
     return text
 
 
+_OPENING = re.compile(r"(?:^|(?<=[\s(\[—–-]))[\"“]")
+_CLOSING = re.compile(r"[\"”](?=[\s.,;:!?)\]—–-]|$)")
+MAX_QUOTED_SENTENCES = 4
+
+
+def quote_balance(text: str) -> int:
+    """+1 when the text opens a double quotation it doesn't close, -1 when it closes one it
+    didn't open, 0 otherwise (straight quotes told apart by the spaces around them)."""
+    opened = len(_OPENING.findall(text))
+    closed = len(_CLOSING.findall(text))
+    return (opened > closed) - (closed > opened)
+
+
+def _spans(text: str) -> list[tuple[int, int]]:
+    """Sentence spans of an answer; a quotation of several sentences stays one sentence."""
+    spans = [(s.start, s.end) for s in split_sentences(text)]
+    out: list[tuple[int, int]] = []
+    i = 0
+    while i < len(spans):
+        start, end = spans[i]
+        balance = quote_balance(text[start:end])
+        j = i
+        while balance > 0 and j + 1 < len(spans) and j - i < MAX_QUOTED_SENTENCES:
+            j += 1
+            balance += quote_balance(text[spans[j][0] : spans[j][1]])
+        if balance == 0 and j > i and "\n" not in text[start : spans[j][1]]:
+            out.append((start, spans[j][1]))
+            i = j + 1
+        else:
+            out.append((start, end))
+            i += 1
+    return out
+
+
 def parse_answer(text: str) -> list[AnswerSentence]:
     """Split an answer into sentences with the [n] markers each carries. Markers that open a
-    sentence ("... Syria. [1] Next") belong to the sentence before."""
+    sentence ("... Syria. [1] Next") belong to the sentence before; a quotation running over
+    several sentences is one."""
     texts: list[str] = []
     cited: list[list[int]] = []
     separators: list[str] = []
     previous_end = 0
-    for span in split_sentences(text):
-        piece = text[span.start : span.end]
-        gap = text[previous_end : span.start]
+    for start, end in _spans(text):
+        piece = text[start:end]
+        gap = text[previous_end:start]
         separator = "\n\n" if gap.count("\n") > 1 else "\n" if "\n" in gap else " "
-        previous_end = span.end
+        previous_end = end
         lead = _LEADING_MARKERS.match(piece)
         if lead and texts:
             cited[-1].extend(_numbers(lead.group(0)))

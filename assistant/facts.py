@@ -472,7 +472,7 @@ def entity_found(entity: Entity, context: str, context_entities: Iterable[Entity
     """The context names the same thing: every word of the name (a surname alone matches a full
     name and back), its acronym, or the country of a demonym ("Israeli" ~ "Israel")."""
     words = [w.lower() for w in entity.words]
-    if not words:
+    if not words or entity.name in context:
         return True
     lowered = context.lower()
     context_words = set(re.findall(r"[^\W_][\w\-]*", lowered))

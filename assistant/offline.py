@@ -10,7 +10,16 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from assistant.answerability import Candidate, Embed, Judgement, Known, Weight, judge, units
+from assistant.answerability import (
+    Candidate,
+    Embed,
+    Judgement,
+    Known,
+    Weight,
+    judge,
+    lead_candidate,
+    units,
+)
 from assistant.citations import Passage, parse_answer, plain_text, with_markers
 from assistant.facts import _last_person
 from assistant.phrasing import indirect
@@ -40,9 +49,6 @@ MAX_CHARS = 650
 SUPPORT_CUTOFF = 0.7
 # ... and holds at least this share of the question's words that the lead holds.
 SUPPORT_COVERAGE = 0.6
-# A lead that needs the sentence before it to be understood ("This is driven by ...") gives
-# way to a close second that stands alone.
-DEPENDENT_PENALTY = 0.85
 NEAR_DUPLICATE = 0.5  # share of the shorter sentence's terms
 MERGED_CHARS = 400  # a dependent lead and the sentence before it, joined, at most
 _TYPED = frozenset({"date", "number", "person", "organisation", "place"})
@@ -119,16 +125,9 @@ def choose(
     )
     if not pool:
         return []
-    # The lead: of the best few, one that holds the kind of fact asked for and reads on its
-    # own (or can be made to).
-    ranked = sorted(
-        pool[:4],
-        key=lambda c: (
-            not c.typed,
-            -c.score * (DEPENDENT_PENALTY if _needs_context(display(c.passage)) else 1.0),
-        ),
-    )
-    lead = ranked[0]
+    # The lead: the sentence the outcome rests on (one that needs the sentence before it gets
+    # that sentence joined to it, see below).
+    lead = lead_candidate(pool) or pool[0]
     limit = limit or MAX_SENTENCES.get(intent.asks, 3)
     picked: list[Candidate] = [lead]
     length = len(lead.passage.text)
