@@ -412,9 +412,11 @@ class ScriptedCall:
 class ScriptedModel:
     """The fake server's responder: answers the answer call with the current probe's reply.
 
-    Rewrite calls (the chain's follow-up rewriting) get the probe's question back unchanged;
-    any other chat call (the verification re-check, when that setting is on) gets
-    `recheck_reply`. Every call is recorded in `calls`."""
+    The answer call is the first request of a probe's run that carries numbered sources (the
+    chain answers before it verifies, whatever its prompt's wording). Rewrite calls (follow-up
+    rewriting: a `<history>` block) get the probe's question back unchanged; any other chat
+    call (the verification re-check, when that setting is on, or a second request with sources)
+    gets `recheck_reply`. Every call is recorded in `calls`."""
 
     probe: Probe | None = None
     status_line: str | None = STATUS_ANSWERED
@@ -424,16 +426,18 @@ class ScriptedModel:
     not_runnable: str | None = None
     calls: list[ScriptedCall] = field(default_factory=list)
 
+    answered: bool = False  # the current run's answer call has been made
+
     def start(self, probe: Probe, status_line: str | None, variant: str) -> None:
         self.probe, self.status_line, self.variant = probe, status_line, variant
-        self.rendered, self.sent, self.not_runnable = None, [], None
+        self.rendered, self.sent, self.not_runnable, self.answered = None, [], None, False
 
     def __call__(self, request: Any) -> str:
         user = request.content_of("user")
-        system = request.content_of("system")
         probe = self.probe
-        if "<source " in user and "Question:" in user and not _looks_like_recheck(system):
+        if not self.answered and SOURCE_BLOCK.search(user):
             kind: RequestKind = "answer"
+            self.answered = True
             reply = self._answer(user)
         elif "<history>" in user or "Standalone question" in user:
             kind = "rewrite"
@@ -456,19 +460,15 @@ class ScriptedModel:
         return f"{self.status_line}\n{body}" if self.status_line else body
 
 
-def _looks_like_recheck(system: str) -> bool:
-    lowered = system.lower()
-    return "re-check" in lowered or "recheck" in lowered or "flagged" in lowered
-
-
 def recheck_reply(probe: Probe | None, user: str) -> str:
     """What a strong model answers when asked to re-check sentences against their passages: one
-    line per probe sentence quoted in the request, `"<sentence>": supported|unsupported`, from
-    the probe's labels. (The re-check prompt is the lead's; adapt this to its reply format.)"""
+    line per probe sentence quoted in the request outside its source blocks,
+    `"<sentence>": supported|unsupported`, from the probe's labels. The re-check prompt and its
+    reply format belong to the verifier; adapt this to them when that setting lands."""
     if probe is None:
         return "supported"
     lines = []
-    flat = _alnum(user)
+    flat = _alnum(SOURCE_BLOCK.sub("", user))  # the sentences asked about, not the passages
     for sentence in probe.sentences:
         if _alnum(sentence.text) and _alnum(sentence.text) in flat:
             verdict = "unsupported" if sentence.expect == "unsupported" else "supported"

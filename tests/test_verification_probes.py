@@ -18,6 +18,7 @@ import pytest
 
 from assistant.records import Answer, Citation, Verdict
 from tests import probes as harness
+from tests.fake_openai import RecordedRequest
 
 pytestmark = pytest.mark.slow
 
@@ -139,6 +140,28 @@ def test_a_probe_whose_passage_was_not_sent_is_not_runnable() -> None:
     with pytest.raises(harness.NotRunnable):
         harness.render_reply(PROBE, SOURCES[:1])
     assert harness.missing_passages(PROBE, SOURCES[:1]) == ["c"]
+
+
+def _request(system: str, user: str) -> RecordedRequest:
+    messages = [{"role": "system", "content": system}, {"role": "user", "content": user}]
+    return RecordedRequest("POST", "/v1/chat/completions", {}, {"messages": messages}, 0.0)
+
+
+def test_the_scripted_model_answers_once_per_run_and_records_every_call() -> None:
+    sources = "\n\n".join(
+        f'<source n="{s.n}" file="{s.file}">\n{s.text}\n</source>' for s in SOURCES
+    )
+    model = harness.ScriptedModel()
+    model.start(PROBE, harness.STATUS_ANSWERED, "answered")
+    rewrite = model(_request("rewrite", "<history>\nUser: hi\n</history>\n\nFollow-up question: q"))
+    answer = model(_request("rules", f"Sources:\n\n{sources}\n\nQuestion: q"))
+    recheck = model(_request("check these", f"{sources}\n\nAlpha rose [1]."))
+    assert rewrite == "q"
+    assert answer == "STATUS: answered\nAlpha rose [1]. Beta fell [3]. Gamma held [4]."
+    assert recheck == '"Alpha rose.": supported'
+    assert [c.kind for c in model.calls] == ["rewrite", "answer", "recheck"]
+    model.start(PROBE, None, "refusal-plain")
+    assert model(_request("rules", sources)) == "Alpha rose [1]. Beta fell [3]. Gamma held [4]."
 
 
 @pytest.mark.parametrize(
