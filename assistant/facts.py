@@ -540,14 +540,15 @@ _ALIASES = {
 
 # --- who said it -----------------------------------------------------------------------------
 
+# Verbs that report speech; ones that are mostly nouns too ("states", "claims", "comments",
+# "remarks", "calls") or mostly not about speech ("maintains") are left out.
 SPEECH_VERBS = frozenset(
-    """said says say told tells warned warns argued argues stated states noted notes added adds
-    claimed claims explained explains insisted insists announced announces wrote writes tweeted
-    stressed stresses emphasised emphasized emphasises emphasizes suggested suggests
-    acknowledged acknowledges admitted admits declared declares remarked remarks commented
-    comments asserted asserts maintained maintains predicted predicts cautioned cautions urged
-    urges described describes called calls believes believed thinks thought recalled recalls
-    estimated estimates confirmed confirms denied denies observed observes pointed""".split()
+    """said says say told tells warned warns argued argues stated noted added adds claimed
+    explained explains insisted insists announced announces wrote writes tweeted stressed
+    stresses emphasised emphasized emphasises emphasizes suggested suggests acknowledged
+    acknowledges admitted admits declared declares remarked commented asserted asserts
+    predicted predicts cautioned cautions urged urges recalled recalls estimated estimates
+    confirmed confirms denied denies observed believes believed thinks""".split()
 )
 _PRONOUN_SPEAKERS = frozenset({"he", "she", "they"})
 

@@ -17,6 +17,7 @@ from assistant.answerability import (
     Known,
     Weight,
     judge,
+    TYPED_POOL,
     lead_candidate,
     units,
 )
@@ -107,6 +108,12 @@ def _needs_context(text: str) -> bool:
     return bool(_DEPENDENT.match(text))
 
 
+def _unresolvable(candidate: Candidate) -> bool:
+    """A sentence that leans on one before it ("He said ...", "This is why ...") when the
+    chunk has no sentence before it to bring along."""
+    return _needs_context(display(candidate.passage)) and _previous_unit(candidate.passage) is None
+
+
 def answer(intent: Intent, judgement: Judgement, shown: frozenset[str] = frozenset()) -> str:
     """The answer for outcome "answered": the lead, then its support, each with its [n]."""
     chosen = choose(intent, judgement.candidates, shown)
@@ -126,8 +133,14 @@ def choose(
     if not pool:
         return []
     # The lead: the sentence the outcome rests on (one that needs the sentence before it gets
-    # that sentence joined to it, see below).
+    # that sentence joined to it, see below), unless nothing can tell what its "he" or "this"
+    # means: then the next of the best few that reads on its own.
     lead = lead_candidate(pool) or pool[0]
+    if _unresolvable(lead):
+        lead = next(
+            (c for c in pool[:TYPED_POOL] if c.typed == lead.typed and not _unresolvable(c)),
+            lead,
+        )
     limit = limit or MAX_SENTENCES.get(intent.asks, 3)
     picked: list[Candidate] = [lead]
     length = len(lead.passage.text)
@@ -138,6 +151,8 @@ def choose(
             continue
         if intent.asks in _TYPED and not item.typed:
             continue  # "when": a supporting sentence without a date adds nothing
+        if _unresolvable(item):
+            continue
         if item.coverage < SUPPORT_COVERAGE * lead.coverage:
             continue
         if length + len(item.passage.text) > MAX_CHARS:

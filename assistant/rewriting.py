@@ -65,10 +65,17 @@ def is_follow_up(question: str, history: Sequence[Message]) -> bool:
     return len(re.findall(r"\w+", question)) <= 3
 
 
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
+
+
 def _recent(history: Sequence[Message]) -> tuple[list[str], list[str]]:
     recent = list(history)[-RECENT_TURNS:]
-    users = [m.content[:MAX_REWRITE_CHARS] for m in recent if m.role == "user"]
-    answers = [m.content[:MAX_REWRITE_CHARS] for m in recent if m.role == "assistant"]
+
+    def clean(text: str) -> str:
+        return " ".join(_CONTROL.sub(" ", text[:MAX_REWRITE_CHARS]).split())
+
+    users = [clean(m.content) for m in recent if m.role == "user"]
+    answers = [clean(m.content) for m in recent if m.role == "assistant"]
     return users, answers
 
 

@@ -284,7 +284,7 @@ def _fact_problem(
             units = passages_in(window)
             best = max(units, key=lambda u: len(matched(claim_terms, set(terms(u.text)))))
             before = best.source.text[: max(0, best.start - best.source.start)]
-            quoted_person = speaker(best.text, before, known)
+            quoted_person = speaker(plain_text(best.text), before, known)
             if quoted_person and not same_person(said_by, quoted_person):
                 return f"the passage attributes this to {quoted_person}"
     return None
