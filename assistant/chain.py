@@ -9,6 +9,7 @@ from __future__ import annotations
 import dataclasses
 import logging
 import re
+import threading
 import time
 import unicodedata
 from collections.abc import Iterator, Sequence
@@ -32,6 +33,7 @@ log = logging.getLogger(__name__)
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _TERMINAL_ESCAPE = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]|\x1b\][^\x07]*\x07")  # pasted colours
+ARTICLE_CACHE = 64  # whole articles kept for verification (a conversation stays on a few)
 # A marker being streamed: "[", "[1", "[12," ... held back until it closes.
 _PARTIAL_MARKER = re.compile(r"\[[\d,;\s]{0,12}$")
 _STREAM_MARKER = re.compile(r"\[(\d{1,3}(?:\s*[,;]\s*\d{1,3})*)\]")
@@ -154,6 +156,8 @@ class AnswerStep(Runnable[dict, Answer]):
         self.vectors = vectors
         self.fallback = fallback
         self.recheck = recheck
+        self._articles: dict[str, str | None] = {}
+        self._articles_lock = threading.Lock()
 
     def invoke(self, input: dict, config: RunnableConfig | None = None, **kwargs: Any) -> Answer:
         final: Answer | None = None
@@ -226,6 +230,7 @@ class AnswerStep(Runnable[dict, Answer]):
             similarity=None if backend.name == "offline" else self.vectors.similarity,
             question=question,
             recheck=self._second_opinion(backend),
+            article=self._article_text,
         )
         timings["verify"] = _ms(started)
         if outcome == "answered" and not verified.text:
@@ -233,6 +238,18 @@ class AnswerStep(Runnable[dict, Answer]):
         if backend.name == "offline" or not result.sources:
             yield from _pieces(verified.text)
         yield self._finish(state, verified, outcome, backend.name, notice, result.sources)
+
+    def _article_text(self, source: str) -> str | None:
+        """An article's whole text (cached), where verification finds who a quote's "he" is."""
+        with self._articles_lock:
+            if source in self._articles:
+                return self._articles[source]
+        text = self.retriever.store.article_text(source)
+        with self._articles_lock:
+            if len(self._articles) >= ARTICLE_CACHE:
+                self._articles.pop(next(iter(self._articles)))
+            self._articles[source] = text
+        return text
 
     def _second_opinion(self, backend: Answerer) -> Recheck | None:
         """With VERIFY_WITH_MODEL, the model re-checks what verification could not back; a

@@ -74,7 +74,16 @@ _NUMBER = re.compile(
     r"(?:\s?(?P<suffix>st|nd|rd|th|%|k|m|mn|bn|b|tn|mln|bln)\b)?"
     r"(?:\s+(?P<scale>hundred|thousand|million|billion|trillion)\b)?"
     r"(?:\s?(?P<pct>percent|per\s+cent)\b)?"
-    r"(?![\w\-](?=[A-Za-z]))",
+    r"(?![\w.](?=[A-Za-z]))",
+    re.IGNORECASE,
+)
+# "hundreds of people", "thousands": an order of magnitude, not a count.
+_VAGUE = re.compile(r"\b(?P<w>dozens|hundreds|thousands|millions|billions)\b", re.IGNORECASE)
+_VAGUE_VALUES = {"dozens": 12.0, "hundreds": 1e2, "thousands": 1e3, "millions": 1e6, "billions": 1e9}
+# "$5 and $7 billion", "between 5 and 7 million": the scale belongs to both numbers.
+_SHARED_SCALE = re.compile(
+    r"(?<![\w.])[$€£¥]?(?P<first>\d+(?:\.\d+)?)\s*(?:and|to|or|-|–)\s*[$€£¥]?\d+(?:\.\d+)?"
+    r"\s*(?P<scale>hundred|thousand|million|billion|trillion|bn|mn|m)\b",
     re.IGNORECASE,
 )
 _NUMBER_WORD = (
@@ -83,7 +92,9 @@ _NUMBER_WORD = (
     r"|eighty|ninety|hundred|thousand|million|billion|trillion|dozen)"
 )
 _NUMBER_WORDS = re.compile(
-    rf"\b(?P<w>(?:a[\s\-]+(?=(?:hundred|thousand|million|billion|trillion|dozen)\b))?"
+    r"\b(?P<w>(?:twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety)[\s\-](?:first|second"
+    r"|third|fourth|fifth|sixth|seventh|eighth|ninth)"
+    rf"|(?:a[\s\-]+(?=(?:hundred|thousand|million|billion|trillion|dozen)\b))?"
     rf"{_NUMBER_WORD}(?:[\s\-]+(?:and\s+)?{_NUMBER_WORD}){{0,6}}"
     r"|twice|thrice|once"
     r"|first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth|eleventh|twelfth"
@@ -148,6 +159,8 @@ def _words_value(phrase: str) -> tuple[float, str] | None:
     words = [w for w in re.split(r"[\s\-]+", phrase.lower()) if w and w != "and"]
     if len(words) == 1 and words[0] in _ORDINALS:
         return float(_ORDINALS[words[0]]), "ordinal"
+    if len(words) == 2 and words[0] in _UNITS and words[1] in _ORDINALS:
+        return float(_UNITS[words[0]] + _ORDINALS[words[1]]), "ordinal"  # twenty-first
     if not words or all(w == "a" for w in words):
         return None
     total, current = 0.0, 0.0
@@ -237,19 +250,39 @@ def facts(text: str) -> Facts:
     flat = "".join(masked)
     for match in _NUMBER_WORDS.finditer(flat):
         parsed = _words_value(match.group("w"))
+        before = flat[max(0, match.start() - 4) : match.start()].lower()
+        if parsed is not None and parsed[0] == 2 and before.endswith("the "):
+            continue  # "the two countries": the pair already named, not a count
         if parsed is not None:
             quantities.append(Quantity(parsed[0], match.group(0).strip(), parsed[1]))
+    for match in _VAGUE.finditer(flat):
+        value = _VAGUE_VALUES[match.group("w").lower()]
+        quantities.append(Quantity(value, match.group(0), "vague"))
+    for match in _SHARED_SCALE.finditer(text):
+        value = float(match.group("first")) * _SCALES[match.group("scale").lower()]
+        quantities.append(Quantity(value, match.group(0), "number"))
     return Facts(tuple(quantities), tuple(dates))
 
 
 def quantity_found(quantity: Quantity, context: Facts) -> bool:
-    """The context states the same number (any kind: "third" = "3"; a year counts as a number)."""
-    candidates = [q.value for q in context.quantities] + [
+    """The context states the same number (any kind: "third" = "3"; a year counts as a
+    number); "hundreds" is found where the context has hundreds, or a number in them."""
+    if quantity.kind == "vague":
+        return any(
+            (q.kind == "vague" and q.value == quantity.value)
+            or (q.kind != "vague" and quantity.value <= q.value < quantity.value * 10)
+            for q in context.quantities
+        )
+    candidates = [q.value for q in context.quantities if q.kind != "vague"] + [
         float(d.year) for d in context.dates if d.year is not None
     ]
     if quantity.kind == "time":
         candidates = [q.value for q in context.quantities if q.kind == "time"]
-    return any(abs(quantity.value - c) <= 1e-6 * max(1.0, abs(c)) for c in candidates)
+    values = [quantity.value]
+    suffix = re.search(r"(?i)(\d)\s?(k|m|b)$", quantity.text)
+    if suffix:  # "5.7m barrels": million, or metres; either may be meant
+        values.append(quantity.value * _SCALES[suffix.group(2).lower()])
+    return any(abs(v - c) <= 1e-6 * max(1.0, abs(c)) for v in values for c in candidates)
 
 
 def date_found(date: DateFact, context: Facts) -> bool:
@@ -428,7 +461,12 @@ def entities(text: str, known: frozenset[str] = frozenset()) -> tuple[Entity, ..
             continue
         lowered = token.lower()
         starts = index == 0 or items[index - 1] in _BOUNDARIES
-        if _capitalised(token) and lowered != "i" and lowered not in _TIME_WORDS:
+        if (
+            _capitalised(token)
+            and lowered != "i"
+            and lowered not in _TIME_WORDS
+            and not _NUMBER_WORDS.fullmatch(lowered)
+        ):
             if starts and not run and not _name_like(token, known):
                 # "Jack Nicholson played ...": a first word followed by a name is its first name.
                 following = items[index + 1] if index + 1 < len(items) else ""
@@ -508,6 +546,8 @@ def entity_found(entity: Entity, context: str, context_entities: Iterable[Entity
 def _word_in(word: str, context_words: set[str]) -> bool:
     if word in context_words:
         return True
+    if stem(word) in {stem(w) for w in context_words if w[:2] == word[:2]}:
+        return True  # "Houthis" is "Houthi"
     # Inflected forms of one word ("Israel's", "Russia-Iran"), never a different name.
     return len(word) >= 5 and any(
         w.startswith(word) and len(w) - len(word) <= 3 for w in context_words
@@ -564,9 +604,14 @@ def speaker(sentence: str, before: str = "", known: frozenset[str] = frozenset()
     lowered = [t.lower() for t in items]
     for i, word in enumerate(lowered):
         if word == "according" and i + 1 < len(items) and lowered[i + 1] == "to":
-            if i + 2 < len(items) and lowered[i + 2] in _PRONOUN_SPEAKERS:
+            after = lowered[i + 2] if i + 2 < len(items) else ""
+            if after in _PRONOUN_SPEAKERS:
                 return _last_person(before)
-            named = _nearest(names(items[i + 2 : i + 9]), first=True)
+            if after in ("his", "her", "their", "its", "a", "an", "some", "one"):
+                return None  # "according to his publicist": no name
+            start = i + 3 if after == "the" else i + 2
+            head = items[start : start + 7]
+            named = _nearest(names(head), first=True) if head and head[0][:1].isupper() else None
             if named:
                 return named
             continue
@@ -575,8 +620,12 @@ def speaker(sentence: str, before: str = "", known: frozenset[str] = frozenset()
         previous = lowered[i - 1] if i else ""
         if previous in _PRONOUN_SPEAKERS:
             return _last_person(before) if previous != "they" else None
-        # '"...," said Bennett': the name after the verb, when a quote or comma precedes it.
-        if previous in (",", '"', "”", "’", "'") or previous in ("also", "then"):
+        # '"...," said Bennett': the name after the verb, when a quote or comma precedes it
+        # ("told" is followed by whom it was told to, not who spoke).
+        inverted = previous in (",", '"', "”", "’", "'") or (
+            previous in ("also", "then") and i > 1 and items[i - 2] in (",", '"', "”")
+        )
+        if inverted and word not in ("told", "tells"):
             named = _nearest(names(items[i + 1 : i + 6]), first=True)
             if named:
                 return named
@@ -607,8 +656,24 @@ def _nearest(found: tuple[Entity, ...], first: bool) -> str | None:
 
 
 def _last_person(text: str) -> str | None:
-    people = [e for e in entities(text[-1500:]) if e.kind == "person"]
-    return people[-1].name if people else None
+    """Who "he" or "she" most likely is, after `text`: the last person quoted in its last few
+    sentences ("... said Zvi Magen. ... he noted"), else the last person named."""
+    tail = text[-1500:]
+    known = known_names(tail)
+    sentences = re.split(r"(?<=[.!?\"”])\s+", tail)[-8:]
+    # The speaker of the last direct quotation, then of the last reported speech: a run of
+    # "he said" goes back to whoever was last quoted by name.
+    for quotes_only in (True, False):
+        for sentence in reversed(sentences):
+            if quotes_only and not re.search(r"[\"“”]", sentence):
+                continue
+            if any(w.strip(",.") in SPEECH_VERBS for w in sentence.lower().split()):
+                quoted = speaker(sentence, "", known)
+                if quoted and quoted.lower() not in _PRONOUN_SPEAKERS:
+                    return quoted
+    people = [e for e in entities(tail, known) if e.kind in ("person", "other")]
+    named = [e for e in people if e.kind == "person"] or people
+    return named[-1].name if named else None
 
 
 def same_person(a: str, b: str) -> bool:
@@ -631,32 +696,36 @@ IMPLICIT_NEGATORS = frozenset(
     rejected rejects rejecting deny denied denies denying abstain abstained abstains halt
     halted stop stopped stops cease ceased lack lacked lacks ruled""".split()
 )
+# Words that make what follows possible rather than done ("could join", "promised to pay").
 MODALS = frozenset(
-    """could may might would should can will shall likely possible possibly potential
-    potentially proposed considering reportedly allegedly probably perhaps unlikely""".split()
+    """could may might would will shall likely possible possibly possibility potential
+    potentially proposed considering reportedly allegedly probably perhaps unlikely promised
+    promises pledged pledges vowed vows""".split()
 )
 # Verbs that hedge only before "to" ("plans to build", "is set to join"; not "set up").
 MODALS_BEFORE_TO = frozenset(
-    """plan plans planned planning aim aims aimed intend intends intended expect expects
-    expected hope hopes hoped seek seeks sought threaten threatens threatened set poised
-    propose proposes proposed want wants wanted""".split()
+    """plan plans planned planning intend intends intended expect expects expected hope hopes
+    hoped threaten threatens threatened set poised propose proposes seek seeks sought aim
+    aims aimed appear appears appeared seem seems seemed""".split()
 )
 # Pairs of words that say opposite things of the same matter (compared as lower-case stems).
 OPPOSITES = (
-    ("for", "against"), ("accept", "reject"), ("confirm", "deny"), ("increas", "decreas"),
+    ("accept", "reject"), ("expand", "restrict"), ("eas", "tighten"), ("loosen", "tighten"),
+    ("improv", "worsen"), ("improv", "deteriorat"), ("rais", "cut"), ("increas", "cut"),
+    ("lift", "restrict"), ("approv", "veto"), ("allow", "block"), ("permit", "ban"), ("confirm", "deny"), ("increas", "decreas"),
     ("rise", "fall"), ("rose", "fell"), ("won", "lost"), ("win", "lose"), ("support", "oppos"),
     ("allow", "ban"), ("allow", "prohibit"), ("approv", "reject"), ("legal", "illegal"),
-    ("before", "after"), ("more", "less"), ("more", "fewer"), ("higher", "lower"),
-    ("gain", "loss"), ("open", "clos"), ("includ", "exclud"), ("guilty", "innocent"),
+    ("more", "less"), ("more", "fewer"), ("higher", "lower"),
+    ("gain", "loss"), ("includ", "exclud"), ("guilty", "innocent"),
     ("alive", "dead"), ("import", "export"), ("buy", "sell"), ("bought", "sold"),
     ("lift", "impos"), ("ally", "enemy"), ("strengthen", "weaken"), ("expand", "reduc"),
     ("victory", "defeat"), ("agree", "disagree"), ("succeed", "fail"), ("praise", "condemn"),
-    ("praise", "critici"), ("acquit", "convict"), ("up", "down"), ("above", "below"),
-    ("maximum", "minimum"), ("north", "south"), ("east", "west"), ("majority", "minority"),
-    ("pro", "anti"), ("arriv", "depart"), ("entered", "left"), ("hire", "fire"),
+    ("praise", "critici"), ("acquit", "convict"), ("above", "below"),
+    ("maximum", "minimum"), ("majority", "minority"),
+    ("arriv", "depart"), ("entered", "left"), ("hire", "fire"),
     ("rais", "lower"), ("boost", "cut"), ("grow", "shrink"), ("better", "worse"),
     ("best", "worst"), ("largest", "smallest"), ("highest", "lowest"), ("earlier", "later"),
-    ("first", "last"), ("public", "private"), ("domestic", "foreign"), ("ended", "began"),
+    ("ended", "began"),
 )  # fmt: skip
 _WORD = re.compile(r"[A-Za-z][A-Za-z'’\-]*")
 
@@ -670,10 +739,12 @@ class Stance:
     plain: frozenset[str]  # content words governed by neither
     negations: int  # negations in the text, explicit or implicit
     hedges: int  # modal verbs and hedges in the text
+    intentions: int = 0  # of them, "plans to", "intends to", "is set to" ...
 
 
-# How many content words after a negation or hedge it governs.
+# How many content words after a negation or a hedge it governs (names never are).
 GOVERNED_WORDS = 2
+HEDGED_WORDS = 4
 _CLAUSE_BREAKS = frozenset(
     {"and", "but", "while", "whereas", "although", "though", "which", "who", "because", "as"}
 )
@@ -693,7 +764,7 @@ def stance(text: str) -> Stance:
     negated: set[str] = set()
     hedged: set[str] = set()
     plain: set[str] = set()
-    negations = hedges = 0
+    negations = hedges = intentions = 0
     negate_left = hedge_left = 0
     items = re.findall(r"[A-Za-z][A-Za-z'’\-]*|[,;:()\"“”.!?]", text)
     for position, raw in enumerate(items):
@@ -701,21 +772,49 @@ def stance(text: str) -> Stance:
             negate_left = hedge_left = 0
             continue
         word = raw.lower().replace("’", "'")
-        if word.endswith("n't") or word in NEGATORS or word in IMPLICIT_NEGATORS:
+        next_word = items[position + 1].lower() if position + 1 < len(items) else ""
+        # "refused to", "refrained from imposing", "avoided sanctioning" negate; "a failed
+        # landing" doesn't.
+        previous_word = items[position - 1].lower() if position else ""
+        implicit = (
+            word in IMPLICIT_NEGATORS
+            and (next_word in ("to", "from") or next_word.endswith("ing"))
+            and previous_word not in ("the", "a", "an", "its", "their", "his", "her", "this")
+        )
+        # "unsigned" = "not signed"; "rather than X", "instead of X" deny X.
+        prefixed = (
+            word.startswith("un")
+            and len(word) > 5
+            and word[2:] in _common_words()
+            and word not in ("unless", "undertake", "undertook", "unveil", "unveiled")
+        )
+        contrast = (word == "rather" and next_word == "than") or (
+            word == "instead" and next_word == "of"
+        )
+        # "not merely X but Y", "not only": X is not denied.
+        restrictive = word == "not" and next_word in ("merely", "only", "just", "simply", "least")
+        if (word.endswith("n't") or word in NEGATORS or implicit or contrast) and not restrictive:
             negations += 1
             negate_left = GOVERNED_WORDS
+            continue
+        if prefixed:
+            negations += 1
+            negated.add(stem(word[2:]))
             continue
         if word in _CLAUSE_BREAKS:
             negate_left = hedge_left = 0
             continue
-        next_word = items[position + 1].lower() if position + 1 < len(items) else ""
         if word in MODALS or (word in MODALS_BEFORE_TO and next_word == "to"):
             hedges += 1
-            hedge_left = GOVERNED_WORDS
+            intentions += word in MODALS_BEFORE_TO
+            hedge_left = HEDGED_WORDS
             continue
         if word in STOPWORDS and word not in ("for", "against", "more", "before", "after"):
             continue
         stemmed = stem(word)
+        if raw[:1].isupper() and position:
+            plain.add(stemmed)  # a name: what is said of it is governed, not the name
+            continue
         if negate_left > 0:
             negated.add(stemmed)
             negate_left -= 1
@@ -730,6 +829,7 @@ def stance(text: str) -> Stance:
         frozenset(plain - negated - hedged),
         negations,
         hedges,
+        intentions,
     )
 
 
