@@ -2,20 +2,29 @@
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import re
 import threading
 import time
-import unicodedata
 from collections.abc import Iterator, Sequence
 from typing import Any, Protocol
 
 import numpy as np
-from langchain_core.messages import BaseMessage
 from langchain_core.runnables import Runnable, RunnableConfig, RunnableLambda
 
 from assistant.citations import verify
-from assistant.errors import BackendError, QuestionError
+from assistant.errors import BackendError
+from assistant.inputs import (
+    Limits,
+    bound_history,
+    bound_rewrite,
+    check_k,
+    fit_prompt,
+    join_notes,
+    normalize_history,
+    normalize_question,
+)
 from assistant.offline import (
     OfflineAnswerer,
     ScoredPassage,
@@ -48,8 +57,6 @@ CHECKED_SENTENCES = 4
 # to embed sentences. No off-topic question in our checks came near these.
 CLEAR_CLOSENESS, CLEAR_COVERAGE = 0.6, 0.6
 SENTENCE_CACHE = 4096
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
-_TERMINAL_ESCAPE = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]|\x1b\][^\x07]*\x07")  # pasted colours
 
 
 class Answerer(Protocol):
@@ -60,49 +67,6 @@ class Answerer(Protocol):
     def rewrite(self, question: str, history: Sequence[Message]) -> str: ...
 
     def stream_answer(self, question: str, sources: Sequence[Source]) -> Iterator[str]: ...
-
-
-def normalize_question(question: object, max_chars: int) -> str:
-    """The question as text, control characters removed; QuestionError if nothing is left or it
-    is too long."""
-    if not isinstance(question, str):
-        raise QuestionError("The question must be text.")
-    text = unicodedata.normalize("NFC", _CONTROL.sub(" ", _TERMINAL_ESCAPE.sub("", question)))
-    text = " ".join(text.split())
-    if not text:
-        raise QuestionError("The question is empty; type a question about the articles.")
-    if len(text) > max_chars:
-        raise QuestionError(
-            f"The question is {len(text):,} characters long; the limit is {max_chars:,} "
-            "(MAX_QUESTION_CHARS). Ask a shorter question."
-        )
-    return text
-
-
-def normalize_history(history: object) -> list[Message]:
-    """History as Messages, from Messages, {"role","content"} dicts or LangChain messages."""
-    if not history:
-        return []
-    if not isinstance(history, (list, tuple)):
-        raise QuestionError("History must be a list of {role, content} messages.")
-    out: list[Message] = []
-    for item in history:
-        if isinstance(item, Message):
-            out.append(item)
-        elif isinstance(item, BaseMessage):
-            out.append(Message("user" if item.type == "human" else "assistant", str(item.content)))
-        elif isinstance(item, dict) and item.get("role") in ("user", "assistant"):
-            content = str(item.get("content") or "")
-            out.append(
-                Message("user", content)
-                if item["role"] == "user"
-                else Message("assistant", content)
-            )
-        else:
-            raise QuestionError(
-                'Each history item must be {"role": "user"|"assistant", "content": ...}.'
-            )
-    return out
 
 
 class AnswerStep(Runnable[dict, Answer]):
@@ -162,7 +126,7 @@ class AnswerStep(Runnable[dict, Answer]):
             if self.fallback is None:
                 raise
             log.warning("Answer backend failed (%s); answering offline", exc)
-            notice = f"{exc} Answered offline from the articles instead."
+            notice = f"{str(exc).rstrip('. ')}. Answered offline from the articles instead."
             backend = self.fallback
             pieces = list(self._deltas(backend, standalone, result.sources, scored))
         timings["answer"] = _ms(started)
@@ -273,7 +237,7 @@ class AnswerStep(Runnable[dict, Answer]):
             timings_ms={k: round(v, 1) for k, v in timings.items()},
             uncited_sentences=uncited,
             backend=backend,
-            notice=notice,
+            notice=join_notes(*state.get("notes", []), notice),
         )
         log.info(
             "q=%r backend=%s refused=%s citations=%d %s",
@@ -315,19 +279,25 @@ def build_chain(
     k: int = 5,
     max_question_chars: int = 2000,
     min_coverage: float = MIN_COVERAGE,
+    limits: Limits | None = None,
 ) -> Runnable[dict, Answer]:
     """{"question", "history"[, "k"]} -> Answer, as one LangChain Runnable."""
     offline_rewriter = OfflineAnswerer()
+    limits = limits or Limits(max_question_chars=max_question_chars)
+    to_model = answerer.name != "offline"  # a prompt is sent: it must fit MAX_PROMPT_TOKENS
 
     def prepare(inputs: dict) -> dict[str, Any]:
         if not isinstance(inputs, dict):
             inputs = {"question": inputs}
+        question = normalize_question(inputs.get("question"), limits.max_question_chars)
+        history = bound_history(normalize_history(inputs.get("history")), limits)
         return {
             "started": time.perf_counter(),
-            "question": normalize_question(inputs.get("question"), max_question_chars),
-            "history": normalize_history(inputs.get("history")),
-            "k": int(inputs.get("k") or k),
+            "question": question,
+            "history": history.messages,
+            "k": check_k(inputs.get("k"), k, limits.max_k),
             "timings": {},
+            "notes": [history.note],
         }
 
     def rewrite(state: dict[str, Any]) -> dict[str, Any]:
@@ -336,16 +306,26 @@ def build_chain(
         standalone = question
         if is_follow_up(question, history):
             try:
+                if to_model:
+                    fitted = fit_prompt(question, history, [], limits.max_prompt_tokens)
+                    state["notes"].append(fitted.note)
+                    history = fitted.history
                 standalone = answerer.rewrite(question, history).strip() or question
             except BackendError as exc:
                 log.warning("Rewrite with %s failed (%s); rewriting offline", answerer.name, exc)
-                standalone = offline_rewriter.rewrite(question, history)
+                standalone = offline_rewriter.rewrite(question, state["history"])
+            standalone, note = bound_rewrite(standalone, question, limits)
+            state["notes"].append(note)
         state["timings"]["rewrite"] = _ms(started)
         return {**state, "standalone": standalone}
 
     def retrieve(state: dict[str, Any]) -> dict[str, Any]:
         started = time.perf_counter()
         result = retriever.search(state["standalone"], state["k"])
+        if to_model:
+            fitted = fit_prompt(state["standalone"], [], result.sources, limits.max_prompt_tokens)
+            state["notes"].append(fitted.note)
+            result = dataclasses.replace(result, sources=fitted.sources)
         state["timings"]["retrieve"] = _ms(started)
         return {**state, "retrieval": result}
 
