@@ -44,13 +44,22 @@ KNOWN_THIRD_PARTY = (
     "onnxruntime",
 )
 FORMAT = "%(levelname)s %(name)s: %(message)s"
-# Credentials whatever their source: API keys, bearer tokens, authorization/cookie headers.
+# Credentials whatever their source: API keys, bearer tokens, authorization and cookie headers
+# (the header's name and scheme stay, its value goes).
 _SECRET_PATTERNS = re.compile(
     r"sk-[A-Za-z0-9_\-]{8,}"
-    r"|(?i:bearer)\s+[A-Za-z0-9._~+/=\-]{8,}"
-    r"|(?i:(?<=[\"'(\[ ,b])(?:authorization|api-key|x-api-key|cookie|set-cookie)['\"]?\s*[,:=]\s*b?['\"]?)"
-    r"[^'\"\s),\]]{4,}"
+    r"|(?i:\b(bearer\s+)[A-Za-z0-9._~+/=\-]{8,})"
+    r"|(?i:\b((?:proxy-)?authorization|x-api-key|api-key|set-cookie|cookie)(['\"]?\s*[,:=]\s*(?:b?['\"])?)"
+    r"((?:bearer|basic|token)\s+)?)[^'\"\s;,)\]]+"
 )
+
+
+def _redacted(match: re.Match[str]) -> str:
+    if match.group(1):
+        return f"{match.group(1)}[redacted]"
+    if match.group(2):
+        return f"{match.group(2)}{match.group(3)}{match.group(4) or ''}[redacted]"
+    return "[redacted]"
 
 
 def _covers(names: Iterable[str], logger: str) -> bool:
@@ -84,7 +93,7 @@ def redact(text: str, secrets: Iterable[str] = ()) -> str:
     """`text` with each secret and each credential-shaped string replaced by [redacted]."""
     for secret in secrets:
         text = text.replace(secret, "[redacted]")
-    return _SECRET_PATTERNS.sub("[redacted]", text)
+    return _SECRET_PATTERNS.sub(_redacted, text)
 
 
 def configure_logging(
