@@ -9,11 +9,13 @@ from typing import TextIO
 # Terminal escape sequences. Each alternative stops at the next ESC (or never passes one), so a
 # run of unterminated openers costs one pass over the text, not one per opener (the OSC
 # pattern `\x1b\][^\x07]*\x07` it replaces was quadratic: issue 13, item 1).
+# Possessive quantifiers (*+): the classes that follow never match what they gave up, so
+# backtracking into them could only waste time.
 ESCAPE_SEQUENCE = re.compile(
-    r"\x1b\[[0-?]*[ -/]*[@-~]"  # CSI: colours, cursor moves, clearing the screen
-    r"|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)"  # OSC: window title, hyperlinks (ends at BEL or ST)
-    r"|\x1b[PX^_][^\x1b]*\x1b\\"  # DCS, SOS, PM, APC strings
-    r"|\x1b[ -/]*[0-~]"  # two-character escapes (ESC c resets the terminal)
+    r"\x1b\[[0-?]*+[ -/]*+[@-~]"  # CSI: colours, cursor moves, clearing the screen
+    r"|\x1b\][^\x07\x1b]*+(?:\x07|\x1b\\)"  # OSC: window title, hyperlinks (ends at BEL or ST)
+    r"|\x1b[PX^_][^\x1b]*+\x1b\\"  # DCS, SOS, PM, APC strings
+    r"|\x1b[ -/]*+[0-~]"  # two-character escapes (ESC c resets the terminal)
 )
 # What is left once whole sequences are gone: C0 controls but tab and newline (a lone ESC, BEL,
 # backspace and carriage return can still hide or overwrite text), DEL, the C1 controls (U+009B

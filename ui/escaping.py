@@ -7,8 +7,9 @@ import re
 
 # Markdown punctuation that could start emphasis, code, links, tables, strikethrough or maths.
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]()~|${}])")
-# At a line start these make headings, lists, rules or setext headings.
-_MARKDOWN_LINE_START = re.compile(r"^(\s*)([#+=-]|\d+(?=[.)]))", re.MULTILINE)
+# At a line start these make headings, lists, rules or setext headings. The indent is spaces and
+# tabs only: `\s*` would run on over every following blank line from each line start (quadratic).
+_MARKDOWN_LINE_START = re.compile(r"^([ \t]*+)([#+=-]|\d++(?=[.)]))", re.MULTILINE)
 # Braces, dollars and backticks become entities too: gr.HTML fills a JS/Handlebars template,
 # so nothing from an article may look like `${...}` or `{{...}}` to it.
 _TEMPLATE_SPECIAL = str.maketrans({"{": "&#123;", "}": "&#125;", "$": "&#36;", "`": "&#96;"})
