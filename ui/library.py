@@ -43,8 +43,8 @@ def add_articles(
     for i, upload in enumerate(uploads):
         name = shown_name(upload)
         if i >= max_files:
-            reason = f"over {max_files} files in one upload (UI_MAX_UPLOAD_FILES); add it again"
-            outcomes.append(Outcome(name, "skipped", reason=reason))
+            over = f"over {max_files} files in one upload (UI_MAX_UPLOAD_FILES); add it again"
+            outcomes.append(Outcome(name, "skipped", reason=over))
             continue
         if progress is not None:
             progress((i, len(uploads)), desc=f"Adding {name}", unit="files")
