@@ -39,9 +39,6 @@ KNOWN: dict[str, str] = {
     "ingest.chunking.split_sentences: dots without a space": (
         "_SENTENCE_END '[.!?…]+...(?=\\s)' backtracks per dot: ingest/ is the issue-12 helper's"
     ),
-    "ingest.chunking.split_sentences: !? then quotes, no space": (
-        "_SENTENCE_END backtracks per character: ingest/ is the issue-12 helper's"
-    ),
     "assistant.rewriting.entities: distinct names": (
         "a list membership check per name is quadratic: rewriting.py is the lead's rewrite"
     ),
