@@ -10,10 +10,12 @@ from typing import TYPE_CHECKING, Any
 from assistant.answerability import SentenceVectors
 from assistant.chain import build_chain
 from assistant.components import ingest_lock_path, open_store
-from assistant.config import Settings, load_settings, revalidate
+from assistant.config import MAX_RETRIEVAL_K, Settings, load_settings, revalidate
+from assistant.inputs import Limits, check_k, normalize_history, normalize_question
 from assistant.offline import OfflineAnswerer
 from assistant.records import Answer, Message
 from assistant.retrieval import HybridRetriever, RetrievalResult
+from assistant.storage import explain_store_fault
 from vectorstore import ArticleStore
 
 if TYPE_CHECKING:
@@ -66,7 +68,7 @@ class Assistant:
             answerer,
             fallback=fallback,
             k=settings.retrieval_k,
-            max_question_chars=settings.max_question_chars,
+            limits=Limits.from_settings(settings),
             vectors=vectors,
             recheck=settings.verify_with_model,
         )
@@ -86,8 +88,9 @@ class Assistant:
         history: Sequence[Message | dict[str, str]] | None = None,
         k: int | None = None,
     ) -> Answer:
-        """Answer one question (with optional chat history)."""
-        return self.chain.invoke({"question": question, "history": list(history or []), "k": k})
+        """Answer one question (with optional chat history). QuestionError (an AssistantError)
+        says what is wrong with an argument."""
+        return self.chain.invoke(self._inputs(question, history, k))
 
     def stream(
         self,
@@ -96,11 +99,23 @@ class Assistant:
         k: int | None = None,
     ) -> Iterator[str | Answer]:
         """Text deltas as the answer is produced, then the final Answer (authoritative text)."""
-        yield from self.chain.stream({"question": question, "history": list(history or []), "k": k})
+        yield from self.chain.stream(self._inputs(question, history, k))
+
+    def _inputs(self, question: object, history: object, k: object) -> dict[str, Any]:
+        """The chain's input, with history and k checked here so a wrong type is a QuestionError
+        naming the argument (the question is checked by the chain)."""
+        return {
+            "question": question,
+            "history": normalize_history(history),
+            "k": check_k(k, self.settings.retrieval_k, MAX_RETRIEVAL_K),
+        }
 
     def retrieve(self, question: str, k: int | None = None) -> RetrievalResult:
         """Retrieval only, for a standalone question."""
-        return self.retriever.search(question, k or self.settings.retrieval_k)
+        return self.retriever.search(
+            normalize_question(question, self.settings.max_question_chars),
+            check_k(k, self.settings.retrieval_k, MAX_RETRIEVAL_K),
+        )
 
     def article(self, source: str) -> ArticleView | None:
         """An ingested article by its source name; None for anything else (never a file path)."""
@@ -135,16 +150,22 @@ class Assistant:
         """The same ingest as `assistant ingest` (default: ARTICLES_PATH); the retriever follows."""
         from ingest import IngestOptions, sync_paths
 
-        report = sync_paths(
-            self.store,
-            list(paths) if paths else [self.settings.articles_path],
-            options=IngestOptions(
-                chunk_size=self.settings.chunk_size,
-                chunk_overlap=self.settings.chunk_overlap,
-                max_file_bytes=int(self.settings.max_file_mb * 1024 * 1024),
-            ),
-            lock_path=ingest_lock_path(self.settings),
-            progress=progress,
-        )
+        try:
+            report = sync_paths(
+                self.store,
+                list(paths) if paths else [self.settings.articles_path],
+                options=IngestOptions(
+                    chunk_size=self.settings.chunk_size,
+                    chunk_overlap=self.settings.chunk_overlap,
+                    max_file_bytes=int(self.settings.max_file_mb * 1024 * 1024),
+                ),
+                lock_path=ingest_lock_path(self.settings),
+                progress=progress,
+            )
+        except Exception as exc:  # a full or read-only disk becomes a StorageError
+            fault = explain_store_fault(exc, self.settings)
+            if fault is None:
+                raise
+            raise fault from exc
         self.retriever.index.refresh(force=True)
         return report

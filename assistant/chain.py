@@ -11,16 +11,24 @@ import logging
 import re
 import threading
 import time
-import unicodedata
 from collections.abc import Iterator, Sequence
 from typing import Any, Protocol
 
-from langchain_core.messages import BaseMessage
 from langchain_core.runnables import Runnable, RunnableConfig, RunnableLambda
 
 from assistant import offline
 from assistant.answerability import SentenceVectors
-from assistant.errors import BackendError, QuestionError
+from assistant.errors import BackendError
+from assistant.inputs import (
+    Limits,
+    bound_history,
+    bound_rewrite,
+    check_k,
+    fit_prompt,
+    join_notes,
+    normalize_history,
+    normalize_question,
+)
 from assistant.offline import AnswerContext, ArticleLead
 from assistant.prompts import read_status
 from assistant.questions import Intent, analyse, parts
@@ -31,8 +39,6 @@ from assistant.verification import Recheck, VerifiedAnswer, is_refusal, verify
 
 log = logging.getLogger(__name__)
 
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
-_TERMINAL_ESCAPE = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]|\x1b\][^\x07]*\x07")  # pasted colours
 ARTICLE_CACHE = 64  # whole articles kept for verification (a conversation stays on a few)
 # A marker being streamed: "[", "[1", "[12," ... held back until it closes.
 _PARTIAL_MARKER = re.compile(r"\[[\d,;\s]{0,12}$")
@@ -50,49 +56,6 @@ class Answerer(Protocol):
     def stream_answer(
         self, question: str, sources: Sequence[Source], context: AnswerContext
     ) -> Iterator[str]: ...
-
-
-def normalize_question(question: object, max_chars: int) -> str:
-    """The question as text, control characters removed; QuestionError if nothing is left or it
-    is too long."""
-    if not isinstance(question, str):
-        raise QuestionError("The question must be text.")
-    text = unicodedata.normalize("NFC", _CONTROL.sub(" ", _TERMINAL_ESCAPE.sub("", question)))
-    text = " ".join(text.split())
-    if not text:
-        raise QuestionError("The question is empty; type a question about the articles.")
-    if len(text) > max_chars:
-        raise QuestionError(
-            f"The question is {len(text):,} characters long; the limit is {max_chars:,} "
-            "(MAX_QUESTION_CHARS). Ask a shorter question."
-        )
-    return text
-
-
-def normalize_history(history: object) -> list[Message]:
-    """History as Messages, from Messages, {"role","content"} dicts or LangChain messages."""
-    if not history:
-        return []
-    if not isinstance(history, (list, tuple)):
-        raise QuestionError("History must be a list of {role, content} messages.")
-    out: list[Message] = []
-    for item in history:
-        if isinstance(item, Message):
-            out.append(item)
-        elif isinstance(item, BaseMessage):
-            out.append(Message("user" if item.type == "human" else "assistant", str(item.content)))
-        elif isinstance(item, dict) and item.get("role") in ("user", "assistant"):
-            content = str(item.get("content") or "")
-            out.append(
-                Message("user", content)
-                if item["role"] == "user"
-                else Message("assistant", content)
-            )
-        else:
-            raise QuestionError(
-                'Each history item must be {"role": "user"|"assistant", "content": ...}.'
-            )
-    return out
 
 
 class _StreamFilter:
@@ -308,7 +271,7 @@ class AnswerStep(Runnable[dict, Answer]):
             timings_ms={k: round(v, 1) for k, v in timings.items()},
             uncited_sentences=verified.uncited,
             backend=backend,
-            notice=_join_notices(notice, result.notice),
+            notice=join_notes(*state.get("notes", []), notice, result.notice),
             outcome=outcome,
             verdicts=verified.verdicts,
         )
@@ -392,11 +355,6 @@ def _merge(results: Sequence[RetrievalResult], k: int) -> RetrievalResult:
     )
 
 
-def _join_notices(*notices: str | None) -> str | None:
-    kept = [n for n in notices if n]
-    return " ".join(kept) if kept else None
-
-
 def _pieces(text: str) -> Iterator[str]:
     """Offline answers stream sentence by sentence (they are ready at once); the pieces join
     back to exactly `text`."""
@@ -414,6 +372,7 @@ def build_chain(
     fallback: Answerer | None = None,
     k: int = 5,
     max_question_chars: int = 2000,
+    limits: Limits | None = None,
     vectors: SentenceVectors | None = None,
     recheck: bool = False,
 ) -> Runnable[dict, Answer]:
@@ -421,16 +380,21 @@ def build_chain(
     from assistant.rewriting import rewrite_offline
 
     vectors = vectors or SentenceVectors(retriever.store.embeddings)
+    limits = limits or Limits(max_question_chars=max_question_chars)
+    to_model = answerer.name != "offline"  # a prompt is sent: it must fit MAX_PROMPT_TOKENS
 
     def prepare(inputs: dict) -> dict[str, Any]:
         if not isinstance(inputs, dict):
             inputs = {"question": inputs}
+        question = normalize_question(inputs.get("question"), limits.max_question_chars)
+        history = bound_history(normalize_history(inputs.get("history")), limits)
         return {
             "started": time.perf_counter(),
-            "question": normalize_question(inputs.get("question"), max_question_chars),
-            "history": normalize_history(inputs.get("history")),
-            "k": int(inputs.get("k") or k),
+            "question": question,
+            "history": history.messages,
+            "k": check_k(inputs.get("k"), k, limits.max_k),
             "timings": {},
+            "notes": [history.note],
         }
 
     def rewrite(state: dict[str, Any]) -> dict[str, Any]:
@@ -439,10 +403,16 @@ def build_chain(
         standalone, search = question, question
         if is_follow_up(question, history):
             try:
+                if to_model:
+                    fitted = fit_prompt(question, history, [], limits.max_prompt_tokens)
+                    state["notes"].append(fitted.note)
+                    history = fitted.history
                 standalone = answerer.rewrite(question, history).strip() or question
             except BackendError as exc:
                 log.warning("Rewrite with %s failed (%s); rewriting offline", answerer.name, exc)
-                standalone = rewrite_offline(question, history)
+                standalone = rewrite_offline(question, state["history"])
+            standalone, note = bound_rewrite(standalone, question, limits)
+            state["notes"].append(note)
             search = standalone
             if standalone == question:
                 # Nothing to put in place of "why?" or "these operations": search with the
@@ -460,6 +430,10 @@ def build_chain(
         if len(asked) > 1:
             # Two questions in one may be about two articles: each part brings its own best.
             result = _merge([result, *(retriever.search(q, state["k"]) for q in asked)], state["k"])
+        if to_model:
+            fitted = fit_prompt(state["standalone"], [], result.sources, limits.max_prompt_tokens)
+            state["notes"].append(fitted.note)
+            result = dataclasses.replace(result, sources=list(fitted.sources))
         state["timings"]["retrieve"] = _ms(started)
         return {**state, "retrieval": result}
 

@@ -10,6 +10,8 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from assistant.terminal import echo, echo_json
+
 EXIT_OK, EXIT_FAILURE, EXIT_USAGE = 0, 1, 2
 
 
@@ -85,20 +87,27 @@ def main(argv: list[str] | None = None) -> int:
     from assistant.errors import AssistantError
 
     if args.command in ("ask",) and not args.question.strip():
-        print("error: the question is empty; ask something about the articles", file=sys.stderr)
+        echo("error: the question is empty; ask something about the articles", file=sys.stderr)
         return EXIT_USAGE
+    settings = None
     try:
         from assistant.config import load_settings
+        from assistant.logs import configure_logging
 
         settings = load_settings()
-        if not args.verbose:
-            logging.getLogger().setLevel(settings.log_level.upper())
+        configure_logging(
+            "INFO" if args.verbose else settings.log_level,
+            debug_loggers=settings.debug_logger_names(),
+            secrets=[
+                s.get_secret_value() for s in (settings.openai_api_key, settings.ui_password) if s
+            ],
+        )
         handler = globals()[f"_cmd_{args.command}"]
         return int(handler(args, settings))
     except AssistantError as exc:
         from assistant.errors import QuestionError
 
-        print(f"error: {exc}", file=sys.stderr)
+        echo(f"error: {exc}", file=sys.stderr)
         return EXIT_USAGE if isinstance(exc, QuestionError) else EXIT_FAILURE
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
@@ -110,25 +119,32 @@ def main(argv: list[str] | None = None) -> int:
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return EXIT_OK
     except Exception as exc:  # the store and ingest raise their own types; show them plainly
+        from assistant.storage import explain_store_fault
         from ingest import IngestLockedError
         from vectorstore import StoreError
 
+        fault = explain_store_fault(exc, settings)
+        if fault is not None:
+            echo(f"error: {fault}", file=sys.stderr)
+            return EXIT_FAILURE
         if isinstance(exc, (StoreError, IngestLockedError)):
-            print(f"error: {exc}", file=sys.stderr)
+            echo(f"error: {exc}", file=sys.stderr)
             return EXIT_FAILURE
         raise
 
 
 def _cmd_ingest(args: argparse.Namespace, settings: Any) -> int:
     from assistant.components import ingest_lock_path, open_store
+    from assistant.storage import check_store_writable
     from ingest import IngestOptions, sync_paths
     from ingest.sync import ingest_lock
 
     paths = args.paths or [settings.articles_path]
     missing = [p for p in paths if not p.exists() and not p.is_symlink()]
     if missing:
-        print(f"error: no such file or folder: {', '.join(map(str, missing))}", file=sys.stderr)
+        echo(f"error: no such file or folder: {', '.join(map(str, missing))}", file=sys.stderr)
         return EXIT_USAGE
+    check_store_writable(settings)  # before taking the lock, which is a file in the store
     # The lock covers opening the store too: two first ingests must not both create it.
     with contextlib.nullcontext() if args.dry_run else ingest_lock(ingest_lock_path(settings)):
         store = open_store(settings) if not args.reset else _open_for_reset(settings)
@@ -144,10 +160,10 @@ def _cmd_ingest(args: argparse.Namespace, settings: Any) -> int:
             reset=args.reset,
         )
     if args.json:
-        print(json.dumps(report.to_json()))
+        echo_json(json.dumps(report.to_json(), ensure_ascii=False))
         return EXIT_OK
     verb = "Would sync" if report.dry_run else "Synced"
-    print(
+    echo(
         f"{verb} {', '.join(map(str, paths))}: {len(report.added)} added, "
         f"{len(report.updated)} updated, {len(report.deleted)} deleted, "
         f"{len(report.unchanged)} unchanged, {len(report.skipped)} skipped; "
@@ -159,9 +175,9 @@ def _cmd_ingest(args: argparse.Namespace, settings: Any) -> int:
         ("deleted", report.deleted),
     ):
         for name in names:
-            print(f"  {label}: {name}")
+            echo(f"  {label}: {name}")
     for skipped in report.skipped:
-        print(f"  skipped: {skipped.path}: {skipped.reason}")
+        echo(f"  skipped: {skipped.path}: {skipped.reason}")
     return EXIT_OK
 
 
@@ -172,9 +188,9 @@ def _cmd_ask(args: argparse.Namespace, settings: Any) -> int:
     assistant = Assistant.from_settings(settings)
     answer = assistant.ask(args.question, history=history, k=args.k)
     if args.json:
-        print(json.dumps(answer.to_json(), ensure_ascii=False, indent=2))
+        echo_json(json.dumps(answer.to_json(), ensure_ascii=False, indent=2))
     else:
-        print(format_answer(answer))
+        echo(format_answer(answer))
     return EXIT_OK
 
 
@@ -231,7 +247,7 @@ def _cmd_chat(args: argparse.Namespace, settings: Any) -> int:
 
     assistant = Assistant.from_settings(settings)
     status = assistant.status()
-    print(
+    echo(
         f"Chatting over {status.articles} articles ({status.chunks} chunks), backend "
         f"{status.backend}. Empty line or Ctrl-D quits; /clear forgets the conversation."
     )
@@ -240,25 +256,25 @@ def _cmd_chat(args: argparse.Namespace, settings: Any) -> int:
         try:
             question = input("\nyou> ").strip()
         except EOFError:
-            print()
+            echo()
             return EXIT_OK
         if not question:
             return EXIT_OK
         if question == "/clear":
             history = []
-            print("(conversation cleared)")
+            echo("(conversation cleared)")
             continue
         try:
             final = None
-            print("assistant> ", end="", flush=True)
+            echo("assistant> ", end="", flush=True)
             for item in assistant.stream(question, history=history, k=args.k):
                 if isinstance(item, Answer):
                     final = item
                 else:
-                    print(item, end="", flush=True)
-            print()
+                    echo(item, end="", flush=True)
+            echo()
         except AssistantError as exc:
-            print(f"\nerror: {exc}")
+            echo(f"\nerror: {exc}")
             continue
         assert final is not None
         # The answer was streamed above; now what surrounds it.
@@ -267,7 +283,7 @@ def _cmd_chat(args: argparse.Namespace, settings: Any) -> int:
         if final.rewritten_question:
             rest = f"(understood as: {final.rewritten_question})\n{rest}".rstrip()
         if rest:
-            print(rest)
+            echo(rest)
         history += [Message("user", question), Message("assistant", final.answer)]
 
 
@@ -277,7 +293,7 @@ def _cmd_serve(args: argparse.Namespace, settings: Any) -> int:
     assistant = Assistant.from_settings(settings)
     if not args.no_ingest:
         report = assistant.ingest(progress=None)
-        print(
+        echo(
             f"Articles in {settings.articles_path}: {len(report.added)} added, "
             f"{len(report.updated)} updated, {len(report.unchanged)} unchanged, "
             f"{len(report.skipped)} skipped; {report.chunks} chunks"
@@ -327,17 +343,19 @@ def _cmd_eval(args: argparse.Namespace, settings: Any) -> int:
 
     report = run_eval(gold, lambda q, h: assistant.ask(q, history=h, k=args.k), article_text)
     if args.json:
-        print(json.dumps(report, ensure_ascii=False, indent=2))
+        echo_json(json.dumps(report, ensure_ascii=False, indent=2))
     else:
-        print(format_report(report, args.k or settings.retrieval_k))
+        echo(format_report(report, args.k or settings.retrieval_k))
     return EXIT_OK
 
 
 def _open_for_reset(settings: Any) -> Any:
     """With --reset a model mismatch is the point: open the collection without checking it."""
     from assistant.components import make_embeddings, store_location
+    from assistant.storage import check_store_writable
     from vectorstore import ArticleStore, open_client
 
+    check_store_writable(settings)
     location = store_location(settings)
     return ArticleStore(open_client(location), location.collection, make_embeddings(settings))
 

@@ -7,6 +7,7 @@ import tempfile
 from pathlib import Path
 
 from assistant.config import Settings
+from assistant.storage import check_store_writable
 from vectorstore import ArticleStore, MiniLMEmbeddings, NamedEmbeddings, StoreLocation
 
 
@@ -28,6 +29,7 @@ def make_embeddings(settings: Settings) -> NamedEmbeddings:
 
 
 def open_store(settings: Settings) -> ArticleStore:
+    check_store_writable(settings)
     return ArticleStore.open(store_location(settings), make_embeddings(settings))
 
 

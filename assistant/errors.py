@@ -15,3 +15,7 @@ class QuestionError(AssistantError):
 
 class BackendError(AssistantError):
     """The answer backend (model server) failed; the message is safe to show (no secrets)."""
+
+
+class StorageError(AssistantError):
+    """The store's disk is full, read-only or not writable; the message names the folder."""

@@ -266,7 +266,12 @@ def test_a_dead_server_falls_back_to_an_offline_answer_with_a_notice(
     assert_citations_resolve(assistant, answer)
     assert answer.notice is not None
     assert "cannot reach the model server" in answer.notice
-    assert "Answered offline" in answer.notice
+    # Two sentences (issue 13, item 10: they ran together as "...is running Answered offline").
+    assert re.fullmatch(
+        r"cannot reach the model server at \S+ \(.+\); check OPENAI_BASE_URL and that the "
+        r"server is running\. Answered offline from the articles instead\.",
+        answer.notice,
+    ), answer.notice
     assert KEY not in answer.notice and "SECRET" not in answer.notice
     assert KEY not in caplog.text
 

@@ -87,7 +87,7 @@ def test_escape_markdown_leaves_no_tag_or_link(hostile: str) -> None:
     ("text", "expected"),
     [
         ("a *b* _c_ `d`", r"a \*b\* \_c\_ \`d\`"),
-        ("[x](http://e.org)", r"\[x\]\(http://e.org\)"),
+        ("[x](http://e.org)", r"\[x\]\(http&#58;//e.org\)"),
         ("# heading\n- item\n1. first", "\\# heading\n\\- item\n1\\. first"),
         ("$$x$$ ~y~ a|b", r"\$\$x\$\$ \~y\~ a\|b"),
         ("Tom & Jerry", "Tom &amp; Jerry"),
@@ -95,6 +95,27 @@ def test_escape_markdown_leaves_no_tag_or_link(hostile: str) -> None:
 )
 def test_escape_markdown(text: str, expected: str) -> None:
     assert escape_markdown(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("see http://x.org/a", "see http&#58;//x.org/a"),
+        ("or www.x.org/ferries", "or www&#46;x.org/ferries"),
+        ("write to ferries@x.org", "write to ferries&#64;x.org"),
+        ("HTTPS://X.ORG and mailto:a@b.c", "HTTPS&#58;//X.ORG and mailto&#58;a&#64;b.c"),
+        ("ftp://h/f javascript:x", "ftp&#58;//h/f javascript&#58;x"),
+        ("no link: 10:30 at the office", "no link: 10:30 at the office"),
+    ],
+)
+def test_escape_markdown_leaves_no_bare_url_or_address(text: str, expected: str) -> None:
+    # GFM autolinks need no brackets; as character references these read the same but link nothing
+    # (the browser test in tests/test_ui_links.py checks the rendered page).
+    assert escape_markdown(text) == expected
+
+
+def test_escape_markdown_line_starts_after_blank_lines() -> None:
+    assert escape_markdown("\n\n\n# h\n \t- item\n\n12) x") == "\n\n\n\\# h\n \t\\- item\n\n12\\) x"
 
 
 def test_markers_become_citation_links_for_their_turn() -> None:

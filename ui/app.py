@@ -12,6 +12,7 @@ from assistant import Assistant
 from ui import library
 from ui.chat import ChatHandlers
 from ui.conversation import Turn
+from ui.login_throttle import login_middleware
 from ui.page_assets import PANEL_CSS, SOURCE_LINKS_JS, UPLOAD_CSS
 from ui.source_panel import EMPTY_PANEL
 from ui.uploads import ALLOWED_SUFFIXES, summary_html
@@ -185,6 +186,13 @@ def start(
         share=share,
         auth=auth,
         auth_message="Log in to the news assistant." if auth else None,
+        app_kwargs={
+            "middleware": login_middleware(
+                settings.ui_login_free_attempts, settings.ui_login_max_wait_s
+            )
+        }
+        if auth
+        else None,
         max_file_size=f"{int(settings.ui_max_upload_mb * UPLOAD_HARD_LIMIT_FACTOR * 1024)}kb",
         show_error=False,
         footer_links=["api"],

@@ -37,10 +37,15 @@ def add_articles(
     Returns what happened to each file and the number of chunks in the store afterwards."""
     folder = assistant.settings.articles_path
     max_bytes = int(assistant.settings.ui_max_upload_mb * 1024 * 1024)
+    max_files = assistant.settings.ui_max_upload_files
     outcomes: list[Outcome] = []
     chunks: int | None = None
     for i, upload in enumerate(uploads):
         name = shown_name(upload)
+        if i >= max_files:
+            over = f"over {max_files} files in one upload (UI_MAX_UPLOAD_FILES); add it again"
+            outcomes.append(Outcome(name, "skipped", reason=over))
+            continue
         if progress is not None:
             progress((i, len(uploads)), desc=f"Adding {name}", unit="files")
         reason = rejection(upload, max_bytes)
