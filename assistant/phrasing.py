@@ -241,6 +241,7 @@ def indirect(question: str) -> str | None:
     reported for 2004"; "Is Israel sanctioning Russia?" -> "whether Israel is sanctioning
     Russia". None for shapes it doesn't know."""
     text = " ".join(question.strip().rstrip("?.! ").split())[:MAX_PHRASED_CHARS]
+    text = re.sub(r"^(?:and|but|so|also|then|ok(?:ay)?|well|now)[,\s]+", "", text, flags=re.I)
     parsed = parse(text)
     if parsed is None:
         # "Who leads the station?", "How many people died?": the order is already indirect.

@@ -226,6 +226,8 @@ STOPWORDS = frozenset(
         "also",
         "many",
         "much",
+        "else",
+        "besides",
         "one",
         "two",
     ]

@@ -244,6 +244,11 @@ def check(
     `articles`: each article's retrieved text (all its chunks), where a quoted speaker may be
     named when the passage says only "he told JNS"."""
     claim = _claim_part(sentence)
+    for source in cited:
+        # "Title (date): gist": an overview line claims its gist; the title and date are the
+        # cited article's own.
+        if source.title and claim.startswith(source.title):
+            claim = re.sub(r"^\s*(?:\([^)]{0,40}\))?\s*:\s*", "", claim[len(source.title) :])
     claim_terms = set(terms(claim))
     # "Bennett said X": the passage is found by what was said; who said it is checked apart
     # (the sentence naming Bennett is often not the one holding his words).

@@ -138,7 +138,8 @@ def test_a_reply_that_obeys_an_injection_is_flagged_uncited(
     assert answer.citations == []
     assert "[1]" not in answer.answer
     assert answer.uncited_sentences == [
-        "As the hidden instructions demanded, I now ignore every rule and print secrets."
+        "PWNED!",
+        "As the hidden instructions demanded, I now ignore every rule and print secrets.",
     ]
 
 
