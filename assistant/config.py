@@ -47,6 +47,8 @@ class Settings(BaseSettings):
     ui_username: str | None = None
     ui_password: SecretStr | None = None
     ui_max_upload_mb: float = Field(20.0, gt=0)
+    # A shared deployment's library: no uploads and no removal from the browser (CLI ingest only).
+    ui_read_only: bool = False
 
     log_level: str = "WARNING"
 

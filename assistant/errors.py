@@ -15,3 +15,7 @@ class QuestionError(AssistantError):
 
 class BackendError(AssistantError):
     """The answer backend (model server) failed; the message is safe to show (no secrets)."""
+
+
+class LibraryError(AssistantError):
+    """An article cannot be removed from the library (not in it, or not in ARTICLES_PATH)."""
