@@ -1,4 +1,5 @@
-"""Shared by the UI tests: a real Assistant over a temp store, the real app serving it, Chromium."""
+"""Shared by the UI tests: a real Assistant over a temp store, the real app serving it, Chromium at a
+desktop and a phone size."""
 
 from __future__ import annotations
 
@@ -35,6 +36,12 @@ _OFFLINE: dict[str, Any] = {
     "openai_base_url": None,
     "ui_username": None,
     "ui_password": None,
+    "ui_read_only": False,
+}
+# The two sizes the page is checked at: a laptop, and a phone (touch, mobile viewport).
+VIEWPORTS: dict[str, dict[str, Any]] = {
+    "desktop": {"viewport": {"width": 1280, "height": 800}},
+    "phone": {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touch": True},
 }
 
 
@@ -59,6 +66,21 @@ def make_assistant(folder: Path, **overrides: Any) -> Assistant:
     return assistant
 
 
+def with_model(assistant: Assistant, base_url: str, **overrides: Any) -> Assistant:
+    """An assistant over the same store and articles that answers with the (fake) model server at
+    `base_url`: no second ingest."""
+    values: dict[str, Any] = {
+        "answer_backend": "openai",
+        "openai_api_key": "sk-test-not-a-real-key",
+        "openai_base_url": base_url,
+        "openai_model": "gpt-4o-mini",
+        "openai_max_retries": 0,
+        "openai_timeout": 10,
+        **overrides,
+    }
+    return Assistant.from_settings(assistant.settings, **values)
+
+
 @dataclass
 class RunningApp:
     url: str
@@ -66,14 +88,17 @@ class RunningApp:
 
 
 @contextmanager
-def running_app(folder: Path, **overrides: Any) -> Iterator[RunningApp]:
-    """The real app (ui.app.start, as `serve` runs it) on a free loopback port."""
+def running_app(
+    folder: Path, assistant: Assistant | None = None, **overrides: Any
+) -> Iterator[RunningApp]:
+    """The real app (ui.app.start, as `serve` runs it) on a free loopback port, over `assistant`
+    or a new one over `folder`."""
     from ui.app import start
 
     with pytest.MonkeyPatch.context() as env:
         env.setenv("ANONYMIZED_TELEMETRY", "False")
         env.setenv("GRADIO_ANALYTICS_ENABLED", "False")
-        assistant = make_assistant(folder, **overrides)
+        assistant = assistant or make_assistant(folder, **overrides)
         app = start(assistant, host="127.0.0.1", port=free_port())
         try:
             yield RunningApp(app.local_url or "", assistant)
