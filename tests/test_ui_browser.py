@@ -207,6 +207,7 @@ def test_hovering_a_citation_previews_its_passage_with_title_and_date(
         answer.locator(f"a[href='#cite-0-{n}']").first.hover()
         preview = page.locator("#na-preview")
         expect(preview).to_be_visible()
+        expect(preview).to_be_in_viewport(ratio=0.99)
         title = display_title(article.title, article.text, citation.source)
         expect(preview.locator(".na-preview-title")).to_have_text(title)
         if article.date:
@@ -355,12 +356,15 @@ def test_a_too_long_question_stays_in_the_box_with_a_counter_and_a_message(
         f"Too long to ask: {len(question):,} characters, the limit is {limit:,}. "
         "Shorten the question and ask again."
     )
+    expect(message).to_be_in_viewport()
+    expect(counter).to_be_in_viewport()
     assert "MAX_QUESTION_CHARS" not in page.locator("body").inner_text()
     expect(page.locator(USER)).to_have_count(0)
     page.screenshot(path=str(artifacts_dir / f"ui-too-long-{width}.png"))
     box_.fill(question[:100])
     expect(message).to_have_text("")
     expect(counter).to_have_text("")
+    expect(page.locator("#na-limit")).to_be_hidden()  # it takes no room when it has nothing to say
 
 
 # -- accessibility ------------------------------------------------------------------------------

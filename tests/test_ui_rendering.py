@@ -386,8 +386,10 @@ def test_page_data_carries_copy_text_and_previews_per_turn() -> None:
 
 
 def test_page_data_is_json_a_script_can_parse_even_with_markup_in_it() -> None:
-    turns = [Turn("</script><script>x()</script>", state="failed", text="<img src=x>")]
-    assert json.loads(page_data(turns))["turns"][0]["question"] == "</script><script>x()</script>"
+    turns = [Turn("</script><script>x()</script> & co", state="failed", text="<img src=x>")]
+    data = page_data(turns)
+    assert "<" not in data and ">" not in data and "&" not in data
+    assert json.loads(data)["turns"][0]["question"] == "</script><script>x()</script> & co"
 
 
 @pytest.mark.parametrize(

@@ -98,6 +98,14 @@ def build_app(assistant: Assistant) -> gr.Blocks:
                         "its sources as [1], [2]…: point at one for a preview, click it to "
                         "read the passage in its article.",
                     )
+                    # Above the box: still in view when a long question grows it to four lines.
+                    limit = gr.HTML(
+                        "",
+                        elem_id="na-limit",
+                        html_template=LIMIT_TEMPLATE,
+                        js_on_load=LIMIT_JS,
+                        limit=settings.max_question_chars,
+                    )
                     with gr.Row(elem_id="na-ask-row"):
                         question = gr.Textbox(
                             label="Your question",
@@ -110,13 +118,6 @@ def build_app(assistant: Assistant) -> gr.Blocks:
                         )
                         ask = gr.Button("Ask", variant="primary", elem_id="na-ask")
                         stop = gr.Button("Stop", variant="stop", elem_id="na-stop", visible=False)
-                    limit = gr.HTML(
-                        "",
-                        elem_id="na-limit",
-                        html_template=LIMIT_TEMPLATE,
-                        js_on_load=LIMIT_JS,
-                        limit=settings.max_question_chars,
-                    )
                 with gr.Column(scale=2, min_width=300, elem_id="na-sources-col"):
                     sources = gr.HTML(
                         EMPTY_PANEL,
@@ -128,40 +129,40 @@ def build_app(assistant: Assistant) -> gr.Blocks:
                         css_template=PANEL_CSS,
                         js_on_load=SOURCES_JS,
                     )
-            with (
-                gr.Tab("Library", id="library", elem_id="na-library-tab") as library_tab,
-                gr.Row(equal_height=False),
-            ):
-                with gr.Column(scale=3, min_width=300):
-                    table = gr.HTML(
-                        library_page.library_table(assistant),
-                        elem_id="na-library",
-                        js_on_load=LIBRARY_JS,
+            with gr.Tab("Library", id="library", elem_id="na-library-tab") as library_tab:
+                with gr.Row(equal_height=False):
+                    with gr.Column(scale=3, min_width=300):
+                        table = gr.HTML(
+                            library_page.library_table(assistant),
+                            elem_id="na-library",
+                            js_on_load=LIBRARY_JS,
+                            apply_default_css=False,  # its own styles, in page.css
+                        )
+                    with gr.Column(scale=2, min_width=300, elem_id="na-viewer-col"):
+                        viewer = gr.HTML(
+                            library_page.EMPTY_VIEWER,
+                            label="Article",
+                            show_label=True,
+                            container=True,
+                            padding=True,
+                            elem_id="na-library-viewer",
+                            css_template=PANEL_CSS,
+                            js_on_load=VIEWER_JS,
+                        )
+                if not read_only:
+                    upload = gr.File(
+                        label=f"Add articles ({', '.join(ALLOWED_SUFFIXES)}; up to "
+                        f"{settings.ui_max_upload_mb:g} MB each)",
+                        file_count="multiple",
+                        type="filepath",
+                        elem_id="na-upload",
+                        height=140,
                     )
-                    if not read_only:
-                        upload = gr.File(
-                            label=f"Add articles ({', '.join(ALLOWED_SUFFIXES)}; up to "
-                            f"{settings.ui_max_upload_mb:g} MB each)",
-                            file_count="multiple",
-                            type="filepath",
-                            elem_id="na-upload",
-                        )
-                        upload_summary = gr.HTML(
-                            "",
-                            elem_id="na-upload-summary",
-                            css_template=UPLOAD_CSS,
-                            js_on_load=None,
-                        )
-                with gr.Column(scale=2, min_width=300):
-                    viewer = gr.HTML(
-                        library_page.EMPTY_VIEWER,
-                        label="Article",
-                        show_label=True,
-                        container=True,
-                        padding=True,
-                        elem_id="na-library-viewer",
-                        css_template=PANEL_CSS,
-                        js_on_load=VIEWER_JS,
+                    upload_summary = gr.HTML(
+                        "",
+                        elem_id="na-upload-summary",
+                        css_template=UPLOAD_CSS,
+                        js_on_load=None,
                     )
         page = gr.HTML(
             page_data([]),

@@ -358,7 +358,10 @@ def page_data(turns: list[Turn]) -> str:
         ],
         "export": conversation_markdown(turns),
     }
-    return json.dumps(data, ensure_ascii=False)
+    # No markup characters at all in it (JSON.parse reads the escapes back): it never looks like
+    # HTML to anything that handles the component's value.
+    text = json.dumps(data, ensure_ascii=False)
+    return text.replace("&", "\\u0026").replace("<", "\\u003c").replace(">", "\\u003e")
 
 
 # -- the status line -----------------------------------------------------------------------------

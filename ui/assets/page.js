@@ -96,11 +96,13 @@ if (!window.__naPage) {
     tip.hidden = false;
     target.setAttribute('aria-describedby', 'na-preview');
     const box = target.getBoundingClientRect();
+    const viewWidth = document.documentElement.clientWidth || window.innerWidth;
+    const viewHeight = document.documentElement.clientHeight || window.innerHeight;
     const width = tip.offsetWidth;
     const height = tip.offsetHeight;
-    const left = Math.min(Math.max(8, box.left), window.innerWidth - width - 8);
+    const left = Math.max(8, Math.min(box.left, viewWidth - width - 8));
     let top = box.bottom + 6;
-    if (top + height > window.innerHeight - 8) top = Math.max(8, box.top - height - 6);
+    if (top + height > viewHeight - 8) top = Math.max(8, box.top - height - 6);
     tip.style.left = left + 'px';
     tip.style.top = top + 'px';
   };
@@ -208,10 +210,10 @@ if (!window.__naPage) {
       }
       const flag = start.closest('#na-chat .na-flag');
       if (flag) {
-        if (tipFor === flag) hideTip();
-        else showTip(flag);
+        showTip(flag); // a tap shows the reason; a tap elsewhere (or Escape) hides it
         return;
       }
+      if (tipFor && !tip.contains(start)) hideTip();
       const button = start.closest('#na-chat .message-buttons button');
       const name = button ? button.getAttribute('aria-label') || button.title || '' : '';
       if (button && /^copy message$/i.test(name)) {
