@@ -64,7 +64,7 @@ def test_each_row_shows_title_date_file_and_size_with_keys_to_sort_by() -> None:
     )
     assert "6,973 characters <span>13 passages</span>" in rows[0]
     # An untitled article is named by its first sentence, never its file name.
-    assert 'data-source="002_y.txt">Officials met in Haifa.</button>' in rows[1]
+    assert 'data-source="002_y.txt">Officials met in Haifa</button>' in rows[1]
     assert '<span class="na-lib-origin">www.foxnews.com</span>' in rows[1]
     assert rows[1].count("na-lib-remove") == 1
 

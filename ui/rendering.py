@@ -52,7 +52,9 @@ def first_sentence(text: str, limit: int = TITLE_CHARS) -> str:
     """An untitled article's name: its first sentence (bullets and markup dropped), shortened."""
     flat = " ".join(text[:OPENING_SCAN_CHARS].split()).lstrip(_LEADING_MARKUP)
     end = _SENTENCE_END.search(flat)
-    return short_text(flat[: end.end()] if end else flat, limit)
+    sentence = flat[: end.end()] if end else flat
+    # As a name it takes no full stop ("…, file" follows it in the source list).
+    return short_text(sentence.removesuffix("."), limit)
 
 
 def display_title(title: str | None, text: str | None, source: str) -> str:

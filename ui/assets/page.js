@@ -278,13 +278,14 @@ if (!window.__naPage) {
     const top = row.getBoundingClientRect().top;
     if (top < 0 || top > window.innerHeight * 0.6) window.scrollBy(0, top - 60);
   };
+  // Gradio labels each message with its raw Markdown ("bot's message: [\\[1\\]](#cite-0-1)…")
+  // and sets it again whenever the message changes; each such label is replaced by the text.
   const fixLabels = (chat) => {
     chat.querySelectorAll('[data-testid="user"], [data-testid="bot"]').forEach((message) => {
       const content = message.querySelector('.message-content');
-      if (!content) return;
-      const who = message.dataset.testid === 'user' ? 'You' : 'Assistant';
-      const label = who + ': ' + readable(content);
-      if (message.getAttribute('aria-label') !== label) message.setAttribute('aria-label', label);
+      const who = message.dataset.testid === 'user' ? 'You: ' : 'Assistant: ';
+      if (!content || (message.getAttribute('aria-label') || '').startsWith(who)) return;
+      message.setAttribute('aria-label', who + readable(content));
     });
   };
   const watchChat = () => {
