@@ -9,6 +9,7 @@ from collections.abc import Iterator
 import pytest
 
 from assistant import ArticleInfo, Assistant
+from assistant.config import revalidate
 from tests.ui_helpers import make_assistant
 from ui.library_page import library_action, sortable_date, table_html
 
@@ -154,7 +155,7 @@ def test_removing_what_is_not_there_is_a_readable_error(assistant: Assistant) ->
 
 
 def test_read_only_refuses_removal_whatever_the_page_sends(assistant: Assistant) -> None:
-    read_only = Assistant.from_settings(assistant.settings, ui_read_only=True)
+    read_only = Assistant(revalidate(assistant.settings, ui_read_only=True), assistant.store)
     source = "000_c8c3204a0dfea43f.txt"
     table, viewer = library_action(read_only, {"action": "remove", "source": source})
     assert table is not None and viewer is None

@@ -14,7 +14,10 @@ from typing import Any
 import pytest
 
 from assistant import Assistant
-from assistant.config import load_settings
+from assistant.components import store_location
+from assistant.config import Settings, load_settings, revalidate
+from tests.conftest import MemoEmbeddings
+from vectorstore import ArticleStore, MiniLMEmbeddings
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 BUNDLED_ARTICLES = PROJECT_ROOT / "data" / "articles"
@@ -51,6 +54,21 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
+_EMBEDDINGS: list[MemoEmbeddings] = []
+
+
+def shared_embeddings() -> MemoEmbeddings:
+    """The real MiniLM, shared by every UI test's store in this process: the bundled corpus is
+    embedded once, not once per module (each module still ingests into its own Chroma)."""
+    if not _EMBEDDINGS:
+        _EMBEDDINGS.append(MemoEmbeddings(MiniLMEmbeddings()))
+    return _EMBEDDINGS[0]
+
+
+def assistant_for(settings: Settings) -> Assistant:
+    return Assistant(settings, ArticleStore.open(store_location(settings), shared_embeddings()))
+
+
 def make_assistant(folder: Path, **overrides: Any) -> Assistant:
     """An offline Assistant over a new store in `folder`, with a copy of the bundled corpus
     ingested (when `folder` already holds one, it is reused)."""
@@ -60,7 +78,7 @@ def make_assistant(folder: Path, **overrides: Any) -> Assistant:
     settings = load_settings(
         **{**_OFFLINE, "chroma_path": folder / "chroma", "articles_path": articles, **overrides}
     )
-    assistant = Assistant.from_settings(settings)
+    assistant = assistant_for(settings)
     if assistant.status().chunks == 0:
         assistant.ingest([articles])
     return assistant
@@ -78,7 +96,7 @@ def with_model(assistant: Assistant, base_url: str, **overrides: Any) -> Assista
         "openai_timeout": 10,
         **overrides,
     }
-    return Assistant.from_settings(assistant.settings, **values)
+    return assistant_for(revalidate(assistant.settings, **values))
 
 
 @dataclass

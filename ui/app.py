@@ -267,8 +267,9 @@ def build_app(assistant: Assistant) -> gr.Blocks:
             outputs=[table, viewer, status],
             api_visibility="private",
             show_progress="hidden",
-            concurrency_limit=1,
-            concurrency_id="ingest",
+            # Opening never waits for an upload; a removal takes the store's ingest lock itself.
+            concurrency_limit=ANSWER_CONCURRENCY,
+            concurrency_id="library",
         )
 
         if not read_only:
