@@ -41,7 +41,7 @@ if (!window.__naPage) {
   const openSource = (href, link) => {
     window.__naReturnFocus = link;
     window.__naFocusPassage = true;
-    document.body.classList.add('na-drawer-open');
+    if (NARROW.matches) document.body.classList.add('na-drawer-open');
     if (window.__naOpenSource) window.__naOpenSource(href);
     // The same citation twice gives the same panel, which fires no change: focus it anyway.
     setTimeout(() => {
