@@ -1,4 +1,5 @@
-"""The public Python API: `Assistant` (ask, stream, chain, article, status, ingest)."""
+"""The public Python API: `Assistant` (ask, stream, chain, article, articles, status, ingest,
+remove_article)."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from assistant.answerability import SentenceVectors
 from assistant.chain import build_chain
 from assistant.components import ingest_lock_path, open_store
 from assistant.config import MAX_RETRIEVAL_K, Settings, load_settings, revalidate
+from assistant.errors import LibraryError
 from assistant.inputs import Limits, check_k, normalize_history, normalize_question
 from assistant.offline import OfflineAnswerer
 from assistant.records import Answer, Message
@@ -24,6 +26,10 @@ if TYPE_CHECKING:
     from ingest import SyncReport
 
 
+# Enough of an article's start to show its first sentence when it has no title.
+OPENING_CHARS = 300
+
+
 @dataclass(frozen=True)
 class ArticleView:
     """An ingested article for display: citation offsets index into `text`."""
@@ -33,6 +39,28 @@ class ArticleView:
     date: str | None
     original_source: str | None
     text: str
+
+
+@dataclass(frozen=True)
+class ArticleInfo:
+    """One ingested article as the library lists it."""
+
+    source: str
+    title: str | None
+    date: str | None
+    original_source: str | None
+    chars: int  # length of the cleaned text
+    chunks: int
+    removable: bool  # its file is in ARTICLES_PATH, so `remove_article` can delete it
+    opening: str  # the start of the cleaned text (what an untitled article is shown by)
+
+
+@dataclass(frozen=True)
+class RemovedArticle:
+    source: str
+    title: str | None
+    chunks: int  # chunks deleted from the store
+    file_deleted: bool  # False when the file was already gone from ARTICLES_PATH
 
 
 @dataclass(frozen=True)
@@ -132,6 +160,75 @@ class Assistant:
             date=meta.get("date"),
             original_source=meta.get("original_source"),
             text=text,
+        )
+
+    def articles(self) -> list[ArticleInfo]:
+        """Every ingested article, by source name, read from the chunks' metadata."""
+        self.retriever.index.refresh()
+        library = str(self.settings.articles_path.resolve())
+        grouped: dict[str, list[dict[str, Any]]] = {}
+        openings: dict[str, tuple[int, str]] = {}
+        for chunk in self.retriever.index.chunks:
+            source = str(chunk.metadata.get("source"))
+            grouped.setdefault(source, []).append(chunk.metadata)
+            start = int(chunk.metadata.get("start", 0))
+            if source not in openings or start < openings[source][0]:
+                openings[source] = (start, chunk.text[:OPENING_CHARS])
+        listed = []
+        for source, metas in sorted(grouped.items()):
+            first = min(metas, key=lambda m: int(m.get("start", 0)))
+            listed.append(
+                ArticleInfo(
+                    source=source,
+                    title=first.get("title"),
+                    date=first.get("date"),
+                    original_source=first.get("original_source"),
+                    chars=max(int(m.get("end", 0)) for m in metas),
+                    chunks=len(metas),
+                    removable=all(m.get("root") == library for m in metas),
+                    opening=openings[source][1],
+                )
+            )
+        return listed
+
+    def remove_article(self, source: str) -> RemovedArticle:
+        """Delete an ingested article's file from ARTICLES_PATH and its chunks from the store.
+
+        Refuses (LibraryError) anything that is not an ingested article whose file lives in
+        ARTICLES_PATH. Holds the ingest lock, so it never interleaves with a sync."""
+        from ingest.sync import ingest_lock
+
+        if not isinstance(source, str) or not source or len(source) > 1000:
+            raise LibraryError("Name an article of the library to remove.")
+        folder = self.settings.articles_path.resolve()
+        with ingest_lock(ingest_lock_path(self.settings)):
+            chunks = self.store.get_where({"source": source})
+            if not chunks:
+                raise LibraryError(f"{source} is not in the library; nothing was removed.")
+            roots = {c.metadata.get("root") for c in chunks}
+            path = (folder / source).resolve()
+            if roots != {str(folder)} or not path.is_relative_to(folder) or path == folder:
+                raise LibraryError(
+                    f"{source} was ingested from another folder, not the library folder "
+                    f"({self.settings.articles_path}); delete it there and run `assistant ingest`."
+                )
+            deleted = False
+            if path.is_file():
+                try:
+                    path.unlink()
+                except OSError as exc:
+                    raise LibraryError(
+                        f"Could not delete {source} from {self.settings.articles_path} "
+                        f"({exc.strerror or exc}); nothing was removed."
+                    ) from None
+                deleted = True
+            self.store.delete([c.id for c in chunks])
+        self.retriever.index.refresh(force=True)
+        return RemovedArticle(
+            source=source,
+            title=chunks[0].metadata.get("title"),
+            chunks=len(chunks),
+            file_deleted=deleted,
         )
 
     def status(self) -> Status:

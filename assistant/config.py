@@ -66,6 +66,8 @@ class Settings(BaseSettings):
     # to UI_LOGIN_MAX_WAIT_S); see ui/login_throttle.py.
     ui_login_free_attempts: int = Field(5, ge=1)
     ui_login_max_wait_s: float = Field(300.0, gt=0)
+    # A shared deployment's library: no uploads and no removal from the browser (CLI ingest only).
+    ui_read_only: bool = False
 
     log_level: str = "WARNING"
     # Third-party loggers (httpx, openai, chromadb...) stay at INFO or above unless named here

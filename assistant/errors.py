@@ -19,3 +19,7 @@ class BackendError(AssistantError):
 
 class StorageError(AssistantError):
     """The store's disk is full, read-only or not writable; the message names the folder."""
+
+
+class LibraryError(AssistantError):
+    """An article cannot be removed from the library (not in it, or not in ARTICLES_PATH)."""

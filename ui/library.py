@@ -25,7 +25,7 @@ def status_line(assistant: Assistant) -> str:
         log.exception("Reading the assistant's status failed")
         return "Status unavailable; the details were logged."
     return rendering.status_markdown(
-        status.backend, status.articles, status.chunks, status.embedding_model
+        status.articles, status.backend, assistant.settings.openai_model
     )
 
 
