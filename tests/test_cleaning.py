@@ -216,22 +216,20 @@ def test_line_that_only_starts_like_the_title_stays() -> None:
 
 
 def test_repeated_lines_stay_unless_they_repeat_the_line_before_or_the_title() -> None:
-    raw = "\n".join(
-        [
-            "Meal Plan For The Week",
-            "Monday",
-            "- Breakfast: porridge with berries",
-            "- Lunch: lentil soup",
-            "Tuesday",
-            "- Breakfast: porridge with berries",
-            "- Lunch: lentil soup",
-            "- Lunch: lentil soup",
-            "Meal Plan For The Week",
-            "Wednesday",
-            "- Breakfast: porridge with berries",
-        ]
-    )
-    article = clean_article(raw)
+    lines = [
+        "Meal Plan For The Week",
+        "Monday",
+        "- Breakfast: porridge with berries",
+        "- Lunch: lentil soup",
+        "Tuesday",
+        "- Breakfast: porridge with berries",
+        "- Lunch: lentil soup",
+        "- Lunch: lentil soup",
+        "Meal Plan For The Week",
+        "Wednesday",
+        "- Breakfast: porridge with berries",
+    ]
+    article = clean_article("\n".join(lines))
     assert article.title == "Meal Plan For The Week"
     assert article.text.splitlines() == [
         "Monday",
@@ -336,3 +334,62 @@ def test_a_table_row_is_not_taken_for_a_byline_bar() -> None:
     )
     assert "| Israel | 12 |" in cleaned.text
     assert cleaned.date is None
+
+
+# --- linear time on adversarial input ------------------------------------------------------------
+
+SIZES = (10_000, 100_000, 1_000_000)
+
+
+def _adversarial(kind: str, size: int) -> str:
+    """Text of about `size` characters built to make a backtracking pattern work hard."""
+    if kind == "published-spaces":  # "Published" + a run of spaces + no date: cubic before
+        return "Published" + " " * size + "x"
+    if kind == "published-lines":  # the same, as many short lines
+        line = "Published " + " " * 200 + "x\n"
+        return line * (size // len(line))
+    if kind == "pipes":
+        return "by " + "|" * size
+    if kind == "source-spaces":
+        return "Source :" + " " * size + "\n"
+    if kind == "dots":
+        return "." * size + "x"
+    if kind == "comment-lines":
+        return ("3 comments\n" + "  \n") * (size // 14)
+    if kind == "one-word":
+        return "Loading" * (size // 7)
+    raise AssertionError(kind)
+
+
+def _seconds(kind: str, size: int) -> float:
+    import time
+
+    text = _adversarial(kind, size)
+    best = float("inf")
+    for _ in range(3):
+        started = time.perf_counter()
+        clean_article(text)
+        best = min(best, time.perf_counter() - started)
+    return best
+
+
+@pytest.mark.parametrize(
+    "kind",
+    [
+        "published-spaces",
+        "published-lines",
+        "pipes",
+        "source-spaces",
+        "dots",
+        "comment-lines",
+        "one-word",
+    ],
+)
+def test_cleaning_time_grows_linearly_with_adversarial_input(kind: str) -> None:
+    """Ten times the input may take ten times as long, not a hundred: the ratio between sizes
+    (generous, for a shared machine), never an absolute time. Before the patterns ran on capped,
+    compacted lines, 'Published' + 1,500 spaces + 'x' alone took seconds (cubic backtracking)."""
+    small, medium, large = (_seconds(kind, size) for size in SIZES)
+    floor = 0.002  # below this the clock measures noise, not the pattern
+    assert large / max(medium, floor) < 30, (kind, small, medium, large)
+    assert medium / max(small, floor) < 30, (kind, small, medium, large)
