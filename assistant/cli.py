@@ -303,12 +303,12 @@ def _cmd_eval(args: argparse.Namespace, settings: Any) -> int:
 
 
 def _open_for_reset(settings: Any) -> Any:
-    """With --reset a model mismatch is the point: open the collection without checking it."""
+    """With --reset a model mismatch is the point: open the collection without checking its
+    model. A collection another tool made is refused: its data is not ours to drop."""
     from assistant.components import make_embeddings, store_location
-    from vectorstore import ArticleStore, open_client
+    from vectorstore import ArticleStore
 
-    location = store_location(settings)
-    return ArticleStore(open_client(location), location.collection, make_embeddings(settings))
+    return ArticleStore.open_for_reset(store_location(settings), make_embeddings(settings))
 
 
 if __name__ == "__main__":

@@ -9,7 +9,7 @@ from collections.abc import Iterator
 import gradio as gr
 
 from assistant import Answer, Assistant
-from assistant.errors import AssistantError
+from assistant.errors import AssistantError, StoreError
 from ui import rendering, source_panel
 from ui.conversation import Turn, chat_messages, engine_history, parse_history
 from ui.uploads import parse_article_href
@@ -65,7 +65,7 @@ class ChatHandlers:
                     yield chat_messages(turns, (question, partial)), turns, ""
             else:
                 raise RuntimeError("the assistant's stream ended without a final answer")
-        except AssistantError as exc:
+        except (AssistantError, StoreError) as exc:
             turns.append(Turn(question, rendering.error_markdown(str(exc))))
         except Exception:
             log.exception("Answering %r failed", question[:200])
@@ -104,7 +104,7 @@ class ChatHandlers:
                     return
                 streamed += item
                 yield streamed
-        except (ValueError, AssistantError) as exc:
+        except (ValueError, AssistantError, StoreError) as exc:
             raise gr.Error(str(exc), print_exception=False) from None
         except Exception:
             log.exception("Answering %r through the API failed", str(question)[:200])
