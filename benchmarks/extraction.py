@@ -74,12 +74,16 @@ def main(argv: list[str] | None = None) -> int:
     with tempfile.TemporaryDirectory(prefix="extraction-") as tmp:
         folder = Path(tmp)
         for id_ in ids:
-            (folder / f"{id_}.html").write_bytes(gzip.decompress((DATA / "html" / f"{id_}.html.gz").read_bytes()))
+            (folder / f"{id_}.html").write_bytes(
+                gzip.decompress((DATA / "html" / f"{id_}.html.gz").read_bytes())
+            )
         first, errors, seconds = run_pages(ids, folder)
         second, errors_again, _ = run_pages(ids, folder)
 
     changed = sorted(
-        id_ for id_ in ids if first.get(id_) != second.get(id_) or (id_ in errors) != (id_ in errors_again)
+        id_
+        for id_ in ids
+        if first.get(id_) != second.get(id_) or (id_ in errors) != (id_ in errors_again)
     )
     rows: list[list[Any]] = []
     figures: dict[str, Any] = {}
