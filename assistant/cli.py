@@ -133,6 +133,7 @@ def _cmd_ingest(args: argparse.Namespace, settings: Any) -> int:
                 chunk_size=settings.chunk_size,
                 chunk_overlap=settings.chunk_overlap,
                 max_file_bytes=int(settings.max_file_mb * 1024 * 1024),
+                max_text_chars=settings.max_text_chars,
             ),
             dry_run=args.dry_run,
             reset=args.reset,
