@@ -264,7 +264,11 @@ def _pdf_text(data: bytes, max_text_chars: int) -> str:
         raise UnreadableFile("PDF too large to decompress") from exc
     except RecursionError as exc:
         raise UnreadableFile("corrupt or unreadable PDF (nested too deeply)") from exc
-    except Exception as exc:  # pypdf raises many types on hostile files (unknown filters, ...)
+    except NotImplementedError as exc:  # an unknown stream filter, an unsupported encoding
+        raise UnreadableFile(f"PDF uses a feature this reader lacks ({str(exc)[:80]})") from exc
+    except Exception as exc:  # pypdf raises many types on hostile files
+        if type(exc).__name__ == "DependencyError":  # e.g. JBIG2 images need jbig2dec
+            raise UnreadableFile(f"PDF needs a decoder that is not installed ({exc})") from exc
         raise UnreadableFile(f"corrupt or unreadable PDF ({type(exc).__name__})") from exc
     text = "\n\n".join(p.strip() for p in parts if p.strip())
     if not text:
