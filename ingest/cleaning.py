@@ -28,7 +28,7 @@ _BOILERPLATE_LINE = re.compile(
     r"|required fields are marked.*|share this:?|share on (?:facebook|twitter|x)|click to share.*"
     r"|subscribe to (?:our|the) newsletter.*|sign up for (?:our|the) newsletter.*"
     r"|related (?:posts|articles|stories):?|read more:?|advertisement|skip to (?:main )?content"
-    r"|all rights reserved\.?.*|©.*|copyright \d{4}.*|follow us on .*|tags?:.*)$",
+    r"|all rights reserved\.?.*|©.*|copyright \d{4}.*|follow us on .*|tags?:.*|filed under:.*)$",
     re.IGNORECASE,
 )
 # "by | Mar 22, 2025 | Category | 0 comments": a byline/meta bar, carrying the date.
@@ -46,7 +46,14 @@ _PUBLISHED_LINE = re.compile(
     rf"^(?:published|posted|updated|date)(?: on)?(?: ?:)? ?({_DATE.pattern}) ?\.?$",
     re.IGNORECASE,
 )
+# A dateline at the top: "November 20, 2019 - 11:28 AMT", "Tue, 5 March 2024 at 10:30".
+_DATE_LINE = re.compile(
+    rf"^(?:(?:mon|tue|wed|thu|fri|sat|sun)[a-z]*\.?,? )?({_DATE.pattern})"
+    r"(?:,? ?(?:-|–|\||at)? ?\d{1,2}[:.]\d{2}(?: ?[ap]\.?m\.?)?(?: [a-z]{2,5})?)?$",
+    re.IGNORECASE,
+)
 _COMMENT_WORD = re.compile(r"\bcomments?\b", re.IGNORECASE)
+_QUOTES = str.maketrans({"‘": "'", "’": "'", "“": '"', "”": '"', "«": '"', "»": '"'})
 _TITLE_MARKUP = re.compile(r"^#{1,6} ")
 # Words of the lorem-ipsum filler; a paragraph mostly made of them is placeholder text.
 _LOREM_WORDS = frozenset(
@@ -173,7 +180,8 @@ def clean_article(raw: str, known: dict[str, str] | None = None) -> CleanArticle
     lines = [line.rstrip() for line in text.split("\n")]
 
     kept: list[str] = []
-    previous: str | None = None  # the last kept line, compared case- and space-insensitively
+    previous: str | None = None  # the last kept line (whitespace runs collapsed)
+    kept_body = False  # whether any text line was kept yet (the headline comes before it)
     title_key = _key(meta["title"]) if meta.get("title") else None
     for i, line in enumerate(lines):
         stripped = line.strip()
@@ -186,6 +194,10 @@ def clean_article(raw: str, known: dict[str, str] | None = None) -> CleanArticle
             break
         if short and _is_metadata_line(compact, meta):
             continue
+        dateline = _DATE_LINE.match(compact) if short and not kept_body else None
+        if dateline:
+            meta.setdefault("date", dateline.group(1))
+            continue
         if (short and _BOILERPLATE_LINE.match(compact)) or _is_lorem(stripped):
             continue
         if _is_doubled(stripped):
@@ -197,7 +209,7 @@ def clean_article(raw: str, known: dict[str, str] | None = None) -> CleanArticle
         if (
             title_key is None
             and _looks_like_heading(stripped)
-            and not _has_body_before(kept)
+            and not kept_body
             and not _continues(lines, i)
         ):
             title = _TITLE_MARKUP.sub("", stripped).strip()
@@ -205,6 +217,7 @@ def clean_article(raw: str, known: dict[str, str] | None = None) -> CleanArticle
             continue
         previous = compact
         kept.append(stripped)
+        kept_body = True
 
     cleaned = re.sub(r"\n{3,}", "\n\n", "\n".join(_drop_edge_promos(kept))).strip()
     return CleanArticle(
@@ -237,7 +250,7 @@ def _compact(line: str) -> str:
 
 
 def _key(line: str) -> str:
-    return _compact(_TITLE_MARKUP.sub("", line.strip())).lower()
+    return _compact(_TITLE_MARKUP.sub("", line.strip())).lower().translate(_QUOTES)
 
 
 def _continues(lines: list[str], i: int) -> bool:
@@ -299,7 +312,3 @@ def _is_doubled(line: str) -> bool:
 
 def _looks_like_heading(line: str) -> bool:
     return len(line) <= 160 and not line.rstrip().endswith((".", "!", "?", ":", ";", ",", '"'))
-
-
-def _has_body_before(kept: list[str]) -> bool:
-    return any(line for line in kept)

@@ -393,3 +393,39 @@ def test_cleaning_time_grows_linearly_with_adversarial_input(kind: str) -> None:
     floor = 0.002  # below this the clock measures noise, not the pattern
     assert large / max(medium, floor) < 30, (kind, small, medium, large)
     assert medium / max(small, floor) < 30, (kind, small, medium, large)
+
+
+# --- datelines and headline variants -------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("line", "date"),
+    [
+        ("November 20, 2019 - 11:28 AMT", "November 20, 2019"),
+        ("Tue, 5 March 2024 at 10:30", "5 March 2024"),
+        ("2024-03-05", "2024-03-05"),
+    ],
+)
+def test_a_dateline_above_the_text_is_metadata(line: str, date: str) -> None:
+    article = clean_article("\n".join([line, *BODY]))
+    assert (article.date, article.text) == (date, "\n".join(BODY))
+
+
+def test_a_date_line_inside_the_text_stays() -> None:
+    raw = "\n".join([BODY[0], "Timeline", "March 3, 2024", BODY[1]])
+    article = clean_article(raw)
+    assert (article.date, article.text) == (None, raw)
+
+
+def test_the_headline_matches_the_pages_title_whatever_its_quotes() -> None:
+    known = {"title": "'The Medium is the Message': a light festival | Inexhibit"}
+    article = clean_article(
+        "\n".join(["‘The Medium is the Message’: a light festival", *BODY]), known
+    )
+    assert article.text == "\n".join(BODY)
+
+
+def test_a_filed_under_line_goes() -> None:
+    assert clean_article("\n".join([*BODY[:2], "Filed under: Harbours |"])).text == "\n".join(
+        BODY[:2]
+    )
