@@ -153,7 +153,10 @@ def _html_text(html: str, max_text_chars: int) -> LoadedText:
     gallery captions, "Image 1 of 8" and teaser lists that recall mode pulls in)."""
     import trafilatura
 
+    # A bare fragment ("<p>...</p>" saved as .html) is wrapped into a page first.
     tree = trafilatura.load_html(html)
+    if tree is None:
+        tree = trafilatura.load_html(f"<html><body>{html}</body></html>")
     if tree is None:
         raise UnreadableFile("not an HTML page (no document found)")
     options: dict[str, Any] = {

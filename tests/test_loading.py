@@ -367,3 +367,13 @@ def test_a_pdf_a_parser_chokes_on_is_refused_with_a_reason(
     with pytest.raises(UnreadableFile) as caught:
         read_article_file(write(tmp_path, "broken.pdf", real.replace(old, new)))
     assert str(caught.value) == reason
+
+
+def test_a_bare_fragment_saved_as_html_is_read(tmp_path: Path) -> None:
+    fragment = (
+        "<p>The harbour at Port Ellis reopened on Tuesday after a week of repairs. Fishing crews "
+        "returned to the water before dawn on Wednesday morning. Engineers said the new wall can "
+        "withstand far higher waves than before.</p>"
+    )
+    loaded = read_article_file(write(tmp_path, "fragment.html", fragment))
+    assert loaded.text.startswith("The harbour at Port Ellis reopened on Tuesday")
