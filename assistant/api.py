@@ -255,6 +255,7 @@ class Assistant:
                     chunk_size=self.settings.chunk_size,
                     chunk_overlap=self.settings.chunk_overlap,
                     max_file_bytes=int(self.settings.max_file_mb * 1024 * 1024),
+                    max_text_chars=self.settings.max_text_chars,
                 ),
                 lock_path=ingest_lock_path(self.settings),
                 progress=progress,

@@ -155,6 +155,7 @@ def _cmd_ingest(args: argparse.Namespace, settings: Any) -> int:
                 chunk_size=settings.chunk_size,
                 chunk_overlap=settings.chunk_overlap,
                 max_file_bytes=int(settings.max_file_mb * 1024 * 1024),
+                max_text_chars=settings.max_text_chars,
             ),
             dry_run=args.dry_run,
             reset=args.reset,
@@ -350,14 +351,14 @@ def _cmd_eval(args: argparse.Namespace, settings: Any) -> int:
 
 
 def _open_for_reset(settings: Any) -> Any:
-    """With --reset a model mismatch is the point: open the collection without checking it."""
+    """With --reset a model mismatch is the point: open the collection without checking its
+    model. A collection another tool made is refused: its data is not ours to drop."""
     from assistant.components import make_embeddings, store_location
     from assistant.storage import check_store_writable
-    from vectorstore import ArticleStore, open_client
+    from vectorstore import ArticleStore
 
     check_store_writable(settings)
-    location = store_location(settings)
-    return ArticleStore(open_client(location), location.collection, make_embeddings(settings))
+    return ArticleStore.open_for_reset(store_location(settings), make_embeddings(settings))
 
 
 if __name__ == "__main__":

@@ -34,6 +34,7 @@ class Settings(BaseSettings):
     chunk_size: int = Field(700, ge=100, le=8000)
     chunk_overlap: int = Field(150, ge=0)
     max_file_mb: float = Field(20.0, gt=0)
+    max_text_chars: int = Field(2_000_000, ge=1000)
 
     answer_backend: Literal["auto", "offline", "openai"] = "auto"
     openai_api_key: SecretStr | None = None
@@ -61,7 +62,7 @@ class Settings(BaseSettings):
     ui_username: str | None = None
     ui_password: SecretStr | None = None
     ui_max_upload_mb: float = Field(20.0, gt=0)
-    ui_max_upload_files: int = Field(20, ge=1)
+    ui_max_upload_files: int = Field(20, ge=1, le=10_000)
     # Failed logins per client address before each further attempt waits (1 s, doubling, up
     # to UI_LOGIN_MAX_WAIT_S); see ui/login_throttle.py.
     ui_login_free_attempts: int = Field(5, ge=1)

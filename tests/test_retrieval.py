@@ -282,6 +282,9 @@ def test_the_bm25_index_is_not_rebuilt_while_the_store_is_unchanged(
     assert index.chunks is not built and [c.id for c in index.chunks] == [c.id for c in built]
 
 
-def test_an_empty_store_retrieves_nothing(store: ArticleStore) -> None:
-    result = HybridRetriever.over(store).search("Why did Israel avoid sanctioning Russia?")
-    assert result.sources == []
+def test_an_empty_store_says_the_library_is_empty(store: ArticleStore) -> None:
+    """Not "nothing matched": with no articles at all, the answer would be a wrong refusal."""
+    from vectorstore import LibraryEmptyError
+
+    with pytest.raises(LibraryEmptyError, match="holds no articles. Add some with `assistant"):
+        HybridRetriever.over(store).search("Why did Israel avoid sanctioning Russia?")

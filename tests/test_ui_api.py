@@ -282,7 +282,7 @@ def test_an_upload_over_the_size_limit_is_skipped(tmp_path: Path) -> None:
     big.write_text("Long news. " * 200)
     outcomes, _ = library.add_articles(assistant, [big])
     assert outcomes[0].status == "skipped"
-    assert outcomes[0].reason == "too large (0.0 MB; the limit is 0.0 MB)"
+    assert outcomes[0].reason == "too large (2.1 KB; the limit is 1.0 KB)"
     assert not (tmp_path / "articles" / "big.txt").exists()
 
 

@@ -25,6 +25,8 @@ def test_files_beyond_the_per_upload_limit_are_skipped_and_named(tmp_path: Path)
         ("port1.txt", "added"),
         ("port2.txt", "skipped"),
     ]
-    assert outcomes[2].reason == ("over 2 files in one upload (UI_MAX_UPLOAD_FILES); add it again")
+    assert outcomes[2].reason == (
+        "more than 2 files in one upload (UI_MAX_UPLOAD_FILES); add this one in another batch"
+    )
     assert not (assistant.settings.articles_path / "port2.txt").exists()
     assert chunks == assistant.status().chunks

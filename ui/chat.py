@@ -12,7 +12,7 @@ from typing import Any
 import gradio as gr
 
 from assistant import Answer, Assistant
-from assistant.errors import AssistantError
+from assistant.errors import AssistantError, StoreError
 from assistant.records import Citation
 from ui import rendering, source_panel
 from ui.conversation import Conversation, from_storage, parse_history, to_storage
@@ -67,7 +67,7 @@ class ChatHandlers:
         )
         try:
             yield from self._stream(question, conversation, turn.id)
-        except AssistantError as exc:
+        except (AssistantError, StoreError) as exc:
             conversation.update(turn.id, state="failed", text=str(exc))
         except Exception:
             log.exception("Answering %r failed", question[:200])
@@ -178,7 +178,7 @@ class ChatHandlers:
                     return
                 streamed += item
                 yield streamed
-        except (ValueError, AssistantError) as exc:
+        except (ValueError, AssistantError, StoreError) as exc:
             raise gr.Error(str(exc), print_exception=False) from None
         except Exception:
             log.exception("Answering %r through the API failed", str(question)[:200])

@@ -7,7 +7,14 @@ from vectorstore.embeddings import (
     MiniLMEmbeddings,
     NamedEmbeddings,
 )
-from vectorstore.errors import EmbeddingMismatchError, StoreError
+from vectorstore.errors import (
+    EmbeddingMismatchError,
+    ForeignCollectionError,
+    LibraryDamagedError,
+    LibraryEmptyError,
+    StoreError,
+    StoreUnreachableError,
+)
 from vectorstore.store import ArticleStore, ScoredChunk, StoredChunk, StoreLocation, open_client
 
 __all__ = [
@@ -15,12 +22,16 @@ __all__ = [
     "LOCAL_MODEL_NAME",
     "ArticleStore",
     "EmbeddingMismatchError",
+    "ForeignCollectionError",
     "LabelledEmbeddings",
+    "LibraryDamagedError",
+    "LibraryEmptyError",
     "MiniLMEmbeddings",
     "NamedEmbeddings",
     "ScoredChunk",
     "StoreError",
     "StoreLocation",
+    "StoreUnreachableError",
     "StoredChunk",
     "open_client",
 ]
