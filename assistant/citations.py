@@ -17,7 +17,7 @@ _LABEL = re.compile(
     r"^(?P<label>[A-Z][\w’'&\-]*(?:\s+(?:[A-Z][\w’'&\-]*|of|and|the|for|in|on|to|with|&|a|an"
     r"|vs\.?|over|against)){0,8})\s*(?::|\s[–—-])\s+(?=[A-Z\"“‘])"
 )
-MARKER = re.compile(r"\s*\[(\d{1,3}(?:\s*[,;]\s*\d{1,3})*)\]")
+MARKER = re.compile(r"\[(\d{1,3}(?:\s*[,;]\s*\d{1,3})*)\]")
 _LEADING_MARKERS = re.compile(r"^(?:\s*\[\d{1,3}(?:\s*[,;]\s*\d{1,3})*\])+")
 _TRAILING_PUNCT = re.compile(r"[.!?…:;]+[\"'”’)]*$")
 
@@ -101,8 +101,9 @@ def parse_answer(text: str) -> list[AnswerSentence]:
         if lead and texts:
             cited[-1].extend(_numbers(lead.group(0)))
             piece = piece[lead.end() :].strip()
-        clean = " ".join(MARKER.sub("", piece).split())
-        clean = re.sub(r"\s+([.,;:!?])", r"\1", clean)
+        # Whitespace first, so no pattern meets a long run of spaces.
+        clean = MARKER.sub("", " ".join(piece.split()))
+        clean = re.sub(r" ?( [.,;:!?])", lambda m: m.group(1).strip(), " ".join(clean.split()))
         if not clean:
             continue
         texts.append(clean)
