@@ -13,7 +13,15 @@ from typing import Literal, Protocol
 import numpy as np
 
 from assistant.citations import Passage, passages, quote_balance
-from assistant.facts import _common_words, entities, entity_found, facts, known_names
+from assistant.facts import (
+    _common_words,
+    entities,
+    entity_found,
+    facts,
+    known_names,
+    same_person,
+    speaker,
+)
 from assistant.questions import Intent
 from assistant.records import Source
 from assistant.text import _stem, matched, soft_share, synonyms, terms, words
@@ -46,6 +54,9 @@ TYPED_POOL = 4
 MIN_EVIDENCE = 0.3  # dev: refusal accuracy 0.783 (9 false refusals, 27 false answers)
 MIN_RELATED = 0.2
 MIN_HEADLESS_SIMILARITY = 0.0
+# "What did X say ...?": a sentence giving X's words gains this much (about the weight of a
+# chunk that is a perfect match, the largest feature weight above).
+SPEAKER_BONUS = 3.0
 # A question naming something nothing retrieved mentions is not answered. On the dev split this
 # refused 2 answerable questions ("Olympian religion", "Hollywood actors") and caught none of
 # its unanswerable ones (they are about things the articles do name, by design); it is kept
@@ -89,6 +100,7 @@ class SentenceVectors:
         """Cosine similarity of two texts' embeddings."""
         first, second = self([a, b])
         return float(first @ second)
+
 
 # Words that give a reason. Temporal ones ("after", "following", "since") are left out: most
 # news sentences have one.
@@ -260,8 +272,7 @@ def answer_spans(text: str, asks: str, question: str = "") -> list[tuple[int, in
     named = [
         e
         for e in entities(text, known_names(text))
-        if not any(_same_name(e.name, q) for q in question_names)
-        and e.name.lower() not in asked
+        if not any(_same_name(e.name, q) for q in question_names) and e.name.lower() not in asked
     ]
     if asks == "place":
         wanted = [e.name for e in named if e.kind == "place"]
@@ -302,9 +313,7 @@ def proximity(text: str, spans: Sequence[tuple[int, int]], wanted: Sequence[set[
             positions.append(index)
     if not positions:
         return 0.0
-    answer_tokens = [
-        i for i, start in enumerate(starts) if any(a <= start < b for a, b in spans)
-    ]
+    answer_tokens = [i for i, start in enumerate(starts) if any(a <= start < b for a, b in spans)]
     if not answer_tokens:
         return 0.0
     distance = min(abs(a - p) for a in answer_tokens for p in positions)
@@ -325,12 +334,14 @@ def judge(
     embed: Embed | None = None,
     query_vector: np.ndarray | None = None,
     embed_all: bool = False,
+    article: Callable[[str], str | None] | None = None,
 ) -> Judgement:
     """Score every sentence of the sources against the question and decide the outcome.
 
     `closeness`: chunk id -> the chunk's dense similarity to the question. `embed` and
     `query_vector` add question-to-sentence similarity for the lexically best sentences (all
-    of them with `embed_all`, as the tuning script does)."""
+    of them with `embed_all`, as the tuning script does). `article`: a source's whole text, where
+    a name the retrieved chunks only call "he" is looked for, and who "he" is."""
     if not sources:
         return Judgement("unrelated", [])
     groups, essential = concepts(intent, known)
@@ -353,16 +364,27 @@ def judge(
         # How much of the question the article's retrieved text holds: answers come from
         # the article the question is about, not from a neighbour on a similar story.
         article_match[name] = (
-            sum(w * soft_share(g, text_terms) for g, w in zip(groups, weights, strict=True))
-            / total
+            sum(w * soft_share(g, text_terms) for g, w in zip(groups, weights, strict=True)) / total
         )
         for index, group in enumerate(groups):
-            hit = soft_share(group, text_terms) > 0.5 if not named[index] else (
-                len(matched(group, text_terms)) == len(group)
+            hit = (
+                soft_share(group, text_terms) > 0.5
+                if not named[index]
+                else (len(matched(group, text_terms)) == len(group))
             )
             if not hit and named[index]:
                 hit = entity_found(intent.entities[index], text, entities(text, known_names(text)))
             found_anywhere[index] = found_anywhere[index] or hit
+    # A name the retrieved chunks leave to "he" or "the company" is still the article's subject:
+    # "according to Zvi Magen" is answered by a chunk that quotes him two paragraphs on.
+    whole = {name: (article(name) if article else None) or "" for name in article_text}
+    for index, entity in enumerate(intent.entities):
+        if named[index] and not found_anywhere[index]:
+            found_anywhere[index] = any(
+                entity.name.split()[-1] in text
+                and entity_found(entity, text, entities(text, known_names(text)))
+                for text in whole.values()
+            )
     missing = [
         intent.entities[i].name if named[i] else " ".join(sorted(groups[i]))
         for i in range(len(groups))
@@ -387,7 +409,11 @@ def judge(
     # The question's head word: the unnamed word most specific to it here ("funeral" in
     # "When is Tony Mendez's funeral?"), found or not.
     head = max(
-        (i for i in range(len(groups)) if not named[i] and not _FRAME.fullmatch(" ".join(groups[i]))),
+        (
+            i
+            for i in range(len(groups))
+            if not named[i] and not _FRAME.fullmatch(" ".join(groups[i]))
+        ),
         key=lambda i: property_weights[i],
         default=None,
     )
@@ -400,12 +426,12 @@ def judge(
 
     unnamed_groups = [g for i, g in enumerate(groups) if not named[i]]
     property_total = sum(property_weights) or 1.0
-    unmatched = sum(
-        w for w, f, is_named in zip(weights, found_anywhere, named) if not f and not is_named
-    ) / total
-    names_missing = (
-        sum(1 for i in range(len(groups)) if named[i] and not found_anywhere[i])
-        / max(1, sum(named))
+    unmatched = (
+        sum(w for w, f, is_named in zip(weights, found_anywhere, named) if not f and not is_named)
+        / total
+    )
+    names_missing = sum(1 for i in range(len(groups)) if named[i] and not found_anywhere[i]) / max(
+        1, sum(named)
     )
 
     first_sentence = {
@@ -445,7 +471,11 @@ def judge(
                 1.0 if head is None or soft_share(groups[head], own) > 0 else 0.0,
                 article_match.get(source.source, 0.0),
             )
-            scored.append(Candidate(passage, features, 0.0, _rank(features, 0.0, False)))
+            score = _rank(features, 0.0, False)
+            if intent.speaker and _quotes(passage, intent.speaker, whole.get(source.source, "")):
+                # "What did Bennett say ...?": Bennett's own words come first.
+                score += SPEAKER_BONUS
+            scored.append(Candidate(passage, features, 0.0, score))
     scored.sort(key=lambda c: -c.score)
     if embed is not None and query_vector is not None and scored:
         top = scored if embed_all else scored[:EMBEDDED_CANDIDATES]
@@ -454,7 +484,10 @@ def judge(
         for index, (candidate, sim) in enumerate(zip(top, sims, strict=True)):
             value = max(0.0, float(sim))
             scored[index] = Candidate(
-                candidate.passage, candidate.features, value, _rank(candidate.features, value, True)
+                candidate.passage,
+                candidate.features,
+                value,
+                candidate.score + SIMILARITY_WEIGHT * value,
             )
     scored.sort(key=lambda c: (-c.score, c.passage.source.n, c.passage.start))
     question_features = (unmatched, names_missing, head_anywhere)
@@ -472,6 +505,18 @@ def judge(
     outcome, probability = _outcome(scored, essential_missing, head_known and not name_missing)
     head_word = " ".join(sorted(groups[head])) if head is not None else None
     return Judgement(outcome, scored, missing, probability, question_features, head_word)
+
+
+def _quotes(passage: Passage, speaker_name: str, article_text: str = "") -> bool:
+    """Whether the sentence gives `speaker_name`'s words ("X said", "... he said" for X), who
+    "he" is read from the whole article when it is at hand."""
+    source = passage.source
+    if article_text[passage.start : passage.end] == passage.text:
+        before, context = article_text[: passage.start], article_text
+    else:
+        before, context = source.text[: max(0, passage.start - source.start)], source.text
+    found = speaker(passage.text, before, known_names(context))
+    return found is not None and same_person(found, speaker_name)
 
 
 def _rank(features: tuple[float, ...], similarity: float, embedded: bool) -> float:

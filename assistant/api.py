@@ -232,7 +232,7 @@ class Assistant:
         )
 
     def status(self) -> Status:
-        self.retriever.index.refresh()
+        self.retriever.index.refresh(recheck=True)  # a status is asked for rarely: never stale
         sources = {str(c.metadata.get("source")) for c in self.retriever.index.chunks}
         return Status(
             backend=self.backend_name,

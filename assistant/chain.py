@@ -155,6 +155,7 @@ class AnswerStep(Runnable[dict, Answer]):
             query_vector=result.query_vector or None,
             history=state["history"],
             question=state["search"],
+            article=self._article_text,
         )
         valid = {s.n for s in result.sources}
         if not result.sources:

@@ -128,11 +128,14 @@ def passages(source: Source) -> list[Passage]:
 
 
 def with_markers(sentence: str, numbers: Sequence[int]) -> str:
-    """Put markers before the sentence's closing punctuation: 'claim [1][2].'"""
+    """Put markers before the sentence's closing punctuation: 'claim [1][2].'; after a closing
+    quotation mark, never inside someone's words: '“... freedom of action.” [1]'."""
     if not numbers:
         return sentence
     marks = "".join(f"[{n}]" for n in numbers)
     end = _TRAILING_PUNCT.search(sentence)
+    if end and re.search(r"[\"”]", end.group()):
+        return f"{sentence} {marks}"
     if end:
         return f"{sentence[: end.start()].rstrip()} {marks}{sentence[end.start() :]}"
     return f"{sentence} {marks}"

@@ -10,6 +10,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from assistant.citations import plain_text
 from assistant.terminal import echo, echo_json
 
 EXIT_OK, EXIT_FAILURE, EXIT_USAGE = 0, 1, 2
@@ -216,7 +217,7 @@ def format_answer(answer: Any) -> str:
         lines.append("")
         lines.append("Sources:")
         for c in answer.citations:
-            label = c.title or _short(c.quote, 70)
+            label = c.title or _short(plain_text(c.quote), 70)
             date = f" ({c.date})" if c.date else ""
             lines.append(f"  [{c.n}] {label}{date}, {c.source}, chars {c.start}-{c.end}")
     return "\n".join(lines)

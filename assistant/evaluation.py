@@ -209,8 +209,11 @@ def format_report(report: dict[str, Any], k: int) -> str:
     for title, table in (("kind", report["by_kind"]), ("asks", report["by_asks"])):
         if len(table) < 2:
             continue
-        lines += ["", f"{'by ' + title:<14} {'n':>4} {'facts':>6} {'first':>6} {'refusal':>8} "
-                  f"{'false-ref':>9} {'false-ans':>9}"]
+        lines += [
+            "",
+            f"{'by ' + title:<14} {'n':>4} {'facts':>6} {'first':>6} {'refusal':>8} "
+            f"{'false-ref':>9} {'false-ans':>9}",
+        ]
         for name, row in table.items():
             lines.append(
                 f"{name:<14} {row['questions']:>4} {_cell(row['key_fact_coverage']):>6} "

@@ -79,7 +79,13 @@ _NUMBER = re.compile(
 )
 # "hundreds of people", "thousands": an order of magnitude, not a count.
 _VAGUE = re.compile(r"\b(?P<w>dozens|hundreds|thousands|millions|billions)\b", re.IGNORECASE)
-_VAGUE_VALUES = {"dozens": 12.0, "hundreds": 1e2, "thousands": 1e3, "millions": 1e6, "billions": 1e9}
+_VAGUE_VALUES = {
+    "dozens": 12.0,
+    "hundreds": 1e2,
+    "thousands": 1e3,
+    "millions": 1e6,
+    "billions": 1e9,
+}
 # "$5 and $7 billion", "between 5 and 7 million": the scale belongs to both numbers.
 _SHARED_SCALE = re.compile(
     r"(?<![\w.])[$€£¥]?(?P<first>\d+(?:\.\d+)?)\s*(?:and|to|or|-|–)\s*[$€£¥]?\d+(?:\.\d+)?"
@@ -496,6 +502,7 @@ def _name_like(token: str, known: frozenset[str] = frozenset()) -> bool:
     return token.replace(".", "").isupper() or lowered not in _common_words()
 
 
+@lru_cache(maxsize=256)  # the same articles and chunks are read question after question
 def known_names(text: str) -> frozenset[str]:
     """Capitalised words used mid-sentence in `text`: the names that text knows."""
     items = tokens(text)
@@ -606,7 +613,7 @@ def speaker(sentence: str, before: str = "", known: frozenset[str] = frozenset()
         if word == "according" and i + 1 < len(items) and lowered[i + 1] == "to":
             after = lowered[i + 2] if i + 2 < len(items) else ""
             if after in _PRONOUN_SPEAKERS:
-                return _last_person(before)
+                return last_person(before)
             if after in ("his", "her", "their", "its", "a", "an", "some", "one"):
                 return None  # "according to his publicist": no name
             start = i + 3 if after == "the" else i + 2
@@ -619,7 +626,7 @@ def speaker(sentence: str, before: str = "", known: frozenset[str] = frozenset()
             continue
         previous = lowered[i - 1] if i else ""
         if previous in _PRONOUN_SPEAKERS:
-            return _last_person(before) if previous != "they" else None
+            return last_person(before) if previous != "they" else None
         # '"...," said Bennett': the name after the verb, when a quote or comma precedes it
         # ("told" is followed by whom it was told to, not who spoke).
         inverted = previous in (",", '"', "”", "’", "'") or (
@@ -655,24 +662,40 @@ def _nearest(found: tuple[Entity, ...], first: bool) -> str | None:
     return None
 
 
-def _last_person(text: str) -> str | None:
-    """Who "he" or "she" most likely is, after `text`: the last person quoted in its last few
-    sentences ("... said Zvi Magen. ... he noted"), else the last person named."""
+def last_person(text: str, strict: bool = False) -> str | None:
+    """Who "he" or "she" most likely is, after `text`: whoever was last quoted or reported by
+    name in its last 1500 characters ("... said Zvi Magen. ... he noted"), else the last person
+    named (with `strict`, only a full name, never a lone capitalised word).
+
+    A run of "he said" keeps the speaker; but a pronoun never names someone its own sentence
+    names ("He said that what Bennett meant ..." is not Bennett speaking), so such a sentence
+    hands "he" back to the speaker before."""
     tail = text[-1500:]
     known = known_names(tail)
-    sentences = re.split(r"(?<=[.!?\"”])\s+", tail)[-8:]
-    # The speaker of the last direct quotation, then of the last reported speech: a run of
-    # "he said" goes back to whoever was last quoted by name.
-    for quotes_only in (True, False):
-        for sentence in reversed(sentences):
-            if quotes_only and not re.search(r"[\"“”]", sentence):
-                continue
-            if any(w.strip(",.") in SPEECH_VERBS for w in sentence.lower().split()):
-                quoted = speaker(sentence, "", known)
-                if quoted and quoted.lower() not in _PRONOUN_SPEAKERS:
-                    return quoted
-    people = [e for e in entities(tail, known) if e.kind in ("person", "other")]
-    named = [e for e in people if e.kind == "person"] or people
+    sentences = [s for s in re.split(r"(?<=[.!?])\s+|(?<=[.!?][\"”])\s+", tail) if s]
+    speakers: list[str] = []
+    excluded: set[str] = set()
+    for sentence in sentences:
+        lowered = [t.lower() for t in tokens(sentence)]
+        verbs = [i for i, w in enumerate(lowered) if w in SPEECH_VERBS]
+        if not verbs:
+            continue
+        if any(i and lowered[i - 1] in ("he", "she") for i in verbs):
+            named_here = entities(sentence, known)
+            if speakers and any(same_person(e.name, speakers[-1]) for e in named_here):
+                excluded.add(speakers.pop())
+            continue
+        quoted = speaker(sentence, "", known)
+        if quoted and quoted.lower() not in _PRONOUN_SPEAKERS:
+            speakers.append(quoted)
+    if speakers:
+        return speakers[-1]
+    people = [
+        e
+        for e in entities(tail, known)
+        if e.kind in ("person", "other") and not any(same_person(e.name, x) for x in excluded)
+    ]
+    named = [e for e in people if e.kind == "person"] or ([] if strict else people)
     return named[-1].name if named else None
 
 

@@ -11,18 +11,18 @@ from dataclasses import dataclass
 import numpy as np
 
 from assistant.answerability import (
+    TYPED_POOL,
     Candidate,
     Embed,
     Judgement,
     Known,
     Weight,
     judge,
-    TYPED_POOL,
     lead_candidate,
     units,
 )
 from assistant.citations import Passage, parse_answer, plain_text, with_markers
-from assistant.facts import _last_person
+from assistant.facts import last_person
 from assistant.phrasing import indirect
 from assistant.prompts import status_line
 from assistant.questions import Intent, analyse, parts
@@ -92,7 +92,7 @@ def display(passage: Passage) -> str:
     first letter capitalised, a leading "He"/"His" replaced by the person the text means."""
     text = " ".join(plain_text(passage.text).split())
     before = passage.source.text[: max(0, passage.start - passage.source.start)]
-    person = _last_person(before) if before else None
+    person = last_person(before, strict=True) if before else None
     if person:
         text = _SUBJECT_PRONOUN.sub(lambda m: person + m.group("rest"), text, count=1)
         text = _POSSESSIVE.sub(lambda m: person + "’s" + m.group("rest"), text, count=1)
@@ -127,9 +127,7 @@ def choose(
     limit: int | None = None,
 ) -> list[Chosen]:
     """The lead sentence and the sentences that support it, as they will read."""
-    pool = [c for c in candidates if normalise(display(c.passage)) not in shown] or list(
-        candidates
-    )
+    pool = [c for c in candidates if normalise(display(c.passage)) not in shown] or list(candidates)
     if not pool:
         return []
     # The lead: the sentence the outcome rests on (one that needs the sentence before it gets
@@ -234,8 +232,8 @@ def closest(intent: Intent, judgement: Judgement) -> str:
     if judgement.missing:
         what = "anything about " + _join(judgement.missing)
     else:
-        phrased = indirect(intent.question)
-        what = phrased if phrased else f"that (“{intent.question.strip()}”)"
+        # Never the question's own words in quotes: they may be an injection to echo.
+        what = indirect(intent.question) or "the answer to that question"
     picks: list[Chosen] = []
     for item in judgement.candidates:
         if len(picks) == CLOSEST_SENTENCES:
@@ -266,7 +264,9 @@ def _join(names: Sequence[str]) -> str:
 
 def smalltalk(question: str) -> str:
     lowered = question.lower()
-    if re.search(r"\b(?:thank|thanks|thx|cheers|great|cool|nice|awesome|perfect|got it)\b", lowered):
+    if re.search(
+        r"\b(?:thank|thanks|thx|cheers|great|cool|nice|awesome|perfect|got it)\b", lowered
+    ):
         return THANKS
     if re.search(r"\b(?:bye|goodbye|see you|good ?night)\b", lowered):
         return GOODBYE
@@ -326,6 +326,7 @@ class AnswerContext:
     query_vector: Sequence[float] | None = None
     history: Sequence[Message] = ()
     question: str = ""  # the question the query vector is of
+    article: Callable[[str], str | None] | None = None  # a source's whole article text
 
 
 class OfflineAnswerer:
@@ -399,6 +400,7 @@ class OfflineAnswerer:
             self.known,
             context.closeness,
             embed=self.embed,
+            article=context.article,
             query_vector=np.asarray(vector, dtype=np.float32)
             if vector is not None and len(vector)
             else None,

@@ -188,8 +188,10 @@ class Parsed:
 def _is_participle(word: str) -> bool:
     lowered = word.lower()
     base = _base(word)
-    return base is not None and lowered != base and (
-        lowered.endswith(("ed", "ing", "en")) or lowered in _PAST_TO_BASE
+    return (
+        base is not None
+        and lowered != base
+        and (lowered.endswith(("ed", "ing", "en")) or lowered in _PAST_TO_BASE)
     )
 
 

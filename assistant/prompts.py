@@ -19,7 +19,11 @@ _STATUS_LINE = re.compile(
     re.IGNORECASE,
 )
 # Outcome names of the Answer record for each status.
-OUTCOMES = {STATUS_ANSWERED: "answered", STATUS_NOT_ANSWERED: "related", STATUS_UNRELATED: "unrelated"}
+OUTCOMES = {
+    STATUS_ANSWERED: "answered",
+    STATUS_NOT_ANSWERED: "related",
+    STATUS_UNRELATED: "unrelated",
+}
 
 ANSWER_SYSTEM_PROMPT = f"""\
 You answer questions about news articles, using only the numbered sources you are given.
@@ -83,7 +87,9 @@ adds anything the passages don't say is not supported.
 3. Reply with one line per claim and nothing else, in this form:
 <n>: supported
 <n>: not supported"""
-_RECHECK_LINE = re.compile(r"^\s*\[?(\d{1,3})\]?\s*[:.)-]\s*(supported|not supported)\b", re.I | re.M)
+_RECHECK_LINE = re.compile(
+    r"^\s*\[?(\d{1,3})\]?\s*[:.)-]\s*(supported|not supported)\b", re.I | re.M
+)
 
 _ROLE_LABELS = {"user": "User", "assistant": "Assistant"}
 
@@ -146,7 +152,7 @@ def build_recheck_messages(claims: Sequence[tuple[str, Sequence[str]]]) -> list[
     blocks = []
     for n, (claim, passages) in enumerate(claims, start=1):
         quoted = "\n".join(
-            f"<source n=\"{n}.{i}\">\n{neutralise_delimiters(p)}\n</source>"
+            f'<source n="{n}.{i}">\n{neutralise_delimiters(p)}\n</source>'
             for i, p in enumerate(passages, start=1)
         )
         blocks.append(f"Claim {n}: {neutralise_delimiters(claim)}\nPassages:\n{quoted}")

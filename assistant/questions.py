@@ -118,6 +118,14 @@ _IMPERATIVE = re.compile(
     re.IGNORECASE,
 )
 MAX_ANALYSED_CHARS = 2000
+# "What did Bennett say about ...?", "How did Magen describe ...?": whose words are asked for.
+_SAID = re.compile(
+    r"^(?:what|how|why) (?:did|does|do|has|have|had|would|will) ((?:[\w\-.’']+ ){1,4}?)(?:say|said"
+    r"|tell|told|warn|warned|argue|argued|claim|claimed|think|thought|describe|described|write"
+    r"|wrote|explain|explained|mean|meant|call|called|suggest|suggested|predict|predicted"
+    r"|announce|announced|add|added|reply|replied|respond|responded|note|noted)\b",
+    re.IGNORECASE,
+)
 
 
 @dataclass(frozen=True)
@@ -129,6 +137,7 @@ class Intent:
     entities: tuple[Entity, ...]  # named things it is about ("Naftali Bennett", "Sochi")
     topic: str | None = None  # for overviews: what the overview is about, if anything
     subject: str | None = None  # for "who/what is X?": X
+    speaker: str | None = None  # for "what did X say (about ...)?": X
 
     @property
     def entity_terms(self) -> set[str]:
@@ -173,7 +182,15 @@ def analyse(question: str) -> Intent:
         # "Who is Zvi Magen?" asks what he is; "Who is the president of France?" asks a name.
         if asks == "person" and not re.match(r"(?:the|a|an)\b", subject, re.IGNORECASE):
             asks = "description"
-    return Intent(text, asks, named, subject=subject)
+    said = _SAID.match(bare)
+    speaker = None
+    if said:
+        # The span sits mid-question, so a capitalised word there is a name ("Bennett").
+        span = said.group(1)
+        capitalised = frozenset(word for word in span.split() if word[:1].isupper())
+        speaker_names = entities(span, known=capitalised)
+        speaker = speaker_names[0].name if speaker_names else None
+    return Intent(text, asks, named, subject=subject, speaker=speaker)
 
 
 # ", and what ...", "; how many ...": a second question asked in the same breath.

@@ -92,11 +92,12 @@ class LexicalIndex:
     document_frequency: dict[str, int] = field(default_factory=dict)
     _built: tuple[Any, list[StoredChunk]] = (None, [])  # (BM25 model, the chunks it indexes)
 
-    def refresh(self, force: bool = False) -> None:
-        """Rebuild if the store's revision moved (checked at most once a second)."""
+    def refresh(self, force: bool = False, recheck: bool = False) -> None:
+        """Rebuild if the store's revision moved (checked at most once a second unless
+        `recheck`); `force` rebuilds whatever the revision."""
         now = time.monotonic()
         if (
-            not force
+            not (force or recheck)
             and self._revision is not None
             and now - self._checked_at < REVISION_CHECK_SECONDS
         ):

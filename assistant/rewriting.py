@@ -95,8 +95,7 @@ def _person(users: list[str], answers: list[str]) -> str | None:
         in_answer = [
             e
             for e in _names(first_sentence) + _names(answers[-1])
-            if e.kind in ("person", "other")
-            and not any(_same(e.name, q.name) for q in in_question)
+            if e.kind in ("person", "other") and not any(_same(e.name, q.name) for q in in_question)
         ]
     people = [e for e in in_answer if e.kind == "person"] or in_answer
     if asked_who and people:
@@ -143,11 +142,23 @@ def _group(users: list[str]) -> str | None:
     return named[0].name if named else None
 
 
-def _place(users: list[str], answers: list[str]) -> str | None:
-    for text in [*(reversed(users)), *(reversed(answers))]:
-        places = [e.name for e in _names(text) if e.kind == "place"]
+def _place(users: list[str], answers: list[str], question: str) -> tuple[str, str] | None:
+    """What "there" means, with its preposition: the last place named (questions first, then
+    answers), or the organisation or venue the last question asked about ("What is the General
+    Assembly?" -> "at the General Assembly"); never a name the follow-up itself uses."""
+    asked = question.lower()
+    for i, text in enumerate([*(reversed(users)), *(reversed(answers))]):
+        named = [e for e in _names(text) if e.name.lower() not in asked]
+        places = [e.name for e in named if e.kind == "place"]
         if places:
-            return places[0]
+            return "in", places[0]
+        venues = [e.name for e in named if e.kind == "organisation"]
+        about = topic(text) if i == 0 else None
+        if about and venues and about.endswith(venues[0]):
+            venues[0] = about  # "General Assembly", where the entity is "Assembly"
+        if i == 0 and venues:
+            the = "the " if f"the {venues[0].lower()}" in text.lower() else ""
+            return "at", f"{the}{venues[0]}"
     return None
 
 
@@ -181,9 +192,12 @@ def rewrite_offline(question: str, history: Sequence[Message]) -> str:
     if group:
         text, count = _replace(text, rf"\b(?:{_PLURAL})\b", group, possessive=("their",))
         changed = changed or bool(count)
-    place = _place(users, answers)
-    if place:
-        text, count = re.subn(r"\bthere\b(?=\s*[?.!]*$)", f"in {place}", text, count=1, flags=re.I)
+    where = _place(users, answers, text)
+    if where:
+        preposition, place = where
+        text, count = re.subn(
+            r"\bthere\b(?=\s*[?.!]*$)", f"{preposition} {place}", text, count=1, flags=re.I
+        )
         if not count:
             text, count = re.subn(r"\bthere\b", place, text, count=1, flags=re.I)
         changed = changed or bool(count)
@@ -207,15 +221,17 @@ def _replace_person(text: str, name: str) -> tuple[str, int]:
         after = match.group(2) or ""
         if word in ("his", "hers"):
             return f"{name}’s{after}"
-        if word == "her" and re.match(r"\s+[a-z]", after) and not re.match(
-            r"\s+(?:to|about|for|with|from|in|on|at|and|or|that|when|if|as)\b", after
+        if (
+            word == "her"
+            and re.match(r"\s+[a-z]", after)
+            and not re.match(
+                r"\s+(?:to|about|for|with|from|in|on|at|and|or|that|when|if|as)\b", after
+            )
         ):
             return f"{name}’s{after}"  # "her role" (possessive), not "asked her about"
         return f"{name}{after}"
 
-    return re.subn(
-        rf"\b({_PERSON})\b(\s+\w+)?", swap, text, count=1, flags=re.IGNORECASE
-    )
+    return re.subn(rf"\b({_PERSON})\b(\s+\w+)?", swap, text, count=1, flags=re.IGNORECASE)
 
 
 def _replace_demonstrative(text: str, thing: str) -> tuple[str, int]:

@@ -20,19 +20,19 @@ from assistant.citations import (
 from assistant.facts import (
     OPPOSITES,
     Entity,
-    stem,
-    tokens,
-    _last_person,
     date_found,
     entities,
     entity_found,
     facts,
     known_names,
+    last_person,
     quantity_found,
     raw_words,
     same_person,
     speaker,
     stance,
+    stem,
+    tokens,
 )
 from assistant.records import Citation, Source, Verdict
 from assistant.text import matched, terms
@@ -112,6 +112,8 @@ _REFUSAL = re.compile(
     r"|\b(?:cannot|can[’']t|can not|couldn[’']t|could not|unable to|not able to)\s+"
     r"(?:\w+\s+)?(?:find|answer|determine|tell|say|locate|confirm|provide|identify|see)\b"
     r"|\bnothing (?:in|about)\b|\bnot (?:in|covered by|part of) (?:the|these|any)\b"
+    r"|\b(?:none|neither) of (?:the|these|those|my) (?:\w+ )?(?:articles?|sources?|passages?"
+    r"|documents?|reports?|texts?)\b"
     r"|\bi (?:do not|don[’']t) know\b|\b(?:beyond|outside) (?:the scope|what)\b",
     re.IGNORECASE,
 )
@@ -154,9 +156,7 @@ def is_framing(sentence: str, known: frozenset[str] = frozenset()) -> bool:
         return True  # "Here is what happened in Chicago.": it introduces, it doesn't claim
     if found.quantities or found.dates or entities(sentence, known):
         return False
-    content = [
-        t for t in terms(_META.sub(" ", sentence)) if len(t) > 2 and t not in _FRAMING_TERMS
-    ]
+    content = [t for t in terms(_META.sub(" ", sentence)) if len(t) > 2 and t not in _FRAMING_TERMS]
     return len(content) <= 1
 
 
@@ -319,7 +319,7 @@ def _fact_problem(
     resolved = {
         person
         for window, (_, before) in zip(windows, near_parts, strict=True)
-        for person in [_last_person(before)]
+        for person in [last_person(before)]
         if person and _PRONOUN_OR_QUOTE.search(window.text)
     }
     said_by = speaker(claim, "", known)
@@ -349,7 +349,7 @@ def _fact_problem(
             # "he" of that sentence, or says it.
             text = plain_text(best.text)
             here = entities(text, known)
-            referent = _last_person(before) if _PRONOUN_OR_QUOTE.search(text) else None
+            referent = last_person(before) if _PRONOUN_OR_QUOTE.search(text) else None
             if not (
                 entity_found(subject, text, here)
                 or (referent and same_person(subject.name, referent))
@@ -516,9 +516,7 @@ def verify(
                 kept = {p.source.n for p in first.quoted}
                 status = "verified" if len(kept) == len(cited) else "corrected"
                 dropped += len(cited) - len(kept)
-                pending.append(
-                    _Pending(sentence, status, list(first.quoted), None, missing, True)
-                )
+                pending.append(_Pending(sentence, status, list(first.quoted), None, missing, True))
                 continue
         # The cited source doesn't hold (or none was cited): the best other source that does,
         # plainly (MIN_CORRECTION_SUPPORT): a citation is never moved on a weak match.
@@ -527,9 +525,7 @@ def verify(
             if source in cited:
                 continue
             attempt = check(sentence.text, [source], weight, similarity, question, known, articles)
-            strong = attempt.support >= max(
-                MIN_CORRECTION_SUPPORT, first.support if first else 0.0
-            )
+            strong = attempt.support >= max(MIN_CORRECTION_SUPPORT, first.support if first else 0.0)
             if attempt.ok and strong and (best is None or attempt.support > best.support):
                 best = attempt
         if best is not None:

@@ -86,6 +86,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--split", action="append", choices=harness.SPLITS)
     parser.add_argument("--failures", type=int, default=25, help="failing sentences to list")
     parser.add_argument("--out", type=Path, default=RESULTS, help="where to write the figures")
+    parser.add_argument(
+        "--recheck",
+        action="store_true",
+        help="with VERIFY_WITH_MODEL on: the scripted model re-checks flagged sentences (from "
+        "the probes' labels, as a model that judges well would)",
+    )
     args = parser.parse_args(argv)
     splits = args.split or list(harness.SPLITS)
 
@@ -104,7 +110,8 @@ def main(argv: list[str] | None = None) -> int:
     }
     with tempfile.TemporaryDirectory(prefix="verification-bench-") as tmp:
         started = time.perf_counter()
-        with harness.open_harness(Path(tmp), probes) as bench:
+        overrides = {"verify_with_model": True} if args.recheck else {}
+        with harness.open_harness(Path(tmp), probes, **overrides) as bench:
             print(f"ingested in {time.perf_counter() - started:.0f} s\n")
             for split in splits:
                 started = time.perf_counter()

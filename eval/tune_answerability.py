@@ -80,6 +80,7 @@ def collect(gold_path: Path, articles: Path) -> list[Item]:
             embed=vectors,
             query_vector=np.asarray(result.query_vector, dtype=np.float32),
             embed_all=True,
+            article=assistant.store.article_text,
         )
         lexical = sorted(
             range(len(judgement.candidates)),
@@ -136,7 +137,8 @@ def top_hits(items: list[Item], weights: np.ndarray, sim_weight: float, embedded
         order = np.argsort(-lexical)
         embedded_set = set(order[:embedded].tolist())
         scores = [
-            lexical[i] + (sim_weight * rows[i, len(answerability.FEATURES)] if i in embedded_set else 0.0)
+            lexical[i]
+            + (sim_weight * rows[i, len(answerability.FEATURES)] if i in embedded_set else 0.0)
             for i in range(len(rows))
         ]
         hits += item.facts[int(np.argmax(scores))]
@@ -183,11 +185,15 @@ def main() -> int:
     current = np.array(answerability.RANK_WEIGHTS)
     print(f"  current          {top_hits(items, current, 0.0, 0):.3f}")
     for name, weights in fits.items():
-        print(f"  {name:16} {top_hits(items, weights, 0.0, 0):.3f}  "
-              "(" + ", ".join(f"{v:.2f}" for v in weights) + ")")
+        print(
+            f"  {name:16} {top_hits(items, weights, 0.0, 0):.3f}  "
+            "(" + ", ".join(f"{v:.2f}" for v in weights) + ")"
+        )
         for k in (4, 8):
-            print(f"    plus similarity of the {k} best at weight 1.8: "
-                  f"{top_hits(items, weights, 1.8, k):.3f}")
+            print(
+                f"    plus similarity of the {k} best at weight 1.8: "
+                f"{top_hits(items, weights, 1.8, k):.3f}"
+            )
     # The pairwise fit optimises pairs, not the top sentence: a coordinate search from the best
     # of the three, a weight at a time, in coarse steps, on the top-sentence hit rate itself.
     start = max([current, *fits.values()], key=lambda w: top_hits(items, w, 0.0, 0))
@@ -230,9 +236,13 @@ def main() -> int:
     print(f"\noutcome (answered vs refused); {refused_anyway} questions unrelated regardless")
     print(f"  {'MIN_EVIDENCE':>12} {'accuracy':>8} {'false-ref':>9} {'false-ans':>9}")
     for threshold in [0.0, 0.2, 0.25, 0.3, 0.35, 0.4, 0.45, 0.5, 0.55, 0.6]:
-        false_refusals = sum(1 for a, ev, _, typed in leads if a and not (typed and ev >= threshold))
+        false_refusals = sum(
+            1 for a, ev, _, typed in leads if a and not (typed and ev >= threshold)
+        )
         false_answers = sum(1 for a, ev, _, typed in leads if not a and typed and ev >= threshold)
-        false_refusals += sum(1 for i in items if i.answerable and (not i.rows or i.essential_missing))
+        false_refusals += sum(
+            1 for i in items if i.answerable and (not i.rows or i.essential_missing)
+        )
         false_answers += 0
         accuracy = 1 - (false_refusals + false_answers) / len(items)
         print(f"  {threshold:12.2f} {accuracy:8.3f} {false_refusals:9d} {false_answers:9d}")

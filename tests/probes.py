@@ -73,6 +73,25 @@ CATCH_TARGETS = {
 }
 MAX_FALSE_FLAG_RATE = 0.03  # of faithful claim sentences (issue 11)
 
+# What the tests hold the dev split to: the dev figures measured on 2026-11-22 rounded down to 5%
+# (number 17/19, date 17/18, person 14/18, place 18/19, organisation 13/16, attribution 13/18,
+# polarity 13/20, modality 12/18, invented 12/19, nonexistent 9/9; false flags 11/302). They
+# guard against regressions; the issue's targets above are not all met and are reported beside
+# them in every table. The held-out split is reported, never asserted on rates.
+CATCH_FLOORS = {
+    "wrong_number": 0.85,
+    "wrong_date": 0.90,
+    "wrong_person": 0.75,
+    "wrong_place": 0.90,
+    "wrong_organisation": 0.80,
+    "wrong_attribution": 0.70,
+    "flipped_polarity": 0.65,
+    "flipped_modality": 0.65,
+    "invented": 0.60,
+    "nonexistent_source": 1.0,
+}
+MAX_FALSE_FLAG_FLOOR = 0.04
+
 # The first line of every model reply under the lead's new answer prompt.
 STATUS_ANSWERED = "STATUS: answered"
 STATUS_NOT_ANSWERED = "STATUS: not_answered"
@@ -460,20 +479,23 @@ class ScriptedModel:
         return f"{self.status_line}\n{body}" if self.status_line else body
 
 
+_CLAIM_LINE = re.compile(r"^Claim (\d{1,3}): (.*)$", re.MULTILINE)
+
+
 def recheck_reply(probe: Probe | None, user: str) -> str:
-    """What a strong model answers when asked to re-check sentences against their passages: one
-    line per probe sentence quoted in the request outside its source blocks,
-    `"<sentence>": supported|unsupported`, from the probe's labels. The re-check prompt and its
-    reply format belong to the verifier; adapt this to them when that setting lands."""
-    if probe is None:
-        return "supported"
+    """What a strong model answers when asked to re-check claims against their passages (see
+    `assistant.prompts.RECHECK_SYSTEM_PROMPT`): one `<n>: supported` or `<n>: not supported` line
+    per numbered claim, from the probe's labels (a claim matching no probe sentence is
+    "supported")."""
     lines = []
-    flat = _alnum(SOURCE_BLOCK.sub("", user))  # the sentences asked about, not the passages
-    for sentence in probe.sentences:
-        if _alnum(sentence.text) and _alnum(sentence.text) in flat:
-            verdict = "unsupported" if sentence.expect == "unsupported" else "supported"
-            lines.append(f'"{sentence.text}": {verdict}')
-    return "\n".join(lines) or "supported"
+    for match in _CLAIM_LINE.finditer(user):
+        n, claim = match.group(1), _alnum(match.group(2))
+        expected = next(
+            (s.expect for s in (probe.sentences if probe else []) if _alnum(s.text) == claim),
+            "verified",
+        )
+        lines.append(f"{n}: {'not supported' if expected == 'unsupported' else 'supported'}")
+    return "\n".join(lines) or "1: supported"
 
 
 # -- running -----------------------------------------------------------------------------------
@@ -585,6 +607,12 @@ def _without_settings_env() -> Iterator[None]:
         os.environ.update(saved)
 
 
+# Passages sent to the model: more than the offline default (5) so that a probe's cited passages
+# are sent whatever the chunking; the probes test verification, not retrieval. At 5, 14 of the
+# 362 probes lost a cited passage after the extraction change of issue 12; at 8, 3 did (reworded).
+SOURCES_SENT = 8
+
+
 @contextmanager
 def open_harness(root: Path, probes: Iterable[Probe], **overrides: Any) -> Iterator[Harness]:
     """Ingest the bundled and the probes' Wikinews articles into `root`, start the fake
@@ -609,7 +637,7 @@ def open_harness(root: Path, probes: Iterable[Probe], **overrides: Any) -> Itera
             fallback_to_offline=False,
             openai_max_retries=0,
             _env_file=None,
-            **overrides,
+            **{"retrieval_k": SOURCES_SENT, **overrides},
         )
         assistant = Assistant.from_settings(settings)
         assistant.ingest()

@@ -110,7 +110,8 @@ def test_history_may_be_messages_dicts_or_langchain_messages(
 ) -> None:
     answer = assistant.chain.invoke({"question": FOLLOW_UP, "history": history})
     assert (
-        answer.rewritten_question == "What did Bennett say about Israel avoiding sanctioning Russia?"
+        answer.rewritten_question
+        == "What did Bennett say about Israel avoiding sanctioning Russia?"
     )
 
 

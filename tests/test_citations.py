@@ -54,9 +54,14 @@ def test_parse_answer_keeps_line_breaks_as_separators() -> None:
 @pytest.mark.parametrize(
     ("text", "expected"),
     [
-        ("➡️ Avoiding Provoking Russia: Israeli officials were wary.", "Israeli officials were wary."),
-        ("- Avoiding Direct Condemnation – Unlike its allies, Israel refrained.",
-         "Unlike its allies, Israel refrained."),
+        (
+            "➡️ Avoiding Provoking Russia: Israeli officials were wary.",
+            "Israeli officials were wary.",
+        ),
+        (
+            "- Avoiding Direct Condemnation – Unlike its allies, Israel refrained.",
+            "Unlike its allies, Israel refrained.",
+        ),
         ("Moscow said: “We will respond.”", "Moscow said: “We will respond.”"),
         ("Israel refrained from sanctions.", "Israel refrained from sanctions."),
     ],
@@ -76,7 +81,8 @@ def test_plain_text_drops_bullets_and_labels(text: str, expected: str) -> None:
         ("Did Israel avoid sanctions?", [3], "Did Israel avoid sanctions [3]?"),
         ("Really?!", [1], "Really [1]?!"),
         ("It listed three reasons:", [2], "It listed three reasons [2]:"),
-        ("He said “we need freedom of action.”", [1], "He said “we need freedom of action [1].”"),
+        ("He said “we need freedom of action.”", [1], "He said “we need freedom of action.” [1]"),
+        ("“Russia could act,” he said.", [2], "“Russia could act,” he said [2]."),
         ("No closing punctuation", [4], "No closing punctuation [4]"),
         ("Israel avoided sanctions.", [], "Israel avoided sanctions."),
     ],

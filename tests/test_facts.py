@@ -139,7 +139,11 @@ def test_entity_found(name: str, context: str, found: bool) -> None:
 @pytest.mark.parametrize(
     ("sentence", "before", "who"),
     [
-        ('"Israel needs freedom of action," said Prime Minister Naftali Bennett.', "", "Naftali Bennett"),
+        (
+            '"Israel needs freedom of action," said Prime Minister Naftali Bennett.',
+            "",
+            "Naftali Bennett",
+        ),
         ("Zvi Magen, a fellow at the INSS, said that Russia could act.", "", "Zvi Magen"),
         ("According to the Kremlin, Putin will travel.", "", "Kremlin"),
         ("He told JNS that they were allies.", "Zvi Magen spoke first.", "Zvi Magen"),

@@ -39,7 +39,8 @@ Row = dict[str, Any]
 
 
 def gold_files() -> list[Path]:
-    return sorted(EVAL.rglob("*.jsonl"))
+    """Question sets (eval/probes/ holds verification probes, a different format)."""
+    return sorted(p for p in EVAL.rglob("*.jsonl") if "probes" not in p.relative_to(EVAL).parts)
 
 
 def articles_for(gold_file: Path) -> Path:

@@ -262,9 +262,12 @@ def test_history_goes_first_then_the_lowest_ranked_sources() -> None:
     sources = [source(i, SENTENCE * 10) for i in range(1, 6)]  # ~190 tokens each
     history = conversation(20, size=400)  # ~130 tokens each
     # The rules, the question and four sources fit; the fifth source and the history don't.
-    budget = PROMPT_OVERHEAD + estimate_tokens(QUESTION) + 4 * (
-        estimate_tokens(sources[0].text) + SOURCE_OVERHEAD
-    ) + 50
+    budget = (
+        PROMPT_OVERHEAD
+        + estimate_tokens(QUESTION)
+        + 4 * (estimate_tokens(sources[0].text) + SOURCE_OVERHEAD)
+        + 50
+    )
     fitted = fit_prompt(QUESTION, history, sources, budget)
     assert fitted.history == [] and fitted.dropped_messages == 20
     assert fitted.sources == sources[:4] and fitted.dropped_sources == 1

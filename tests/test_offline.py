@@ -138,9 +138,11 @@ def test_smalltalk(said: str, reply: str) -> None:
 def test_overview_gives_one_cited_line_per_article_in_date_order() -> None:
     newer = Source(1, "a", "new.txt", STATION, 0, len(STATION), 0.0, "New station", "2024-05-02")
     older = Source(2, "b", "old.txt", QUOTE, 0, len(QUOTE), 0.0, "Magen talks", "2023-01-09")
-    text = overview(analyse("What are these articles about?"), [
-        ArticleLead(newer, None), ArticleLead(older, None)
-    ], total=2)
+    text = overview(
+        analyse("What are these articles about?"),
+        [ArticleLead(newer, None), ArticleLead(older, None)],
+        total=2,
+    )
     assert text.splitlines() == [
         "Here is what the articles cover, by date:",
         "Magen talks (2023-01-09): Magen spoke to reporters on Tuesday [2].",

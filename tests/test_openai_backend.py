@@ -468,7 +468,11 @@ def test_the_answer_rules_ask_for_a_status_line_first() -> None:
 @pytest.mark.parametrize(
     ("reply", "outcome", "rest"),
     [
-        ("STATUS: answered\nThe council approved it [1].", "answered", "The council approved it [1]."),
+        (
+            "STATUS: answered\nThe council approved it [1].",
+            "answered",
+            "The council approved it [1].",
+        ),
         ("status: not answered\nThe sources don't say.", "related", "The sources don't say."),
         ("**STATUS:** unrelated\nNothing about it.", "unrelated", "Nothing about it."),
         ("The council approved it [1].", None, "The council approved it [1]."),

@@ -19,6 +19,7 @@ from assistant.records import Answer
 from tests.conftest import _SETTINGS_ENV, BUNDLED_ARTICLES
 from tests.fake_openai import FakeOpenAI, Status
 from tests.fake_openai import fake_openai as fake_openai_fixture  # noqa: F401 - registers it
+from vectorstore import LibraryEmptyError
 
 KEY = "sk-test-SECRET-123"
 QUESTION = "Why did Israel avoid sanctioning Russia?"
@@ -206,7 +207,7 @@ def test_the_model_decides_with_no_lexical_gate_in_front_of_it(
     assert len(fake_openai.chat_requests) == 1  # the model was asked
 
 
-def test_with_nothing_retrieved_the_model_is_not_asked(
+def test_with_an_empty_library_the_model_is_not_asked(
     tmp_path: object, fake_openai: FakeOpenAI
 ) -> None:
     import pathlib
@@ -216,8 +217,8 @@ def test_with_nothing_retrieved_the_model_is_not_asked(
         {"chroma_path": root / "chroma", "articles_path": root / "articles"},
         fake_openai.base_url,
     )
-    answer = empty.ask(QUESTION)
-    assert (answer.outcome, answer.answer) == ("unrelated", "Nothing in the library is about this.")
+    with pytest.raises(LibraryEmptyError, match="library is empty"):
+        empty.ask(QUESTION)
     assert fake_openai.chat_requests == []
 
 

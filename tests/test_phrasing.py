@@ -42,7 +42,10 @@ def test_indirect(question: str, expected: str) -> None:
     [
         ("Why did Israel avoid sanctioning Russia?", "Israel avoiding sanctioning Russia"),
         ("What is the S-400?", "the S-400"),
-        ("When did Russia's military intervention in Syria begin?", "Russia's military intervention in Syria"),
+        (
+            "When did Russia's military intervention in Syria begin?",
+            "Russia's military intervention in Syria",
+        ),
         ("Where was the grain deal signed?", "the grain deal"),
         ("What did Bennett say about sanctions?", None),
     ],

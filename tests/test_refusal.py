@@ -11,7 +11,6 @@ verified against its passage and none uses the asked-for word."""
 from __future__ import annotations
 
 import re
-
 from collections.abc import Iterator
 from pathlib import Path
 

@@ -120,6 +120,12 @@ def test_it_after_a_question_about_an_event_means_the_event() -> None:
             "What happened in Sochi?",
         ),
         (
+            # "there" is the venue asked about, not a place the follow-up itself names.
+            "How did Israel vote there?",
+            history("What is the General Assembly?", "Israel abstained, unlike Ukraine [1]."),
+            "How did Israel vote at the General Assembly?",
+        ),
+        (
             "When did they sign it?",
             history("What did Russia and Iran sign at their meeting?"),
             "When did Russia and Iran sign it?",

@@ -462,9 +462,7 @@ def test_copy_with_forged_metadata_never_replaces_the_stored_article(
     )
     for _ in range(2):  # the upload's sync, then the next full sync
         report = sync_paths(store, [corpus_dir])
-        assert report.skipped == [
-            Skipped(str(corpus_dir / copy_name), f"duplicate of {original}")
-        ]
+        assert report.skipped == [Skipped(str(corpus_dir / copy_name), f"duplicate of {original}")]
         assert (report.added, report.updated, report.deleted) == ([], [], [])
     assert ids_by_source(store) == before
     assert stored_meta(store, original) == meta_before
@@ -550,9 +548,7 @@ def test_resyncing_an_unchanged_folder_of_pages_five_times_rewrites_nothing(
 # --- a failure of any kind costs one file ---------------------------------------------------------
 
 
-def test_symlink_loops_are_skipped_with_their_reason(
-    store: ArticleStore, corpus_dir: Path
-) -> None:
+def test_symlink_loops_are_skipped_with_their_reason(store: ArticleStore, corpus_dir: Path) -> None:
     (corpus_dir / "self.txt").symlink_to(corpus_dir / "self.txt")
     (corpus_dir / "ping.html").symlink_to(corpus_dir / "pong.html")
     (corpus_dir / "pong.html").symlink_to(corpus_dir / "ping.html")

@@ -76,8 +76,10 @@ def test_faithful_sentences_are_verified(sentence: str) -> None:
     [
         ("This was the fourth time this year that Putin met Raisi [1].", "fourth"),
         ("Putin traveled to Iran on Wednesday [1].", "Wednesday"),
-        ("The Trump administration pressured Israel to vote against a resolution in 2017 [2].",
-         "2017"),
+        (
+            "The Trump administration pressured Israel to vote against a resolution in 2017 [2].",
+            "2017",
+        ),
         ("Netanyahu said Israel needs freedom of action in Syria [2].", "Netanyahu"),
         ("The Trump administration pressured Israel to vote for a UN resolution [2].", "for"),
         ("Israel has imposed sanctions on Russia [2].", "opposite"),
@@ -382,5 +384,3 @@ def test_best_window_joins_two_sentences_when_the_claim_spans_them() -> None:
 
 def test_best_window_scores_unrelated_text_zero() -> None:
     assert best_window({"penguin", "krill"}, SLICES[0], lambda _t: 1.0)[1] == 0.0
-
-

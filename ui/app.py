@@ -13,8 +13,8 @@ import gradio as gr
 from assistant import Assistant
 from ui import library, library_page
 from ui.chat import ChatHandlers
-from ui.login_throttle import login_middleware
 from ui.conversation import Conversation
+from ui.login_throttle import login_middleware
 from ui.page_assets import (
     LIBRARY_JS,
     LIMIT_JS,
