@@ -403,6 +403,10 @@ def _capitalised(token: str) -> bool:
     return token[:1].isupper()
 
 
+# First words that make a name a place ("Mount Bukak", "Lake Chad", "Cape Town").
+_PLACE_PREFIXES = frozenset({"mount", "mt", "lake", "cape", "fort", "isle", "gulf", "port"})
+
+
 def _kind(words: list[str], titled: bool) -> str:
     name = " ".join(words)
     last = words[-1].lower()
@@ -410,7 +414,7 @@ def _kind(words: list[str], titled: bool) -> str:
         return "place"
     if last in ORG_WORDS:
         return "organisation"
-    if last in PLACE_WORDS:
+    if last in PLACE_WORDS or (len(words) > 1 and words[0].lower() in _PLACE_PREFIXES):
         return "place"
     if len(words) == 1 and words[0].replace(".", "").isupper() and len(words[0]) >= 2:
         return "organisation"
@@ -479,6 +483,7 @@ def entities(text: str, known: frozenset[str] = frozenset()) -> tuple[Entity, ..
                 if not (
                     following[:1].isupper()
                     and following.lower() not in STOPWORDS
+                    and following.lower() not in _TIME_WORDS  # "Early Saturday", "Late June"
                     and lowered not in _SENTENCE_OPENERS
                     and lowered not in STOPWORDS
                 ):

@@ -100,6 +100,9 @@ def test_entities_and_their_kinds() -> None:
         ("Russia", "place"),
         ("Tel Aviv", "place"),
     ]
+    assert [(e.name, e.kind) for e in entities("The body was found on Mount Bukak.")] == [
+        ("Mount Bukak", "place")
+    ]
 
 
 @pytest.mark.parametrize(
@@ -110,6 +113,7 @@ def test_entities_and_their_kinds() -> None:
         ("Jack Nicholson played the Joker.", ["Jack Nicholson", "Joker"]),
         ("Despite Russia's presence, Israel acted.", ["Russia", "Israel"]),
         ("On Tuesday, Putin flew to Tehran.", ["Putin", "Tehran"]),
+        ("Early Saturday, police in Clairton responded.", ["Clairton"]),  # not a first name
     ],
 )
 def test_a_capitalised_first_word_is_a_name_only_when_it_is_not_a_common_word(
