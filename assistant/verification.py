@@ -295,6 +295,21 @@ def _claim_part(sentence: str) -> str:
     return sentence
 
 
+_RELATIVE_TIME = re.compile(
+    r"\b(?:(?:last|next|this|past|previous|coming) (?:week|weekend|month|year|spring|summer"
+    r"|autumn|fall|winter|monday|tuesday|wednesday|thursday|friday|saturday|sunday)"
+    r"|yesterday|tomorrow|tonight)\b",
+    re.IGNORECASE,
+)
+
+
+def _relative_times(text: str) -> set[str]:
+    """Dates given relative to the article's own ("last week", "yesterday"), lower-cased
+    ("past" and "previous" read as "last")."""
+    found = {m.group(0).lower() for m in _RELATIVE_TIME.finditer(text)}
+    return {re.sub(r"^(?:past|previous) ", "last ", t) for t in found}
+
+
 def _fact_problem(
     claim: str,
     near: str,
@@ -314,6 +329,11 @@ def _fact_problem(
     for date in claimed.dates:
         if not date_found(date, context):
             return f"“{date.text}” is not in the cited passage"
+    relative = _relative_times(claim)
+    theirs = _relative_times(near)
+    if relative and theirs and not relative & theirs:
+        # "last month" where the passage says "last week": the same kind of date, another one.
+        return f"the cited passage says “{sorted(theirs)[0]}”, not “{sorted(relative)[0]}”"
     # Who the passage's "he" or quotation is: the last person named before it, or a name the
     # article gives the speaker.
     resolved = {

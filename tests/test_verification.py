@@ -93,6 +93,15 @@ def test_a_changed_fact_is_unsupported_with_its_reason(sentence: str, reason: st
     assert verdict.citations == () and "[" not in verified.text
 
 
+def test_another_relative_date_is_unsupported() -> None:
+    reports = [source(1, "Last week, reports emerged that Israel was pressured to vote.", "r.txt")]
+    wrong = verify("Reports emerged last month that Israel was pressured to vote [1].", reports)
+    assert wrong.verdicts[0].status == "unsupported"
+    assert "last week" in (wrong.verdicts[0].reason or "")
+    right = verify("Reports emerged last week that Israel was pressured to vote [1].", reports)
+    assert right.verdicts[0].status == "verified"
+
+
 def test_a_quote_given_to_someone_else_is_unsupported() -> None:
     verdict, _ = verdict_of(
         "“We really don’t know what the actual results of the meeting were,” said Raisi [1]."
@@ -163,6 +172,7 @@ def test_verdict_offsets_point_into_the_answer() -> None:
         ("I couldn't find that in the provided articles.", True),
         ("There is no information about the budget in these sources.", True),
         ("Unfortunately, the articles do not specify the date.", True),
+        ("None of the sources mention Israel's ambassador to Russia.", True),
         ("Israel did not sanction Russia.", False),
         ("Putin traveled to Iran on Tuesday.", False),
     ],
