@@ -355,8 +355,8 @@ def judge(
     total = sum(weights) or 1.0
     article_text: dict[str, str] = {}
     for source in sources:
-        head = source.title or ""
-        article_text[source.source] = f"{article_text.get(source.source, head)}\n{source.text}"
+        title = source.title or ""
+        article_text[source.source] = f"{article_text.get(source.source, title)}\n{source.text}"
     found_anywhere = [False] * len(groups)
     article_match: dict[str, float] = {}
     for name, text in article_text.items():

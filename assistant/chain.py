@@ -158,6 +158,7 @@ class AnswerStep(Runnable[dict, Answer]):
             article=self._article_text,
         )
         valid = {s.n for s in result.sources}
+        outcome: Outcome
         if not result.sources:
             text, outcome = offline.NOTHING, "unrelated"
         else:

@@ -202,7 +202,7 @@ def format_report(report: dict[str, Any], k: int) -> str:
         f"citation validity   {s['citation_validity']} ({s['citations']} citations)",
         f"refusal accuracy    {s['refusal_accuracy']} "
         f"(false refusals {s['false_refusals']}, false answers {s['false_answers']})",
-        f"outcomes            "
+        "outcomes            "
         + ", ".join(f"{name} {count}" for name, count in sorted(s["outcomes"].items())),
         f"latency p50 / p95   {s['latency_p50_ms']} / {s['latency_p95_ms']} ms",
     ]

@@ -5,7 +5,7 @@ don't answer, and to a greeting. No model: the words are the articles' own."""
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np

@@ -7,7 +7,7 @@ from collections.abc import Sequence
 
 from langchain_core.messages import BaseMessage, HumanMessage, SystemMessage
 
-from assistant.records import Message, Source
+from assistant.records import Message, Outcome, Source
 
 # The structured signal every backend gives first: the first line of a reply says whether the
 # sources answer. The model is asked for it; the offline answerer writes the same line.
@@ -19,7 +19,7 @@ _STATUS_LINE = re.compile(
     re.IGNORECASE,
 )
 # Outcome names of the Answer record for each status.
-OUTCOMES = {
+OUTCOMES: dict[str, Outcome] = {
     STATUS_ANSWERED: "answered",
     STATUS_NOT_ANSWERED: "related",
     STATUS_UNRELATED: "unrelated",
@@ -52,11 +52,11 @@ then at most three sentences that support it."""
 
 def status_line(outcome: str) -> str:
     """The status line for an outcome ("answered", "related", "unrelated")."""
-    status = {v: k for k, v in OUTCOMES.items()}[outcome]
+    status = {str(v): k for k, v in OUTCOMES.items()}[outcome]
     return f"STATUS: {status}\n"
 
 
-def read_status(text: str) -> tuple[str | None, str]:
+def read_status(text: str) -> tuple[Outcome | None, str]:
     """(outcome, the reply without its status line); outcome None when the reply has no
     status line (a model that ignored the protocol). Only the reply's start is searched."""
     match = _STATUS_LINE.match(text[:200])

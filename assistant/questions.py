@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Literal
+from typing import Literal, cast
 
 from assistant.facts import Entity, entities
 from assistant.text import terms
@@ -54,7 +54,7 @@ _AUX = (
 
 # Order matters: the first rule that matches decides.
 _RULES: tuple[tuple[Asks, re.Pattern[str]], ...] = tuple(
-    (asks, re.compile(pattern, re.IGNORECASE))
+    (cast(Asks, asks), re.compile(pattern, re.IGNORECASE))
     for asks, pattern in (
         ("reason", r"^(?:why|how come)\b|\bfor what (?:reason|purpose)\b"
                    r"|^what (?:is|was|are|were) the (?:main |likely |probable )?(?:reasons?"

@@ -6,7 +6,7 @@ passage that supports it), unsupported (with the reason), or framing (nothing to
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Sequence, Set
 from dataclasses import dataclass
 
 from assistant.citations import (
@@ -449,7 +449,7 @@ def _stance_problem(claim: str, window_text: str) -> str | None:
 _AUXILIARY = frozenset({"has", "have", "had", "was", "were", "is", "are", "been", "did"})
 
 
-def _done(text: str, stems: set[str]) -> bool:
+def _done(text: str, stems: Set[str]) -> bool:
     """Whether `text` states any of `stems` as done: a past form ("sold", "joined") or after
     "has"/"was" ("has begun")."""
     if not stems:
