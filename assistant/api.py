@@ -8,12 +8,12 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from assistant.chain import build_chain
-from assistant.components import ingest_lock_path, open_store
+from assistant.components import attach_keyword_index, ingest_lock_path, open_store
 from assistant.config import Settings, load_settings, revalidate
 from assistant.offline import OfflineAnswerer
 from assistant.records import Answer, Message
 from assistant.retrieval import HybridRetriever, RetrievalResult
-from vectorstore import ArticleStore
+from vectorstore import ArticleStore, CatalogueEntry
 
 if TYPE_CHECKING:
     from langchain_core.runnables import Runnable
@@ -38,6 +38,7 @@ class Status:
     articles: int
     chunks: int
     embedding_model: str
+    notice: str | None = None  # e.g. the keyword index is being rebuilt
 
 
 class Assistant:
@@ -46,6 +47,7 @@ class Assistant:
     def __init__(self, settings: Settings, store: ArticleStore) -> None:
         self.settings = settings
         self.store = store
+        attach_keyword_index(settings, store)
         self.retriever = HybridRetriever.over(store, k=settings.retrieval_k)
         self.backend_name = settings.resolved_backend()
         offline = OfflineAnswerer(weight=self.retriever.index.weight)
@@ -113,14 +115,31 @@ class Assistant:
         )
 
     def status(self) -> Status:
-        self.retriever.index.refresh()
-        sources = {str(c.metadata.get("source")) for c in self.retriever.index.chunks}
+        """Backend, model and counts, from the keyword index's catalogue (no chunk is read)."""
+        index = self.retriever.index
+        index.refresh()
+        catalogue = index.catalogue() if index.ready else None
+        if catalogue is None:  # the index is being rebuilt: count in the store instead
+            articles, chunks = self.store.count_articles(), self.store.count()
+        else:
+            articles, chunks = len(catalogue), index.chunk_count or 0
         return Status(
             backend=self.backend_name,
-            articles=len(sources),
-            chunks=len(self.retriever.index.chunks),
+            articles=articles,
+            chunks=chunks,
             embedding_model=self.store.embeddings.model_name,
+            notice=index.notice,
         )
+
+    def catalogue(self) -> list[CatalogueEntry]:
+        """Every ingested article (source, title, date, original source, chunk count, length
+        in characters), by source name; read from the keyword index, not from the chunks."""
+        index = self.retriever.index
+        index.refresh()
+        catalogue = index.catalogue() if index.ready else None
+        if catalogue is not None:
+            return catalogue
+        return _catalogue_from_store(self.store)
 
     def ingest(
         self, paths: Sequence[Path] | None = None, progress: bool | None = False
@@ -141,3 +160,19 @@ class Assistant:
         )
         self.retriever.index.refresh(force=True)
         return report
+
+
+def _catalogue_from_store(store: ArticleStore) -> list[CatalogueEntry]:
+    """The catalogue read from every chunk's metadata: only while the index is being rebuilt."""
+    found: dict[str, list[Any]] = {}
+    for chunk in store.iter_chunks(include_text=False):
+        meta = chunk.metadata
+        source = str(meta.get("source", ""))
+        entry = found.setdefault(
+            source, [meta.get("title"), meta.get("date"), meta.get("original_source"), 0, 0]
+        )
+        entry[3] += 1
+        entry[4] = max(entry[4], int(meta.get("end", 0) or 0))
+    return [
+        CatalogueEntry(source, e[0], e[1], e[2], e[3], e[4]) for source, e in sorted(found.items())
+    ]

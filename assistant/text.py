@@ -257,6 +257,12 @@ def terms(text: str) -> list[str]:
 
 @lru_cache(maxsize=32768)
 def _terms(text: str) -> tuple[str, ...]:
+    return tuple(terms_uncached(text))
+
+
+def terms_uncached(text: str) -> list[str]:
+    """`terms` without the cache, for indexing many texts once each (the cache is for questions
+    and retrieved passages, which come back)."""
     out: list[str] = []
     for word in words(text):
         if word in STOPWORDS:
@@ -264,7 +270,7 @@ def _terms(text: str) -> tuple[str, ...]:
         out.append(_stem(word))
         if "-" in word:
             out.extend(_stem(part) for part in word.split("-") if part and part not in STOPWORDS)
-    return tuple(out)
+    return out
 
 
 MIN_PREFIX = 4

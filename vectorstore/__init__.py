@@ -8,17 +8,21 @@ from vectorstore.embeddings import (
     NamedEmbeddings,
 )
 from vectorstore.errors import EmbeddingMismatchError, StoreError
+from vectorstore.keyword_index import CatalogueEntry, KeywordIndex, Snapshot
 from vectorstore.store import ArticleStore, ScoredChunk, StoredChunk, StoreLocation, open_client
 
 __all__ = [
     "LOCAL_MODEL_DIM",
     "LOCAL_MODEL_NAME",
     "ArticleStore",
+    "CatalogueEntry",
     "EmbeddingMismatchError",
+    "KeywordIndex",
     "LabelledEmbeddings",
     "MiniLMEmbeddings",
     "NamedEmbeddings",
     "ScoredChunk",
+    "Snapshot",
     "StoreError",
     "StoreLocation",
     "StoredChunk",
