@@ -4,6 +4,7 @@ other processes' writes, crashes, damaged files and the server cache (real Chrom
 from __future__ import annotations
 
 import json
+import math
 import os
 import random
 import shutil
@@ -117,6 +118,56 @@ def test_scores_are_bm25s_lucene_scores(store: ArticleStore, tmp_path: Path) -> 
         assert set(ours) == {ids[i] for i in np.flatnonzero(expected > 0)}
         for id_, score in ours.items():
             assert score == pytest.approx(float(expected[ids.index(id_)]), rel=1e-5)
+
+
+def exhaustive_top(texts: dict[str, str], query: list[str], n: int) -> list[tuple[str, float]]:
+    """Lucene BM25 over every text, term by term, no pruning: the reference for the index."""
+    docs = {id_: chunk_terms(text, {}) for id_, text in texts.items()}
+    avgdl = sum(len(t) for t in docs.values()) / len(docs)
+    scores: dict[str, float] = {}
+    for id_, doc_terms in docs.items():
+        score = 0.0
+        for term in query:
+            df = sum(1 for t in docs.values() if term in t)
+            tf = doc_terms.count(term)
+            if df and tf:
+                idf = math.log(1 + (len(docs) - df + 0.5) / (df + 0.5))
+                score += idf * tf / (tf + K1 * (1 - B + B * len(doc_terms) / avgdl))
+        if score > 0:
+            scores[id_] = score
+    return sorted(scores.items(), key=lambda item: (-item[1], item[0]))[:n]
+
+
+@pytest.mark.parametrize("seed", [11, 12])
+def test_the_pruned_top_n_is_the_exhaustive_top_n(
+    store: ArticleStore, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, seed: int
+) -> None:
+    monkeypatch.setattr(keyword_index, "FLUSH_DOCS", 25)  # several segments, some with deletes
+    rng = random.Random(seed)
+    store.keywords = KeywordIndex(tmp_path / "kw", store, chunk_terms, analyzer_id())
+    texts: dict[str, str] = {}
+    for batch in range(6):
+        ids = [f"d{batch}-{i:02d}" for i in range(30)]
+        new = {i: random_text(rng) for i in ids}
+        store.upsert(ids, list(new.values()), [meta("s", 0)] * 30, unit_vectors(rng, 30))
+        texts.update(new)
+        gone = rng.sample(sorted(texts), 6)
+        store.delete(gone)
+        for id_ in gone:
+            del texts[id_]
+    store.keywords.refresh(force=True)
+    stems = [chunk_terms(w, {})[0] for w in WORDS]
+    for _ in range(40):
+        query = [rng.choice(stems) for _ in range(rng.randint(1, 6))]
+        for n in (1, 3, 10):
+            ours = ranking(store.keywords, query, n)
+            reference = exhaustive_top(texts, query, len(texts))
+            assert len(ours) == min(n, len(reference))
+            cut = reference[len(ours) - 1][1] if ours else 0.0
+            allowed = {id_ for id_, score in reference if score >= cut - 1e-9}
+            for (id_, score), (_, expected) in zip(ours, reference):
+                assert score == pytest.approx(expected, rel=1e-9)
+                assert id_ in allowed
 
 
 # --- incremental updates rank like a rebuild ---------------------------------------------------------

@@ -46,6 +46,7 @@ from vectorstore.keyword_segments import (
     build_segment,
     combine_counts,
     fsync_dir,
+    length_norms,
     load_array,
     merge_segments,
     save_array,
@@ -171,9 +172,16 @@ class Snapshot:
                 weighted.append((term_hash(term), self.idf(df)))
         if not weighted:
             return []
-        return bm25_top(
-            list(zip(self.segments, self.dead)), weighted, self.total_len / self.docs, n
-        )
+        return bm25_top(list(zip(self.segments, self._dead_docs, self._norms)), weighted, n)
+
+    @cached_property
+    def _norms(self) -> list[np.ndarray]:
+        avgdl = self.total_len / self.docs if self.docs else 1.0
+        return [length_norms(seg, avgdl) for seg in self.segments]
+
+    @cached_property
+    def _dead_docs(self) -> list[np.ndarray | None]:
+        return [None if mask is None else np.flatnonzero(mask) for mask in self.dead]
 
     @cached_property
     def catalogue(self) -> list[CatalogueEntry]:

@@ -401,40 +401,100 @@ def fsync_dir(folder: Path) -> None:
         os.close(fd)
 
 
+def length_norms(segment: Segment, avgdl: float) -> np.ndarray:
+    """Per document, BM25's length normalisation K1 * (1 - B + B * dl / avgdl)."""
+    dl = np.asarray(segment.doc_len, dtype=np.float64)
+    return K1 * (1 - B + B * dl / avgdl)
+
+
 def bm25_top(
-    parts: Sequence[tuple[Segment, np.ndarray | None]],
+    parts: Sequence[tuple[Segment, np.ndarray | None, np.ndarray]],
     weighted: Sequence[tuple[int, float]],
-    avgdl: float,
     n: int,
 ) -> list[tuple[str, float]]:
-    """The n best (chunk id, score) over live documents: for each (term hash, weight) the Lucene
-    BM25 term score weight * tf / (tf + K1 * (1 - B + B * dl / avgdl)), summed over terms in the
-    given order; ties broken by chunk id, so any layout of the same documents ranks alike."""
+    """The n best (chunk id, score) over the live documents of (segment, dead document numbers,
+    length norms): Lucene's BM25, for each (term hash, weight) weight * tf / (tf + norm), summed
+    over the terms (a repeated term counts again); ties broken by chunk id.
+
+    Exact, with MaxScore pruning: a term adds less than its weight to any document (tf / (tf +
+    norm) < 1), so once the n-th best partial score beats the summed weights of the terms not
+    yet read, a document none of the read terms reached cannot enter the top n, and the rest
+    are looked up for the remaining candidates only, not read in full. Terms are read by weight,
+    rarest first, the same order for any layout of the same documents, so incremental updates
+    and a rebuild give the same scores to the bit."""
+    combined: dict[int, float] = {}
+    for key, weight in weighted:
+        combined[key] = combined.get(key, 0.0) + weight
+    terms = sorted(combined.items(), key=lambda item: (-item[1], item[0]))
     found: list[tuple[float, str]] = []
-    for seg, dead in parts:
-        scores: np.ndarray | None = None
-        for key, weight in weighted:
-            hit = seg.postings(key)
-            if hit is None:
-                continue
-            docs, tf_raw = hit
-            tf = tf_raw.astype(np.float64)
-            dl = seg.doc_len[docs].astype(np.float64)
-            contribution = weight * tf / (tf + K1 * (1.0 - B + B * dl / avgdl))
-            if scores is None:
-                scores = np.zeros(seg.docs, dtype=np.float64)
-            scores[docs] += contribution
-        if scores is None:
-            continue
-        if dead is not None:
-            scores[np.asarray(dead)] = 0.0
-        hits = np.flatnonzero(scores > 0)
-        if len(hits) > n:
-            kth = np.partition(scores[hits], len(hits) - n)[len(hits) - n]
-            hits = hits[scores[hits] >= kth]  # keep ties at the cut: the id decides below
-        found.extend((float(scores[i]), seg.chunk_id(int(i))) for i in hits)
+    for seg, dead, norm in parts:
+        found.extend(_segment_top(seg, dead, norm, terms, n))
     found.sort(key=lambda item: (-item[0], item[1]))
     return [(id_, score) for score, id_ in found[:n]]
+
+
+# Slack on the pruning bounds, so float rounding can only keep a candidate, never drop one.
+_SLACK = 1e-9
+
+
+def _segment_top(
+    seg: Segment,
+    dead: np.ndarray | None,
+    norm: np.ndarray,
+    terms: Sequence[tuple[int, float]],
+    n: int,
+) -> list[tuple[float, str]]:
+    scores: np.ndarray | None = None
+    remaining = float(sum(w for _, w in terms))
+    theta = 0.0
+    read = 0
+    for key, weight in terms:
+        read += 1
+        remaining -= weight
+        hit = seg.postings(key)
+        if hit is None:
+            continue
+        docs, tf_raw = hit
+        tf = tf_raw.astype(np.float64)
+        if scores is None:
+            scores = np.zeros(seg.docs, dtype=np.float64)
+        scores[docs] += weight * tf / (tf + norm[docs])  # a term's documents are distinct
+        if dead is not None and len(dead):
+            scores[dead] = 0.0
+        if read == len(terms):
+            break
+        touched = np.flatnonzero(scores > 0)
+        if len(touched) >= n:
+            theta = float(np.partition(scores[touched], len(touched) - n)[len(touched) - n])
+            if remaining < theta * (1 - _SLACK) - _SLACK:
+                break
+    if scores is None:
+        return []
+    if read < len(terms):
+        # Only documents that could still reach theta get the remaining terms, looked up.
+        candidates = np.flatnonzero(scores > 0)
+        candidates = candidates[scores[candidates] + remaining >= theta * (1 - _SLACK) - _SLACK]
+        for key, weight in terms[read:]:
+            hit = seg.postings(key)
+            if hit is None or not len(candidates):
+                continue
+            docs, tf_raw = hit
+            where = np.minimum(np.searchsorted(docs, candidates), len(docs) - 1)
+            present = docs[where] == candidates
+            if not present.any():
+                continue
+            tf = tf_raw[where[present]].astype(np.float64)
+            rows = candidates[present]
+            scores[rows] += weight * tf / (tf + norm[rows])
+        hits = candidates
+    else:
+        hits = np.flatnonzero(scores > 0)
+    if len(hits) > n:
+        kth = np.partition(scores[hits], len(hits) - n)[len(hits) - n]
+        above = hits[scores[hits] > kth]
+        tied = hits[scores[hits] == kth]  # ascending document number = ascending id
+        hits = np.concatenate([above, tied[: n - len(above)]])
+    return [(float(scores[i]), seg.chunk_id(i)) for i in hits.tolist()]
 
 
 def combine_counts(
