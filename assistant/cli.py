@@ -304,11 +304,13 @@ def _cmd_eval(args: argparse.Namespace, settings: Any) -> int:
 
 def _open_for_reset(settings: Any) -> Any:
     """With --reset a model mismatch is the point: open the collection without checking it."""
-    from assistant.components import make_embeddings, store_location
+    from assistant.components import attach_keyword_index, make_embeddings, store_location
     from vectorstore import ArticleStore, open_client
 
     location = store_location(settings)
-    return ArticleStore(open_client(location), location.collection, make_embeddings(settings))
+    store = ArticleStore(open_client(location), location.collection, make_embeddings(settings))
+    attach_keyword_index(settings, store)  # the re-ingest rebuilds the keyword index as it goes
+    return store
 
 
 if __name__ == "__main__":

@@ -805,6 +805,10 @@ def notes(results: dict[str, Any], plan: Plan) -> str:
                 f"  embedding all {prep['chunks']:,} for real at that rate would take "
                 f"~{prep['chunks'] / rate / 60 if rate else 0:,.0f} min."
             ),
+            "- 1st ask: a fresh process opens the store (Assistant.from_settings), then times its",
+            "  first ask() (embeds the question, dense + BM25, answers offline); median of",
+            f"  {plan.cold_repeats} after one untimed run. 'open' is from_settings alone; imports",
+            "  are not in either (see the JSON). RSS 1st: that process's peak.",
         ]
     return "\n".join(lines) + "\n"
 

@@ -112,6 +112,7 @@ class Segment:
             raise CorruptSegment(f"segment {path.name}: {exc}") from exc
         segment = cls(path=path, meta=meta, **arrays)
         segment._check()
+        _ = segment._term_text  # map it now, while the file is surely there
         return segment
 
     def _check(self) -> None:
@@ -168,11 +169,17 @@ class Segment:
         return counts
 
     @cached_property
-    def _term_text(self) -> bytes:
-        return (self.path / "term_text.bin").read_bytes()
+    def _term_text(self) -> np.ndarray:
+        # Mapped like the rest: a writer may remove the files of an old generation while a
+        # reader still holds it, and a mapping outlives the file's name.
+        path = self.path / "term_text.bin"
+        if not path.stat().st_size:
+            return np.zeros(0, dtype=np.uint8)
+        return np.memmap(path, dtype=np.uint8, mode="r")
 
     def term(self, i: int) -> str:
-        return self._term_text[int(self.term_text_off[i]) : int(self.term_text_off[i + 1])].decode()
+        start, end = int(self.term_text_off[i]), int(self.term_text_off[i + 1])
+        return bytes(self._term_text[start:end]).decode()
 
     def chunk_id(self, doc: int) -> str:
         return bytes(self.ids[doc]).decode()
