@@ -522,6 +522,24 @@ def test_an_ingest_rebuilds_a_stale_index_before_updating_it(
     assert reader.get([top])[0].metadata["source"] == "bloom.txt"
 
 
+def test_an_index_folder_that_cannot_be_written_does_not_stop_ingest_or_answers(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    shutil.copytree(BUNDLED_ARTICLES, tmp_path / "articles")
+    settings = settings_for(tmp_path)
+    settings.chroma_path.mkdir(parents=True)
+    (settings.chroma_path / "keyword-index").write_text("a file where the folder should be")
+    assistant = Assistant.from_settings(settings)
+    report = assistant.ingest()
+    assert len(report.added) == 5 and assistant.store.count() == report.chunks
+    assert "cannot be written" in caplog.text
+    result = assistant.retrieve("Who is Zvi Magen?")
+    assert len(result.sources) == 5 and result.notice is not None
+    answer = assistant.ask("Who is Zvi Magen?")
+    assert answer.citations
+    assert assistant.status().chunks == report.chunks
+
+
 def test_an_index_made_by_another_term_analyzer_is_rebuilt(library: Library) -> None:
     store = open_store(library.settings)
     assert store.keywords is not None

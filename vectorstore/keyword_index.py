@@ -81,6 +81,8 @@ REBUILD_BATCH = 20_000
 FOREGROUND_REBUILD_CHUNKS = 2_000
 # How long a write session waits for another process's write (or rebuild) to finish.
 LOCK_TIMEOUT = 3600.0
+# After a failed rebuild (say, a read-only folder), how long before the next attempt.
+RETRY_SECONDS = 60.0
 
 Revision = tuple[str, int, int]  # (collection id, write counter, chunk count), from the store
 Analyzer = Callable[[str, Mapping[str, Any]], Sequence[str]]  # (chunk text, metadata) -> terms
@@ -542,6 +544,8 @@ class KeywordIndex:
                     f"the store is at {list(revision)}"
                 )
             self._state = "stale"
+            if time.monotonic() - self._rebuild_failed_at < RETRY_SECONDS:
+                return  # a rebuild just failed: do not retry on every question
             if revision[2] <= FOREGROUND_REBUILD_CHUNKS:
                 self._rebuild_quietly()
                 self._reload()
@@ -565,9 +569,13 @@ class KeywordIndex:
         path = self.folder / MANIFEST
         try:
             st = path.stat()
-        except FileNotFoundError:
+        except OSError as exc:  # none yet, or the folder is not usable (a file in its place)
             self._snapshot, self._signature = None, None
-            self._problem = "there is no keyword index yet"
+            self._problem = (
+                "there is no keyword index yet"
+                if isinstance(exc, FileNotFoundError)
+                else f"its folder cannot be read ({exc})"
+            )
             return
         signature = (st.st_ino, st.st_mtime_ns, st.st_size)
         if signature == self._signature:
@@ -604,8 +612,6 @@ class KeywordIndex:
     def _start_rebuild(self) -> None:
         if self._rebuilder is not None and self._rebuilder.is_alive():
             return
-        if time.monotonic() - self._rebuild_failed_at < 60:
-            return  # a rebuild just failed: do not spin; the problem says why
         self._state = "rebuilding"
         thread = threading.Thread(
             target=self._rebuild_quietly, name="keyword-index-rebuild", daemon=True

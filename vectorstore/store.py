@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import logging
 import threading
 from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -18,6 +19,8 @@ if TYPE_CHECKING:
     from langchain_chroma import Chroma
 
     from vectorstore.keyword_index import KeywordIndex, WriteSession
+
+log = logging.getLogger(__name__)
 
 # Chroma caps one write; we stay far below it so a crash loses at most one small batch.
 WRITE_BATCH = 256
@@ -239,18 +242,26 @@ class ArticleStore:
         """Group writes into one session (re-entrant): the revision counter moves once, before
         the first write, and the keyword index, if attached, is saved once, after the last (and
         every FLUSH_DOCS chunks between, each such step with a revision of its own). A session
-        that dies half way leaves the index behind the store's revision, so it is rebuilt."""
+        that dies half way leaves the index behind the store's revision, so it is rebuilt.
+
+        The keyword index is a cache of the store: if it cannot be written (a read-only or full
+        disk), the store's writes still go ahead, and it is rebuilt once it can be."""
         with self._write_mutex:  # another thread's writes wait; this thread's nest
             if self._writes is not None:
                 yield
                 return
-            context = self.keywords.session() if self.keywords is not None else None
-            with context if context is not None else _no_session() as keywords:
+            with ExitStack() as stack:
+                keywords = None
+                if self.keywords is not None:
+                    try:
+                        keywords = stack.enter_context(self.keywords.session())
+                    except OSError as exc:
+                        _index_unwritable(self.keywords, exc)
                 self._writes = _WriteSession(keywords)
                 try:
                     yield
-                    if self._writes.step_open and keywords is not None:
-                        keywords.save(self.revision())
+                    if self._writes.step_open:
+                        self._save_keywords(self._writes)
                 finally:
                     self._writes = None
 
@@ -266,8 +277,17 @@ class ArticleStore:
         from vectorstore.keyword_index import FLUSH_DOCS
 
         if writes.keywords is not None and writes.keywords.pending >= FLUSH_DOCS:
-            writes.keywords.save(self.revision())
+            self._save_keywords(writes)
             writes.step_open = False
+
+    def _save_keywords(self, writes: _WriteSession) -> None:
+        if writes.keywords is None:
+            return
+        try:
+            writes.keywords.save(self.revision())
+        except OSError as exc:
+            _index_unwritable(writes.keywords.index, exc)
+            writes.keywords = None  # the rest of the session writes the store alone
 
     def upsert(
         self,
@@ -361,6 +381,11 @@ class _WriteSession:
     step_open: bool = False  # the revision was bumped for writes not yet saved to the index
 
 
-@contextmanager
-def _no_session() -> Iterator[None]:
-    yield None
+def _index_unwritable(keywords: KeywordIndex, exc: OSError) -> None:
+    log.warning(
+        "The keyword index at %s cannot be written (%s); the store is updated without it, and "
+        "the index is rebuilt once its folder is writable (answers use semantic search alone "
+        "meanwhile)",
+        keywords.folder,
+        exc,
+    )
