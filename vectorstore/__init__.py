@@ -8,7 +8,8 @@ from vectorstore.embeddings import (
     NamedEmbeddings,
 )
 from vectorstore.errors import EmbeddingMismatchError, StoreError
-from vectorstore.keyword_index import CatalogueEntry, KeywordIndex, Snapshot
+from vectorstore.keyword_generations import CatalogueEntry, Snapshot
+from vectorstore.keyword_index import KeywordIndex
 from vectorstore.store import ArticleStore, ScoredChunk, StoredChunk, StoreLocation, open_client
 
 __all__ = [
