@@ -1,4 +1,5 @@
-"""The public Python API: `Assistant` (ask, stream, chain, article, status, ingest)."""
+"""The public Python API: `Assistant` (ask, stream, chain, article, articles, catalogue, status,
+ingest, remove_article)."""
 
 from __future__ import annotations
 
@@ -7,18 +8,26 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from assistant.answerability import SentenceVectors
 from assistant.chain import build_chain
 from assistant.components import attach_keyword_index, ingest_lock_path, open_store
-from assistant.config import Settings, load_settings, revalidate
+from assistant.config import MAX_RETRIEVAL_K, Settings, load_settings, revalidate
+from assistant.errors import LibraryError
+from assistant.inputs import Limits, check_k, normalize_history, normalize_question
 from assistant.offline import OfflineAnswerer
 from assistant.records import Answer, Message
 from assistant.retrieval import HybridRetriever, RetrievalResult
-from vectorstore import ArticleStore, CatalogueEntry
+from assistant.storage import explain_store_fault
+from vectorstore import ArticleStore, CatalogueEntry, StoredChunk
 
 if TYPE_CHECKING:
     from langchain_core.runnables import Runnable
 
     from ingest import SyncReport
+
+
+# Enough of an article's start to show its first sentence when it has no title.
+OPENING_CHARS = 300
 
 
 @dataclass(frozen=True)
@@ -30,6 +39,28 @@ class ArticleView:
     date: str | None
     original_source: str | None
     text: str
+
+
+@dataclass(frozen=True)
+class ArticleInfo:
+    """One ingested article as the library lists it."""
+
+    source: str
+    title: str | None
+    date: str | None
+    original_source: str | None
+    chars: int  # length of the cleaned text
+    chunks: int
+    removable: bool  # its file is in ARTICLES_PATH, so `remove_article` can delete it
+    opening: str  # the start of the cleaned text (what an untitled article is shown by)
+
+
+@dataclass(frozen=True)
+class RemovedArticle:
+    source: str
+    title: str | None
+    chunks: int  # chunks deleted from the store
+    file_deleted: bool  # False when the file was already gone from ARTICLES_PATH
 
 
 @dataclass(frozen=True)
@@ -50,7 +81,9 @@ class Assistant:
         attach_keyword_index(settings, store)
         self.retriever = HybridRetriever.over(store, k=settings.retrieval_k)
         self.backend_name = settings.resolved_backend()
-        offline = OfflineAnswerer(weight=self.retriever.index.weight)
+        index = self.retriever.index
+        vectors = SentenceVectors(store.embeddings)
+        offline = OfflineAnswerer(weight=index.weight, known=index.knows, embed=vectors)
         if self.backend_name == "openai":
             from assistant.openai_backend import OpenAIAnswerer
 
@@ -63,7 +96,9 @@ class Assistant:
             answerer,
             fallback=fallback,
             k=settings.retrieval_k,
-            max_question_chars=settings.max_question_chars,
+            limits=Limits.from_settings(settings),
+            vectors=vectors,
+            recheck=settings.verify_with_model,
         )
 
     @classmethod
@@ -81,8 +116,9 @@ class Assistant:
         history: Sequence[Message | dict[str, str]] | None = None,
         k: int | None = None,
     ) -> Answer:
-        """Answer one question (with optional chat history)."""
-        return self.chain.invoke({"question": question, "history": list(history or []), "k": k})
+        """Answer one question (with optional chat history). QuestionError (an AssistantError)
+        says what is wrong with an argument."""
+        return self.chain.invoke(self._inputs(question, history, k))
 
     def stream(
         self,
@@ -91,11 +127,23 @@ class Assistant:
         k: int | None = None,
     ) -> Iterator[str | Answer]:
         """Text deltas as the answer is produced, then the final Answer (authoritative text)."""
-        yield from self.chain.stream({"question": question, "history": list(history or []), "k": k})
+        yield from self.chain.stream(self._inputs(question, history, k))
+
+    def _inputs(self, question: object, history: object, k: object) -> dict[str, Any]:
+        """The chain's input, with history and k checked here so a wrong type is a QuestionError
+        naming the argument (the question is checked by the chain)."""
+        return {
+            "question": question,
+            "history": normalize_history(history),
+            "k": check_k(k, self.settings.retrieval_k, MAX_RETRIEVAL_K),
+        }
 
     def retrieve(self, question: str, k: int | None = None) -> RetrievalResult:
         """Retrieval only, for a standalone question."""
-        return self.retriever.search(question, k or self.settings.retrieval_k)
+        return self.retriever.search(
+            normalize_question(question, self.settings.max_question_chars),
+            check_k(k, self.settings.retrieval_k, MAX_RETRIEVAL_K),
+        )
 
     def article(self, source: str) -> ArticleView | None:
         """An ingested article by its source name; None for anything else (never a file path)."""
@@ -114,10 +162,78 @@ class Assistant:
             text=text,
         )
 
+    def articles(self) -> list[ArticleInfo]:
+        """Every ingested article, by source name: counts, title, date and length from the
+        keyword index's catalogue, the opening and folder from each article's first chunk (one
+        read of first chunks, never of every chunk)."""
+        catalogue = self.catalogue()
+        library = str(self.settings.articles_path.resolve())
+        firsts: dict[str, StoredChunk] = {}
+        for chunk in self.store.get_where({"chunk_index": 0}):
+            firsts[str(chunk.metadata.get("source"))] = chunk
+        listed = []
+        for entry in catalogue:
+            first = firsts.get(entry.source)
+            listed.append(
+                ArticleInfo(
+                    source=entry.source,
+                    title=entry.title,
+                    date=entry.date,
+                    original_source=entry.original_source,
+                    chars=entry.chars or 0,
+                    chunks=entry.chunks,
+                    # An article's chunks are written together, from one file: its first
+                    # chunk's folder is every chunk's (remove_article checks them all).
+                    removable=first is not None and first.metadata.get("root") == library,
+                    opening=first.text[:OPENING_CHARS] if first is not None else "",
+                )
+            )
+        return listed
+
+    def remove_article(self, source: str) -> RemovedArticle:
+        """Delete an ingested article's file from ARTICLES_PATH and its chunks from the store.
+
+        Refuses (LibraryError) anything that is not an ingested article whose file lives in
+        ARTICLES_PATH. Holds the ingest lock, so it never interleaves with a sync."""
+        from ingest.sync import ingest_lock
+
+        if not isinstance(source, str) or not source or len(source) > 1000:
+            raise LibraryError("Name an article of the library to remove.")
+        folder = self.settings.articles_path.resolve()
+        with ingest_lock(ingest_lock_path(self.settings)):
+            chunks = self.store.get_where({"source": source})
+            if not chunks:
+                raise LibraryError(f"{source} is not in the library; nothing was removed.")
+            roots = {c.metadata.get("root") for c in chunks}
+            path = (folder / source).resolve()
+            if roots != {str(folder)} or not path.is_relative_to(folder) or path == folder:
+                raise LibraryError(
+                    f"{source} was ingested from another folder, not the library folder "
+                    f"({self.settings.articles_path}); delete it there and run `assistant ingest`."
+                )
+            deleted = False
+            if path.is_file():
+                try:
+                    path.unlink()
+                except OSError as exc:
+                    raise LibraryError(
+                        f"Could not delete {source} from {self.settings.articles_path} "
+                        f"({exc.strerror or exc}); nothing was removed."
+                    ) from None
+                deleted = True
+            self.store.delete([c.id for c in chunks])
+        self.retriever.index.refresh(force=True)
+        return RemovedArticle(
+            source=source,
+            title=chunks[0].metadata.get("title"),
+            chunks=len(chunks),
+            file_deleted=deleted,
+        )
+
     def status(self) -> Status:
         """Backend, model and counts, from the keyword index's catalogue (no chunk is read)."""
         index = self.retriever.index
-        index.refresh()
+        index.refresh(force=True)  # a status is asked for rarely: never stale
         catalogue = index.catalogue() if index.ready else None
         if catalogue is None:  # the index is being rebuilt: count in the store instead
             articles, chunks = self.store.count_articles(), self.store.count()
@@ -147,17 +263,24 @@ class Assistant:
         """The same ingest as `assistant ingest` (default: ARTICLES_PATH); the retriever follows."""
         from ingest import IngestOptions, sync_paths
 
-        report = sync_paths(
-            self.store,
-            list(paths) if paths else [self.settings.articles_path],
-            options=IngestOptions(
-                chunk_size=self.settings.chunk_size,
-                chunk_overlap=self.settings.chunk_overlap,
-                max_file_bytes=int(self.settings.max_file_mb * 1024 * 1024),
-            ),
-            lock_path=ingest_lock_path(self.settings),
-            progress=progress,
-        )
+        try:
+            report = sync_paths(
+                self.store,
+                list(paths) if paths else [self.settings.articles_path],
+                options=IngestOptions(
+                    chunk_size=self.settings.chunk_size,
+                    chunk_overlap=self.settings.chunk_overlap,
+                    max_file_bytes=int(self.settings.max_file_mb * 1024 * 1024),
+                    max_text_chars=self.settings.max_text_chars,
+                ),
+                lock_path=ingest_lock_path(self.settings),
+                progress=progress,
+            )
+        except Exception as exc:  # a full or read-only disk becomes a StorageError
+            fault = explain_store_fault(exc, self.settings)
+            if fault is None:
+                raise
+            raise fault from exc
         self.retriever.index.refresh(force=True)
         return report
 

@@ -1,129 +1,126 @@
-"""The conversational retrieval chain (LCEL): rewrite the follow-up, retrieve, answer, verify."""
+"""The conversational retrieval chain (LCEL): rewrite the follow-up, retrieve, answer, verify.
+
+It composes the answer layer's decisions and holds no thresholds of its own: what the question
+asks (questions), whether the sources answer it and what the offline answer says (answerability,
+offline), whether each cited sentence holds up (verification)."""
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import re
 import threading
 import time
-import unicodedata
 from collections.abc import Iterator, Sequence
 from typing import Any, Protocol
 
-import numpy as np
-from langchain_core.messages import BaseMessage
 from langchain_core.runnables import Runnable, RunnableConfig, RunnableLambda
 
-from assistant.citations import verify
-from assistant.errors import BackendError, QuestionError
-from assistant.offline import (
-    OfflineAnswerer,
-    ScoredPassage,
-    compose,
-    concepts,
-    score_passages,
-    select_passages,
+from assistant import offline
+from assistant.answerability import SentenceVectors
+from assistant.errors import BackendError
+from assistant.inputs import (
+    Limits,
+    bound_history,
+    bound_rewrite,
+    check_k,
+    fit_prompt,
+    join_notes,
+    normalize_history,
+    normalize_question,
 )
-from assistant.prompts import REFUSAL_TEXT
-from assistant.records import Answer, Message, Retrieved, Source
+from assistant.offline import AnswerContext, ArticleLead
+from assistant.prompts import read_status
+from assistant.questions import Intent, analyse, parts
+from assistant.records import Answer, Message, Outcome, Retrieved, Source
 from assistant.retrieval import HybridRetriever, RetrievalResult
-from assistant.rewriting import entities, is_follow_up
-from assistant.text import terms
+from assistant.rewriting import is_follow_up
+from assistant.verification import Recheck, VerifiedAnswer, is_refusal, verify
 
 log = logging.getLogger(__name__)
 
-# Answerability, in two steps. (1) Words: the best source sentence (half credit for its
-# neighbours) must hold at least MIN_COVERAGE of the question's concepts (IDF-weighted).
-# (2) Meaning: among the CHECKED_SENTENCES best sentences, the closest one's cosine similarity to
-# the question plus COVERAGE_BONUS x coverage must reach MIN_EVIDENCE; this is what refuses
-# "What is the population of Russia?" when the articles only mention a Russian-speaking
-# population in Israel. A question made only of names ("Who is Zvi Magen?") is answerable once
-# every name is found. Tuned on the bundled corpus with held-out off-topic questions (see
-# tests/test_chain.py).
-MIN_COVERAGE = 0.3
-MIN_EVIDENCE = 0.75
-COVERAGE_BONUS = 0.25
-CHECKED_SENTENCES = 4
-# Clearly on topic (a close chunk and most of the question's words in one sentence): no need
-# to embed sentences. No off-topic question in our checks came near these.
-CLEAR_CLOSENESS, CLEAR_COVERAGE = 0.6, 0.6
-SENTENCE_CACHE = 4096
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
-_TERMINAL_ESCAPE = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]|\x1b\][^\x07]*\x07")  # pasted colours
+ARTICLE_CACHE = 64  # whole articles kept for verification (a conversation stays on a few)
+# A marker being streamed: "[", "[1", "[12," ... held back until it closes.
+_PARTIAL_MARKER = re.compile(r"\[[\d,;\s]{0,12}$")
+_STREAM_MARKER = re.compile(r"\[(\d{1,3}(?:\s*[,;]\s*\d{1,3})*)\]")
 
 
 class Answerer(Protocol):
-    """An answer backend: rewrites follow-ups and streams an answer citing sources as [n]."""
+    """An answer backend: rewrites follow-ups and streams an answer citing sources as [n],
+    opening with a status line (see prompts.read_status)."""
 
     name: str
 
     def rewrite(self, question: str, history: Sequence[Message]) -> str: ...
 
-    def stream_answer(self, question: str, sources: Sequence[Source]) -> Iterator[str]: ...
+    def stream_answer(
+        self, question: str, sources: Sequence[Source], context: AnswerContext
+    ) -> Iterator[str]: ...
 
 
-def normalize_question(question: object, max_chars: int) -> str:
-    """The question as text, control characters removed; QuestionError if nothing is left or it
-    is too long."""
-    if not isinstance(question, str):
-        raise QuestionError("The question must be text.")
-    text = unicodedata.normalize("NFC", _CONTROL.sub(" ", _TERMINAL_ESCAPE.sub("", question)))
-    text = " ".join(text.split())
-    if not text:
-        raise QuestionError("The question is empty; type a question about the articles.")
-    if len(text) > max_chars:
-        raise QuestionError(
-            f"The question is {len(text):,} characters long; the limit is {max_chars:,} "
-            "(MAX_QUESTION_CHARS). Ask a shorter question."
-        )
-    return text
+class _StreamFilter:
+    """What of a backend's stream the user may see while it streams: not the status line, and
+    no marker of a source that doesn't exist (a marker is held back until it closes)."""
 
+    def __init__(self, valid: set[int]) -> None:
+        self.valid = valid
+        self.raw = ""
+        self.shown = 0  # characters of the visible text already yielded
+        self.started = False
 
-def normalize_history(history: object) -> list[Message]:
-    """History as Messages, from Messages, {"role","content"} dicts or LangChain messages."""
-    if not history:
-        return []
-    if not isinstance(history, (list, tuple)):
-        raise QuestionError("History must be a list of {role, content} messages.")
-    out: list[Message] = []
-    for item in history:
-        if isinstance(item, Message):
-            out.append(item)
-        elif isinstance(item, BaseMessage):
-            out.append(Message("user" if item.type == "human" else "assistant", str(item.content)))
-        elif isinstance(item, dict) and item.get("role") in ("user", "assistant"):
-            content = str(item.get("content") or "")
-            out.append(
-                Message("user", content)
-                if item["role"] == "user"
-                else Message("assistant", content)
-            )
-        else:
-            raise QuestionError(
-                'Each history item must be {"role": "user"|"assistant", "content": ...}.'
-            )
-    return out
+    def feed(self, delta: str) -> str:
+        self.raw += delta
+        if not self.started:
+            head = self.raw.lstrip().lstrip("*").lower()
+            maybe_status = "status".startswith(head[:6]) or head.startswith("status")
+            if maybe_status and "\n" not in self.raw:
+                return ""  # perhaps a status line still arriving: wait for its end
+            self.started = True
+        return self._visible(final=False)
+
+    def finish(self) -> str:
+        self.started = True
+        return self._visible(final=True)
+
+    def _visible(self, final: bool) -> str:
+        _, text = read_status(self.raw)
+        if not final:
+            partial = _PARTIAL_MARKER.search(text)
+            if partial:
+                text = text[: partial.start()]
+        text = _STREAM_MARKER.sub(self._keep, text)
+        out = text[self.shown :] if len(text) > self.shown else ""
+        self.shown = max(self.shown, len(text))
+        return out
+
+    def _keep(self, match: re.Match[str]) -> str:
+        numbers = [int(n) for n in re.split(r"\s*[,;]\s*", match.group(1))]
+        kept = [n for n in numbers if n in self.valid]
+        return "".join(f"[{n}]" for n in kept)
 
 
 class AnswerStep(Runnable[dict, Answer]):
-    """The last link: refuse or answer, stream text, verify citations, return the Answer.
+    """The last link: answer (or greet, or give an overview), stream text, verify every
+    sentence, return the Answer.
 
     `invoke` returns the Answer; `stream` yields text deltas, then the final Answer (whose text
-    is authoritative: verification may have dropped markers the stream showed)."""
+    is authoritative: verification may have moved or dropped markers the stream showed)."""
 
     def __init__(
         self,
         answerer: Answerer,
         retriever: HybridRetriever,
+        vectors: SentenceVectors,
         fallback: Answerer | None = None,
-        min_coverage: float = MIN_COVERAGE,
+        recheck: bool = False,
     ) -> None:
         self.answerer = answerer
         self.retriever = retriever
+        self.vectors = vectors
         self.fallback = fallback
-        self.min_coverage = min_coverage
-        self._vectors: dict[str, np.ndarray] = {}
-        self._vectors_lock = threading.Lock()
+        self.recheck = recheck
+        self._articles: dict[str, str | None] = {}
+        self._articles_lock = threading.Lock()
 
     def invoke(self, input: dict, config: RunnableConfig | None = None, **kwargs: Any) -> Answer:
         final: Answer | None = None
@@ -140,161 +137,223 @@ class AnswerStep(Runnable[dict, Answer]):
         result: RetrievalResult = state["retrieval"]
         timings: dict[str, float] = state["timings"]
         started = time.perf_counter()
-        standalone = state["standalone"]
-        # Scored once: the answerability check and the offline answer read the same scores.
-        scored = score_passages(
-            standalone, result.sources, self.retriever.index.weight, result.similarity
-        )
-        if not self.answerable(standalone, result, scored):
+        question = state["standalone"]
+        intent = analyse(question)
+        if intent.asks == "smalltalk":
+            text = offline.smalltalk(state["question"])
             timings["answer"] = _ms(started)
-            yield REFUSAL_TEXT
-            yield self._finish(state, REFUSAL_TEXT, [], True, [], self.answerer.name, None)
+            yield text
+            yield self._finish(state, _unchecked(text), "smalltalk", self.answerer.name, None, [])
+            return
+        if intent.asks == "overview":
+            yield from self._overview(state, intent, started)
             return
 
         backend, notice = self.answerer, None
-        pieces: list[str] = []
-        try:
-            for delta in self._deltas(backend, standalone, result.sources, scored):
-                pieces.append(delta)
-                if backend.name != "offline":
-                    yield delta
-        except BackendError as exc:
-            if self.fallback is None:
-                raise
-            log.warning("Answer backend failed (%s); answering offline", exc)
-            notice = f"{exc} Answered offline from the articles instead."
-            backend = self.fallback
-            pieces = list(self._deltas(backend, standalone, result.sources, scored))
+        context = AnswerContext(
+            closeness=result.similarity,
+            query_vector=result.query_vector or None,
+            history=state["history"],
+            question=state["search"],
+            article=self._article_text,
+        )
+        valid = {s.n for s in result.sources}
+        if not result.sources:
+            text, outcome = offline.NOTHING, "unrelated"
+        else:
+            visible = _StreamFilter(valid)
+            try:
+                for delta in backend.stream_answer(question, result.sources, context):
+                    shown = visible.feed(delta)
+                    if shown and backend.name != "offline":
+                        yield shown
+                tail = visible.finish()
+                if tail and backend.name != "offline":
+                    yield tail
+            except BackendError as exc:
+                if self.fallback is None:
+                    raise
+                log.warning("Answer backend failed (%s); answering offline", exc)
+                notice = f"{str(exc).rstrip('. ')}. Answered offline from the articles instead."
+                backend = self.fallback
+                visible = _StreamFilter(valid)
+                for delta in backend.stream_answer(question, result.sources, context):
+                    visible.feed(delta)
+            status, text = read_status(visible.raw)
+            text = text.strip()
+            outcome = status or _outcome_from_wording(text)
+            if not text:
+                text, outcome = offline.NOTHING, "unrelated"
         timings["answer"] = _ms(started)
 
-        text = "".join(pieces).strip()
         started = time.perf_counter()
-        if _is_refusal(text):
-            timings["verify"] = _ms(started)
-            if backend.name == "offline":
-                yield REFUSAL_TEXT
-            yield self._finish(state, REFUSAL_TEXT, [], True, [], backend.name, notice)
-            return
         verified = verify(
             text,
             result.sources,
             weight=self.retriever.index.weight,
-            similarity=None if backend.name == "offline" else self._similarity,
+            similarity=None if backend.name == "offline" else self.vectors.similarity,
+            question=question,
+            recheck=self._second_opinion(backend),
+            article=self._article_text,
         )
         timings["verify"] = _ms(started)
-        if verified.dropped:
-            log.info("Dropped %d citation(s) that did not hold", verified.dropped)
-        if backend.name == "offline":
+        if outcome == "answered" and not verified.text:
+            outcome = "unrelated"
+        if backend.name == "offline" or not result.sources:
             yield from _pieces(verified.text)
-        yield self._finish(
-            state, verified.text, verified.citations, False, verified.uncited, backend.name, notice
-        )
+        yield self._finish(state, verified, outcome, backend.name, notice, result.sources)
 
-    def _deltas(
-        self,
-        backend: Answerer,
-        question: str,
-        sources: Sequence[Source],
-        scored: Sequence[ScoredPassage],
-    ) -> Iterator[str]:
-        if backend.name == "offline":
-            return iter([compose(select_passages(scored))])
-        return backend.stream_answer(question, sources)
+    def _article_text(self, source: str) -> str | None:
+        """An article's whole text (cached), where verification finds who a quote's "he" is."""
+        with self._articles_lock:
+            if source in self._articles:
+                return self._articles[source]
+        text = self.retriever.store.article_text(source)
+        with self._articles_lock:
+            if len(self._articles) >= ARTICLE_CACHE:
+                self._articles.pop(next(iter(self._articles)))
+            self._articles[source] = text
+        return text
 
-    def answerable(
-        self,
-        question: str,
-        result: RetrievalResult,
-        scored: Sequence[ScoredPassage] | None = None,
-    ) -> bool:
-        """Whether some retrieved sentence covers enough of what the question asks."""
-        if not result.sources or not terms(question):
-            return False
-        if scored is None:
-            scored = score_passages(
-                question, result.sources, self.retriever.index.weight, result.similarity
-            )
-        coverage = max((s.coverage for s in scored), default=0.0)
-        if coverage < self.min_coverage:
-            return False
-        groups = concepts(question)
-        if coverage >= 0.99 and all(len(g) > 1 or _is_name(g, question) for g in groups):
-            return True
-        closeness = max(result.similarity.values(), default=0.0)
-        if closeness >= CLEAR_CLOSENESS and coverage >= CLEAR_COVERAGE:
-            return True
-        vectors = self._sentence_vectors([s.passage.text for s in scored[:CHECKED_SENTENCES]])
-        query = np.asarray(
-            result.query_vector or self.retriever.embed_query(question), dtype=np.float32
-        )
-        closest = float(np.max(vectors @ query))
-        return closest + COVERAGE_BONUS * coverage >= MIN_EVIDENCE
+    def _second_opinion(self, backend: Answerer) -> Recheck | None:
+        """With VERIFY_WITH_MODEL, the model re-checks what verification could not back; a
+        failed re-check leaves the verdicts as they are."""
+        ask = getattr(backend, "recheck", None)
+        if not self.recheck or backend.name == "offline" or ask is None:
+            return None
 
-    def _similarity(self, a: str, b: str) -> float:
-        """Cosine similarity of two texts' embeddings (both cached)."""
-        first, second = self._sentence_vectors([a, b])
-        return float(first @ second)
+        def recheck(claims: Sequence[tuple[str, Sequence[str]]]) -> list[bool | None]:
+            try:
+                return list(ask(claims))
+            except BackendError as exc:
+                log.warning("Re-check with %s failed (%s); keeping the verdicts", backend.name, exc)
+                return [None] * len(claims)
 
-    def _sentence_vectors(self, texts: list[str]) -> np.ndarray:
-        """Embeddings of source sentences, cached: a conversation keeps meeting the same ones."""
-        with self._vectors_lock:
-            known = {t: self._vectors[t] for t in texts if t in self._vectors}
-        missing = [t for t in dict.fromkeys(texts) if t not in known]
-        if missing:
-            embedded = self.retriever.store.embeddings.embed_documents(missing)
-            with self._vectors_lock:
-                for text, vector in zip(missing, embedded, strict=True):
-                    if len(self._vectors) >= SENTENCE_CACHE:
-                        self._vectors.pop(next(iter(self._vectors)))
-                    known[text] = self._vectors[text] = np.asarray(vector, dtype=np.float32)
-        return np.stack([known[t] for t in texts])
+        return recheck
+
+    def _overview(
+        self, state: dict[str, Any], intent: Intent, started: float
+    ) -> Iterator[str | Answer]:
+        """One cited line per article: the whole library, or the articles about a topic."""
+        result: RetrievalResult = state["retrieval"]
+        if intent.topic:
+            leads, total = _topic_leads(result.sources), len({s.source for s in result.sources})
+        else:
+            sources, total = self.retriever.article_leads(offline.OVERVIEW_ARTICLES)
+            leads = [ArticleLead(s, None) for s in sources]
+        text = offline.overview(intent, leads, total)
+        sources_used = [lead.source for lead in leads]
+        state["timings"]["answer"] = _ms(started)
+        verified = verify(text, sources_used, weight=self.retriever.index.weight)
+        yield from _pieces(verified.text)
+        outcome: Outcome = "answered" if leads else "unrelated"
+        yield self._finish(state, verified, outcome, self.answerer.name, None, sources_used)
 
     def _finish(
         self,
         state: dict[str, Any],
-        text: str,
-        citations: list[Any],
-        refused: bool,
-        uncited: list[str],
+        verified: VerifiedAnswer,
+        outcome: Outcome,
         backend: str,
         notice: str | None,
+        sources: Sequence[Source],
     ) -> Answer:
         timings = state["timings"]
         timings["total"] = _ms(state["started"])
         result: RetrievalResult = state["retrieval"]
         answer = Answer(
-            answer=text,
-            citations=citations,
-            refused=refused,
+            answer=verified.text,
+            citations=verified.citations,
+            refused=outcome in ("related", "unrelated"),
             rewritten_question=state["standalone"]
             if state["standalone"] != state["question"]
             else None,
             retrieved=[Retrieved(s.chunk_id, s.source, round(s.score, 6)) for s in result.sources],
             timings_ms={k: round(v, 1) for k, v in timings.items()},
-            uncited_sentences=uncited,
+            uncited_sentences=verified.uncited,
             backend=backend,
-            notice=notice,
+            notice=join_notes(*state.get("notes", []), notice, result.notice),
+            outcome=outcome,
+            verdicts=verified.verdicts,
         )
         log.info(
-            "q=%r backend=%s refused=%s citations=%d %s",
+            "q=%r backend=%s outcome=%s citations=%d %s",
             state["question"][:80],
             backend,
-            refused,
-            len(citations),
+            outcome,
+            len(answer.citations),
             " ".join(f"{k}={v:.0f}ms" for k, v in answer.timings_ms.items()),
         )
         return answer
 
 
-def _is_name(group: set[str], question: str) -> bool:
-    """A one-word concept that is a name in the question (capitalised, not its first word)."""
-    (term,) = group
-    names = {t for name in entities(question) for t in terms(name)}
-    return term in names
+def _unchecked(text: str) -> VerifiedAnswer:
+    """A reply that cites nothing and claims nothing (a greeting)."""
+    from assistant.records import Verdict
+
+    verdict = Verdict(sentence=text, status="framing", start=0, end=len(text))
+    return VerifiedAnswer(text, [], [verdict], 0)
 
 
-def _is_refusal(text: str) -> bool:
-    return not text or text.strip().rstrip(".").lower() == REFUSAL_TEXT.rstrip(".").lower()
+def _outcome_from_wording(text: str) -> Outcome:
+    """A reply without a status line: a refusal in any wording is recognised by what its
+    first sentence says; with citations it points at related material."""
+    first = re.split(r"(?<=[.!?])\s", text.strip(), maxsplit=1)[0] if text.strip() else ""
+    if not text.strip():
+        return "unrelated"
+    if is_refusal(first):
+        return "related" if _STREAM_MARKER.search(text) else "unrelated"
+    return "answered"
+
+
+def _topic_leads(sources: Sequence[Source]) -> list[ArticleLead]:
+    """One lead per retrieved article: its best-ranked chunk, renumbered by article."""
+    seen: dict[str, Source] = {}
+    for source in sources:
+        seen.setdefault(source.source, source)
+    return [
+        ArticleLead(
+            Source(
+                n=i,
+                chunk_id=s.chunk_id,
+                source=s.source,
+                text=s.text,
+                start=s.start,
+                end=s.end,
+                score=s.score,
+                title=s.title,
+                date=s.date,
+                original_source=s.original_source,
+            ),
+            None,
+        )
+        for i, s in enumerate(seen.values(), start=1)
+    ]
+
+
+def _merge(results: Sequence[RetrievalResult], k: int) -> RetrievalResult:
+    """Sources of several searches, taken in turn from each (best first), without repeats,
+    renumbered; at most `k` plus two."""
+    seen: set[str] = set()
+    merged: list[Source] = []
+    queues = [list(r.sources) for r in results]
+    while any(queues) and len(merged) < k + 2:
+        for queue in queues:
+            while queue and queue[0].chunk_id in seen:
+                queue.pop(0)
+            if queue and len(merged) < k + 2:
+                source = queue.pop(0)
+                seen.add(source.chunk_id)
+                merged.append(source)
+    similarity: dict[str, float] = {}
+    for result in results:
+        for chunk_id, value in result.similarity.items():
+            similarity[chunk_id] = max(value, similarity.get(chunk_id, value))
+    renumbered = [dataclasses.replace(s, n=i) for i, s in enumerate(merged, start=1)]
+    first = results[0]
+    return RetrievalResult(
+        renumbered, similarity, first.query_terms, first.query_vector, first.notice
+    )
 
 
 def _pieces(text: str) -> Iterator[str]:
@@ -314,42 +373,72 @@ def build_chain(
     fallback: Answerer | None = None,
     k: int = 5,
     max_question_chars: int = 2000,
-    min_coverage: float = MIN_COVERAGE,
+    limits: Limits | None = None,
+    vectors: SentenceVectors | None = None,
+    recheck: bool = False,
 ) -> Runnable[dict, Answer]:
     """{"question", "history"[, "k"]} -> Answer, as one LangChain Runnable."""
-    offline_rewriter = OfflineAnswerer()
+    from assistant.rewriting import rewrite_offline
+
+    vectors = vectors or SentenceVectors(retriever.store.embeddings)
+    limits = limits or Limits(max_question_chars=max_question_chars)
+    to_model = answerer.name != "offline"  # a prompt is sent: it must fit MAX_PROMPT_TOKENS
 
     def prepare(inputs: dict) -> dict[str, Any]:
         if not isinstance(inputs, dict):
             inputs = {"question": inputs}
+        question = normalize_question(inputs.get("question"), limits.max_question_chars)
+        history = bound_history(normalize_history(inputs.get("history")), limits)
         return {
             "started": time.perf_counter(),
-            "question": normalize_question(inputs.get("question"), max_question_chars),
-            "history": normalize_history(inputs.get("history")),
-            "k": int(inputs.get("k") or k),
+            "question": question,
+            "history": history.messages,
+            "k": check_k(inputs.get("k"), k, limits.max_k),
             "timings": {},
+            "notes": [history.note],
         }
 
     def rewrite(state: dict[str, Any]) -> dict[str, Any]:
         started = time.perf_counter()
         question, history = state["question"], state["history"]
-        standalone = question
+        standalone, search = question, question
         if is_follow_up(question, history):
             try:
+                if to_model:
+                    fitted = fit_prompt(question, history, [], limits.max_prompt_tokens)
+                    state["notes"].append(fitted.note)
+                    history = fitted.history
                 standalone = answerer.rewrite(question, history).strip() or question
             except BackendError as exc:
                 log.warning("Rewrite with %s failed (%s); rewriting offline", answerer.name, exc)
-                standalone = offline_rewriter.rewrite(question, history)
+                standalone = rewrite_offline(question, state["history"])
+            standalone, note = bound_rewrite(standalone, question, limits)
+            state["notes"].append(note)
+            search = standalone
+            if standalone == question:
+                # Nothing to put in place of "why?" or "these operations": search with the
+                # question it follows too, without showing a made-up rewrite.
+                earlier = [m.content for m in history if m.role == "user"]
+                if earlier:
+                    search = f"{question} {earlier[-1][:500]}"
         state["timings"]["rewrite"] = _ms(started)
-        return {**state, "standalone": standalone}
+        return {**state, "standalone": standalone, "search": search}
 
     def retrieve(state: dict[str, Any]) -> dict[str, Any]:
         started = time.perf_counter()
-        result = retriever.search(state["standalone"], state["k"])
+        asked = parts(state["search"])
+        result = retriever.search(state["search"], state["k"])
+        if len(asked) > 1:
+            # Two questions in one may be about two articles: each part brings its own best.
+            result = _merge([result, *(retriever.search(q, state["k"]) for q in asked)], state["k"])
+        if to_model:
+            fitted = fit_prompt(state["standalone"], [], result.sources, limits.max_prompt_tokens)
+            state["notes"].append(fitted.note)
+            result = dataclasses.replace(result, sources=list(fitted.sources))
         state["timings"]["retrieve"] = _ms(started)
         return {**state, "retrieval": result}
 
-    answer_step = AnswerStep(answerer, retriever, fallback=fallback, min_coverage=min_coverage)
+    answer_step = AnswerStep(answerer, retriever, vectors, fallback=fallback, recheck=recheck)
     chain = (
         RunnableLambda(prepare, name="prepare")
         | RunnableLambda(rewrite, name="rewrite")

@@ -1,27 +1,25 @@
-"""Citation markers: parse [n] in an answer, check each against its source, renumber what holds."""
+"""Citation markers and the passages they quote: parsing [n] in an answer, splitting a source into
+sentences with article offsets, placing markers in a sentence."""
 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 
-from assistant.records import Citation, Source
-from assistant.text import matched, terms
+from assistant.records import Source
 from ingest.chunking import split_sentences
 
-MARKER = re.compile(r"\s*\[(\d{1,3}(?:\s*[,;]\s*\d{1,3})*)\]")
-# A cited passage must share at least this share of the sentence's content terms (IDF-weighted).
-MIN_SUPPORT = 0.4
-# Overlap at or above this needs no second opinion; below it, meaning must agree too.
-STRONG_SUPPORT = 0.7
-MIN_MEANING = 0.6
-PAIR_MARGIN = 0.15
+_BULLET = re.compile(r"^[\s\-–—•*▪►‣◦→⇒✓✔☑➡⬥◆●○■□\u2600-\u27bf\U0001f000-\U0001faff\ufe0f]+")
+# "Avoiding Provoking Russia: Israeli officials ..." / "- Strategic Diplomacy – High-level ...":
+# a short title-case label before the sentence proper.
+_LABEL = re.compile(
+    r"^(?P<label>[A-Z][\w’'&\-]*(?:\s+(?:[A-Z][\w’'&\-]*|of|and|the|for|in|on|to|with|&|a|an"
+    r"|vs\.?|over|against)){0,8})\s*(?::|\s[–—-])\s+(?=[A-Z\"“‘])"
+)
+MARKER = re.compile(r"\[(\d{1,3}(?:\s*[,;]\s*\d{1,3})*)\]")
 _LEADING_MARKERS = re.compile(r"^(?:\s*\[\d{1,3}(?:\s*[,;]\s*\d{1,3})*\])+")
 _TRAILING_PUNCT = re.compile(r"[.!?…:;]+[\"'”’)]*$")
-
-Weight = Callable[[str], float]
-Similarity = Callable[[str, str], float]
 
 
 @dataclass(frozen=True)
@@ -43,32 +41,69 @@ class Passage:
     text: str
 
 
-@dataclass(frozen=True)
-class VerifiedAnswer:
-    text: str
-    citations: list[Citation]
-    uncited: list[str]
-    dropped: int  # markers removed because the number did not exist or the source did not support
+def plain_text(text: str) -> str:
+    """A source sentence without its bullet, emoji or "Label –" prefix: the sentence proper."""
+    text = _BULLET.sub("", text.strip())
+    label = _LABEL.match(text)
+    if label:
+        text = text[label.end() :]
+    return text
+
+
+_OPENING = re.compile(r"(?:^|(?<=[\s(\[—–-]))[\"“]")
+_CLOSING = re.compile(r"[\"”](?=[\s.,;:!?)\]—–-]|$)")
+MAX_QUOTED_SENTENCES = 4
+
+
+def quote_balance(text: str) -> int:
+    """+1 when the text opens a double quotation it doesn't close, -1 when it closes one it
+    didn't open, 0 otherwise (straight quotes told apart by the spaces around them)."""
+    opened = len(_OPENING.findall(text))
+    closed = len(_CLOSING.findall(text))
+    return (opened > closed) - (closed > opened)
+
+
+def _spans(text: str) -> list[tuple[int, int]]:
+    """Sentence spans of an answer; a quotation of several sentences stays one sentence."""
+    spans = [(s.start, s.end) for s in split_sentences(text)]
+    out: list[tuple[int, int]] = []
+    i = 0
+    while i < len(spans):
+        start, end = spans[i]
+        balance = quote_balance(text[start:end])
+        j = i
+        while balance > 0 and j + 1 < len(spans) and j - i < MAX_QUOTED_SENTENCES:
+            j += 1
+            balance += quote_balance(text[spans[j][0] : spans[j][1]])
+        if balance == 0 and j > i and "\n" not in text[start : spans[j][1]]:
+            out.append((start, spans[j][1]))
+            i = j + 1
+        else:
+            out.append((start, end))
+            i += 1
+    return out
 
 
 def parse_answer(text: str) -> list[AnswerSentence]:
     """Split an answer into sentences with the [n] markers each carries. Markers that open a
-    sentence ("... Syria. [1] Next") belong to the sentence before."""
+    sentence ("... Syria. [1] Next") belong to the sentence before; a quotation running over
+    several sentences is one."""
     texts: list[str] = []
     cited: list[list[int]] = []
     separators: list[str] = []
     previous_end = 0
-    for span in split_sentences(text):
-        piece = text[span.start : span.end]
-        gap = text[previous_end : span.start]
+    for start, end in _spans(text):
+        piece = text[start:end]
+        gap = text[previous_end:start]
         separator = "\n\n" if gap.count("\n") > 1 else "\n" if "\n" in gap else " "
-        previous_end = span.end
+        previous_end = end
         lead = _LEADING_MARKERS.match(piece)
         if lead and texts:
             cited[-1].extend(_numbers(lead.group(0)))
             piece = piece[lead.end() :].strip()
-        clean = " ".join(MARKER.sub("", piece).split())
-        clean = re.sub(r"\s+([.,;:!?])", r"\1", clean)
+        # Whitespace first, so no pattern meets a long run of spaces.
+        clean = MARKER.sub("", " ".join(piece.split()))
+        clean = re.sub(r" ?( [.,;:!?])", lambda m: m.group(1).strip(), " ".join(clean.split()))
         if not clean:
             continue
         texts.append(clean)
@@ -92,131 +127,15 @@ def passages(source: Source) -> list[Passage]:
     ]
 
 
-def support(sentence: str, passage_text: str, weight: Weight) -> float:
-    """IDF-weighted share of the sentence's content terms that the passage contains."""
-    wanted = set(terms(sentence))
-    if not wanted:
-        return 0.0
-    found = matched(wanted, set(terms(passage_text)))
-    total = sum(weight(t) for t in wanted)
-    return sum(weight(t) for t in found) / total if total else 0.0
-
-
-def best_passage(sentence: str, source: Source, weight: Weight) -> tuple[Passage | None, float]:
-    """The passage of `source` that best supports `sentence` (a sentence, or two adjacent ones)."""
-    items = passages(source)
-    single: tuple[Passage | None, float] = (None, 0.0)
-    pair: tuple[Passage | None, float] = (None, 0.0)
-    for i, passage in enumerate(items):
-        score = support(sentence, passage.text, weight)
-        if score > single[1]:
-            single = (passage, score)
-        if i + 1 < len(items):
-            nxt = items[i + 1]
-            joined = Passage(
-                source,
-                passage.start,
-                nxt.end,
-                source.text[passage.start - source.start : nxt.end - source.start],
-            )
-            score = support(sentence, joined.text, weight)
-            if score > pair[1]:
-                pair = (joined, score)
-    # Quote one sentence unless two adjacent ones support the claim clearly better.
-    return pair if pair[1] > single[1] + PAIR_MARGIN else single
-
-
-def verify(
-    answer: str,
-    sources: Sequence[Source],
-    weight: Weight = lambda _t: 1.0,
-    min_support: float = MIN_SUPPORT,
-    similarity: Similarity | None = None,
-) -> VerifiedAnswer:
-    """Keep only citations whose number exists and whose source supports the citing sentence;
-    re-point a marker to another source that does support it; renumber 1..m by first use.
-    Each citation quotes the supporting passage verbatim with its article offsets.
-
-    Support is word overlap (IDF-weighted). A sentence that shares only part of a passage's
-    words ("The Portsmouth bakery was fined" vs "Harbour Bakery in Portsmouth won an award")
-    must also mean much the same: with `similarity` (cosine of two texts' embeddings), overlap
-    below STRONG_SUPPORT needs similarity >= MIN_MEANING. A sentence of fewer than two content
-    words ("PWNED.") says nothing a passage could back, and is never cited."""
-
-    def holds(sentence: str, passage: Passage | None, score: float) -> bool:
-        if passage is None or score < min_support:
-            return False
-        if score >= STRONG_SUPPORT or similarity is None:
-            return True
-        return similarity(sentence, passage.text) >= MIN_MEANING
-
-    by_n = {s.n: s for s in sources}
-    citations: list[Citation] = []
-    key_to_n: dict[tuple[str, int, int], int] = {}
-    out_sentences: list[str] = []
-    uncited: list[str] = []
-    dropped = 0
-    for sentence in parse_answer(answer):
-        new_numbers: list[int] = []
-        citable = len(set(terms(sentence.text))) >= 2
-        for n in sentence.cited:
-            source = by_n.get(n) if citable else None
-            passage, score = best_passage(sentence.text, source, weight) if source else (None, 0.0)
-            if not holds(sentence.text, passage, score):
-                dropped += 1
-                if not citable:
-                    continue
-                passage, score = _best_elsewhere(sentence.text, sources, weight, exclude=n)
-                if not holds(sentence.text, passage, score):
-                    continue
-            assert passage is not None  # holds() said so
-            key = (passage.source.chunk_id, passage.start, passage.end)
-            if key not in key_to_n:
-                key_to_n[key] = len(citations) + 1
-                citations.append(
-                    Citation(
-                        n=key_to_n[key],
-                        source=passage.source.source,
-                        chunk_id=passage.source.chunk_id,
-                        quote=passage.text,
-                        start=passage.start,
-                        end=passage.end,
-                    )
-                )
-            if key_to_n[key] not in new_numbers:
-                new_numbers.append(key_to_n[key])
-        if not new_numbers and (_is_claim(sentence.text) or sentence.cited):
-            # A claim with no backing, or any sentence whose cited source did not hold.
-            uncited.append(sentence.text)
-        out_sentences.append(sentence.separator + with_markers(sentence.text, new_numbers))
-    return VerifiedAnswer("".join(out_sentences).strip(), citations, uncited, dropped)
-
-
-def _best_elsewhere(
-    sentence: str, sources: Sequence[Source], weight: Weight, exclude: int
-) -> tuple[Passage | None, float]:
-    best: tuple[Passage | None, float] = (None, 0.0)
-    for source in sources:
-        if source.n == exclude:
-            continue
-        passage, score = best_passage(sentence, source, weight)
-        if score > best[1]:
-            best = (passage, score)
-    return best
-
-
 def with_markers(sentence: str, numbers: Sequence[int]) -> str:
-    """Put markers before the sentence's closing punctuation: 'claim [1][2].'"""
+    """Put markers before the sentence's closing punctuation: 'claim [1][2].'; after a closing
+    quotation mark, never inside someone's words: '“... freedom of action.” [1]'."""
     if not numbers:
         return sentence
     marks = "".join(f"[{n}]" for n in numbers)
     end = _TRAILING_PUNCT.search(sentence)
+    if end and re.search(r"[\"”]", end.group()):
+        return f"{sentence} {marks}"
     if end:
         return f"{sentence[: end.start()].rstrip()} {marks}{sentence[end.start() :]}"
     return f"{sentence} {marks}"
-
-
-def _is_claim(sentence: str) -> bool:
-    """Sentences that need a citation: not a bare connective ("In short.") or a question back
-    to the user."""
-    return len(terms(sentence)) >= 2 and not sentence.rstrip().endswith("?")

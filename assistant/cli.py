@@ -10,6 +10,9 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from assistant.citations import plain_text
+from assistant.terminal import echo, echo_json
+
 EXIT_OK, EXIT_FAILURE, EXIT_USAGE = 0, 1, 2
 
 
@@ -55,6 +58,12 @@ def build_parser() -> argparse.ArgumentParser:
         "file", type=Path, nargs="?", help="gold set (default: the bundled eval/questions.jsonl)"
     )
     evaluate.add_argument("--k", type=_positive_int)
+    evaluate.add_argument(
+        "--articles",
+        type=Path,
+        help="the folder the gold set is about (synced into a collection of its own first); "
+        "default ARTICLES_PATH as ingested",
+    )
     evaluate.add_argument("--json", action="store_true", help="print the full report as JSON")
     return parser
 
@@ -79,20 +88,27 @@ def main(argv: list[str] | None = None) -> int:
     from assistant.errors import AssistantError
 
     if args.command in ("ask",) and not args.question.strip():
-        print("error: the question is empty; ask something about the articles", file=sys.stderr)
+        echo("error: the question is empty; ask something about the articles", file=sys.stderr)
         return EXIT_USAGE
+    settings = None
     try:
         from assistant.config import load_settings
+        from assistant.logs import configure_logging
 
         settings = load_settings()
-        if not args.verbose:
-            logging.getLogger().setLevel(settings.log_level.upper())
+        configure_logging(
+            "INFO" if args.verbose else settings.log_level,
+            debug_loggers=settings.debug_logger_names(),
+            secrets=[
+                s.get_secret_value() for s in (settings.openai_api_key, settings.ui_password) if s
+            ],
+        )
         handler = globals()[f"_cmd_{args.command}"]
         return int(handler(args, settings))
     except AssistantError as exc:
         from assistant.errors import QuestionError
 
-        print(f"error: {exc}", file=sys.stderr)
+        echo(f"error: {exc}", file=sys.stderr)
         return EXIT_USAGE if isinstance(exc, QuestionError) else EXIT_FAILURE
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
@@ -104,25 +120,32 @@ def main(argv: list[str] | None = None) -> int:
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return EXIT_OK
     except Exception as exc:  # the store and ingest raise their own types; show them plainly
+        from assistant.storage import explain_store_fault
         from ingest import IngestLockedError
         from vectorstore import StoreError
 
+        fault = explain_store_fault(exc, settings)
+        if fault is not None:
+            echo(f"error: {fault}", file=sys.stderr)
+            return EXIT_FAILURE
         if isinstance(exc, (StoreError, IngestLockedError)):
-            print(f"error: {exc}", file=sys.stderr)
+            echo(f"error: {exc}", file=sys.stderr)
             return EXIT_FAILURE
         raise
 
 
 def _cmd_ingest(args: argparse.Namespace, settings: Any) -> int:
     from assistant.components import ingest_lock_path, open_store
+    from assistant.storage import check_store_writable
     from ingest import IngestOptions, sync_paths
     from ingest.sync import ingest_lock
 
     paths = args.paths or [settings.articles_path]
     missing = [p for p in paths if not p.exists() and not p.is_symlink()]
     if missing:
-        print(f"error: no such file or folder: {', '.join(map(str, missing))}", file=sys.stderr)
+        echo(f"error: no such file or folder: {', '.join(map(str, missing))}", file=sys.stderr)
         return EXIT_USAGE
+    check_store_writable(settings)  # before taking the lock, which is a file in the store
     # The lock covers opening the store too: two first ingests must not both create it.
     with contextlib.nullcontext() if args.dry_run else ingest_lock(ingest_lock_path(settings)):
         store = open_store(settings) if not args.reset else _open_for_reset(settings)
@@ -133,15 +156,16 @@ def _cmd_ingest(args: argparse.Namespace, settings: Any) -> int:
                 chunk_size=settings.chunk_size,
                 chunk_overlap=settings.chunk_overlap,
                 max_file_bytes=int(settings.max_file_mb * 1024 * 1024),
+                max_text_chars=settings.max_text_chars,
             ),
             dry_run=args.dry_run,
             reset=args.reset,
         )
     if args.json:
-        print(json.dumps(report.to_json()))
+        echo_json(json.dumps(report.to_json(), ensure_ascii=False))
         return EXIT_OK
     verb = "Would sync" if report.dry_run else "Synced"
-    print(
+    echo(
         f"{verb} {', '.join(map(str, paths))}: {len(report.added)} added, "
         f"{len(report.updated)} updated, {len(report.deleted)} deleted, "
         f"{len(report.unchanged)} unchanged, {len(report.skipped)} skipped; "
@@ -153,9 +177,9 @@ def _cmd_ingest(args: argparse.Namespace, settings: Any) -> int:
         ("deleted", report.deleted),
     ):
         for name in names:
-            print(f"  {label}: {name}")
+            echo(f"  {label}: {name}")
     for skipped in report.skipped:
-        print(f"  skipped: {skipped.path}: {skipped.reason}")
+        echo(f"  skipped: {skipped.path}: {skipped.reason}")
     return EXIT_OK
 
 
@@ -166,31 +190,42 @@ def _cmd_ask(args: argparse.Namespace, settings: Any) -> int:
     assistant = Assistant.from_settings(settings)
     answer = assistant.ask(args.question, history=history, k=args.k)
     if args.json:
-        print(json.dumps(answer.to_json(), ensure_ascii=False, indent=2))
+        echo_json(json.dumps(answer.to_json(), ensure_ascii=False, indent=2))
     else:
-        print(format_answer(answer))
+        echo(format_answer(answer))
     return EXIT_OK
 
 
 def format_answer(answer: Any) -> str:
-    """An answer for the terminal: rewritten question, text, notices, numbered sources."""
+    """An answer for the terminal: rewritten question, text, what verification did to each
+    sentence that isn't plainly verified, notices, numbered sources."""
     lines = []
     if answer.rewritten_question:
         lines.append(f"(understood as: {answer.rewritten_question})")
     lines.append(answer.answer)
+    checks = [v for v in answer.verdicts if v.status in ("unsupported", "corrected")]
+    if checks:
+        lines.append("")
+        lines.append("Checks:")
+        for verdict in checks:
+            sentence = _short(verdict.sentence, 90)
+            label = "not supported" if verdict.status == "unsupported" else "citation corrected"
+            lines.append(f'  {label}: "{sentence}": {verdict.reason}')
     if answer.notice:
         lines.append(f"note: {answer.notice}")
     if answer.citations:
         lines.append("")
         lines.append("Sources:")
         for c in answer.citations:
-            quote = c.quote if len(c.quote) <= 160 else c.quote[:157] + "..."
-            lines.append(f'  [{c.n}] {c.source} (chars {c.start}-{c.end}): "{quote}"')
-    if answer.uncited_sentences:
-        lines.append(
-            f"warning: {len(answer.uncited_sentences)} sentence(s) carry no verified citation"
-        )
+            label = c.title or _short(plain_text(c.quote), 70)
+            date = f" ({c.date})" if c.date else ""
+            lines.append(f"  [{c.n}] {label}{date}, {c.source}, chars {c.start}-{c.end}")
     return "\n".join(lines)
+
+
+def _short(text: str, limit: int) -> str:
+    flat = " ".join(text.split())
+    return flat if len(flat) <= limit else flat[: limit - 1].rsplit(" ", 1)[0] + "…"
 
 
 def _read_history(path: Path) -> list[dict[str, str]]:
@@ -214,7 +249,7 @@ def _cmd_chat(args: argparse.Namespace, settings: Any) -> int:
 
     assistant = Assistant.from_settings(settings)
     status = assistant.status()
-    print(
+    echo(
         f"Chatting over {status.articles} articles ({status.chunks} chunks), backend "
         f"{status.backend}. Empty line or Ctrl-D quits; /clear forgets the conversation."
     )
@@ -223,25 +258,25 @@ def _cmd_chat(args: argparse.Namespace, settings: Any) -> int:
         try:
             question = input("\nyou> ").strip()
         except EOFError:
-            print()
+            echo()
             return EXIT_OK
         if not question:
             return EXIT_OK
         if question == "/clear":
             history = []
-            print("(conversation cleared)")
+            echo("(conversation cleared)")
             continue
         try:
             final = None
-            print("assistant> ", end="", flush=True)
+            echo("assistant> ", end="", flush=True)
             for item in assistant.stream(question, history=history, k=args.k):
                 if isinstance(item, Answer):
                     final = item
                 else:
-                    print(item, end="", flush=True)
-            print()
+                    echo(item, end="", flush=True)
+            echo()
         except AssistantError as exc:
-            print(f"\nerror: {exc}")
+            echo(f"\nerror: {exc}")
             continue
         assert final is not None
         # The answer was streamed above; now what surrounds it.
@@ -250,7 +285,7 @@ def _cmd_chat(args: argparse.Namespace, settings: Any) -> int:
         if final.rewritten_question:
             rest = f"(understood as: {final.rewritten_question})\n{rest}".rstrip()
         if rest:
-            print(rest)
+            echo(rest)
         history += [Message("user", question), Message("assistant", final.answer)]
 
 
@@ -260,7 +295,7 @@ def _cmd_serve(args: argparse.Namespace, settings: Any) -> int:
     assistant = Assistant.from_settings(settings)
     if not args.no_ingest:
         report = assistant.ingest(progress=None)
-        print(
+        echo(
             f"Articles in {settings.articles_path}: {len(report.added)} added, "
             f"{len(report.updated)} updated, {len(report.unchanged)} unchanged, "
             f"{len(report.skipped)} skipped; {report.chunks} chunks"
@@ -280,6 +315,20 @@ def _cmd_eval(args: argparse.Namespace, settings: Any) -> int:
     from ingest import UnreadableFile, clean_article, read_article_file
 
     gold = load_gold(args.file or BUNDLED_GOLD_SET)
+    if args.articles is not None:
+        import hashlib
+
+        from assistant.config import revalidate
+
+        if not args.articles.is_dir():
+            print(f"error: no such folder: {args.articles}", file=sys.stderr)
+            return EXIT_USAGE
+        # A collection per folder, so the eval never touches the library's own collection.
+        key = hashlib.sha256(str(args.articles.resolve()).encode()).hexdigest()[:10]
+        settings = revalidate(
+            settings, articles_path=args.articles, chroma_collection=f"eval-{key}"
+        )
+        Assistant.from_settings(settings).ingest(progress=None)
     assistant = Assistant.from_settings(settings)
     assistant.retriever.index.refresh()
     assistant.ask("warm-up question about the articles")
@@ -296,19 +345,21 @@ def _cmd_eval(args: argparse.Namespace, settings: Any) -> int:
 
     report = run_eval(gold, lambda q, h: assistant.ask(q, history=h, k=args.k), article_text)
     if args.json:
-        print(json.dumps(report, ensure_ascii=False, indent=2))
+        echo_json(json.dumps(report, ensure_ascii=False, indent=2))
     else:
-        print(format_report(report, args.k or settings.retrieval_k))
+        echo(format_report(report, args.k or settings.retrieval_k))
     return EXIT_OK
 
 
 def _open_for_reset(settings: Any) -> Any:
-    """With --reset a model mismatch is the point: open the collection without checking it."""
+    """With --reset a model mismatch is the point: open the collection without checking its
+    model. A collection another tool made is refused: its data is not ours to drop."""
     from assistant.components import attach_keyword_index, make_embeddings, store_location
-    from vectorstore import ArticleStore, open_client
+    from assistant.storage import check_store_writable
+    from vectorstore import ArticleStore
 
-    location = store_location(settings)
-    store = ArticleStore(open_client(location), location.collection, make_embeddings(settings))
+    check_store_writable(settings)
+    store = ArticleStore.open_for_reset(store_location(settings), make_embeddings(settings))
     attach_keyword_index(settings, store)  # the re-ingest rebuilds the keyword index as it goes
     return store
 

@@ -7,6 +7,7 @@ import tempfile
 from pathlib import Path
 
 from assistant.config import Settings
+from assistant.storage import check_store_writable
 from vectorstore import (
     ArticleStore,
     KeywordIndex,
@@ -35,6 +36,7 @@ def make_embeddings(settings: Settings) -> NamedEmbeddings:
 
 def open_store(settings: Settings) -> ArticleStore:
     """The configured store, with its keyword index attached (its writes keep it current)."""
+    check_store_writable(settings)
     store = ArticleStore.open(store_location(settings), make_embeddings(settings))
     attach_keyword_index(settings, store)
     return store

@@ -25,6 +25,7 @@ class GoldQuestion:
     sources: list[str]
     must: list[list[str]]
     kind: str
+    asks: str = ""  # what it asks for (person, place, date, ...), when the gold set says
 
     @property
     def answerable(self) -> bool:
@@ -51,6 +52,7 @@ def load_gold(path: Path) -> list[GoldQuestion]:
                     sources=list(row.get("sources") or []),
                     must=[list(group) for group in row.get("must") or []],
                     kind=str(row.get("kind", "")),
+                    asks=str(row.get("asks", "")),
                 )
             )
         except (json.JSONDecodeError, KeyError, TypeError) as exc:
@@ -66,33 +68,43 @@ def percentile(values: list[float], q: float) -> float:
     return ordered[index]
 
 
+def _found(text: str, group: list[str]) -> bool:
+    lowered = text.lower()
+    return any(alt.lower() in lowered for alt in group)
+
+
+def first_sentence(text: str) -> str:
+    """The answer's first sentence (markers removed)."""
+    from assistant.citations import parse_answer
+
+    parsed = parse_answer(text)
+    return parsed[0].text if parsed else ""
+
+
 def run_eval(
     gold: list[GoldQuestion],
     ask: Callable[[str, list[dict[str, str]]], Answer],
     article_text: Callable[[str], str | None],
 ) -> dict[str, Any]:
-    """Ask every question and score: hit@k and MRR (answerable), key-fact coverage, citation
-    validity (quote verbatim in the cleaned text of the cited file), refusal accuracy, latency."""
+    """Ask every question and score: hit@k and MRR (answerable), key-fact coverage (facts of
+    answers that were given), the first sentence holding a key fact, citation validity (quote
+    verbatim in the cleaned text of the cited file), refusals (the "related" and "unrelated"
+    outcomes both count as refusing) with false refusals and false answers apart, latency;
+    and the same by kind and by what the question asks for."""
     results: list[dict[str, Any]] = []
-    hits, reciprocal, facts_found, facts_total = 0, 0.0, 0, 0
-    valid_citations, total_citations, refusals_right = 0, 0, 0
     latencies: list[float] = []
     texts: dict[str, str | None] = {}
+    valid_citations = total_citations = 0
     for item in gold:
         started = time.perf_counter()
         answer = ask(item.question, item.history)
         latency = (time.perf_counter() - started) * 1000
         latencies.append(latency)
         ranked = [r.source for r in answer.retrieved]
-        if item.answerable:
-            rank = next((i for i, s in enumerate(ranked, start=1) if s in item.sources), None)
-            hits += rank is not None
-            reciprocal += 1.0 / rank if rank else 0.0
-            lowered = answer.answer.lower()
-            found = sum(1 for group in item.must if any(alt.lower() in lowered for alt in group))
-            facts_found += found
-            facts_total += len(item.must)
-        refusals_right += answer.refused == (not item.answerable)
+        rank = next((i for i, s in enumerate(ranked, start=1) if s in item.sources), None)
+        given = not answer.refused
+        facts = [given and _found(answer.answer, group) for group in item.must]
+        lead = first_sentence(answer.answer) if given else ""
         for citation in answer.citations:
             if citation.source not in texts:
                 texts[citation.source] = article_text(citation.source)
@@ -104,52 +116,112 @@ def run_eval(
         results.append(
             {
                 "id": item.id,
+                "kind": item.kind,
+                "asks": item.asks,
+                "answerable": item.answerable,
                 "question": item.question,
                 "answer": answer.answer,
+                "outcome": answer.outcome,
                 "refused": answer.refused,
+                "rank": rank,
+                "facts_found": sum(facts),
+                "facts_total": len(item.must),
+                "first_sentence_fact": bool(item.must) and any(_found(lead, g) for g in item.must),
                 "rewritten_question": answer.rewritten_question,
                 "retrieved": [
                     {"source": r.source, "chunk_id": r.chunk_id, "score": r.score}
                     for r in answer.retrieved
                 ],
                 "citations": [c.to_json() for c in answer.citations],
+                "verdicts": [v.to_json() for v in answer.verdicts],
                 "latency_ms": round(latency, 1),
             }
         )
-    answerable = sum(1 for g in gold if g.answerable) or 1
-    summary = {
-        "questions": len(gold),
-        "hit_at_k": round(hits / answerable, 4),
-        "mrr": round(reciprocal / answerable, 4),
-        "key_fact_coverage": round(facts_found / facts_total, 4) if facts_total else None,
-        "citation_validity": round(valid_citations / total_citations, 4)
-        if total_citations
-        else None,
-        "citations": total_citations,
-        "refusal_accuracy": round(refusals_right / len(gold), 4) if gold else None,
-        "latency_p50_ms": round(statistics.median(latencies), 1) if latencies else None,
-        "latency_p95_ms": round(percentile(latencies, 95), 1),
+    summary = _summarise(results)
+    summary["citation_validity"] = (
+        round(valid_citations / total_citations, 4) if total_citations else None
+    )
+    summary["citations"] = total_citations
+    summary["latency_p50_ms"] = round(statistics.median(latencies), 1) if latencies else None
+    summary["latency_p95_ms"] = round(percentile(latencies, 95), 1)
+    by_kind = {
+        kind: _summarise([r for r in results if r["kind"] == kind])
+        for kind in sorted({r["kind"] for r in results})
     }
-    return {"summary": summary, "results": results}
+    by_asks = {
+        asks: _summarise([r for r in results if r["asks"] == asks])
+        for asks in sorted({r["asks"] for r in results if r["asks"]})
+    }
+    return {"summary": summary, "by_kind": by_kind, "by_asks": by_asks, "results": results}
+
+
+def _summarise(results: list[dict[str, Any]]) -> dict[str, Any]:
+    answerable = [r for r in results if r["answerable"]]
+    unanswerable = [r for r in results if not r["answerable"]]
+    facts_total = sum(r["facts_total"] for r in answerable)
+
+    def share(count: int, total: int) -> float | None:
+        return round(count / total, 4) if total else None
+
+    outcomes: dict[str, int] = {}
+    for r in results:
+        outcomes[r["outcome"]] = outcomes.get(r["outcome"], 0) + 1
+    false_refusals = sum(r["refused"] for r in answerable)
+    false_answers = sum(not r["refused"] for r in unanswerable)
+    return {
+        "questions": len(results),
+        "answerable": len(answerable),
+        "hit_at_k": share(sum(r["rank"] is not None for r in answerable), len(answerable)),
+        "mrr": round(sum(1.0 / r["rank"] for r in answerable if r["rank"]) / len(answerable), 4)
+        if answerable
+        else None,
+        "key_fact_coverage": share(sum(r["facts_found"] for r in answerable), facts_total),
+        "first_sentence_fact": share(
+            sum(r["first_sentence_fact"] for r in answerable), len(answerable)
+        ),
+        "refusal_accuracy": share(len(results) - false_refusals - false_answers, len(results)),
+        "false_refusals": false_refusals,
+        "false_answers": false_answers,
+        "outcomes": outcomes,
+    }
 
 
 def format_report(report: dict[str, Any], k: int) -> str:
     s = report["summary"]
-    lines = [
-        f"{'id':<6} {'refused':<8} {'ms':>7}  answer",
-    ]
+    lines = [f"{'id':<6} {'outcome':<10} {'ms':>7}  answer"]
     for r in report["results"]:
-        lines.append(
-            f"{r['id']:<6} {r['refused']!s:<8} {r['latency_ms']:>7.1f}  {r['answer'][:90]!s}"
-        )
+        flat = " ".join(r["answer"].split())
+        lines.append(f"{r['id']:<6} {r['outcome']:<10} {r['latency_ms']:>7.1f}  {flat[:90]}")
     lines += [
         "",
-        f"questions           {s['questions']}",
+        f"questions           {s['questions']} ({s['answerable']} answerable)",
         f"hit@{k:<15} {s['hit_at_k']}",
         f"MRR                 {s['mrr']}",
         f"key-fact coverage   {s['key_fact_coverage']}",
+        f"first sentence fact {s['first_sentence_fact']}",
         f"citation validity   {s['citation_validity']} ({s['citations']} citations)",
-        f"refusal accuracy    {s['refusal_accuracy']}",
+        f"refusal accuracy    {s['refusal_accuracy']} "
+        f"(false refusals {s['false_refusals']}, false answers {s['false_answers']})",
+        f"outcomes            "
+        + ", ".join(f"{name} {count}" for name, count in sorted(s["outcomes"].items())),
         f"latency p50 / p95   {s['latency_p50_ms']} / {s['latency_p95_ms']} ms",
     ]
+    for title, table in (("kind", report["by_kind"]), ("asks", report["by_asks"])):
+        if len(table) < 2:
+            continue
+        lines += [
+            "",
+            f"{'by ' + title:<14} {'n':>4} {'facts':>6} {'first':>6} {'refusal':>8} "
+            f"{'false-ref':>9} {'false-ans':>9}",
+        ]
+        for name, row in table.items():
+            lines.append(
+                f"{name:<14} {row['questions']:>4} {_cell(row['key_fact_coverage']):>6} "
+                f"{_cell(row['first_sentence_fact']):>6} {_cell(row['refusal_accuracy']):>8} "
+                f"{row['false_refusals']:>9} {row['false_answers']:>9}"
+            )
     return "\n".join(lines)
+
+
+def _cell(value: float | None) -> str:
+    return "-" if value is None else f"{value:.2f}"

@@ -17,7 +17,12 @@ from pydantic import SecretStr
 
 from assistant.config import Settings
 from assistant.errors import BackendError, ConfigError
-from assistant.prompts import REFUSAL_TEXT, build_answer_messages, build_rewrite_messages
+from assistant.prompts import (
+    build_answer_messages,
+    build_recheck_messages,
+    build_rewrite_messages,
+    read_recheck,
+)
 from assistant.records import Message, Source
 from vectorstore import LabelledEmbeddings
 
@@ -246,15 +251,22 @@ class OpenAIAnswerer:
         text = "".join(self._stream(build_rewrite_messages(question, history)))
         return _clean_rewrite(text) or question
 
-    def stream_answer(self, question: str, sources: Sequence[Source]) -> Iterator[str]:
-        """The answer's text deltas as the model streams them; REFUSAL_TEXT when there are no sources."""
-        if not sources:
-            yield REFUSAL_TEXT
-            return
+    def stream_answer(
+        self, question: str, sources: Sequence[Source], context: object = None
+    ) -> Iterator[str]:
+        """The answer's text deltas as the model streams them, its status line first."""
         yield from self._stream(build_answer_messages(question, sources))
 
+    def recheck(self, claims: Sequence[tuple[str, Sequence[str]]]) -> list[bool | None]:
+        """The model's second opinion, in one call, on claims verification could not back:
+        True where it says the passages state the claim."""
+        if not claims:
+            return []
+        text = "".join(self._stream(build_recheck_messages(claims)))
+        return read_recheck(text, len(claims))
+
     def answer(self, question: str, sources: Sequence[Source]) -> str:
-        """The whole answer at once."""
+        """The whole reply at once (status line included)."""
         return "".join(self.stream_answer(question, sources))
 
     def _stream(self, messages: list[BaseMessage]) -> Iterator[str]:

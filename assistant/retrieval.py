@@ -16,7 +16,7 @@ from langchain_core.retrievers import BaseRetriever
 from pydantic import ConfigDict
 
 from assistant.records import Source
-from assistant.text import STOPWORDS, terms, terms_uncached
+from assistant.text import STOPWORDS, terms, terms_uncached, tokenizer_fingerprint
 from vectorstore import ArticleStore, CatalogueEntry, KeywordIndex, Snapshot, StoredChunk
 
 log = logging.getLogger(__name__)
@@ -85,11 +85,13 @@ def chunk_terms(text: str, metadata: Mapping[str, Any]) -> list[str]:
 
 def analyzer_id() -> str:
     """A fingerprint of `chunk_terms`: an index made by another version of the term analysis
-    (other stopwords, stemmer, rules) no longer matches and is rebuilt."""
+    (other stopwords, irregular forms, stemmer, rules) no longer matches and is rebuilt. It
+    hashes the tokenizer's own fingerprint (its version and tables) and what it makes of a
+    probe text (which catches a rule changed without the version raised)."""
     probe = f"{ANALYZER_PROBE}\n{' '.join(sorted(STOPWORDS))}\n" + " ".join(
         w.upper() for w in sorted(STOPWORDS)
     )
-    made = chunk_terms(probe, {"section": "Section heading"})
+    made = [tokenizer_fingerprint(), *chunk_terms(probe, {"section": "Section heading"})]
     return hashlib.sha256("\x00".join(made).encode()).hexdigest()[:16]
 
 
@@ -135,7 +137,8 @@ class LexicalIndex:
     keywords: KeywordIndex
 
     def refresh(self, force: bool = False) -> None:
-        """Follow the store: load a newer index generation, or start a rebuild (see `notice`)."""
+        """Follow the store: load a newer index generation, or start a rebuild (see `notice`).
+        Checked at most once a second unless `force`."""
         self.keywords.refresh(force)
 
     @property
@@ -183,6 +186,13 @@ class LexicalIndex:
     def catalogue(self) -> list[CatalogueEntry] | None:
         snapshot = self._snapshot()
         return snapshot.catalogue if snapshot else None
+
+    def knows(self, term: str) -> bool:
+        """Whether some chunk has the term. While no generation at all can be read (a missing or
+        damaged index being rebuilt), nothing says the library lacks a word: True, so the
+        answer layer does not take every question word for one the articles never use."""
+        snapshot = self._snapshot()
+        return snapshot is None or bool(snapshot.document_frequency(term))
 
     def weight(self, term: str) -> float:
         """How much a term says: its IDF, or a middling weight for a word the corpus lacks
@@ -274,6 +284,32 @@ class HybridRetriever(BaseRetriever):
         notice = self.index.notice
         return RetrievalResult(sources, similarity, query_terms, list(vector), notice)
 
+    def article_leads(self, limit: int) -> tuple[list[Source], int]:
+        """The first chunk of the `limit` most recent articles (numbered 1..), and how many
+        articles the library holds: chosen from the keyword index's catalogue, so only those
+        `limit` first chunks are read (every article's while the index is being rebuilt)."""
+        self.index.refresh()
+        catalogue = self.index.catalogue() if self.index.ready else None
+        if catalogue is not None:
+            recent = sorted(catalogue, key=lambda e: (_date_key(e.date), e.source), reverse=True)[
+                :limit
+            ]
+            if not recent:
+                return [], 0
+            wanted = [e.source for e in recent]
+            found = {
+                str(c.metadata.get("source")): c
+                for c in self.store.get_where(
+                    {"$and": [{"source": {"$in": wanted}}, {"chunk_index": 0}]}
+                )
+            }
+            chosen = [found[s] for s in wanted if s in found]
+            return [_to_source(i, c, 0.0) for i, c in enumerate(chosen, start=1)], len(catalogue)
+        firsts = self.store.get_where({"chunk_index": 0})
+        firsts.sort(key=lambda c: (_date_key(c.metadata.get("date")), c.id), reverse=True)
+        chosen = firsts[:limit]
+        return [_to_source(i, c, 0.0) for i, c in enumerate(chosen, start=1)], len(firsts)
+
     def _get_relevant_documents(
         self, query: str, *, run_manager: CallbackManagerForRetrieverRun
     ) -> list[Document]:
@@ -292,6 +328,19 @@ class HybridRetriever(BaseRetriever):
             )
             for s in self.search(query).sources
         ]
+
+
+def _date_key(date: object) -> str:
+    """A sortable key for the dates articles carry ("2022-07-19", "July 19, 2022")."""
+    if not date:
+        return ""
+    from assistant.facts import facts
+
+    found = facts(str(date)).dates
+    if found and found[0].year:
+        d = found[0]
+        return f"{d.year:04d}-{d.month or 0:02d}-{d.day or 0:02d}"
+    return ""
 
 
 def _to_source(n: int, chunk: StoredChunk, score: float) -> Source:

@@ -1,216 +1,260 @@
-"""Follow-up detection and the offline rewrite of a follow-up into a standalone question."""
+"""Follow-up questions: telling them from standalone ones and greetings, and rewriting them
+offline into grammatical standalone questions ("What did Bennett say about Israel avoiding
+sanctioning Russia?")."""
 
 from __future__ import annotations
 
 import re
 from collections.abc import Sequence
 
+from assistant.facts import Entity, entities, known_names
+from assistant.phrasing import topic
+from assistant.questions import analyse
 from assistant.records import Message
 
-_PERSON_PRONOUNS = r"he|she|him|his|her|hers|himself|herself"
-_THING_PRONOUNS = r"it|its|itself|that|this|those|these|they|them|their|there"
-_PRONOUN = re.compile(rf"\b({_PERSON_PRONOUNS}|{_THING_PRONOUNS})\b", re.IGNORECASE)
-_FOLLOW_UP_START = re.compile(
-    r"^\s*(and|but|so|also|what about|how about|why (?:is|was) that|why not|then|ok|okay)\b",
+# Only the last few turns can be what a pronoun points back to.
+RECENT_TURNS = 4
+MAX_REWRITE_CHARS = 600
+
+_PERSON = r"he|she|him|his|her|hers|himself|herself"
+_PLURAL = r"they|them|their|theirs|themselves"
+_THING = r"it|its|itself"
+_DEMONSTRATIVE = r"this|that|these|those"
+_POINTER = re.compile(rf"\b(?:{_PERSON}|{_PLURAL}|{_THING}|there)\b", re.IGNORECASE)
+# "this"/"that" standing for something said before, not a determiner ("this year").
+_DEMONSTRATIVE_PRONOUN = re.compile(
+    rf"\b(?P<w>{_DEMONSTRATIVE})\b(?=\s*(?:[?.!,]|$|\s+(?:is|was|are|were|mean|means|happen"
+    rf"|happened|say|said|have|has|had|do|does|did|affect|affects|affected|come|came|start"
+    rf"|started|matter|matters|go|went|work|worked|cost|end|ended|lead|led|take|took|will"
+    rf"|would|could|can)\b))",
     re.IGNORECASE,
 )
-# Capitalised names (Naftali Bennett, Institute for National Security Studies), acronyms (INSS),
-# and codes with digits (S-400).
-_ENTITY = re.compile(
-    r"\b(?:[A-Z][\w’'\-]*[A-Za-z0-9](?:\s+(?:of|for|the|and|de|al)\s+[A-Z][\w’'\-]*|\s+[A-Z][\w’'\-]*)*"
-    r"|[A-Z]{2,}(?:-\d+)?|[A-Z]-\d+)\b"
+# "these operations", "that decision": pointing back, unlike "this year" or "that time".
+_POINTING_DETERMINER = re.compile(
+    r"\b(?:these|those|that|this)\s+(?!(?:year|week|month|morning|afternoon|evening|time|day"
+    r"|weekend|season|century|decade|summer|winter|spring|autumn|fall)\b)[a-z]{3,}",
+    re.IGNORECASE,
 )
-_QUESTION_WORDS = frozenset(
-    [
-        "what",
-        "who",
-        "whom",
-        "whose",
-        "when",
-        "where",
-        "why",
-        "how",
-        "which",
-        "is",
-        "are",
-        "was",
-        "were",
-        "do",
-        "does",
-        "did",
-        "can",
-        "could",
-        "would",
-        "should",
-        "will",
-        "shall",
-        "may",
-        "might",
-        "the",
-        "a",
-        "an",
-        "and",
-        "but",
-        "so",
-        "also",
-        "please",
-        "tell",
-        "explain",
-        "describe",
-    ]
+_OPENER = re.compile(
+    r"^\s*(?:and|but|so|also|then|ok(?:ay)?|well|now|what about|how about|and what about)\b",
+    re.IGNORECASE,
 )
+_WHAT_ABOUT = re.compile(
+    r"^\s*(?:and\s+|but\s+|so\s+)?(?:what|how) about\s+(?P<x>.+?)\s*\??$|^\s*(?:and|but)\s+"
+    r"(?P<y>(?:in|for|on|at|during)?\s*[^\s?]+(?:\s+[^\s?]+){0,3})\s*\?$",
+    re.IGNORECASE,
+)
+_LEADING_CONNECTIVE = re.compile(r"^\s*(?:and|but|so|also|then|ok(?:ay)?|well|now)[,\s]+", re.I)
+_YEAR = re.compile(r"\b(?:1[5-9]\d\d|20\d\d)\b")
 
 
 def is_follow_up(question: str, history: Sequence[Message]) -> bool:
     """A question that leans on earlier turns: it has history and points back with a pronoun,
-    opens with "and ..."/"what about ...", or is too short to stand alone."""
+    opens with "and ..."/"what about ...", or is too short to stand alone. Greetings and
+    thanks are not follow-ups."""
     if not history:
         return False
-    if _PRONOUN.search(question) or _FOLLOW_UP_START.search(question):
+    if analyse(question).asks == "smalltalk":
+        return False
+    if _POINTER.search(question) or _DEMONSTRATIVE_PRONOUN.search(question):
+        return True
+    if _POINTING_DETERMINER.search(question):
+        return True
+    if _OPENER.search(question):
         return True
     return len(re.findall(r"\w+", question)) <= 3
 
 
-def entities(text: str) -> list[str]:
-    """Named things in a text, in order of appearance, without question words."""
-    found: list[str] = []
-    for match in _ENTITY.finditer(text):
-        words = match.group(0).replace("’s", "").replace("'s", "").split()
-        while words and words[0].lower() in _QUESTION_WORDS:
-            words = words[1:]
-        name = " ".join(words)
-        if name and name.lower() not in _QUESTION_WORDS and name not in found:
-            found.append(name)
-    return found
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
 
 
-# Last words that make a capitalised name an organisation, place or document, not a person.
-_NOT_PERSON_WORDS = frozenset(
-    [
-        "accord",
-        "accords",
-        "agreement",
-        "agreements",
-        "bank",
-        "institute",
-        "union",
-        "states",
-        "nations",
-        "party",
-        "council",
-        "ministry",
-        "forces",
-        "army",
-        "house",
-        "office",
-        "treaty",
-        "studies",
-        "court",
-        "assembly",
-        "committee",
-        "agency",
-        "administration",
-        "government",
-        "republic",
-        "kingdom",
-        "emirates",
-        "sea",
-        "river",
-        "city",
-        "university",
-        "news",
-        "times",
-        "post",
-        "journal",
-        "group",
-        "company",
-        "corporation",
-        "fund",
-        "program",
-        "programme",
-        "plan",
-        "deal",
-        "summit",
-        "war",
-    ]
-)
+def _recent(history: Sequence[Message]) -> tuple[list[str], list[str]]:
+    recent = list(history)[-RECENT_TURNS:]
+
+    def clean(text: str) -> str:
+        return " ".join(_CONTROL.sub(" ", text[:MAX_REWRITE_CHARS]).split())
+
+    users = [clean(m.content) for m in recent if m.role == "user"]
+    answers = [clean(m.content) for m in recent if m.role == "assistant"]
+    return users, answers
 
 
-def _is_person(name: str) -> bool:
-    words = name.split()
-    return (
-        2 <= len(words) <= 3
-        and all(w[0].isupper() and w[1:].islower() for w in words if w)
-        and words[-1].lower() not in _NOT_PERSON_WORDS
-    )
+def _names(text: str) -> list[Entity]:
+    return list(entities(text, known_names(text)))
 
 
-def _topic(question: str) -> str:
-    """What an earlier question was about: the question without its wh-word opening."""
-    text = question.strip().rstrip("?.! ")
-    text = re.sub(
-        r"^(?:(?:what|who|whom|why|how|when|where|which)(?:\s+(?:is|are|was|were|did|does|do|"
-        r"has|have|had|can|could|would|should|will|much|many))?\s+)",
-        "",
-        text,
-        flags=re.IGNORECASE,
-    )
-    return text
+def _person(users: list[str], answers: list[str]) -> str | None:
+    """Who "he"/"she" means: after "Who ...?" the person the answer named; otherwise the person
+    the last question named, then the last answer."""
+    last_question = users[-1] if users else ""
+    asked_who = analyse(last_question).asks == "person" if last_question else False
+    in_question = [e for e in _names(last_question) if e.kind in ("person", "other")]
+    in_answer: list[Entity] = []
+    if answers:
+        first_sentence = re.split(r"(?<=[.!?])\s", answers[-1], maxsplit=1)[0]
+        in_answer = [
+            e
+            for e in _names(first_sentence) + _names(answers[-1])
+            if e.kind in ("person", "other") and not any(_same(e.name, q.name) for q in in_question)
+        ]
+    people = [e for e in in_answer if e.kind == "person"] or in_answer
+    if asked_who and people:
+        return people[0].name
+    named = [e for e in in_question if e.kind == "person"] or in_question
+    if named:
+        return named[0].name
+    for earlier in reversed(users[:-1]):
+        found = [e for e in _names(earlier) if e.kind == "person"]
+        if found:
+            return found[0].name
+    return people[0].name if people else None
+
+
+def _same(a: str, b: str) -> bool:
+    return bool(set(a.lower().split()) & set(b.lower().split()))
+
+
+def _thing(users: list[str]) -> str | None:
+    """What "it" means: the subject or event of the last question."""
+    if not users:
+        return None
+    last = users[-1]
+    found = topic(last)
+    if found:
+        return found
+    things = [e for e in _names(last) if e.kind not in ("person",)]
+    if len(things) == 1:
+        name = things[0].name
+        return f"the {name}" if any(ch.isdigit() for ch in name) else name
+    return None
+
+
+def _group(users: list[str]) -> str | None:
+    """What "they" means: the organisation, or the several things, the last question named."""
+    if not users:
+        return None
+    named = _names(users[-1])
+    orgs = [e.name for e in named if e.kind == "organisation"]
+    if orgs:
+        return orgs[0]
+    if len(named) >= 2:
+        return " and ".join(e.name for e in named[:2])
+    return named[0].name if named else None
+
+
+def _place(users: list[str], answers: list[str], question: str) -> tuple[str, str] | None:
+    """What "there" means, with its preposition: the last place named (questions first, then
+    answers), or the organisation or venue the last question asked about ("What is the General
+    Assembly?" -> "at the General Assembly"); never a name the follow-up itself uses."""
+    asked = question.lower()
+    for i, text in enumerate([*(reversed(users)), *(reversed(answers))]):
+        named = [e for e in _names(text) if e.name.lower() not in asked]
+        places = [e.name for e in named if e.kind == "place"]
+        if places:
+            return "in", places[0]
+        venues = [e.name for e in named if e.kind == "organisation"]
+        about = topic(text) if i == 0 else None
+        if about and venues and about.endswith(venues[0]):
+            venues[0] = about  # "General Assembly", where the entity is "Assembly"
+        if i == 0 and venues:
+            the = "the " if f"the {venues[0].lower()}" in text.lower() else ""
+            return "at", f"{the}{venues[0]}"
+    return None
 
 
 def rewrite_offline(question: str, history: Sequence[Message]) -> str:
-    """Deterministic rewrite: replace pronouns with the entities of earlier turns, or carry the
-    earlier topic along when there is no clear entity. Returns the question unchanged when it
-    already stands alone."""
+    """A follow-up as a standalone question, by grammar alone: pronouns replaced by what they
+    point back to, "what about X?" put into the last question. Returns the question unchanged
+    when it already stands alone or nothing it points to can be found."""
     if not is_follow_up(question, history):
         return question
-    users = [m.content for m in history if m.role == "user"]
-    others = [m.content for m in history if m.role == "assistant"]
-    # Most recent user turn first, then the answers, for entities that the user meant.
-    recent = list(reversed(users)) + list(reversed(others))
-    names = [e for text in recent for e in entities(text)]
-    own = set(entities(question))
-    names = [n for n in dict.fromkeys(names) if n not in own]
-    people = [n for n in names if _is_person(n)]
-    things = [n for n in names if not _is_person(n)]
+    text = " ".join(question[:MAX_REWRITE_CHARS].split())
+    users, answers = _recent(history)
+    if not users:
+        return question
+    swapped = _what_about(text, users[-1])
+    if swapped is not None:
+        return swapped
+    text = _LEADING_CONNECTIVE.sub("", text)
+    person = _person(users, answers)
+    changed = False
+    if person:
+        text, count = _replace_person(text, person)
+        changed = changed or bool(count)
+    thing = _thing(users)
+    if thing:
+        text, count = _replace(text, rf"\b(?:{_THING})\b", thing, possessive=("its",))
+        changed = changed or bool(count)
+        if not count:
+            text, count = _replace_demonstrative(text, thing)
+            changed = changed or bool(count)
+    group = _group(users)
+    if group:
+        text, count = _replace(text, rf"\b(?:{_PLURAL})\b", group, possessive=("their",))
+        changed = changed or bool(count)
+    where = _place(users, answers, text)
+    if where:
+        preposition, place = where
+        text, count = re.subn(
+            r"\bthere\b(?=\s*[?.!]*$)", f"{preposition} {place}", text, count=1, flags=re.I
+        )
+        if not count:
+            text, count = re.subn(r"\bthere\b", place, text, count=1, flags=re.I)
+        changed = changed or bool(count)
+    if not changed:
+        return question
+    text = text[:1].upper() + text[1:]
+    return text if text.endswith("?") else text.rstrip(".! ") + "?"
 
-    rewritten = question.strip()
-    replaced = False
-    if people:
-        rewritten, count = re.subn(
-            r"\b(his|her|hers)\b", f"{people[0]}’s", rewritten, count=1, flags=re.IGNORECASE
-        )
-        rewritten, more = re.subn(
-            r"\b(he|she|him|himself|herself)\b", people[0], rewritten, count=1, flags=re.IGNORECASE
-        )
-        replaced = bool(count or more)
-    thing_match = re.search(r"\b(it|its|this|that|these|those)\b", rewritten, re.IGNORECASE)
-    last_user = users[-1] if users else ""
-    # "it" names one thing only when the earlier question was about one thing ("What is the
-    # S-400?"); after "Why did Israel avoid sanctioning Russia?" it means that whole topic.
-    single_subject = len([e for e in entities(last_user) if not _is_person(e)]) <= 1 or bool(
-        re.match(
-            r"^\s*(what|who)\s+(is|are|was|were)\b|^\s*tell me about\b", last_user, re.IGNORECASE
-        )
-    )
-    if things and thing_match and not replaced and single_subject:
-        word = thing_match.group(1).lower()
-        target = things[0]
-        if any(ch.isdigit() for ch in target):
-            target = f"the {target}"
-        if word == "its":
-            target = f"{target}’s"
-        rewritten = rewritten[: thing_match.start()] + target + rewritten[thing_match.end() :]
-        replaced = True
-    elif thing_match and not replaced:
-        topic = _topic(last_user)
-        if topic and topic.lower() not in rewritten.lower():
-            rewritten = f"{rewritten.rstrip('?. ')} (context: {topic})?"
-            replaced = True
-    rewritten = re.sub(r"^\s*(and|but|so|also)\s+", "", rewritten, flags=re.IGNORECASE)
-    rewritten = rewritten[:1].upper() + rewritten[1:]
-    if rewritten == question.strip():
-        context = ", ".join(names[:3])
-        if context:
-            rewritten = f"{rewritten.rstrip('?. ')} (context: {context})?"
-    return rewritten
+
+def _replace(text: str, pattern: str, name: str, possessive: tuple[str, ...]) -> tuple[str, int]:
+    def swap(match: re.Match[str]) -> str:
+        word = match.group(0).lower()
+        return f"{name}’s" if word in possessive else name
+
+    return re.subn(pattern, swap, text, count=1, flags=re.IGNORECASE)
+
+
+def _replace_person(text: str, name: str) -> tuple[str, int]:
+    def swap(match: re.Match[str]) -> str:
+        word = match.group(1).lower()
+        after = match.group(2) or ""
+        if word in ("his", "hers"):
+            return f"{name}’s{after}"
+        if (
+            word == "her"
+            and re.match(r"\s+[a-z]", after)
+            and not re.match(
+                r"\s+(?:to|about|for|with|from|in|on|at|and|or|that|when|if|as)\b", after
+            )
+        ):
+            return f"{name}’s{after}"  # "her role" (possessive), not "asked her about"
+        return f"{name}{after}"
+
+    return re.subn(rf"\b({_PERSON})\b(\s+\w+)?", swap, text, count=1, flags=re.IGNORECASE)
+
+
+def _replace_demonstrative(text: str, thing: str) -> tuple[str, int]:
+    return _DEMONSTRATIVE_PRONOUN.subn(lambda _m: thing, text, count=1)
+
+
+def _what_about(text: str, last_question: str) -> str | None:
+    """ "What about Iran?" after "Which countries did Putin visit?": the last question with
+    the new subject in place of the old one of the same kind; a year replaces a year."""
+    match = _WHAT_ABOUT.match(text)
+    if not match:
+        return None
+    new = (match.group("x") or match.group("y") or "").strip(" ?")
+    if not new or len(new.split()) > 6:
+        return None
+    base = " ".join(last_question.split()).rstrip("?.! ")
+    year = _YEAR.search(new)
+    if year and _YEAR.search(base):
+        return _YEAR.sub(year.group(0), base, count=1) + "?"
+    new_names = _names(new[:1].upper() + new[1:])
+    old = _names(base)
+    if new_names and old:
+        kind = new_names[0].kind
+        target = next((e for e in old if e.kind == kind), old[0])
+        return base.replace(target.name, new_names[0].name, 1) + "?"
+    return None

@@ -226,12 +226,57 @@ STOPWORDS = frozenset(
         "also",
         "many",
         "much",
+        "else",
+        "besides",
         "one",
         "two",
     ]
 )
 _WORD = re.compile(r"[\w][\w'’\-]*", re.UNICODE)
+# Irregular verb forms the stemmer leaves alone ("led" is not "lead"), mapped to their base so a
+# question's "leads" meets an article's "led". Forms that are also other words (left, found,
+# saw, rose, fell, lay) are left out.
+_IRREGULAR = {
+    form: base
+    for base, forms in {
+        "lead": "led", "meet": "met", "take": "took taken", "give": "gave given",
+        "go": "went gone", "come": "came", "make": "made", "tell": "told", "win": "won",
+        "lose": "lost", "hold": "held", "keep": "kept", "bring": "brought", "buy": "bought",
+        "sell": "sold", "send": "sent", "spend": "spent", "build": "built", "pay": "paid",
+        "run": "ran", "begin": "began begun", "become": "became", "choose": "chose chosen",
+        "drive": "drove driven", "fly": "flew flown", "fight": "fought", "grow": "grew grown",
+        "know": "knew known", "mean": "meant", "speak": "spoke spoken", "steal": "stole stolen",
+        "stand": "stood", "strike": "struck", "teach": "taught", "think": "thought",
+        "throw": "threw thrown", "write": "wrote written", "withdraw": "withdrew withdrawn",
+        "break": "broke broken", "catch": "caught", "flee": "fled", "deal": "dealt",
+        "draw": "drew drawn", "eat": "ate eaten", "feel": "felt", "hear": "heard",
+        "seek": "sought", "sink": "sank sunk", "sit": "sat", "sleep": "slept", "swim": "swam",
+        "understand": "understood", "wear": "wore worn", "forbid": "forbade forbidden",
+        "freeze": "froze frozen", "shake": "shook shaken", "arise": "arose arisen",
+        "undergo": "underwent undergone", "overcome": "overcame", "forgive": "forgave forgiven",
+    }.items()
+    for form in forms.split()
+}  # fmt: skip
 _stemmer = Stemmer.Stemmer("english")
+# Raise when `terms` changes in a way its tables below do not show (a new rule in `words`, a
+# different stemmer): a persisted keyword index made by the old analysis is then rebuilt.
+TOKENIZER_VERSION = 2
+
+
+def tokenizer_fingerprint() -> str:
+    """What `terms` depends on: the version above, the word pattern, the stopwords, the
+    irregular forms and the stemmer. A keyword index records it and is rebuilt when it differs
+    (a stemmer's new release is caught by the index's probe text, assistant/retrieval.py)."""
+    import hashlib
+
+    parts = [
+        f"v{TOKENIZER_VERSION}",
+        _WORD.pattern,
+        " ".join(sorted(STOPWORDS)),
+        " ".join(f"{form}>{base}" for form, base in sorted(_IRREGULAR.items())),
+        "snowball-english",
+    ]
+    return hashlib.sha256("\n".join(parts).encode()).hexdigest()[:16]
 
 
 def words(text: str) -> list[str]:
@@ -247,7 +292,7 @@ def words(text: str) -> list[str]:
 
 @lru_cache(maxsize=65536)
 def _stem(word: str) -> str:
-    return str(_stemmer.stemWord(word))
+    return str(_stemmer.stemWord(_IRREGULAR.get(word, word)))
 
 
 def terms(text: str) -> list[str]:
@@ -301,3 +346,38 @@ def matched(query_terms: set[str], text_terms: set[str]) -> set[str]:
         or (len(q) >= MIN_PREFIX and q in prefixes)
         or any(q[:i] in frozen for i in range(MIN_PREFIX, len(q)))
     }
+
+
+# A synonym (WordNet, see assistant/data/NOTICE.md) counts for this much of a word match.
+SYNONYM_CREDIT = 0.7
+
+
+@lru_cache(maxsize=1)
+def _synonym_table() -> dict[str, frozenset[str]]:
+    from importlib import resources
+
+    raw = (resources.files("assistant") / "data" / "synonyms.tsv").read_text(encoding="utf-8")
+    table: dict[str, frozenset[str]] = {}
+    for line in raw.splitlines():
+        stem_, _, others = line.partition("\t")
+        if others:
+            table[stem_] = frozenset(others.split())
+    return table
+
+
+def synonyms(term: str) -> frozenset[str]:
+    """Stems of words meaning the same as `term` in its most common senses."""
+    return _synonym_table().get(term, frozenset())
+
+
+def soft_share(group: set[str], text_terms: set[str]) -> float:
+    """The share of a concept's terms the text has: a word (or a related form) counts 1, a
+    synonym SYNONYM_CREDIT."""
+    if not group:
+        return 0.0
+    exact = matched(group, text_terms)
+    credit = float(len(exact))
+    for term in group - exact:
+        if synonyms(term) & text_terms:
+            credit += SYNONYM_CREDIT
+    return credit / len(group)

@@ -55,7 +55,9 @@ _ABBREVIATIONS = frozenset(
         "dept",
     ]
 )
-_SENTENCE_END = re.compile(r"[.!?…]+[\"'”’)\]]*(?=\s)")
+# A run of closing punctuation; it ends a sentence when whitespace follows (checked in code: a
+# lookahead here would rescan a long run of dots from each of its positions, quadratic time).
+_SENTENCE_END = re.compile(r"[.!?…]+[\"'”’)\]]*")
 _NEWLINE = re.compile(r"\n+")
 
 
@@ -95,6 +97,8 @@ def split_sentences(text: str) -> list[Span]:
         start = block_start
         for match in _SENTENCE_END.finditer(text, block_start, block_end):
             end = match.end()
+            if end >= block_end or not text[end].isspace():
+                continue
             if _is_abbreviation(text, match.start()):
                 continue
             spans.extend(_trimmed(text, start, end))

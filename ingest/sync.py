@@ -15,7 +15,13 @@ from typing import Any
 
 from ingest.chunking import DEFAULT_CHUNK_OVERLAP, DEFAULT_CHUNK_SIZE, Chunk, split_article
 from ingest.cleaning import CleanArticle, clean_article
-from ingest.loading import DEFAULT_MAX_BYTES, SUPPORTED_SUFFIXES, UnreadableFile, read_article_file
+from ingest.loading import (
+    DEFAULT_MAX_BYTES,
+    MAX_TEXT_CHARS,
+    SUPPORTED_SUFFIXES,
+    UnreadableFile,
+    read_article_file,
+)
 from vectorstore import ArticleStore
 
 log = logging.getLogger(__name__)
@@ -37,6 +43,7 @@ class IngestOptions:
     chunk_size: int = DEFAULT_CHUNK_SIZE
     chunk_overlap: int = DEFAULT_CHUNK_OVERLAP
     max_file_bytes: int = DEFAULT_MAX_BYTES
+    max_text_chars: int = MAX_TEXT_CHARS
 
 
 @dataclass(frozen=True)
@@ -79,6 +86,7 @@ class PreparedArticle:
     article: CleanArticle
     content_hash: str
     chunks: list[Chunk]
+    path: str = ""  # the file it was read from, for messages
 
     def metadatas(self) -> list[dict[str, Any]]:
         base: dict[str, Any] = {
@@ -147,7 +155,12 @@ def _walk_reason(file: Path, root: Path) -> str | None:
     if file.suffix.lower() not in SUPPORTED_SUFFIXES:
         return f"unsupported file type '{file.suffix or file.name}'"
     if file.is_symlink():
-        target = file.resolve()
+        try:
+            target = file.resolve(strict=True)
+        except RuntimeError:  # Python < 3.13 reports a symlink loop this way
+            return "symlink loop"
+        except OSError as exc:
+            return "symlink loop" if exc.errno == 40 else "broken symlink"  # 40: ELOOP
         if not target.is_relative_to(root):
             return "symlink pointing outside the folder"
     return None
@@ -155,7 +168,7 @@ def _walk_reason(file: Path, root: Path) -> str | None:
 
 def prepare_file(candidate: _Candidate, options: IngestOptions) -> PreparedArticle:
     """Read, clean and chunk one file. Raises UnreadableFile with the reason to show."""
-    loaded = read_article_file(candidate.path, options.max_file_bytes)
+    loaded = read_article_file(candidate.path, options.max_file_bytes, options.max_text_chars)
     article = clean_article(loaded.text, loaded.meta)
     if not article.text.strip():
         raise UnreadableFile("no article text left after cleaning")
@@ -163,7 +176,9 @@ def prepare_file(candidate: _Candidate, options: IngestOptions) -> PreparedArtic
         article.text, candidate.source, options.chunk_size, options.chunk_overlap
     )
     digest = hashlib.sha256(article.text.encode()).hexdigest()
-    return PreparedArticle(candidate.source, str(candidate.root), article, digest, chunks)
+    return PreparedArticle(
+        candidate.source, str(candidate.root), article, digest, chunks, str(candidate.path)
+    )
 
 
 def sync_paths(
@@ -237,40 +252,20 @@ def _sync(
             stored_root[source] = str(chunk.metadata.get("root", ""))
             stored_meta[chunk.id] = chunk.metadata
 
+    walked = {str(r) for r in roots}
+    prepared_all, present = _prepare_all(candidates, options, report)
+    # By path: only what left a walked folder leaves the store. A file never displaces another
+    # article: content an article in the store already has (and keeps) makes it a duplicate.
+    leaving = {s for s in stored if s not in present and stored_root.get(s) in walked}
+    holders = _content_holders(stored_meta, leaving, {p.source: p for p in prepared_all})
+    kept, duplicates = _drop_duplicates(prepared_all, holders, report)
+
     pending: list[tuple[PreparedArticle, Chunk, dict[str, Any]]] = []
     # Kept chunks whose text did not change but whose offsets (or article metadata) did, e.g.
     # after a paragraph was inserted above them: their vectors stay, their metadata is rewritten.
     relabel: list[tuple[str, dict[str, Any]]] = []
     stale: list[str] = []
-    seen_hashes: dict[str, str] = {}
-    present: set[str] = set()
-    claimed: dict[str, Path] = {}
-    for candidate in candidates:
-        # Two files with one source name (same relative path in two folders) would overwrite
-        # each other's chunks on every run; the first one given keeps the name.
-        if candidate.source in claimed:
-            report.skipped.append(
-                Skipped(
-                    str(candidate.path),
-                    f"same name '{candidate.source}' as {claimed[candidate.source]}; rename one",
-                )
-            )
-            continue
-        claimed[candidate.source] = candidate.path
-        try:
-            prepared = prepare_file(candidate, options)
-        except UnreadableFile as exc:
-            report.skipped.append(Skipped(str(candidate.path), str(exc)))
-            log.warning("Skipped %s: %s", candidate.path, exc)
-            present.add(candidate.source)  # still on disk: keep whatever the store has of it
-            continue
-        if prepared.content_hash in seen_hashes:
-            report.skipped.append(
-                Skipped(str(candidate.path), f"duplicate of {seen_hashes[prepared.content_hash]}")
-            )
-            continue
-        seen_hashes[prepared.content_hash] = prepared.source
-        present.add(prepared.source)
+    for prepared in kept:
         wanted = {c.id for c in prepared.chunks}
         have = stored.get(prepared.source, set())
         moved = [
@@ -290,9 +285,9 @@ def _sync(
             if chunk.id not in have
         )
 
-    walked = {str(r) for r in roots}
     for source, ids in sorted(stored.items()):
-        if source not in present and stored_root.get(source) in walked:
+        # A file that now repeats another article loses its own old text (by its path).
+        if source in leaving or source in duplicates:
             report.deleted.append(source)
             stale.extend(sorted(ids))
 
@@ -308,6 +303,77 @@ def _sync(
         report.chunks = sum(len(v) for v in stored.values()) + len(pending) - len(stale)
     report.seconds = time.perf_counter() - started
     return report
+
+
+def _prepare_all(
+    candidates: list[_Candidate], options: IngestOptions, report: SyncReport
+) -> tuple[list[PreparedArticle], set[str]]:
+    """Every readable candidate prepared, and the sources still on disk (kept in the store even
+    when their file cannot be read this time). Whatever fails for one file skips that file."""
+    prepared: list[PreparedArticle] = []
+    present: set[str] = set()
+    claimed: dict[str, Path] = {}
+    for candidate in candidates:
+        # Two files with one source name (same relative path in two folders) would overwrite
+        # each other's chunks on every run; the first one given keeps the name.
+        if candidate.source in claimed:
+            reason = f"same name '{candidate.source}' as {claimed[candidate.source]}; rename one"
+            report.skipped.append(Skipped(str(candidate.path), reason))
+            continue
+        claimed[candidate.source] = candidate.path
+        present.add(candidate.source)
+        try:
+            prepared.append(prepare_file(candidate, options))
+        except UnreadableFile as exc:
+            report.skipped.append(Skipped(str(candidate.path), str(exc)))
+            log.warning("Skipped %s: %s", candidate.path, exc)
+        except Exception as exc:  # one file's failure must not stop the others
+            log.warning("Skipped %s", candidate.path, exc_info=True)
+            reason = f"could not be read ({type(exc).__name__}); the details were logged"
+            report.skipped.append(Skipped(str(candidate.path), reason))
+    return prepared, present
+
+
+def _content_holders(
+    stored_meta: dict[str, dict[str, Any]],
+    leaving: set[str],
+    prepared: dict[str, PreparedArticle],
+) -> dict[str, set[str]]:
+    """Content hash -> the stored sources that hold it after this sync: not leaving, and not
+    changing to other content in this run."""
+    holders: dict[str, set[str]] = {}
+    for meta in stored_meta.values():
+        source, digest = str(meta.get("source", "")), meta.get("content_hash")
+        if not digest or source in leaving:
+            continue
+        if source in prepared and prepared[source].content_hash != digest:
+            continue
+        holders.setdefault(str(digest), set()).add(source)
+    return holders
+
+
+def _drop_duplicates(
+    prepared: list[PreparedArticle], holders: dict[str, set[str]], report: SyncReport
+) -> tuple[list[PreparedArticle], set[str]]:
+    """(articles to sync, sources skipped as duplicates). The article already in the store keeps
+    its content; between new files, the first given does."""
+    kept: list[PreparedArticle] = []
+    duplicates: set[str] = set()
+    first: dict[str, str] = {}
+    for article in prepared:
+        digest = article.content_hash
+        stored_as = sorted(holders.get(digest, set()) - {article.source})
+        if digest in first:
+            original = first[digest]
+        elif stored_as and article.source not in holders.get(digest, set()):
+            original = stored_as[0]
+        else:
+            first[digest] = article.source
+            kept.append(article)
+            continue
+        report.skipped.append(Skipped(article.path, f"duplicate of {original}"))
+        duplicates.add(article.source)
+    return kept, duplicates
 
 
 def _write(

@@ -28,9 +28,11 @@ import pytest
 
 @dataclass(frozen=True)
 class Reply:
-    """A normal answer; streamed word by word when the request asks for `stream: true`."""
+    """A normal answer; streamed word by word when the request asks for `stream: true`, with
+    `pause` seconds before each word (a slow model, for stopping an answer mid-stream)."""
 
     text: str
+    pause: float = 0.0
 
 
 @dataclass(frozen=True)
@@ -345,6 +347,9 @@ class _Handler(BaseHTTPRequestHandler):
         self._start_sse(chunked=True)
         self._send_event(_chunk_event(model, {"role": "assistant", "content": ""}), chunked=True)
         for word in split_words(reply.text):
+            if reply.pause and not self.fake._sleep(reply.pause):
+                self.close_connection = True
+                return
             self._send_event(_chunk_event(model, {"content": word}), chunked=True)
         self._send_event(_chunk_event(model, {}, finish_reason="stop"), chunked=True)
         if include_usage:

@@ -33,6 +33,8 @@ BOILERPLATE_LINES: dict[str, list[str]] = {
     "004_c2d5eab1c8a75578.txt": ["No comments:", "Post a Comment"],
 }
 
+TITLES = {name: None for name in BOILERPLATE_LINES} | {"001_e39134460b26401a.txt": TITLE_001}
+
 FOOTER_PHRASES = [
     "0 Comments",
     "Submit a Comment",
@@ -69,10 +71,12 @@ def is_boilerplate(name: str, line: str) -> bool:
 
 
 def article_lines(name: str) -> list[str]:
-    """The raw non-empty lines that are article text, first copy of a repeated line only."""
+    """The raw non-empty lines that are article text: not boilerplate, not the headline (it is
+    metadata), not a line repeating the one just before it."""
     kept: list[str] = []
+    title = TITLES[name]
     for line in raw_lines(name):
-        if line and not is_boilerplate(name, line) and line not in kept:
+        if line and not is_boilerplate(name, line) and line != title and kept[-1:] != [line]:
             kept.append(line)
     return kept
 
@@ -123,11 +127,12 @@ def test_bundled_article_metadata(
     assert (article.title, article.date, article.original_source) == (title, date, original_source)
 
 
-def test_doubled_nav_line_is_gone_and_repeated_title_kept_once() -> None:
-    text = cleaned("001_e39134460b26401a.txt").text
-    assert "Transformative Virtual Reality Console" not in text
-    assert text.count(TITLE_001) == 1
-    assert text.startswith(TITLE_001 + "\n\nIsrael has long pursued a delicate policy")
+def test_doubled_nav_line_is_gone_and_the_headline_is_metadata_not_text() -> None:
+    article = cleaned("001_e39134460b26401a.txt")
+    assert "Transformative Virtual Reality Console" not in article.text
+    assert article.title == TITLE_001
+    assert TITLE_001 not in article.text  # both printed copies of the headline are gone
+    assert article.text.startswith("Israel has long pursued a delicate policy")
 
 
 def test_mid_article_mention_of_comments_stays() -> None:
@@ -182,11 +187,60 @@ def test_sentence_mentioning_comments_stays_even_at_the_end(sentence: str) -> No
     assert text.splitlines() == [BODY[0], BODY[1], sentence, BODY[2], sentence.upper(), sentence]
 
 
-def test_heading_repeated_twice_keeps_one_copy_and_becomes_the_title() -> None:
+def test_heading_repeated_twice_becomes_the_title_and_leaves_the_body() -> None:
     raw = "Budget Talks Stall\n\nBudget Talks Stall\n\n" + "\n\n".join(BODY)
     article = clean_article(raw)
-    assert article.text == "Budget Talks Stall\n\n" + "\n\n".join(BODY)
+    assert article.text == "\n\n".join(BODY)
     assert article.title == "Budget Talks Stall"
+
+
+def test_markdown_headline_is_the_title_without_its_marks() -> None:
+    article = clean_article("# Budget Talks Stall\n\n" + "\n\n".join(BODY))
+    assert (article.title, article.text) == ("Budget Talks Stall", "\n\n".join(BODY))
+
+
+@pytest.mark.parametrize(
+    "first_line",
+    ["Harbour Reopens After Storm", "Harbour Reopens After Storm | Coastal Times"],
+)
+def test_line_repeating_the_pages_title_is_dropped(first_line: str) -> None:
+    known = {"title": "Harbour Reopens After Storm"}
+    article = clean_article("\n".join([first_line, *BODY]), known)
+    assert (article.title, article.text) == ("Harbour Reopens After Storm", "\n".join(BODY))
+
+
+def test_line_that_only_starts_like_the_title_stays() -> None:
+    known = {"title": "Harbour Reopens"}
+    article = clean_article("\n".join(["Harbour Reopens Its Doors Tomorrow", *BODY]), known)
+    assert article.text == "\n".join(["Harbour Reopens Its Doors Tomorrow", *BODY])
+
+
+def test_repeated_lines_stay_unless_they_repeat_the_line_before_or_the_title() -> None:
+    lines = [
+        "Meal Plan For The Week",
+        "Monday",
+        "- Breakfast: porridge with berries",
+        "- Lunch: lentil soup",
+        "Tuesday",
+        "- Breakfast: porridge with berries",
+        "- Lunch: lentil soup",
+        "- Lunch: lentil soup",
+        "Meal Plan For The Week",
+        "Wednesday",
+        "- Breakfast: porridge with berries",
+    ]
+    article = clean_article("\n".join(lines))
+    assert article.title == "Meal Plan For The Week"
+    assert article.text.splitlines() == [
+        "Monday",
+        "- Breakfast: porridge with berries",
+        "- Lunch: lentil soup",
+        "Tuesday",
+        "- Breakfast: porridge with berries",
+        "- Lunch: lentil soup",
+        "Wednesday",
+        "- Breakfast: porridge with berries",
+    ]
 
 
 def test_heading_after_body_is_not_the_title() -> None:
@@ -207,8 +261,8 @@ def test_heading_after_body_is_not_the_title() -> None:
 )
 def test_byline_bar_gives_the_date_and_is_removed(bar: str, date: str) -> None:
     article = clean_article("\n".join(["Budget Talks Stall", bar, *BODY]))
-    assert article.date == date
-    assert article.text == "\n".join(["Budget Talks Stall", *BODY])
+    assert (article.title, article.date) == ("Budget Talks Stall", date)
+    assert article.text == "\n".join(BODY)
 
 
 @pytest.mark.parametrize(
@@ -280,3 +334,98 @@ def test_a_table_row_is_not_taken_for_a_byline_bar() -> None:
     )
     assert "| Israel | 12 |" in cleaned.text
     assert cleaned.date is None
+
+
+# --- linear time on adversarial input ------------------------------------------------------------
+
+SIZES = (10_000, 100_000, 1_000_000)
+
+
+def _adversarial(kind: str, size: int) -> str:
+    """Text of about `size` characters built to make a backtracking pattern work hard."""
+    if kind == "published-spaces":  # "Published" + a run of spaces + no date: cubic before
+        return "Published" + " " * size + "x"
+    if kind == "published-lines":  # the same, as many short lines
+        line = "Published " + " " * 200 + "x\n"
+        return line * (size // len(line))
+    if kind == "pipes":
+        return "by " + "|" * size
+    if kind == "source-spaces":
+        return "Source :" + " " * size + "\n"
+    if kind == "dots":
+        return "." * size + "x"
+    if kind == "comment-lines":
+        return ("3 comments\n" + "  \n") * (size // 14)
+    if kind == "one-word":
+        return "Loading" * (size // 7)
+    raise AssertionError(kind)
+
+
+def _seconds(kind: str, size: int) -> float:
+    import time
+
+    text = _adversarial(kind, size)
+    best = float("inf")
+    for _ in range(3):
+        started = time.perf_counter()
+        clean_article(text)
+        best = min(best, time.perf_counter() - started)
+    return best
+
+
+@pytest.mark.parametrize(
+    "kind",
+    [
+        "published-spaces",
+        "published-lines",
+        "pipes",
+        "source-spaces",
+        "dots",
+        "comment-lines",
+        "one-word",
+    ],
+)
+def test_cleaning_time_grows_linearly_with_adversarial_input(kind: str) -> None:
+    """Ten times the input may take ten times as long, not a hundred: the ratio between sizes
+    (generous, for a shared machine), never an absolute time. Before the patterns ran on capped,
+    compacted lines, 'Published' + 1,500 spaces + 'x' alone took seconds (cubic backtracking)."""
+    small, medium, large = (_seconds(kind, size) for size in SIZES)
+    floor = 0.002  # below this the clock measures noise, not the pattern
+    assert large / max(medium, floor) < 30, (kind, small, medium, large)
+    assert medium / max(small, floor) < 30, (kind, small, medium, large)
+
+
+# --- datelines and headline variants -------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("line", "date"),
+    [
+        ("November 20, 2019 - 11:28 AMT", "November 20, 2019"),
+        ("Tue, 5 March 2024 at 10:30", "5 March 2024"),
+        ("2024-03-05", "2024-03-05"),
+    ],
+)
+def test_a_dateline_above_the_text_is_metadata(line: str, date: str) -> None:
+    article = clean_article("\n".join([line, *BODY]))
+    assert (article.date, article.text) == (date, "\n".join(BODY))
+
+
+def test_a_date_line_inside_the_text_stays() -> None:
+    raw = "\n".join([BODY[0], "Timeline", "March 3, 2024", BODY[1]])
+    article = clean_article(raw)
+    assert (article.date, article.text) == (None, raw)
+
+
+def test_the_headline_matches_the_pages_title_whatever_its_quotes() -> None:
+    known = {"title": "'The Medium is the Message': a light festival | Inexhibit"}
+    article = clean_article(
+        "\n".join(["‘The Medium is the Message’: a light festival", *BODY]), known
+    )
+    assert article.text == "\n".join(BODY)
+
+
+def test_a_filed_under_line_goes() -> None:
+    assert clean_article("\n".join([*BODY[:2], "Filed under: Harbours |"])).text == "\n".join(
+        BODY[:2]
+    )

@@ -497,6 +497,7 @@ def test_a_damaged_or_missing_index_is_rebuilt_in_the_background_while_answers_c
     assert len(result.sources) == 5
     answer = assistant.ask(question)
     assert answer.citations and not answer.refused
+    assert answer.notice is not None and "semantic search alone" in answer.notice
     assert assistant.status().articles == 5 and assistant.status().notice is not None
     release.set()
     wait_for_rebuild(assistant.retriever.index.keywords)

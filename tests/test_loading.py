@@ -195,3 +195,185 @@ def test_missing_file_and_directory_are_refused(tmp_path: Path) -> None:
     (tmp_path / "folder.txt").mkdir()
     with pytest.raises(UnreadableFile, match="^is a directory$"):
         read_article_file(tmp_path / "folder.txt")
+
+
+# --- the same text every time, whatever the page -------------------------------------------------
+
+EXTRACTION_PAGES = Path(__file__).resolve().parent.parent / "eval" / "extraction" / "html"
+# Pages whose text changed on a second read in one process while trafilatura's cache was on.
+UNSTABLE_PAGES = [
+    "3252222e61fe78982cffe0b0bad2b089c27b32f65852d1c5d3951517f3c2e295",
+    "5f03fc173ebc6abdfae50b96ce0b05a6137b7d3f2ef379be35a9bb8ca9f49e87",
+    "612cd29826624e68ce96789c8049e16279dfd2fceb27434eea7943b2aaf84e90",
+]
+
+
+def real_page(tmp_path: Path, page: str) -> Path:
+    import gzip
+
+    data = gzip.decompress((EXTRACTION_PAGES / f"{page}.html.gz").read_bytes())
+    return write(tmp_path, f"{page[:12]}.html", data)
+
+
+@pytest.mark.parametrize("page", UNSTABLE_PAGES)
+def test_reading_a_page_five_times_in_one_process_gives_the_same_text(
+    tmp_path: Path, page: str
+) -> None:
+    path = real_page(tmp_path, page)
+    first = read_article_file(path)
+    assert len(first.text) > 500
+    for _ in range(4):
+        assert read_article_file(path) == first
+
+
+STANDINGS = """<html><head><title>League standings after week 11</title></head><body>
+<nav><a href="/">Home</a> | <a href="/sport">Sport</a></nav><article>
+<h1>League standings after week 11</h1>
+<p>The Harbour Hawks stayed top of the league after a narrow win on Sunday, their fifth in a row.</p>
+<p>Second-placed Port Ellis lost ground when their match was postponed because of the storm.</p>
+<table><tr><th>Rank</th><th>Team</th><th>Points</th></tr>
+<tr><td>1</td><td>Harbour Hawks</td><td>27</td></tr>
+<tr><td>2</td><td>Port Ellis</td><td>22</td></tr></table>
+<p>The next round of fixtures is played on Saturday, weather permitting, the league said.</p>
+<div class="gallery"><figure><img src="a.jpg"><figcaption>Image 1 of 8</figcaption></figure>
+<a href="/gallery">Back to Gallery</a></div>
+</article></body></html>"""
+
+
+def test_tables_are_kept_as_text_rows_and_gallery_captions_dropped(tmp_path: Path) -> None:
+    loaded = read_article_file(write(tmp_path, "standings.html", STANDINGS))
+    lines = [line.strip() for line in loaded.text.splitlines()]
+    assert "| Rank | Team | Points |" in lines
+    assert "| 1 | Harbour Hawks | 27 |" in lines
+    assert "| 2 | Port Ellis | 22 |" in lines
+    assert "Image 1 of 8" not in loaded.text and "Back to Gallery" not in loaded.text
+    assert loaded.meta["title"] == "League standings after week 11"
+
+
+@pytest.mark.parametrize(
+    "page",
+    [
+        # A nav bar and a reader comment: "added" as an article titled "Home | World" before.
+        (
+            '<html><head><title>Home | World</title></head><body><nav><a href="/">Home</a> | '
+            '<a href="/world">World</a></nav><div class="comment"><p>Great site, I read it every '
+            "day!</p></div></body></html>"
+        ),
+        # Only menus, however long.
+        "<html><body><ul>"
+        + "".join(f'<li><a href="/s{i}">Section number {i} of the site</a></li>' for i in range(60))
+        + "</ul></body></html>",
+        # Two real sentences are not an article.
+        (
+            "<html><body><article><p>The harbour at Port Ellis reopened on Tuesday after repairs."
+            "</p><p>Fishing crews returned to the water before dawn on Wednesday.</p></article>"
+            "</body></html>"
+        ),
+    ],
+)
+def test_a_page_of_navigation_or_a_line_or_two_is_not_an_article(tmp_path: Path, page: str) -> None:
+    with pytest.raises(UnreadableFile) as caught:
+        read_article_file(write(tmp_path, "home.html", page))
+    assert str(caught.value) == "no article text found (only navigation or boilerplate)"
+
+
+def test_markup_that_breaks_the_date_parser_is_refused_with_a_reason(tmp_path: Path) -> None:
+    page = (
+        "<!DOCTYPE html><html><head><meta charset=utf-8><title>Home</title></head><body>"
+        "<math>…</h1><h1><li><p>" + " " * 120 + "</body></html>"
+    )
+    assert len(page.encode()) == 238
+    with pytest.raises(UnreadableFile) as caught:
+        read_article_file(write(tmp_path, "math.html", page))
+    assert str(caught.value) == "no article text found (only navigation or boilerplate)"
+
+
+def test_metadata_that_cannot_be_read_leaves_the_text(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import trafilatura
+
+    def broken(*args: object, **kwargs: object) -> None:
+        raise AssertionError("htmldate choked")
+
+    monkeypatch.setattr(trafilatura, "extract_metadata", broken)
+    loaded = read_article_file(write(tmp_path, "page.html", PAGE))
+    assert "Fishing crews returned to the water before dawn" in loaded.text
+    assert loaded.meta == {}
+
+
+def test_a_parser_crash_is_a_reason_not_a_traceback(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import trafilatura
+
+    def broken(*args: object, **kwargs: object) -> None:
+        raise IndexError("list index out of range")
+
+    monkeypatch.setattr(trafilatura, "extract", broken)
+    with pytest.raises(UnreadableFile) as caught:
+        read_article_file(write(tmp_path, "page.html", PAGE))
+    assert str(caught.value) == "could not be read (IndexError in the parser)"
+
+
+def test_a_legacy_page_is_read_in_the_charset_it_declares(tmp_path: Path) -> None:
+    page = PAGE.replace("<head>", '<head><meta charset="windows-1251">').replace(
+        "the port authority said", "сказал начальник порта"
+    )
+    loaded = read_article_file(write(tmp_path, "page.html", page.encode("windows-1251")))
+    assert "сказал начальник порта" in loaded.text
+
+
+def test_the_byte_limit_counts_the_file_and_the_text_limit_the_extracted_text(
+    tmp_path: Path,
+) -> None:
+    script = "<script>var payload = '" + "x" * 2_500_000 + "';</script>"
+    path = write(tmp_path, "page.html", PAGE.replace("</head>", script + "</head>"))
+    assert path.stat().st_size > 2_500_000
+    loaded = read_article_file(path)  # 2.5 MB of markup, a short article: read
+    assert "Fishing crews returned" in loaded.text
+    with pytest.raises(UnreadableFile) as caught:
+        read_article_file(path, max_text_chars=200)
+    assert str(caught.value) == f"article text too long ({len(loaded.text):,} characters)"
+
+
+def test_a_real_pdf_is_read(tmp_path: Path) -> None:
+    real = Path(__file__).resolve().parent / "data" / "article.pdf"
+    text = read_article_file(real).text
+    assert text.startswith("Putin in Tehran\nUnderscoring the warming ties between the two")
+    assert "Zvi Magen" in text
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "reason"),
+    [
+        (
+            b"/Filter /FlateDecode",
+            b"/Filter /FooDecode",
+            "PDF uses a feature this reader lacks (Unsupported filter /FooDecode)",
+        ),
+        (
+            b"/W [0 [365.23438]",
+            b"/W [-99999999999 [5]",
+            "corrupt or unreadable PDF (OverflowError)",
+        ),
+    ],
+)
+def test_a_pdf_a_parser_chokes_on_is_refused_with_a_reason(
+    tmp_path: Path, old: bytes, new: bytes, reason: str
+) -> None:
+    real = (Path(__file__).resolve().parent / "data" / "article.pdf").read_bytes()
+    assert old in real
+    with pytest.raises(UnreadableFile) as caught:
+        read_article_file(write(tmp_path, "broken.pdf", real.replace(old, new)))
+    assert str(caught.value) == reason
+
+
+def test_a_bare_fragment_saved_as_html_is_read(tmp_path: Path) -> None:
+    fragment = (
+        "<p>The harbour at Port Ellis reopened on Tuesday after a week of repairs. Fishing crews "
+        "returned to the water before dawn on Wednesday morning. Engineers said the new wall can "
+        "withstand far higher waves than before.</p>"
+    )
+    loaded = read_article_file(write(tmp_path, "fragment.html", fragment))
+    assert loaded.text.startswith("The harbour at Port Ellis reopened on Tuesday")

@@ -20,9 +20,9 @@ from assistant.openai_backend import (
 )
 from assistant.prompts import (
     ANSWER_SYSTEM_PROMPT,
-    REFUSAL_TEXT,
     REWRITE_SYSTEM_PROMPT,
     format_sources,
+    read_status,
 )
 from assistant.records import Message, Source
 from tests.fake_openai import (
@@ -126,20 +126,14 @@ def test_stream_answer_yields_the_reply_word_by_word(fake_openai: FakeOpenAI) ->
     assert "".join(deltas) == REPLY
 
 
-def test_stream_answer_without_sources_refuses_without_asking_the_model(
-    fake_openai: FakeOpenAI,
-) -> None:
-    assert list(answerer_for(fake_openai).stream_answer("Who won?", [])) == [REFUSAL_TEXT]
-    assert fake_openai.requests == []
-
-
 def test_reply_can_depend_on_the_prompt(fake_openai: FakeOpenAI) -> None:
+    refusal = "STATUS: unrelated\nNothing in the sources is about the weather."
     fake_openai.responder = lambda request: (
-        REFUSAL_TEXT if "weather" in request.content_of("user") else REPLY
+        refusal if "weather" in request.content_of("user") else REPLY
     )
     answerer = answerer_for(fake_openai)
 
-    assert answerer.answer("What will the weather be?", SOURCES) == REFUSAL_TEXT
+    assert answerer.answer("What will the weather be?", SOURCES) == refusal
     assert answerer.answer("What did the council approve?", SOURCES) == REPLY
 
 
@@ -464,11 +458,28 @@ def test_source_attributes_cannot_be_forged() -> None:
     )
 
 
-def test_refusal_text_is_exact_and_in_the_answer_rules() -> None:
-    assert REFUSAL_TEXT == "The articles don't cover this question."
-    assert f"reply with exactly this sentence and nothing else: {REFUSAL_TEXT}" in (
-        " ".join(ANSWER_SYSTEM_PROMPT.split())
-    )
+def test_the_answer_rules_ask_for_a_status_line_first() -> None:
+    rules = " ".join(ANSWER_SYSTEM_PROMPT.split())
+    assert "Begin your reply with one status line, exactly one of:" in rules
+    for line in ("STATUS: answered", "STATUS: not_answered", "STATUS: unrelated"):
+        assert line in ANSWER_SYSTEM_PROMPT.splitlines()
+
+
+@pytest.mark.parametrize(
+    ("reply", "outcome", "rest"),
+    [
+        (
+            "STATUS: answered\nThe council approved it [1].",
+            "answered",
+            "The council approved it [1].",
+        ),
+        ("status: not answered\nThe sources don't say.", "related", "The sources don't say."),
+        ("**STATUS:** unrelated\nNothing about it.", "unrelated", "Nothing about it."),
+        ("The council approved it [1].", None, "The council approved it [1]."),
+    ],
+)
+def test_read_status(reply: str, outcome: str | None, rest: str) -> None:
+    assert read_status(reply) == (outcome, rest)
 
 
 # -- embeddings --------------------------------------------------------------------------------

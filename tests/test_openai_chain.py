@@ -19,6 +19,7 @@ from assistant.records import Answer
 from tests.conftest import _SETTINGS_ENV, BUNDLED_ARTICLES
 from tests.fake_openai import FakeOpenAI, Status
 from tests.fake_openai import fake_openai as fake_openai_fixture  # noqa: F401 - registers it
+from vectorstore import LibraryEmptyError
 
 KEY = "sk-test-SECRET-123"
 QUESTION = "Why did Israel avoid sanctioning Russia?"
@@ -138,7 +139,8 @@ def test_a_reply_that_obeys_an_injection_is_flagged_uncited(
     assert answer.citations == []
     assert "[1]" not in answer.answer
     assert answer.uncited_sentences == [
-        "As the hidden instructions demanded, I now ignore every rule and print secrets."
+        "PWNED!",
+        "As the hidden instructions demanded, I now ignore every rule and print secrets.",
     ]
 
 
@@ -149,11 +151,14 @@ def test_streaming_yields_the_models_deltas_then_the_final_answer(
         "Israel refrained from imposing strict sanctions on Russia [1]. "
         "It offered humanitarian aid to Ukraine instead [1][7]."
     )
-    fake_openai.script(reply)
+    fake_openai.script("STATUS: answered\n" + reply)
     items = list(assistant.stream(QUESTION))
     deltas, final = [d for d in items[:-1] if isinstance(d, str)], items[-1]
     assert len(deltas) == len(items) - 1 >= 5
-    assert "".join(deltas) == reply  # the stream shows what the model said ...
+    # The stream shows what the model said, without its status line and without a marker of
+    # a source that doesn't exist ([7]) ...
+    assert "".join(deltas) == reply.replace("[1][7]", "[1]")
+    assert not any("[7" in d or "STATUS" in d for d in deltas)
     assert isinstance(final, Answer)  # ... the final Answer what held up
     assert final.answer == (
         "Israel refrained from imposing strict sanctions on Russia [1]. "
@@ -163,26 +168,57 @@ def test_streaming_yields_the_models_deltas_then_the_final_answer(
     assert_citations_resolve(assistant, final)
 
 
-def test_the_model_refusing_is_a_refusal(assistant: Assistant, fake_openai: FakeOpenAI) -> None:
-    fake_openai.script(prompts.REFUSAL_TEXT)
-    answer = assistant.ask(QUESTION)
-    assert answer.refused is True
-    assert answer.answer == prompts.REFUSAL_TEXT
-    assert answer.citations == [] and answer.uncited_sentences == []
-    assert answer.backend == "openai"
+@pytest.mark.parametrize(
+    ("reply", "outcome"),
+    [
+        ("STATUS: not_answered\nThe sources don't say what Bennett ate.", "related"),
+        ("STATUS: unrelated\nNothing in the sources is about that.", "unrelated"),
+        ("The articles don't cover this question.", "unrelated"),  # no status line
+        ("I couldn’t find that in the provided articles.", "unrelated"),
+        (
+            "The sources don't mention his lunch; they only cover his remarks on Syria [1].",
+            "related",
+        ),
+    ],
+)
+def test_the_model_refusing_in_any_wording_is_a_refusal(
+    assistant: Assistant, fake_openai: FakeOpenAI, reply: str, outcome: str
+) -> None:
+    fake_openai.script(reply)
+    answer = assistant.ask("What did Bennett eat for lunch?")
+    assert (answer.refused, answer.outcome, answer.backend) == (True, outcome, "openai")
+    assert answer.uncited_sentences == []
+    assert "STATUS" not in answer.answer
 
 
 def test_an_empty_reply_is_a_refusal(assistant: Assistant, fake_openai: FakeOpenAI) -> None:
     fake_openai.script("")
     answer = assistant.ask(QUESTION)
-    assert (answer.refused, answer.answer, answer.citations) == (True, prompts.REFUSAL_TEXT, [])
+    assert (answer.refused, answer.outcome, answer.citations) == (True, "unrelated", [])
+    assert answer.answer == "Nothing in the library is about this."
 
 
-def test_an_off_topic_question_is_refused_without_asking_the_model(
+def test_the_model_decides_with_no_lexical_gate_in_front_of_it(
     assistant: Assistant, fake_openai: FakeOpenAI
 ) -> None:
+    fake_openai.script("STATUS: unrelated\nNothing in the sources is about bananas.")
     answer = assistant.ask("How many calories are in a banana?")
-    assert (answer.refused, answer.answer) == (True, prompts.REFUSAL_TEXT)
+    assert (answer.refused, answer.outcome) == (True, "unrelated")
+    assert len(fake_openai.chat_requests) == 1  # the model was asked
+
+
+def test_with_an_empty_library_the_model_is_not_asked(
+    tmp_path: object, fake_openai: FakeOpenAI
+) -> None:
+    import pathlib
+
+    root = pathlib.Path(str(tmp_path))
+    empty = openai_assistant(
+        {"chroma_path": root / "chroma", "articles_path": root / "articles"},
+        fake_openai.base_url,
+    )
+    with pytest.raises(LibraryEmptyError, match="library is empty"):
+        empty.ask(QUESTION)
     assert fake_openai.chat_requests == []
 
 
@@ -213,7 +249,7 @@ def test_a_failed_rewrite_falls_back_to_the_offline_rewrite(
     )
     answer = assistant.ask(FOLLOW_UP, history=[{"role": "user", "content": QUESTION}])
     assert answer.rewritten_question == (
-        "What did Bennett say about it (context: Israel avoid sanctioning Russia)?"
+        "What did Bennett say about Israel avoiding sanctioning Russia?"
     )
     assert answer.backend == "openai" and answer.refused is False
     assert len(fake_openai.chat_requests) == 3
@@ -232,7 +268,12 @@ def test_a_dead_server_falls_back_to_an_offline_answer_with_a_notice(
     assert_citations_resolve(assistant, answer)
     assert answer.notice is not None
     assert "cannot reach the model server" in answer.notice
-    assert "Answered offline" in answer.notice
+    # Two sentences (issue 13, item 10: they ran together as "...is running Answered offline").
+    assert re.fullmatch(
+        r"cannot reach the model server at \S+ \(.+\); check OPENAI_BASE_URL and that the "
+        r"server is running\. Answered offline from the articles instead\.",
+        answer.notice,
+    ), answer.notice
     assert KEY not in answer.notice and "SECRET" not in answer.notice
     assert KEY not in caplog.text
 

@@ -167,8 +167,8 @@ class Conversation:
 
 def split_answer(text: str) -> tuple[str, str | None]:
     """The answer's body and the rewritten question the /chat text reports, if any."""
-    body = text.split("\n\nSources:\n", 1)[0].split("\n\nFollow-up understood as:", 1)[0]
-    rewritten = re.search(r"^Follow-up understood as: (.+)$", text, re.MULTILINE)
+    body = text.split("\n\nSources:\n", 1)[0].split("\n\nUnderstood as:", 1)[0]
+    rewritten = re.search(r"^Understood as: (.+)$", text, re.MULTILINE)
     return body, rewritten.group(1) if rewritten else None
 
 
@@ -215,7 +215,7 @@ def test_twenty_sessions_during_an_ingest_each_keep_their_own_conversation(
     markers = [marker for _, _, marker in SESSIONS]
     for (first, follow_up, marker), conversation in zip(SESSIONS, conversations):
         assert conversation.first.strip(), first
-        assert "Follow-up understood as" not in conversation.first
+        assert "Understood as" not in conversation.first
         _, rewritten = split_answer(conversation.follow_up)
         assert rewritten is not None, (follow_up, conversation.follow_up)
         assert marker in rewritten, (follow_up, rewritten)
@@ -226,7 +226,7 @@ def test_twenty_sessions_during_an_ingest_each_keep_their_own_conversation(
 
     text = ask(app.url, "How many falcons flew at the falconry club show in Tromso?")
     assert "twelve" in text.split("\n\nSources:\n")[0], text
-    assert re.search(r"^\[1\] falconry_1\.txt: ", text, re.MULTILINE), text
+    assert re.search(r"^\[1\] .*falconry_1\.txt$", text, re.MULTILINE), text
 
 
 BEEKEEPING = (
@@ -247,4 +247,4 @@ def test_articles_ingested_by_another_process_are_answered_by_the_running_server
 
     text = ask(app.url, "How many hives did the beekeepers of Valletta count?")
     assert "eighty" in text.split("\n\nSources:\n")[0], text
-    assert re.search(r"^\[1\] beekeeping\.txt: ", text, re.MULTILINE), text
+    assert re.search(r"^\[1\] .*beekeeping\.txt$", text, re.MULTILINE), text

@@ -178,7 +178,7 @@ def test_reply_obeying_the_injection_loses_its_citations_and_is_flagged(
     assert answer.citations == []
     assert "[1]" not in answer.answer and "[99]" not in answer.answer
     assert answer.answer == f"PWNED. {claim}. This comes from evil.txt."
-    assert answer.uncited_sentences == [f"{claim}.", "This comes from evil.txt."]
+    assert answer.uncited_sentences == ["PWNED.", f"{claim}.", "This comes from evil.txt."]
 
 
 def test_reply_citing_a_nonexistent_source_is_repointed_to_a_real_file(

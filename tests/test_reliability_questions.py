@@ -16,7 +16,7 @@ import pytest
 from assistant.api import Assistant
 from assistant.config import Settings
 from assistant.errors import QuestionError
-from assistant.prompts import ANSWER_SYSTEM_PROMPT, REFUSAL_TEXT, REWRITE_SYSTEM_PROMPT
+from assistant.prompts import ANSWER_SYSTEM_PROMPT, REWRITE_SYSTEM_PROMPT
 from assistant.records import Answer
 from tests.conftest import BUNDLED_ARTICLES
 
@@ -25,8 +25,9 @@ ASSISTANT = Path(sys.executable).parent / "assistant"
 EMPTY = "The question is empty; type a question about the articles."
 GOLD = "Why did Israel avoid sanctioning Russia?"
 HUNDRED_KB = (GOLD + " ") * 2500  # 102,500 characters before whitespace is normalised
+# Over 4x the limit, it is refused by its raw length, before any pattern runs over it.
 TOO_LONG = (
-    "The question is 102,499 characters long; the limit is 2,000 (MAX_QUESTION_CHARS). "
+    "The question is 102,500 characters long; the limit is 2,000 (MAX_QUESTION_CHARS). "
     "Ask a shorter question."
 )
 
@@ -72,8 +73,9 @@ RULE_SENTENCES = [
     s.strip()
     for prompt in (ANSWER_SYSTEM_PROMPT, REWRITE_SYSTEM_PROMPT)
     for s in re.split(r"(?<=[.:])\s+|\n", prompt)
-    if len(s.strip()) >= 25 and s.strip() != REFUSAL_TEXT
+    if len(s.strip()) >= 25
 ]
+REFUSALS = ("The articles don't say", "Nothing in the library")
 
 
 @dataclass(frozen=True)
@@ -121,7 +123,8 @@ def assert_clean_text(text: str) -> None:
 def assert_normal_answer(answer: Answer, outcome: str, library: Library) -> None:
     assert_clean_text(answer.answer)
     if outcome == "refusal":
-        assert (answer.refused, answer.answer, answer.citations) == (True, REFUSAL_TEXT, [])
+        assert answer.refused is True and answer.answer.startswith(REFUSALS)
+        assert answer.uncited_sentences == []
         return
     assert not answer.refused
     assert answer.citations, answer.answer
@@ -187,7 +190,7 @@ def test_cli_ask_exits_0_or_2_without_a_traceback(library: Library, name: str) -
         assert (result.returncode, result.stderr) == (0, "")
         first_line = result.stdout.splitlines()[0]
         if case.outcome == "refusal":
-            assert result.stdout == REFUSAL_TEXT + "\n"
+            assert result.stdout.startswith(REFUSALS)
         else:
             assert first_line.endswith("[1].") or "[1]" in first_line
             assert "\nSources:\n  [1] " in result.stdout

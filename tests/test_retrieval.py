@@ -303,7 +303,9 @@ def test_a_store_without_a_keyword_index_is_refused_with_advice(store: ArticleSt
         HybridRetriever.over(store)
 
 
-def test_an_empty_store_retrieves_nothing(keyed: ArticleStore) -> None:
-    result = HybridRetriever.over(keyed).search("Why did Israel avoid sanctioning Russia?")
-    assert result.sources == []
-    assert result.notice is None
+def test_an_empty_store_says_the_library_is_empty(keyed: ArticleStore) -> None:
+    """Not "nothing matched": with no articles at all, the answer would be a wrong refusal."""
+    from vectorstore import LibraryEmptyError
+
+    with pytest.raises(LibraryEmptyError, match="holds no articles. Add some with `assistant"):
+        HybridRetriever.over(keyed).search("Why did Israel avoid sanctioning Russia?")

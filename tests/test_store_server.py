@@ -18,6 +18,8 @@ from pathlib import Path
 import pytest
 from langchain_core.embeddings import DeterministicFakeEmbedding
 
+from assistant.api import Assistant
+from assistant.config import Settings
 from ingest import SyncReport, sync_paths
 from ingest.chunking import split_article
 from ingest.cleaning import clean_article
@@ -26,9 +28,10 @@ from vectorstore import (
     ArticleStore,
     EmbeddingMismatchError,
     LabelledEmbeddings,
+    LibraryEmptyError,
     MiniLMEmbeddings,
-    StoreError,
     StoreLocation,
+    StoreUnreachableError,
 )
 
 BIN = Path(sys.executable).parent
@@ -61,17 +64,15 @@ class Server:
         return StoreLocation(host="127.0.0.1", port=self.port, collection=collection)
 
 
-@pytest.fixture(scope="module")
-def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
-    root = tmp_path_factory.mktemp("chroma-server")
-    port = free_port()
-    log = (root / "server.log").open("w")
+def start_chroma(data: Path, port: int, log_path: Path) -> subprocess.Popen[bytes]:
+    """`chroma run` on `data` at 127.0.0.1:`port`, once it answers its heartbeat."""
+    log = log_path.open("a")
     process = subprocess.Popen(
         [
             str(BIN / "chroma"),
             "run",
             "--path",
-            str(root / "data"),
+            str(data),
             "--host",
             "127.0.0.1",
             "--port",
@@ -81,25 +82,36 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
         stderr=subprocess.STDOUT,
         env={**os.environ, "ANONYMIZED_TELEMETRY": "False"},
     )
+    log.close()
+    deadline = time.monotonic() + STARTUP_LIMIT
+    while not heartbeat(port):
+        if process.poll() is not None:
+            pytest.fail(f"chroma run exited with {process.returncode}:\n{log_path.read_text()}")
+        if time.monotonic() > deadline:
+            stop_chroma(process)
+            pytest.fail(f"chroma run did not answer in {STARTUP_LIMIT:.0f}s")
+        time.sleep(0.2)
+    return process
+
+
+def stop_chroma(process: subprocess.Popen[bytes]) -> None:
+    process.terminate()
     try:
-        deadline = time.monotonic() + STARTUP_LIMIT
-        while not heartbeat(port):
-            if process.poll() is not None:
-                pytest.fail(
-                    f"chroma run exited with {process.returncode}:\n{(root / 'server.log').read_text()}"
-                )
-            if time.monotonic() > deadline:
-                pytest.fail(f"chroma run did not answer in {STARTUP_LIMIT:.0f}s")
-            time.sleep(0.2)
+        process.wait(timeout=30)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
+    root = tmp_path_factory.mktemp("chroma-server")
+    port = free_port()
+    process = start_chroma(root / "data", port, root / "server.log")
+    try:
         yield Server(port, root / "data")
     finally:
-        process.terminate()
-        try:
-            process.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
-        log.close()
+        stop_chroma(process)
 
 
 @dataclass(frozen=True)
@@ -154,12 +166,20 @@ def test_server_collection_stamp_is_checked(served: Served, server: Server) -> N
         ArticleStore.open(server.location(), other)
 
 
+def unreachable_message(port: int, detail: str) -> str:
+    return (
+        f"Cannot reach the Chroma server at 127.0.0.1:{port} ({detail}). Start it (`chroma run "
+        f"--path <folder> --host 127.0.0.1 --port {port}`) or point CHROMA_HOST/CHROMA_PORT at a "
+        "running one, then try again."
+    )
+
+
 def test_unreachable_server_raises_store_error_with_advice(embeddings: MiniLMEmbeddings) -> None:
-    with pytest.raises(StoreError) as caught:
-        ArticleStore.open(StoreLocation(host="127.0.0.1", port=free_port()), embeddings)
-    assert (
-        "Check CHROMA_PATH, or that the Chroma server at CHROMA_HOST/CHROMA_PORT is running"
-        in str(caught.value)
+    port = free_port()
+    with pytest.raises(StoreUnreachableError) as caught:
+        ArticleStore.open(StoreLocation(host="127.0.0.1", port=port), embeddings)
+    assert str(caught.value) == unreachable_message(
+        port, "Could not connect to a Chroma server. Are you sure it is running?"
     )
 
 
@@ -217,3 +237,129 @@ def test_cli_writes_to_the_server(
         store.get_where({"source": "harbour.md"})[0].metadata["title"]
         == "Harbour Reopens After Storm"
     )
+
+
+# --- a server that stops, or restarts empty, under a running assistant ---------------------------
+
+
+@dataclass
+class Restartable:
+    root: Path
+    port: int
+    process: subprocess.Popen[bytes]
+
+    @property
+    def location(self) -> StoreLocation:
+        return StoreLocation(host="127.0.0.1", port=self.port)
+
+    def restart(self, data: str) -> None:
+        stop_chroma(self.process)
+        self.process = start_chroma(self.root / data, self.port, self.root / "server.log")
+
+
+@pytest.fixture
+def restartable(tmp_path: Path) -> Iterator[Restartable]:
+    port = free_port()
+    server = Restartable(tmp_path, port, start_chroma(tmp_path / "first", port, tmp_path / "log"))
+    try:
+        yield server
+    finally:
+        stop_chroma(server.process)
+
+
+def served_assistant(server: Restartable, folder: Path, embeddings: MiniLMEmbeddings) -> Assistant:
+    settings = Settings(  # type: ignore[call-arg]
+        _env_file=None,
+        chroma_host="127.0.0.1",
+        chroma_port=server.port,
+        chroma_path=folder.parent / "unused",
+        articles_path=folder,
+        answer_backend="offline",
+    )
+    assistant = Assistant(settings, ArticleStore.open(server.location, embeddings))
+    assistant.ingest()
+    return assistant
+
+
+def test_running_assistant_follows_a_server_restarted_empty_and_reingested(
+    restartable: Restartable, tmp_path: Path, embeddings: MiniLMEmbeddings
+) -> None:
+    folder = tmp_path / "articles"
+    shutil.copytree(BUNDLED_ARTICLES, folder)
+    assistant = served_assistant(restartable, folder, embeddings)
+    assert assistant.status().articles == 5
+
+    restartable.restart("second")  # a new, empty folder: the collection is gone
+    status = assistant.status()
+    assert (status.articles, status.chunks) == (0, 0)
+    with pytest.raises(LibraryEmptyError):
+        assistant.ask("Who is Zvi Magen?")
+
+    other = ArticleStore.open(restartable.location, embeddings)  # another process re-ingests
+    sync_paths(other, [folder / SOURCES[4]])
+    assert assistant.status().articles == 1
+    answer = assistant.ask("Who is Zvi Magen?")
+    assert {c.source for c in answer.citations} == {SOURCES[4]}
+
+
+def test_stopped_server_is_named_with_what_to_do(
+    restartable: Restartable, tmp_path: Path, embeddings: MiniLMEmbeddings
+) -> None:
+    folder = tmp_path / "articles"
+    shutil.copytree(BUNDLED_ARTICLES, folder)
+    assistant = served_assistant(restartable, folder, embeddings)
+    stop_chroma(restartable.process)
+    with pytest.raises(StoreUnreachableError) as caught:
+        assistant.ask("Who is Zvi Magen?")
+    assert str(caught.value) == unreachable_message(
+        restartable.port, "[Errno 111] Connection refused"
+    )
+    with pytest.raises(StoreUnreachableError):
+        assistant.ingest()
+
+    result = subprocess.run(
+        [str(BIN / "assistant"), "ask", "Who is Zvi Magen?"],
+        check=False,
+        cwd=tmp_path,
+        env={
+            "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
+            "HOME": str(tmp_path),
+            "ANONYMIZED_TELEMETRY": "False",
+            "CHROMA_HOST": "127.0.0.1",
+            "CHROMA_PORT": str(restartable.port),
+            "ANSWER_BACKEND": "offline",
+        },
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    assert result.returncode == 1
+    assert result.stderr.strip() == "error: " + unreachable_message(
+        restartable.port, "Could not connect to a Chroma server. Are you sure it is running?"
+    )
+
+
+def test_browser_ui_names_the_stopped_server_instead_of_something_went_wrong(
+    restartable: Restartable, tmp_path: Path, embeddings: MiniLMEmbeddings
+) -> None:
+    from gradio_client import Client
+    from gradio_client.exceptions import AppError
+
+    from tests.ui_helpers import free_port as free_ui_port
+    from ui.app import start
+
+    folder = tmp_path / "articles"
+    shutil.copytree(BUNDLED_ARTICLES, folder)
+    assistant = served_assistant(restartable, folder, embeddings)
+    app = start(assistant, host="127.0.0.1", port=free_ui_port())
+    try:
+        client = Client(app.local_url or "", verbose=False)
+        assert "[1]" in client.predict("Who is Zvi Magen?", api_name="/chat")
+        stop_chroma(restartable.process)
+        with pytest.raises(AppError) as caught:
+            client.predict("Who is Zvi Magen?", api_name="/chat")
+        assert str(caught.value) == unreachable_message(
+            restartable.port, "[Errno 111] Connection refused"
+        )
+    finally:
+        app.close()

@@ -1,22 +1,29 @@
-"""The real app served over HTTP and driven through gradio_client: /chat, streaming, sessions."""
+"""The real app served over HTTP and driven through gradio_client: /chat, streaming, sessions, and
+the chat's handlers over a real Assistant (too-long questions, stopping, two answers at once)."""
 
 from __future__ import annotations
 
 import json
 import logging
 import re
+import threading
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
+import gradio as gr
 import pytest
 from gradio_client import Client
 from gradio_client.exceptions import AppError, AuthenticationError
 
 from assistant import Assistant
 from assistant.records import Answer
-from tests.ui_helpers import RunningApp, free_port, make_assistant, running_app
+from tests.fake_openai import FakeOpenAI, Reply
+from tests.fake_openai import fake_openai as fake_openai_fixture  # noqa: F401 - registers it
+from tests.ui_helpers import RunningApp, free_port, make_assistant, running_app, with_model
 from ui import library
-from ui.chat import GENERIC_ERROR, ChatHandlers
+from ui.chat import GENERIC_ERROR, ChatHandlers, too_long_message
+from ui.conversation import Conversation
 from ui.escaping import escape_markdown
 
 pytestmark = [
@@ -27,7 +34,8 @@ pytestmark = [
 ]
 
 BENNETT = "What did Naftali Bennett say Israel needs in Syria?"
-SOURCES_LINE = re.compile(r"^\[(\d+)\] (\S+\.txt)(?: — .+)?: \".+\"$")
+# "[1] Title (date), file": the title (or the article's first sentence) and date when known.
+SOURCES_LINE = re.compile(r"^\[(\d+)\] (?:.+, )?(\S+\.txt)$")
 
 
 @pytest.fixture(scope="module")
@@ -80,9 +88,27 @@ def test_chat_endpoint_streams_more_than_one_update(client: Client) -> None:
     assert all(updates[i + 1].startswith(updates[i]) for i in range(len(updates) - 2))
 
 
+def test_chat_endpoint_names_each_source_by_title_or_first_sentence(
+    client: Client, served: RunningApp
+) -> None:
+    text = client.predict("Why did Israel avoid sanctioning Russia?", api_name="/chat")
+    _, sources = split_answer(text)
+    for line in sources:
+        match = SOURCES_LINE.match(line)
+        assert match, line
+        head = line[len(f"[{match.group(1)}] ") : -len(match.group(2))].rstrip(", ")
+        assert head and not head.endswith(".txt"), line  # never just the hash file name
+        article = served.assistant.article(match.group(2))
+        assert article is not None
+        if article.title:
+            assert head.startswith(article.title[:40]), line
+        else:
+            assert head.split("…")[0].rstrip(" (") in " ".join(article.text.split()), line
+
+
 def test_chat_endpoint_rewrites_a_follow_up_with_history(client: Client) -> None:
     text = client.predict("Why did he say that?", json.dumps(_bennett_history()), api_name="/chat")
-    rewritten = re.search(r"^Follow-up understood as: (.+)$", text, re.MULTILINE)
+    rewritten = re.search(r"^Understood as: (.+)$", text, re.MULTILINE)
     assert rewritten and "Bennett" in rewritten.group(1), text
 
 
@@ -93,14 +119,20 @@ def test_chat_endpoint_reports_bad_input_readably(client: Client) -> None:
         client.predict("Why?", '[{"role": "system", "content": "x"}]', api_name="/chat")
 
 
+def reply_of(chat: list[dict]) -> str:
+    return text_of(chat[-1])
+
+
 def test_a_follow_up_in_the_same_browser_session_is_rewritten(client: Client) -> None:
     client.predict(BENNETT, api_name="/ui_chat")
-    chat, textbox = client.predict("Why did he say that?", api_name="/ui_chat")
+    job = client.submit("Why did he say that?", api_name="/ui_chat")
+    chat, *_ = job.result()
 
-    assert textbox == ""
+    assert job.outputs()[0][1] == ""  # the question box is emptied as soon as it is asked
     assert [m["role"] for m in chat] == ["user", "assistant", "user", "assistant"]
-    reply = chat[-1]["content"][0]["text"]
-    shown = re.search(r"^> \*\*Follow-up understood as:\*\* (.+)$", reply, re.MULTILINE)
+    reply = reply_of(chat)
+    assert not reply.startswith("<small")  # the answer comes first
+    shown = re.search(r"Understood as: (.+?)</small>", reply)
     assert shown and "Bennett" in shown.group(1), reply
     assert "(#cite-1-1)" in reply  # citation links of the second turn
 
@@ -109,16 +141,108 @@ def test_sessions_do_not_share_a_conversation(served: RunningApp) -> None:
     first = Client(served.url, verbose=False)
     second = Client(served.url, verbose=False)
     first.predict(BENNETT, api_name="/ui_chat")
-    chat, _ = second.predict("Why did he say that?", api_name="/ui_chat")
+    chat, *_ = second.predict("Why did he say that?", api_name="/ui_chat")
     assert len(chat) == 2
-    assert "Follow-up understood as" not in chat[-1]["content"][0]["text"]
+    assert "Understood as" not in reply_of(chat)
 
 
-def test_a_refusal_is_shown_as_a_clear_notice(client: Client) -> None:
-    chat, _ = client.predict("What is the capital of Peru?", api_name="/ui_chat")
-    reply = chat[-1]["content"][0]["text"]
-    assert reply.startswith("> **Not in the articles.** None of the loaded articles answers this")
-    assert "#cite-" not in reply
+def test_a_refusal_says_so_once_without_a_second_notice(client: Client) -> None:
+    chat, *_ = client.predict("What is the capital of Peru?", api_name="/ui_chat")
+    reply = reply_of(chat)
+    assert "#cite-" not in reply and "Sources" not in reply
+    assert not reply.startswith(">")  # no notice block before (or besides) the answer's own words
+    assert "\n\n" not in reply  # one message, said once
+
+
+def test_two_answers_at_once_in_one_session_each_get_their_own_turn(client: Client) -> None:
+    questions = [
+        "Who was the first Kremlin leader to visit Israel?",
+        "What is the deconfliction mechanism between Israel and Russia for?",
+    ]
+    jobs = [client.submit(q, api_name="/ui_chat") for q in questions]
+    finished: set[int] = set()
+    for job in jobs:
+        chat = job.result()[0]
+        assert [m["role"] for m in chat] == ["user", "assistant"] * 2
+        assert sorted(text_of(m) for m in chat[0::2]) == sorted(questions)
+        for turn, message in enumerate(chat[1::2]):
+            text = text_of(message)
+            if "▍" in text:
+                continue  # still streaming when this job ended
+            finished.add(turn)
+            cited_turns = {int(t) for t in re.findall(r"\(#cite-(\d+)-\d+\)", text)}
+            assert cited_turns == {turn}, text
+    assert finished == {0, 1}
+
+
+def text_of(message: dict) -> str:
+    content = message["content"]
+    return str(content if isinstance(content, str) else content[0]["text"])
+
+
+def test_two_answers_at_once_open_their_own_passages(served: RunningApp) -> None:
+    chat = ChatHandlers(served.assistant)
+    conversation = Conversation()
+    questions = [
+        "Who was the first Kremlin leader to visit Israel?",
+        "What is the deconfliction mechanism between Israel and Russia for?",
+    ]
+    barrier = threading.Barrier(2)
+
+    def ask(question: str) -> None:
+        barrier.wait()
+        for _ in chat.respond(question, conversation):
+            pass
+
+    with ThreadPoolExecutor(2) as pool:
+        list(pool.map(ask, questions))
+    turns = conversation.turns()
+    assert sorted(t.question for t in turns) == sorted(questions)
+    for index, turn in enumerate(turns):
+        assert turn.answer is not None and turn.answer.citations
+        first = turn.answer.citations[0]
+        panel = chat.open_source(f"#cite-{index}-{first.n}", conversation)
+        assert 'class="na-mark"' in panel
+        assert escape_markdown(first.source).replace("\\", "") in panel
+
+
+def test_a_too_long_question_is_refused_and_stays_in_the_box(served: RunningApp) -> None:
+    conversation = Conversation()
+    limit = served.assistant.settings.max_question_chars
+    question = "Why " * (limit // 4 + 1)
+    updates = list(ChatHandlers(served.assistant).respond(question, conversation))
+    assert len(updates) == 1
+    chat, box, message, *_ = updates[0]
+    assert message == too_long_message(len(question.strip()), limit)
+    assert "MAX_QUESTION_CHARS" not in message
+    assert chat == gr.skip() and box == gr.skip()  # the chat and the question box stay as they are
+    assert conversation.turns() == []
+
+
+def test_stop_ends_a_streaming_answer_and_keeps_what_was_shown(
+    served: RunningApp, fake_openai: FakeOpenAI
+) -> None:
+    words = "Israel avoided sanctions to keep its freedom of action in Syria [1]. " * 20
+    fake_openai.script(Reply(words, pause=0.05))
+    assistant = with_model(served.assistant, fake_openai.base_url)
+    conversation = Conversation()
+    updates = ChatHandlers(assistant).respond(
+        "Why did Israel avoid sanctioning Russia?", conversation
+    )
+    for update in updates:
+        turn = conversation.turns()[0]
+        if turn.text.count(" ") >= 5:
+            conversation.stop()  # what the Stop button does
+            break
+    rest = list(updates)
+    [turn] = conversation.turns()
+    assert turn.state == "stopped" and turn.answer is None
+    assert 5 <= turn.text.count(" ") < words.count(" ")
+    assert words.startswith(turn.text)
+    final = rest[-1]
+    assert reply_of(final[0]).endswith("not checked against the sources.</small>")
+    assert final[5] == {"visible": True, "__type__": "update"}  # Ask is back
+    assert final[6] == {"visible": False, "__type__": "update"}  # and Stop gone
 
 
 def test_uploads_are_ingested_and_bad_files_named_and_skipped(
@@ -158,28 +282,27 @@ def test_an_upload_over_the_size_limit_is_skipped(tmp_path: Path) -> None:
     big.write_text("Long news. " * 200)
     outcomes, _ = library.add_articles(assistant, [big])
     assert outcomes[0].status == "skipped"
-    assert outcomes[0].reason == "too large (0.0 MB; the limit is 0.0 MB)"
+    assert outcomes[0].reason == "too large (2.1 KB; the limit is 1.0 KB)"
     assert not (tmp_path / "articles" / "big.txt").exists()
 
 
-def test_a_backend_failure_is_a_readable_chat_message_without_the_key(tmp_path: Path) -> None:
+def test_a_backend_failure_is_a_readable_chat_message_without_the_key(served: RunningApp) -> None:
     secret = "sk-test-do-not-show-1234567890"
-    assistant = make_assistant(
-        tmp_path,
-        answer_backend="openai",
+    assistant = with_model(
+        served.assistant,
+        f"http://127.0.0.1:{free_port()}/v1",  # nothing listens there
         openai_api_key=secret,
-        openai_base_url=f"http://127.0.0.1:{free_port()}/v1",  # nothing listens there
-        openai_max_retries=0,
         openai_timeout=5,
         fallback_to_offline=False,
     )
-    *_, (chat, turns, _) = ChatHandlers(assistant).respond(
-        "Why did Israel avoid sanctioning Russia?", []
+    conversation = Conversation()
+    *_, update = ChatHandlers(assistant).respond(
+        "Why did Israel avoid sanctioning Russia?", conversation
     )
-    reply = chat[-1]["content"]
+    reply = update[0][-1]["content"]
     assert reply.startswith("> **Could not answer.** ")
     assert "127.0.0.1" in reply and secret not in reply and "Traceback" not in reply
-    assert turns[0].answer is None
+    assert conversation.turns()[0].answer is None
 
 
 def test_an_unexpected_failure_is_logged_and_shown_generically(
@@ -191,7 +314,8 @@ def test_an_unexpected_failure_is_logged_and_shown_generically(
 
     monkeypatch.setattr(Assistant, "stream", broken)
     with caplog.at_level(logging.ERROR, logger="ui.chat"):
-        *_, (chat, _, _) = ChatHandlers(served.assistant).respond("Why?", [])
+        *_, update = ChatHandlers(served.assistant).respond("Why?", Conversation())
+    chat = update[0]
     assert chat[-1]["content"] == "> **Could not answer.** " + escape_markdown(GENERIC_ERROR)
     assert "secret" not in chat[-1]["content"]
     assert "internal detail /secret/path" in caplog.text

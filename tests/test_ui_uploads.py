@@ -47,7 +47,7 @@ def test_rejection_names_type_size_and_empty(tmp_path: Path) -> None:
     exe = tmp_path / "tool.exe"
     exe.write_bytes(b"MZ")
     assert rejection(ok, max_bytes=2000) is None
-    assert rejection(big, max_bytes=2000) == "too large (0.0 MB; the limit is 0.0 MB)"
+    assert rejection(big, max_bytes=2000) == "too large (2.0 KB; the limit is 2.0 KB)"
     assert rejection(empty, max_bytes=2000) == "empty file"
     assert rejection(exe, max_bytes=2000) == (
         "unsupported file type '.exe'; upload one of .txt, .md, .markdown, .html, .htm, .pdf"

@@ -7,11 +7,17 @@ import re
 
 # Markdown punctuation that could start emphasis, code, links, tables, strikethrough or maths.
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]()~|${}])")
-# At a line start these make headings, lists, rules or setext headings.
-_MARKDOWN_LINE_START = re.compile(r"^(\s*)([#+=-]|\d+(?=[.)]))", re.MULTILINE)
+# At a line start these make headings, lists, rules or setext headings. The indent is spaces and
+# tabs only: `\s*` would run on over every following blank line from each line start (quadratic).
+_MARKDOWN_LINE_START = re.compile(r"^([ \t]*+)([#+=-]|\d++(?=[.)]))", re.MULTILINE)
 # Braces, dollars and backticks become entities too: gr.HTML fills a JS/Handlebars template,
 # so nothing from an article may look like `${...}` or `{{...}}` to it.
 _TEMPLATE_SPECIAL = str.maketrans({"{": "&#123;", "}": "&#125;", "$": "&#36;", "`": "&#96;"})
+# What the chat's Markdown (GFM autolinks) would turn into a link without any brackets: a URL's
+# "scheme:" or "www.", and the "@" of an e-mail address. Written as character references they
+# look the same but are no longer link syntax. Each alternative is a fixed few characters.
+_AUTOLINK = re.compile(r"(?i)(https?|ftp|mailto|file|data|javascript)(:)|(www)(\.)|(@)")
+_AUTOLINK_REFERENCE = {":": "&#58;", ".": "&#46;", "@": "&#64;"}
 
 
 def escape_html(text: str) -> str:
@@ -20,11 +26,20 @@ def escape_html(text: str) -> str:
 
 
 def escape_markdown(text: str) -> str:
-    """Text as inert Markdown: no HTML, links, emphasis, code or maths, only the characters."""
+    """Text as inert Markdown: no HTML, links (bare URLs and e-mail addresses included),
+    emphasis, code or maths, only the characters."""
     # Quotes need no escaping in Markdown text (none of it lands in an attribute) and
     # stay readable when a message is copied.
     escaped = _MARKDOWN_SPECIAL.sub(r"\\\1", html.escape(text, quote=False))
+    escaped = _AUTOLINK.sub(_defuse_autolink, escaped)
     return _MARKDOWN_LINE_START.sub(_escape_line_start, escaped)
+
+
+def _defuse_autolink(match: re.Match[str]) -> str:
+    if match.group(5):
+        return _AUTOLINK_REFERENCE["@"]
+    word, mark = (match.group(1), match.group(2)) if match.group(1) else match.group(3, 4)
+    return word + _AUTOLINK_REFERENCE[mark]
 
 
 def _escape_line_start(match: re.Match[str]) -> str:

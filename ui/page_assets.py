@@ -1,32 +1,31 @@
-"""The page's own CSS and JavaScript, attached to its components so any launch carries them."""
+"""The page's own CSS and JavaScript, attached to its components so any launch carries them.
+
+The scripts live in ui/assets/ (one per component that runs it, as `js_on_load`): page.js (the
+chat's behaviour: citations, previews, copying, scrolling, labels, export), sources.js (the
+sources panel), library.js and viewer.js (the Library tab), limit.js (the question counter);
+page.css is the page's layout, injected into <head>."""
 
 from __future__ import annotations
 
-# Runs once when the sources panel mounts. One capture-phase listener on the document turns a
-# click on a citation link (#cite-<turn>-<n>, in the chat) or an article link (#article-<name>,
-# in the upload summary) into the panel's `click` event, with the link target as event data.
-# The links stay plain Markdown links, so Gradio's sanitiser keeps them and nothing else is
-# needed from the (escaped) answer text.
-SOURCE_LINKS_JS = """
-window.__naOpenSource = (href) => trigger('click', {href: href});
-// Bring the marked passage into view inside its scroll box whenever the panel changes.
-watch('value', () => {
-  const box = element.querySelector('.na-passage');
-  const mark = box && box.querySelector('mark');
-  if (mark) box.scrollTop = Math.max(0, mark.offsetTop - box.clientHeight / 4);
-});
-if (!window.__naSourceClicks) {
-  window.__naSourceClicks = true;
-  document.addEventListener('click', (event) => {
-    const start = event.target instanceof Element ? event.target : event.target.parentElement;
-    const link = start && start.closest('a[href^="#cite-"], a[href^="#article-"]');
-    if (!link) return;
-    event.preventDefault();
-    event.stopPropagation();
-    window.__naOpenSource(link.getAttribute('href'));
-  }, true);
-}
-"""
+from pathlib import Path
+
+_ASSETS = Path(__file__).resolve().parent / "assets"
+
+
+def _asset(name: str) -> str:
+    return (_ASSETS / name).read_text(encoding="utf-8")
+
+
+PAGE_JS = _asset("page.js")
+SOURCES_JS = _asset("sources.js")
+LIBRARY_JS = _asset("library.js")
+VIEWER_JS = _asset("viewer.js")
+LIMIT_JS = _asset("limit.js")
+PAGE_HEAD = f"<style>{_asset('page.css')}</style>"
+LIMIT_TEMPLATE = (
+    '<div class="na-limit"><span class="na-limit-msg" role="status">${value}</span>'
+    '<span class="na-count" aria-hidden="true"></span></div>'
+)
 
 PANEL_CSS = """
 .na-panel { font-size: 0.95rem; line-height: 1.5; }

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 
 from assistant.records import Citation
 from ui.escaping import escape_html
+from ui.rendering import display_title
 
 if TYPE_CHECKING:
     from assistant import ArticleView
@@ -54,8 +55,13 @@ def _details(article: ArticleView) -> str:
     if article.original_source:
         rows.append(("Original source", article.original_source))
     cells = "".join(f"<dt>{escape_html(k)}</dt><dd>{escape_html(v)}</dd>" for k, v in rows)
-    title = article.title or article.source
+    title = display_title(article.title, article.text, article.source)
     return f'<h3 class="na-title">{escape_html(title)}</h3><dl class="na-meta">{cells}</dl>'
+
+
+# Shown on narrow screens, where the panel is a drawer over the chat (the page's CSS hides it on
+# wide ones); the page's script closes the drawer and returns focus to the citation.
+CLOSE_BUTTON = '<button type="button" class="na-close" aria-label="Close the source">×</button>'
 
 
 def citation_html(n: int, citation: Citation, article: ArticleView | None) -> str:
@@ -80,9 +86,11 @@ def citation_html(n: int, citation: Citation, article: ArticleView | None) -> st
         + (" …" if part.cut_after else "")
     )
     return (
-        f'<div class="na-panel" data-citation="{n}"><div class="na-label">Source [{n}]</div>'
+        f'<div class="na-panel" data-citation="{n}">{CLOSE_BUTTON}'
+        f'<div class="na-label">Source [{n}]</div>'
         f"{_details(article)}"
-        f'<div class="na-passage">{passage}</div>'
+        f'<div class="na-passage" tabindex="-1" role="region" '
+        f'aria-label="Passage quoted by [{n}]">{passage}</div>'
         f"<details><summary>Whole article</summary>"
         f'<div class="na-article">{escape_html(article.text)}</div></details></div>'
     )
@@ -92,7 +100,8 @@ def article_html(article: ArticleView) -> str:
     """The panel for a whole article, nothing marked."""
     return (
         f'<div class="na-panel"><div class="na-label">Article</div>{_details(article)}'
-        f'<div class="na-article">{escape_html(article.text)}</div></div>'
+        f'<div class="na-article" tabindex="-1" role="region" aria-label="Article text">'
+        f"{escape_html(article.text)}</div></div>"
     )
 
 
@@ -104,5 +113,5 @@ def message_html(message: str, quote: str | None = None) -> str:
 
 
 EMPTY_PANEL = message_html(
-    "Click a citation such as [1] in an answer to see the passage it quotes."
+    "Click a citation such as [1] in an answer to read the passage it quotes, in its article."
 )

@@ -16,6 +16,22 @@ from ui.escaping import escape_html
 ALLOWED_SUFFIXES = (".txt", ".md", ".markdown", ".html", ".htm", ".pdf")
 MAX_NAME_CHARS = 100
 _UNSAFE = re.compile(r"[^A-Za-z0-9._-]+")
+_SUFFIX = re.compile(r"\.[A-Za-z0-9]{1,10}")
+# Names in Cyrillic or Greek keep a readable stem ("новости.txt" -> "novosti.txt"); other
+# scripts fall back to "article" (numbered when taken).
+_CYRILLIC = "абвгдеёжзийклмнопрстуфхцчшщъыьэюяєіїґ"
+_CYRILLIC_LATIN = (
+    "a b v g d e yo zh z i y k l m n o p r s t u f kh ts ch sh shch - y - e yu ya ye i yi g"
+)
+_GREEK = "αβγδεζηθικλμνξοπρσςτυφχψωάέήίόύώ"
+_GREEK_LATIN = "a v g d e z i th i k l m n x o p r s s t y f ch ps o a e i i o y o"
+_TRANSLITERATION = str.maketrans(
+    {
+        letter: latin.strip("-")
+        for letters, latins in ((_CYRILLIC, _CYRILLIC_LATIN), (_GREEK, _GREEK_LATIN))
+        for letter, latin in zip(letters, latins.split(), strict=True)
+    }
+)
 
 Status = Literal["added", "updated", "unchanged", "skipped"]
 
@@ -28,18 +44,34 @@ class Outcome:
     status: Status
     source: str | None = None  # the article's name in the library, when it is there
     reason: str | None = None  # why it was skipped
+    copies: int = 1  # how many entries of the upload were this same file
 
 
 def safe_file_name(name: str) -> str:
-    """A plain file name for `name`: basename only, ASCII letters, digits, '.', '_', '-'."""
-    base = re.split(r"[\\/]", name)[-1]
-    base = unicodedata.normalize("NFKD", base).encode("ascii", "ignore").decode()
-    base = _UNSAFE.sub("_", base).strip("._-")
-    stem, dot, suffix = base.rpartition(".")
-    if not dot:
+    """A plain file name for `name`: basename only, ASCII letters, digits, '.', '_', '-'.
+
+    The extension is split off first, so a name in another script keeps it: Cyrillic and Greek
+    are transliterated, anything else becomes "article" (save_upload numbers it if taken)."""
+    base = re.split(r"[\\/]", name)[-1].strip()
+    stem, suffix = os.path.splitext(base)
+    if not _SUFFIX.fullmatch(suffix):
         stem, suffix = base, ""
-    stem = stem.strip("._-")[: MAX_NAME_CHARS - len(suffix) - 1] or "article"
-    return f"{stem}.{suffix.lower()}" if suffix else stem
+    stem = _transliterate(unicodedata.normalize("NFC", stem))
+    stem = unicodedata.normalize("NFKD", stem).encode("ascii", "ignore").decode()
+    stem = _UNSAFE.sub("_", stem).strip("._-")
+    stem = stem[: MAX_NAME_CHARS - len(suffix)].strip("._-") or "article"
+    return f"{stem}{suffix.lower()}"
+
+
+def _transliterate(text: str) -> str:
+    out = []
+    for ch in text:
+        latin = ch.lower().translate(_TRANSLITERATION)
+        if latin == ch.lower():
+            out.append(ch)  # not Cyrillic or Greek: left for the ASCII step
+        else:
+            out.append(latin.capitalize() if ch.isupper() else latin)
+    return "".join(out)
 
 
 def shown_name(path: str | Path) -> str:
@@ -47,8 +79,13 @@ def shown_name(path: str | Path) -> str:
     return re.split(r"[\\/]", str(path))[-1] or "file"
 
 
+def size_text(n: float) -> str:
+    """Sizes as the settings count them (UI_MAX_UPLOAD_MB=20 means 20 x 1024 x 1024 bytes)."""
+    return f"{n / 1024**2:.1f} MB" if n >= 100 * 1024 else f"{n / 1024:.1f} KB"
+
+
 def rejection(path: Path, max_bytes: int) -> str | None:
-    """Why an uploaded file is refused before ingest (type, size, empty), or None."""
+    """Why an uploaded file is refused before ingest (type, size in bytes, empty), or None."""
     suffix = Path(shown_name(path)).suffix.lower()
     if suffix not in ALLOWED_SUFFIXES:
         kinds = ", ".join(s for s in ALLOWED_SUFFIXES)
@@ -58,7 +95,7 @@ def rejection(path: Path, max_bytes: int) -> str | None:
     except OSError:
         return "the upload did not arrive; try again"
     if size > max_bytes:
-        return f"too large ({size / 1e6:.1f} MB; the limit is {max_bytes / 1e6:.1f} MB)"
+        return f"too large ({size_text(size)}; the limit is {size_text(max_bytes)})"
     if size == 0:
         return "empty file"
     return None
@@ -128,6 +165,8 @@ def summary_html(outcomes: list[Outcome], chunks: int | None) -> str:
         else:
             shown = name
         line = f'<li class="na-{o.status}"><b>{escape_html(_STATUS_TEXT[o.status])}</b>: {shown}'
+        if o.copies > 1:
+            line += f" (given {o.copies} times, taken once)"
         if o.reason:
             line += f" — {escape_html(o.reason)}"
         items.append(line + "</li>")

@@ -7,7 +7,14 @@ from vectorstore.embeddings import (
     MiniLMEmbeddings,
     NamedEmbeddings,
 )
-from vectorstore.errors import EmbeddingMismatchError, StoreError
+from vectorstore.errors import (
+    EmbeddingMismatchError,
+    ForeignCollectionError,
+    LibraryDamagedError,
+    LibraryEmptyError,
+    StoreError,
+    StoreUnreachableError,
+)
 from vectorstore.keyword_generations import CatalogueEntry, Snapshot
 from vectorstore.keyword_index import KeywordIndex
 from vectorstore.store import ArticleStore, ScoredChunk, StoredChunk, StoreLocation, open_client
@@ -18,14 +25,18 @@ __all__ = [
     "ArticleStore",
     "CatalogueEntry",
     "EmbeddingMismatchError",
+    "ForeignCollectionError",
     "KeywordIndex",
     "LabelledEmbeddings",
+    "LibraryDamagedError",
+    "LibraryEmptyError",
     "MiniLMEmbeddings",
     "NamedEmbeddings",
     "ScoredChunk",
     "Snapshot",
     "StoreError",
     "StoreLocation",
+    "StoreUnreachableError",
     "StoredChunk",
     "open_client",
 ]

@@ -6,4 +6,20 @@ class StoreError(Exception):
 
 
 class EmbeddingMismatchError(StoreError):
-    """The collection holds vectors of another embedding model than the one configured."""
+    """The collection holds vectors of another embedding model (or dimension) than configured."""
+
+
+class StoreUnreachableError(StoreError):
+    """The Chroma server does not answer."""
+
+
+class ForeignCollectionError(StoreError):
+    """The collection was made by another tool: this project neither uses nor resets it."""
+
+
+class LibraryEmptyError(StoreError):
+    """The collection holds no articles yet."""
+
+
+class LibraryDamagedError(StoreError):
+    """The store's files are damaged; the message gives the command that rebuilds them."""

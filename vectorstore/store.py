@@ -2,16 +2,25 @@
 
 from __future__ import annotations
 
+import functools
 import logging
+import re
 import threading
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, ParamSpec, TypeVar
 
 from vectorstore.embeddings import NamedEmbeddings
-from vectorstore.errors import EmbeddingMismatchError, StoreError
+from vectorstore.errors import (
+    EmbeddingMismatchError,
+    ForeignCollectionError,
+    LibraryDamagedError,
+    LibraryEmptyError,
+    StoreError,
+    StoreUnreachableError,
+)
 
 if TYPE_CHECKING:
     from chromadb.api import ClientAPI
@@ -25,6 +34,12 @@ log = logging.getLogger(__name__)
 # Chroma caps one write; we stay far below it so a crash loses at most one small batch.
 WRITE_BATCH = 256
 READ_PAGE = 5000
+# Who made a collection: this project stamps it so it never uses or resets another tool's data.
+CREATED_BY = "news-assistant"
+_DIMENSION = re.compile(r"dimension of (\d+)")
+
+P = ParamSpec("P")
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -39,6 +54,21 @@ class StoreLocation:
     def describe(self) -> str:
         where = f"http://{self.host}:{self.port}" if self.host else str(self.path)
         return f"collection '{self.collection}' at {where}"
+
+    def unreachable(self, detail: object) -> StoreUnreachableError:
+        return StoreUnreachableError(
+            f"Cannot reach the Chroma server at {self.host}:{self.port} ({detail}). Start it "
+            f"(`chroma run --path <folder> --host {self.host} --port {self.port}`) or point "
+            "CHROMA_HOST/CHROMA_PORT at a running one, then try again."
+        )
+
+    def rebuild_hint(self) -> str:
+        if self.host:
+            return "rebuild it with `assistant ingest --reset`"
+        return (
+            f"move the folder {self.path} aside (or delete it) and run `assistant ingest` "
+            "to rebuild it from the articles"
+        )
 
 
 @dataclass(frozen=True)
@@ -85,10 +115,88 @@ def open_client(location: StoreLocation) -> ClientAPI:
         location.path.mkdir(parents=True, exist_ok=True)
         return chromadb.PersistentClient(path=str(location.path), settings=settings)
     except Exception as exc:  # chromadb raises many types (ValueError, ConnectionError, ...)
+        known = _translate(exc, location, "")
+        if known is not None:
+            raise known from exc
         raise StoreError(
             f"Cannot open the Chroma store {location.describe()}: {exc}. "
             "Check CHROMA_PATH, or that the Chroma server at CHROMA_HOST/CHROMA_PORT is running."
         ) from exc
+
+
+def _translate(exc: BaseException, location: StoreLocation, name: str) -> StoreError | None:
+    """The store error (with what to do) for a failure of Chroma, or None if it is not one."""
+    from chromadb.errors import ChromaError, InvalidArgumentError
+
+    if isinstance(exc, StoreError):
+        return None
+    if location.host and _is_connection_failure(exc):
+        return location.unreachable(exc)
+    if isinstance(exc, InvalidArgumentError) and "dimension" in str(exc):
+        held = _DIMENSION.search(str(exc))
+        return EmbeddingMismatchError(
+            f"Collection '{name or location.collection}' holds vectors of dimension "
+            f"{held.group(1) if held else 'unknown'}, which the configured embedding model does "
+            "not make, although its stamp names that model (another tool wrote to it). "
+            "Rebuild it with `assistant ingest --reset`, or set CHROMA_COLLECTION to a new name."
+        )
+    if isinstance(exc, ChromaError):
+        return LibraryDamagedError(
+            f"The library ({location.describe()}) cannot be read: {exc}. It may be damaged; "
+            f"{location.rebuild_hint()}."
+        )
+    return None
+
+
+def _ours(metadata: dict[str, Any]) -> bool:
+    """Made by this project: stamped by it (older versions stamped only the model)."""
+    return metadata.get("created_by") == CREATED_BY or "embedding_model" in metadata
+
+
+def _is_connection_failure(exc: BaseException) -> bool:
+    import httpx
+
+    if isinstance(exc, (httpx.TransportError, ConnectionError, TimeoutError)):
+        return True
+    return isinstance(exc, ValueError) and "could not connect" in str(exc).lower()
+
+
+def _is_gone(exc: BaseException) -> bool:
+    """The collection this process holds was dropped (a reset, or a restarted empty server)."""
+    from chromadb.errors import NotFoundError
+
+    return isinstance(exc, NotFoundError) or (
+        type(exc).__name__ in {"InvalidCollectionException", "NotFoundError"}
+    )
+
+
+def _guarded(method: Callable[P, T]) -> Callable[P, T]:
+    """Run a store operation; when the collection was dropped or recreated by another process,
+    reopen it by name and run it once more. Chroma's failures become StoreErrors that say what
+    to do (server unreachable, dimension mismatch, damaged files)."""
+
+    @functools.wraps(method)
+    def run(*args: P.args, **kwargs: P.kwargs) -> T:
+        store = args[0]
+        assert isinstance(store, ArticleStore)
+        try:
+            return method(*args, **kwargs)
+        except Exception as exc:
+            if not _is_gone(exc):
+                known = store.known_error(exc)
+                if known is None:
+                    raise
+                raise known from exc
+        store.forget_collection()
+        try:
+            return method(*args, **kwargs)
+        except Exception as exc:
+            known = store.known_error(exc)
+            if known is None:
+                raise
+            raise known from exc
+
+    return run
 
 
 @dataclass
@@ -98,6 +206,7 @@ class ArticleStore:
     client: ClientAPI
     name: str
     embeddings: NamedEmbeddings
+    location: StoreLocation | None = None
     _collection: Collection | None = field(default=None, init=False, repr=False)
     # The keyword index the writes below keep current (attached by whoever wires the store).
     keywords: KeywordIndex | None = field(default=None, repr=False)
@@ -106,9 +215,21 @@ class ArticleStore:
 
     @classmethod
     def open(cls, location: StoreLocation, embeddings: NamedEmbeddings) -> ArticleStore:
-        store = cls(client=open_client(location), name=location.collection, embeddings=embeddings)
-        _ = store.collection  # fail early on a model mismatch
+        store = cls(open_client(location), location.collection, embeddings, location)
+        store.count()  # fail early: a model mismatch, another tool's collection, no server
         return store
+
+    @classmethod
+    def open_for_reset(cls, location: StoreLocation, embeddings: NamedEmbeddings) -> ArticleStore:
+        """The store, for `reset()`: a collection of another model is fine (it is about to go);
+        one that another tool made is refused (its data is not ours to delete)."""
+        store = cls(open_client(location), location.collection, embeddings, location)
+        store._refuse_foreign()
+        return store
+
+    @property
+    def where(self) -> StoreLocation:
+        return self.location or StoreLocation(collection=self.name)
 
     @property
     def collection(self) -> Collection:
@@ -121,19 +242,55 @@ class ArticleStore:
                     configuration={"hnsw": {"space": "cosine"}},
                 )
             except Exception as exc:
-                raise StoreError(f"Cannot open collection '{self.name}': {exc}") from exc
-            self._check_stamp(collection.metadata or {})
+                known = self.known_error(exc)
+                if known is None:
+                    raise
+                raise known from exc
+            self._check_stamp(collection.metadata or {}, collection)
             self._collection = collection
         return self._collection
+
+    def forget_collection(self) -> None:
+        """Drop the cached handle: the next operation reopens the collection by name."""
+        self._collection = None
+
+    def known_error(self, exc: BaseException) -> StoreError | None:
+        """The StoreError that says what to do about a failure of Chroma; None for anything
+        else (including a StoreError already)."""
+        return _translate(exc, self.where, self.name)
 
     def _stamp(self) -> dict[str, Any]:
         return {
             "embedding_model": self.embeddings.model_name,
             "embedding_dim": self.embeddings.dimension,
+            "created_by": CREATED_BY,
             "revision": 0,
         }
 
-    def _check_stamp(self, metadata: dict[str, Any]) -> None:
+    def _refuse_foreign(self) -> None:
+        try:
+            existing = [c.name for c in self.client.list_collections()]
+            if self.name in existing:
+                found = self.client.get_collection(self.name, embedding_function=None)
+                if not _ours(found.metadata or {}):
+                    raise self._foreign(found)
+        except Exception as exc:
+            known = self.known_error(exc)
+            if known is None:
+                raise
+            raise known from exc
+
+    def _foreign(self, collection: Collection) -> ForeignCollectionError:
+        return ForeignCollectionError(
+            f"Collection '{self.name}' ({self.where.describe()}) was not made by this assistant "
+            f"(it has no embedding-model stamp) and holds {collection.count()} records of "
+            "another tool. Set CHROMA_COLLECTION to another name (e.g. news-articles) and run "
+            "`assistant ingest`; this assistant will neither use nor reset that collection."
+        )
+
+    def _check_stamp(self, metadata: dict[str, Any], collection: Collection) -> None:
+        if not _ours(metadata):
+            raise self._foreign(collection)
         model, dim = metadata.get("embedding_model"), metadata.get("embedding_dim")
         if model != self.embeddings.model_name or dim != self.embeddings.dimension:
             raise EmbeddingMismatchError(
@@ -146,15 +303,30 @@ class ArticleStore:
 
     # --- reads -------------------------------------------------------------------------------
 
+    @_guarded
     def count(self) -> int:
         return self.collection.count()
 
+    @_guarded
     def revision(self) -> tuple[str, int, int]:
         """(collection id, write counter, chunk count): changes whenever any process writes (the
-        counter moves before a write session's first write), or the collection is recreated."""
-        fresh = self.client.get_collection(self.name, embedding_function=None)
+        counter moves before a write session's first write), or the collection is recreated.
+
+        Also notices a collection replaced by another process (`ingest --reset`, a Chroma server
+        restarted on an empty folder): the next read reopens it by name."""
+        from chromadb.errors import NotFoundError
+
+        try:
+            fresh = self.client.get_collection(self.name, embedding_function=None)
+        except NotFoundError:  # gone and not recreated yet: open it anew (empty, stamped)
+            self.forget_collection()
+            fresh = self.collection
+        if self._collection is not None and self._collection.id != fresh.id:
+            self.forget_collection()
+        _ = self.collection  # check the stamp of a collection that appeared under our name
         return str(fresh.id), int((fresh.metadata or {}).get("revision", 0)), fresh.count()
 
+    @_guarded
     def count_articles(self) -> int:
         """Articles in the store, counted by their first chunks (one read of ids, no texts)."""
         return len(self.collection.get(where={"chunk_index": 0}, include=[])["ids"])
@@ -164,7 +336,7 @@ class ArticleStore:
         include: list[Any] = ["metadatas", "documents"] if include_text else ["metadatas"]
         offset = 0
         while True:
-            page = self.collection.get(include=include, limit=READ_PAGE, offset=offset)
+            page = self._page(include, offset)
             ids = page["ids"]
             if not ids:
                 return
@@ -174,6 +346,11 @@ class ArticleStore:
                 yield StoredChunk(id=id_, text=doc or "", metadata=dict(meta or {}))
             offset += len(ids)
 
+    @_guarded
+    def _page(self, include: list[Any], offset: int) -> Any:
+        return self.collection.get(include=include, limit=READ_PAGE, offset=offset)
+
+    @_guarded
     def get(self, ids: Sequence[str]) -> list[StoredChunk]:
         if not ids:
             return []
@@ -184,6 +361,7 @@ class ArticleStore:
         }
         return [found[i] for i in ids if i in found]
 
+    @_guarded
     def get_where(self, where: dict[str, Any]) -> list[StoredChunk]:
         page = self.collection.get(where=where, include=["metadatas", "documents"])
         return [
@@ -191,6 +369,7 @@ class ArticleStore:
             for id_, doc, meta in zip(page["ids"], page["documents"] or [], page["metadatas"] or [])
         ]
 
+    @_guarded
     def embeddings_of(self, ids: Sequence[str]) -> dict[str, list[float]]:
         """Stored vectors of the given chunk ids (missing ids are left out)."""
         if not ids:
@@ -215,11 +394,18 @@ class ArticleStore:
             [(int(c.metadata["start"]), int(c.metadata["end"]), c.text) for c in chunks]
         )
 
+    @_guarded
     def query(self, embedding: Sequence[float], k: int) -> list[ScoredChunk]:
-        """The k nearest chunks to an embedding, best first, with cosine similarity."""
+        """The k nearest chunks to an embedding, best first, with cosine similarity.
+
+        Raises LibraryEmptyError when the store holds nothing: "no article covers this" would
+        be a wrong answer when there are no articles at all."""
         n = min(k, self.count())
         if n <= 0:
-            return []
+            raise LibraryEmptyError(
+                f"The library is empty: {self.where.describe()} holds no articles. Add some "
+                "with `assistant ingest` (it reads ARTICLES_PATH) or upload them in the browser."
+            )
         result = self.collection.query(
             query_embeddings=[list(embedding)],  # type: ignore[arg-type]
             n_results=n,
@@ -283,12 +469,25 @@ class ArticleStore:
     def _save_keywords(self, writes: _WriteSession) -> None:
         if writes.keywords is None:
             return
+        revision = self.revision()
+        if revision[0] != writes.keywords.base.revision[0]:
+            # Another process dropped and recreated the collection during this session (the
+            # writes were retried on the new one): what the session indexed is not all of it.
+            # Leave the index behind the store: it is rebuilt from the store.
+            log.warning(
+                "The collection '%s' was recreated while it was written; its keyword index "
+                "will be rebuilt",
+                self.name,
+            )
+            writes.keywords = None
+            return
         try:
-            writes.keywords.save(self.revision())
+            writes.keywords.save(revision)
         except OSError as exc:
             _index_unwritable(writes.keywords.index, exc)
             writes.keywords = None  # the rest of the session writes the store alone
 
+    @_guarded
     def upsert(
         self,
         ids: Sequence[str],
@@ -319,6 +518,7 @@ class ArticleStore:
                     writes.keywords.add(list(zip(batch_ids, batch_texts, batch_metas)))
                 self._after_write(writes)
 
+    @_guarded
     def update_metadata(self, ids: Sequence[str], metadatas: Sequence[dict[str, Any]]) -> None:
         """Rewrite the metadata of stored chunks (their text and vectors stay)."""
         with self.writing():
@@ -336,6 +536,7 @@ class ArticleStore:
                     writes.keywords.add([(c.id, c.text, c.metadata) for c in chunks])
                 self._after_write(writes)
 
+    @_guarded
     def delete(self, ids: Sequence[str]) -> None:
         with self.writing():
             for start in range(0, len(ids), WRITE_BATCH):
@@ -346,8 +547,11 @@ class ArticleStore:
                     writes.keywords.remove(batch_ids)
                 self._after_write(writes)
 
+    @_guarded
     def reset(self) -> None:
-        """Drop the collection (all chunks and its model stamp) and create it anew."""
+        """Drop the collection (all chunks and its model stamp) and create it anew. Refuses a
+        collection that another tool made."""
+        self._refuse_foreign()
         try:
             self.client.delete_collection(self.name)
         except Exception:  # chromadb raises NotFoundError/ValueError by version when it is absent

@@ -1,0 +1,860 @@
+"""What a sentence states as checkable facts: quantities and dates, named things, who is quoted,
+and which words are negated or hedged. Read by the answerer (what kind of answer a sentence
+holds) and by citation verification (whether a claim's facts are in its passage)."""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+from pathlib import Path
+
+from assistant.text import STOPWORDS
+
+# Longest sentence analysed; longer input is cut (patterns below stay linear either way).
+MAX_SENTENCE_CHARS = 2000
+
+# --- quantities and dates --------------------------------------------------------------------
+
+_UNITS = {
+    "zero": 0, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
+    "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14,
+    "fifteen": 15, "sixteen": 16, "seventeen": 17, "eighteen": 18, "nineteen": 19,
+    "twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70,
+    "eighty": 80, "ninety": 90, "twice": 2, "thrice": 3, "once": 1,
+}  # fmt: skip
+# "one" is left out: "one of", "no one", "one day" are rarely a count.
+_ORDINALS = {
+    "first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5, "sixth": 6, "seventh": 7,
+    "eighth": 8, "ninth": 9, "tenth": 10, "eleventh": 11, "twelfth": 12, "thirteenth": 13,
+    "fourteenth": 14, "fifteenth": 15, "sixteenth": 16, "seventeenth": 17, "eighteenth": 18,
+    "nineteenth": 19, "twentieth": 20, "thirtieth": 30, "fortieth": 40, "fiftieth": 50,
+    "hundredth": 100,
+}  # fmt: skip
+_SCALES = {
+    "hundred": 1e2, "thousand": 1e3, "million": 1e6, "billion": 1e9, "trillion": 1e12,
+    "k": 1e3, "m": 1e6, "mn": 1e6, "bn": 1e9, "b": 1e9, "tn": 1e12, "mln": 1e6, "bln": 1e9,
+}  # fmt: skip
+_MONTHS = {
+    "january": 1, "february": 2, "march": 3, "april": 4, "may": 5, "june": 6, "july": 7,
+    "august": 8, "september": 9, "october": 10, "november": 11, "december": 12,
+    "jan": 1, "feb": 2, "mar": 3, "apr": 4, "jun": 6, "jul": 7, "aug": 8, "sep": 9,
+    "sept": 9, "oct": 10, "nov": 11, "dec": 12,
+}  # fmt: skip
+_WEEKDAYS = {
+    "monday": 1, "tuesday": 2, "wednesday": 3, "thursday": 4, "friday": 5, "saturday": 6,
+    "sunday": 7,
+}  # fmt: skip
+
+_MONTH_RE = (
+    r"(?:january|february|march|april|may|june|july|august|september|october|november|december"
+    r"|jan|feb|mar|apr|jun|jul|aug|sept|sep|oct|nov|dec)\.?"
+)
+_DAY_RE = r"(?:[12]\d|3[01]|0?[1-9])(?:st|nd|rd|th)?"
+_YEAR_RE = r"(?:1[5-9]\d\d|20\d\d)"
+# Dates, most specific first; each alternative is a fixed sequence of bounded tokens (linear).
+_DATE = re.compile(
+    rf"\b(?:(?P<iso>{_YEAR_RE})-(?P<iso_m>[01]\d)-(?P<iso_d>[0-3]\d)"
+    rf"|(?P<d1>{_DAY_RE})\s+(?:of\s+)?(?P<m1>{_MONTH_RE})(?:,?\s+(?P<y1>{_YEAR_RE}))?"
+    rf"|(?P<m2>{_MONTH_RE})\s+(?P<d2>{_DAY_RE})(?!\d)(?:,?\s+(?P<y2>{_YEAR_RE}))?"
+    rf"|(?P<m3>{_MONTH_RE})(?:\s+of)?\s+(?P<y3>{_YEAR_RE})"
+    rf"|(?P<y4>{_YEAR_RE})s?(?![,.]?\d|\s*(?:%|percent|per\s+cent|hundred|thousand|million"
+    rf"|billion|trillion|bn|mn|m\b|k\b))"
+    rf"|(?P<m4>january|february|march|april|june|july|august|september|october|november"
+    rf"|december)"
+    rf"|(?P<wd>monday|tuesday|wednesday|thursday|friday|saturday|sunday))\b",
+    re.IGNORECASE,
+)
+# "May" alone is a month only with a capital and not as a modal verb ("May 5" is caught above).
+_NUMBER = re.compile(
+    r"(?<![\w\-.])(?P<cur>[$€£¥])?\s?(?P<num>\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)"
+    r"(?:\s?(?P<suffix>st|nd|rd|th|%|k|m|mn|bn|b|tn|mln|bln)\b)?"
+    r"(?:\s+(?P<scale>hundred|thousand|million|billion|trillion)\b)?"
+    r"(?:\s?(?P<pct>percent|per\s+cent)\b)?"
+    r"(?![\w.](?=[A-Za-z]))",
+    re.IGNORECASE,
+)
+# "hundreds of people", "thousands": an order of magnitude, not a count.
+_VAGUE = re.compile(r"\b(?P<w>dozens|hundreds|thousands|millions|billions)\b", re.IGNORECASE)
+_VAGUE_VALUES = {
+    "dozens": 12.0,
+    "hundreds": 1e2,
+    "thousands": 1e3,
+    "millions": 1e6,
+    "billions": 1e9,
+}
+# "$5 and $7 billion", "between 5 and 7 million": the scale belongs to both numbers.
+_SHARED_SCALE = re.compile(
+    r"(?<![\w.])[$€£¥]?(?P<first>\d+(?:\.\d+)?)\s*(?:and|to|or|-|–)\s*[$€£¥]?\d+(?:\.\d+)?"
+    r"\s*(?P<scale>hundred|thousand|million|billion|trillion|bn|mn|m)\b",
+    re.IGNORECASE,
+)
+_NUMBER_WORD = (
+    r"(?:zero|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen"
+    r"|fifteen|sixteen|seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|sixty|seventy"
+    r"|eighty|ninety|hundred|thousand|million|billion|trillion|dozen)"
+)
+_NUMBER_WORDS = re.compile(
+    r"\b(?P<w>(?:twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety)[\s\-](?:first|second"
+    r"|third|fourth|fifth|sixth|seventh|eighth|ninth)"
+    rf"|(?:a[\s\-]+(?=(?:hundred|thousand|million|billion|trillion|dozen)\b))?"
+    rf"{_NUMBER_WORD}(?:[\s\-]+(?:and\s+)?{_NUMBER_WORD}){{0,6}}"
+    r"|twice|thrice|once"
+    r"|first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth|eleventh|twelfth"
+    r"|thirteenth|fourteenth|fifteenth|sixteenth|seventeenth|eighteenth|nineteenth|twentieth"
+    r"|thirtieth|fortieth|fiftieth|hundredth)\b",
+    re.IGNORECASE,
+)
+_TIME = re.compile(
+    r"\b(?P<h>[01]?\d|2[0-3])(?::(?P<min>[0-5]\d))?\s?(?P<ampm>a\.?m\.?|p\.?m\.?)(?!\w)"
+    r"|\b(?P<h24>[01]?\d|2[0-3]):(?P<m24>[0-5]\d)\b",
+    re.IGNORECASE,
+)
+
+
+@dataclass(frozen=True)
+class Quantity:
+    """A number the text states: a count, amount, percentage, ordinal or time of day."""
+
+    value: float
+    text: str
+    kind: str = "number"  # number | ordinal | percent | time
+
+
+@dataclass(frozen=True)
+class DateFact:
+    """A date or part of one; fields the text doesn't give are None."""
+
+    text: str
+    year: int | None = None
+    month: int | None = None
+    day: int | None = None
+    weekday: int | None = None
+
+    def fits(self, other: DateFact) -> bool:
+        """Everything this date says, `other` says too ("March 2022" fits "5 March 2022")."""
+        return all(
+            mine is None or mine == theirs
+            for mine, theirs in (
+                (self.year, other.year),
+                (self.month, other.month),
+                (self.day, other.day),
+                (self.weekday, other.weekday),
+            )
+        )
+
+
+@dataclass(frozen=True)
+class Facts:
+    quantities: tuple[Quantity, ...]
+    dates: tuple[DateFact, ...]
+
+
+def _number_value(text: str) -> float | None:
+    try:
+        return float(text.replace(",", ""))
+    except ValueError:
+        return None
+
+
+def _words_value(phrase: str) -> tuple[float, str] | None:
+    """The value of a number written in words ("two hundred and fifty", "a dozen", "third")."""
+    words = [w for w in re.split(r"[\s\-]+", phrase.lower()) if w and w != "and"]
+    if len(words) == 1 and words[0] in _ORDINALS:
+        return float(_ORDINALS[words[0]]), "ordinal"
+    if len(words) == 2 and words[0] in _UNITS and words[1] in _ORDINALS:
+        return float(_UNITS[words[0]] + _ORDINALS[words[1]]), "ordinal"  # twenty-first
+    if not words or all(w == "a" for w in words):
+        return None
+    total, current = 0.0, 0.0
+    for word in words:
+        if word == "a":
+            current = current or 1.0
+        elif word == "dozen":
+            current = (current or 1.0) * 12
+        elif word in _UNITS:
+            current += _UNITS[word]
+        elif word in _SCALES:
+            current = (current or 1.0) * _SCALES[word]
+            if _SCALES[word] >= 1e3:
+                total, current = total + current, 0.0
+        else:
+            return None
+    value = total + current
+    return (value, "number") if value else None
+
+
+@lru_cache(maxsize=8192)
+def facts(text: str) -> Facts:
+    """The quantities and dates `text` states, normalised ("2,000" = 2000, "third" = 3,
+    "$280bn" = 280 billion, "March 5" = "5 March")."""
+    text = text[:MAX_SENTENCE_CHARS]
+    dates: list[DateFact] = []
+    bare_years: list[Quantity] = []
+    masked = list(text)
+
+    def mask(start: int, end: int) -> None:
+        masked[start:end] = " " * (end - start)
+
+    for match in _DATE.finditer(text):
+        g = match.groupdict()
+        raw = match.group(0)
+        if g["m4"] and not raw[0].isupper():
+            continue  # "march" / "may" as words
+        month_text = g["m1"] or g["m2"] or g["m3"] or g["m4"]
+        if month_text and month_text.lower().rstrip(".") == "may" and not month_text[0].isupper():
+            continue
+        month = _MONTHS.get(month_text.lower().rstrip(".")) if month_text else None
+        if g["iso"]:
+            dates.append(DateFact(raw, int(g["iso"]), int(g["iso_m"]), int(g["iso_d"])))
+        elif g["wd"]:
+            if not raw[0].isupper():
+                continue
+            dates.append(DateFact(raw, weekday=_WEEKDAYS[g["wd"].lower()]))
+        else:
+            day_text = g["d1"] or g["d2"]
+            year_text = g["y1"] or g["y2"] or g["y3"] or g["y4"]
+            day = int(re.sub(r"\D", "", day_text)) if day_text else None
+            year = int(year_text) if year_text else None
+            dates.append(DateFact(raw, year, month, day))
+            if g["y4"] and not raw.endswith("s"):
+                # "2000 people" or "in 2000": a bare year may be a count as well.
+                bare_years.append(Quantity(float(year_text), raw))
+        mask(match.start(), match.end())
+    quantities: list[Quantity] = list(bare_years)
+    flat = "".join(masked)
+    for match in _TIME.finditer(flat):
+        hour = int(match.group("h") or match.group("h24"))
+        minute = int(match.group("min") or match.group("m24") or 0)
+        ampm = (match.group("ampm") or "").lower().replace(".", "")
+        if ampm == "pm" and hour < 12:
+            hour += 12
+        elif ampm == "am" and hour == 12:
+            hour = 0
+        quantities.append(Quantity(hour * 60 + minute, match.group(0), "time"))
+        mask(match.start(), match.end())
+    flat = "".join(masked)
+    for match in _NUMBER.finditer(flat):
+        value = _number_value(match.group("num"))
+        if value is None:
+            continue
+        suffix = (match.group("suffix") or "").lower()
+        kind = "number"
+        if suffix in ("st", "nd", "rd", "th"):
+            kind = "ordinal"
+        elif suffix == "%" or match.group("pct"):
+            kind = "percent"
+        elif suffix in _SCALES and (match.group("cur") or suffix in ("bn", "mn", "tn")):
+            value *= _SCALES[suffix]
+        if match.group("scale"):
+            value *= _SCALES[match.group("scale").lower()]
+        quantities.append(Quantity(value, match.group(0).strip(), kind))
+        mask(match.start(), match.end())
+    flat = "".join(masked)
+    for match in _NUMBER_WORDS.finditer(flat):
+        parsed = _words_value(match.group("w"))
+        before = flat[max(0, match.start() - 4) : match.start()].lower()
+        if parsed is not None and parsed[0] == 2 and before.endswith("the "):
+            continue  # "the two countries": the pair already named, not a count
+        if parsed is not None:
+            quantities.append(Quantity(parsed[0], match.group(0).strip(), parsed[1]))
+    for match in _VAGUE.finditer(flat):
+        value = _VAGUE_VALUES[match.group("w").lower()]
+        quantities.append(Quantity(value, match.group(0), "vague"))
+    for match in _SHARED_SCALE.finditer(text):
+        value = float(match.group("first")) * _SCALES[match.group("scale").lower()]
+        quantities.append(Quantity(value, match.group(0), "number"))
+    return Facts(tuple(quantities), tuple(dates))
+
+
+def quantity_found(quantity: Quantity, context: Facts) -> bool:
+    """The context states the same number (any kind: "third" = "3"; a year counts as a
+    number); "hundreds" is found where the context has hundreds, or a number in them."""
+    if quantity.kind == "vague":
+        return any(
+            (q.kind == "vague" and q.value == quantity.value)
+            or (q.kind != "vague" and quantity.value <= q.value < quantity.value * 10)
+            for q in context.quantities
+        )
+    candidates = [q.value for q in context.quantities if q.kind != "vague"] + [
+        float(d.year) for d in context.dates if d.year is not None
+    ]
+    if quantity.kind == "time":
+        candidates = [q.value for q in context.quantities if q.kind == "time"]
+    values = [quantity.value]
+    suffix = re.search(r"(?i)(\d)\s?(k|m|b)$", quantity.text)
+    if suffix:  # "5.7m barrels": million, or metres; either may be meant
+        values.append(quantity.value * _SCALES[suffix.group(2).lower()])
+    return any(abs(v - c) <= 1e-6 * max(1.0, abs(c)) for v in values for c in candidates)
+
+
+def date_found(date: DateFact, context: Facts) -> bool:
+    if any(date.fits(other) for other in context.dates):
+        return True
+    # A bare year may appear as a number ("the 2015 intervention" was read as a date anyway).
+    only_year = date.year is not None and date.month is None and date.day is None
+    return only_year and any(q.value == date.year for q in context.quantities)
+
+
+# --- named things ----------------------------------------------------------------------------
+
+_DATA = resources.files("assistant") / "data"
+
+
+@lru_cache(maxsize=1)
+def _places() -> frozenset[str]:
+    return frozenset(_DATA.joinpath("places.txt").read_text(encoding="utf-8").split("\n")) - {""}
+
+
+@lru_cache(maxsize=1)
+def _demonyms() -> dict[str, str]:
+    pairs = _DATA.joinpath("demonyms.tsv").read_text(encoding="utf-8").splitlines()
+    return dict(line.split("\t", 1) for line in pairs if "\t" in line)
+
+
+@lru_cache(maxsize=1)
+def _common_words() -> frozenset[str]:
+    """Lower-case English words (the embedding model's vocabulary), to tell a sentence's
+    capitalised first word ("Analysts", "Meanwhile") from a name ("Netanyahu")."""
+    path = Path(__file__).resolve().parent.parent / "vectorstore" / "assets" / "tokenizer.json"
+    vocab = json.loads(path.read_text(encoding="utf-8"))["model"]["vocab"]
+    return frozenset(w for w in vocab if w.isalpha() and w.islower() and len(w) > 1)
+
+
+# Last words that make a name an organisation.
+ORG_WORDS = frozenset(
+    """academy administration agency airline airlines airways alliance army assembly association
+    authority bank board brigade cabinet center centre church club coalition college commission
+    committee company conference congress corp corporation council court department division
+    federation fc force forces foundation front fund government group guard hospital inc
+    institute institution league ltd ministry movement museum network news office organisation
+    organization parliament party police post press program programme regiment school senate
+    service services society station studies team times tribunal union university""".split()
+)
+# Words that make a name a place.
+PLACE_WORDS = frozenset(
+    """airport avenue bay beach border bridge canal city coast county desert district island
+    islands lake mountain mountains ocean park peninsula port province region republic river
+    road sea square state stadium strait street town valley village""".split()
+)
+TITLES = frozenset(
+    """mr mrs ms miss dr prof president minister senator sen governor gov general gen king queen
+    prince princess pope chancellor judge justice mayor ceo chairman chairwoman secretary rep
+    representative ambassador captain capt colonel col lieutenant lt sergeant sgt officer
+    spokesman spokeswoman spokesperson director professor sheikh sir lord lady dame rabbi imam
+    bishop cardinal father sister brother commander chief premier deputy""".split()
+)
+_CONNECTORS = frozenset({"of", "for", "the", "de", "del", "da", "di", "al", "bin", "ibn", "van",
+                         "von", "der", "la", "le", "du", "y"})  # fmt: skip
+# Words before a name that say what the person is, not who ("Prime Minister Naftali Bennett").
+_ROLE_WORDS = TITLES | frozenset(
+    {"prime", "foreign", "defence", "defense", "former", "deputy", "vice", "interior", "finance",
+     "health", "senior", "acting", "state", "opposition", "then", "late"}
+)  # fmt: skip
+# Words, dotted acronyms (U.S.), codes (S-400, COVID-19), numbers, and punctuation.
+_TOKEN = re.compile(
+    r"(?:[A-Za-z]\.){2,}|[A-Z]+-\d+\w*|[^\W\d_](?:[\w’'\-]*\w)?|\d[\d,.]*\w*"
+    r"|[.!?\"“”‘«»():;,—–]"
+)
+_BOUNDARIES = frozenset('.!?"“‘«(:;—–')
+_TIME_WORDS = frozenset(_MONTHS) | frozenset(_WEEKDAYS)
+# Words that open sentences without naming anything ("Despite Russia's ...", "Unlike Israel").
+_SENTENCE_OPENERS = frozenset(
+    """about above across after against along although amid among around as at because before
+    behind below beneath beside besides between beyond but by concerning considering despite
+    down during except following for from given however in including inside instead into like
+    meanwhile moreover near nevertheless notwithstanding of off on onto opposite outside over
+    past per plus regarding since than thanks though through throughout till to toward towards
+    under underneath unless unlike until upon versus via when whereas whether while with within
+    without yet also still even only just perhaps indeed thus hence therefore furthermore
+    additionally overall today yesterday last next earlier later recently currently now then
+    many most some several few both each every all any no other such another according senior
+    former new old top local foreign national international""".split()
+)
+
+
+@dataclass(frozen=True)
+class Entity:
+    name: str
+    kind: str  # person | organisation | place | other
+
+    @property
+    def words(self) -> tuple[str, ...]:
+        return tuple(w for w in self.name.split() if w.lower() not in _CONNECTORS)
+
+
+@lru_cache(maxsize=16384)
+def tokens(text: str) -> tuple[str, ...]:
+    """Word and punctuation tokens of `text` (possessive 's dropped)."""
+    out: list[str] = []
+    for match in _TOKEN.finditer(text[:MAX_SENTENCE_CHARS]):
+        token = match.group(0)
+        for suffix in ("’s", "'s"):
+            if len(token) > len(suffix) and token.endswith(suffix):
+                token = token[: -len(suffix)]
+        out.append(token)
+    return tuple(out)
+
+
+def _capitalised(token: str) -> bool:
+    return token[:1].isupper()
+
+
+def _kind(words: list[str], titled: bool) -> str:
+    name = " ".join(words)
+    last = words[-1].lower()
+    if name in _places() or name in _demonyms():
+        return "place"
+    if last in ORG_WORDS:
+        return "organisation"
+    if last in PLACE_WORDS:
+        return "place"
+    if len(words) == 1 and words[0].replace(".", "").isupper() and len(words[0]) >= 2:
+        return "organisation"
+    if titled:
+        return "person"
+    if 2 <= len(words) <= 4 and all(w[:1].isupper() and w[1:].islower() for w in words):
+        return "person"
+    return "other"
+
+
+@lru_cache(maxsize=8192)
+def entities(text: str, known: frozenset[str] = frozenset()) -> tuple[Entity, ...]:
+    """The named things in `text` (people, organisations, places), in order, without repeats.
+
+    A capitalised word that opens the text, a sentence or a quote is a name only when the
+    model's English vocabulary doesn't know it as a word, it is a known place, or it is in
+    `known` (names seen capitalised mid-sentence in the surrounding text)."""
+    found: list[Entity] = []
+    seen: set[str] = set()
+    run: list[str] = []
+    titled = False
+
+    def emit(words: list[str], person: bool) -> None:
+        while words and words[-1].lower() in _CONNECTORS:
+            words = words[:-1]
+        while len(words) > 1 and words[0].lower() in _ROLE_WORDS | _CONNECTORS:
+            words = words[1:]
+            person = True
+        if not words or (len(words) == 1 and words[0].lower() in _ROLE_WORDS):
+            return
+        name = " ".join(words)
+        if name not in seen:
+            seen.add(name)
+            found.append(Entity(name, _kind(words, person)))
+
+    def close() -> None:
+        nonlocal run, titled
+        # "U.S. President Joe Biden": the title splits a place from a person, unless the run
+        # names a body ("UN General Assembly", "Secretary of State" stays whole).
+        last = run[-1].lower() if run else ""
+        title_at = [i for i, w in enumerate(run[:-1]) if w.lower() in TITLES]
+        if title_at and last not in ORG_WORDS and last not in PLACE_WORDS:
+            cut = title_at[-1]
+            emit(run[:cut], titled)
+            emit(run[cut + 1 :], True)
+        else:
+            emit(run, titled)
+        run, titled = [], False
+
+    items = tokens(text)
+    for index, token in enumerate(items):
+        if token in _BOUNDARIES or token in ",)»”":
+            close()
+            continue
+        lowered = token.lower()
+        starts = index == 0 or items[index - 1] in _BOUNDARIES
+        if (
+            _capitalised(token)
+            and lowered != "i"
+            and lowered not in _TIME_WORDS
+            and not _NUMBER_WORDS.fullmatch(lowered)
+        ):
+            if starts and not run and not _name_like(token, known):
+                # "Jack Nicholson played ...": a first word followed by a name is its first name.
+                following = items[index + 1] if index + 1 < len(items) else ""
+                if not (
+                    following[:1].isupper()
+                    and following.lower() not in STOPWORDS
+                    and lowered not in _SENTENCE_OPENERS
+                    and lowered not in STOPWORDS
+                ):
+                    continue
+            run.append(token)
+        elif run and lowered in _CONNECTORS:
+            run.append(lowered)
+        else:
+            close()
+    close()
+    return tuple(found)
+
+
+def _name_like(token: str, known: frozenset[str] = frozenset()) -> bool:
+    """A capitalised word at a sentence start that is still a name."""
+    lowered = token.lower()
+    if lowered in STOPWORDS:
+        return False
+    if token in known or token in _places() or token in _demonyms():
+        return True
+    return token.replace(".", "").isupper() or lowered not in _common_words()
+
+
+@lru_cache(maxsize=256)  # the same articles and chunks are read question after question
+def known_names(text: str) -> frozenset[str]:
+    """Capitalised words used mid-sentence in `text`: the names that text knows."""
+    items = tokens(text)
+    return frozenset(
+        t
+        for i, t in enumerate(items)
+        if i and _capitalised(t) and items[i - 1] not in _BOUNDARIES and t.lower() not in STOPWORDS
+    )
+
+
+def entity_found(entity: Entity, context: str, context_entities: Iterable[Entity]) -> bool:
+    """The context names the same thing: every word of the name (a surname alone matches a full
+    name and back), its acronym, or the country of a demonym ("Israeli" ~ "Israel")."""
+    words = [w.lower() for w in entity.words]
+    if not words or entity.name in context:
+        return True
+    lowered = context.lower()
+    context_words = set(re.findall(r"[^\W_][\w\-]*", lowered))
+    if all(_word_in(w, context_words) for w in words):
+        return True
+    # A person by surname: "Naftali Bennett" is the "Bennett" the context names.
+    if entity.kind in ("person", "other") and len(entity.words) > 1:
+        if re.search(rf"\b{re.escape(entity.words[-1])}\b", context):
+            return True
+    others = list(context_entities)
+    for other in others:
+        theirs = [w.lower() for w in other.words]
+        if not theirs:
+            continue
+        # A person named by surname ("Bennett") or by full name ("Naftali Bennett").
+        if entity.kind in ("person", "other") and words[-1] == theirs[-1]:
+            return True
+        if _acronym(other.words) == entity.name.replace(".", "") or _acronym(
+            entity.words
+        ) == other.name.replace(".", ""):
+            return True
+    country = _demonyms().get(entity.name)
+    if country and country.lower() in lowered:
+        return True
+    demonym_of = {v.lower(): k.lower() for k, v in _demonyms().items()}
+    if entity.name.lower() in demonym_of and demonym_of[entity.name.lower()] in context_words:
+        return True
+    return entity.name.lower() in _ALIASES and any(
+        alias in lowered for alias in _ALIASES[entity.name.lower()]
+    )
+
+
+def _word_in(word: str, context_words: set[str]) -> bool:
+    if word in context_words:
+        return True
+    if stem(word) in {stem(w) for w in context_words if w[:2] == word[:2]}:
+        return True  # "Houthis" is "Houthi"
+    # Inflected forms of one word ("Israel's", "Russia-Iran"), never a different name.
+    return len(word) >= 5 and any(
+        w.startswith(word) and len(w) - len(word) <= 3 for w in context_words
+    )
+
+
+def _acronym(words: Iterable[str]) -> str:
+    return "".join(w[0] for w in words if w and w[0].isupper())
+
+
+_ALIASES = {
+    "us": ("united states", "u.s.", "america"),
+    "u.s": ("united states", "us ", "america"),
+    "usa": ("united states", "u.s.", "america"),
+    "america": ("united states", "u.s.", "us "),
+    "united states": ("u.s.", "us ", "america", "washington"),
+    "uk": ("united kingdom", "britain", "u.k."),
+    "britain": ("united kingdom", "uk", "u.k.", "england"),
+    "united kingdom": ("britain", "uk", "u.k."),
+    "un": ("united nations", "u.n."),
+    "united nations": ("un ", "u.n."),
+    "eu": ("european union",),
+    "european union": ("eu ", "e.u."),
+    "uae": ("united arab emirates", "emirates"),
+    "kremlin": ("moscow", "russia", "putin"),
+    "moscow": ("kremlin", "russia"),
+    "washington": ("united states", "u.s.", "white house"),
+}
+
+
+# --- who said it -----------------------------------------------------------------------------
+
+# Verbs that report speech; ones that are mostly nouns too ("states", "claims", "comments",
+# "remarks", "calls") or mostly not about speech ("maintains") are left out.
+SPEECH_VERBS = frozenset(
+    """said says say told tells warned warns argued argues stated noted added adds claimed
+    explained explains insisted insists announced announces wrote writes tweeted stressed
+    stresses emphasised emphasized emphasises emphasizes suggested suggests acknowledged
+    acknowledges admitted admits declared declares remarked commented asserted asserts
+    predicted predicts cautioned cautions urged urges recalled recalls estimated estimates
+    confirmed confirms denied denies observed believes believed thinks""".split()
+)
+_PRONOUN_SPEAKERS = frozenset({"he", "she", "they"})
+
+
+def speaker(sentence: str, before: str = "", known: frozenset[str] = frozenset()) -> str | None:
+    """Who the sentence quotes or reports ("X said", "said X", "according to X"), as a name;
+    "he said" is resolved to the last person named in `before` (the text preceding it)."""
+    items = tokens(sentence)
+
+    def names(part: list[str] | tuple[str, ...]) -> tuple[Entity, ...]:
+        return entities(" ".join(part), known)
+
+    lowered = [t.lower() for t in items]
+    for i, word in enumerate(lowered):
+        if word == "according" and i + 1 < len(items) and lowered[i + 1] == "to":
+            after = lowered[i + 2] if i + 2 < len(items) else ""
+            if after in _PRONOUN_SPEAKERS:
+                return last_person(before)
+            if after in ("his", "her", "their", "its", "a", "an", "some", "one"):
+                return None  # "according to his publicist": no name
+            start = i + 3 if after == "the" else i + 2
+            head = items[start : start + 7]
+            named = _nearest(names(head), first=True) if head and head[0][:1].isupper() else None
+            if named:
+                return named
+            continue
+        if word not in SPEECH_VERBS:
+            continue
+        previous = lowered[i - 1] if i else ""
+        if previous in _PRONOUN_SPEAKERS:
+            return last_person(before) if previous != "they" else None
+        # '"...," said Bennett': the name after the verb, when a quote or comma precedes it
+        # ("told" is followed by whom it was told to, not who spoke).
+        inverted = previous in (",", '"', "”", "’", "'") or (
+            previous in ("also", "then") and i > 1 and items[i - 2] in (",", '"', "”")
+        )
+        if inverted and word not in ("told", "tells"):
+            named = _nearest(names(items[i + 1 : i + 6]), first=True)
+            if named:
+                return named
+        # "X said", "X, a senior fellow at INSS, said": the nearest person before the verb,
+        # within the sentence.
+        begin = max(0, i - 30)
+        for j in range(i - 1, begin - 1, -1):
+            if items[j] in ".!?":
+                begin = j + 1
+                break
+        named = _nearest(names(items[begin:i]), first=False)
+        if named:
+            return named
+        # "Officials said": a capitalised word right before the verb reports a speaker.
+        if i and items[i - 1][:1].isupper() and lowered[i - 1] not in STOPWORDS:
+            return items[i - 1]
+    return None
+
+
+def _nearest(found: tuple[Entity, ...], first: bool) -> str | None:
+    """The first (or last) person among `found`, else a single name (often a surname), else
+    an organisation."""
+    for wanted in (("person",), ("other",), ("organisation",)):
+        names = [e.name for e in found if e.kind in wanted]
+        if names:
+            return names[0] if first else names[-1]
+    return None
+
+
+def last_person(text: str, strict: bool = False) -> str | None:
+    """Who "he" or "she" most likely is, after `text`: whoever was last quoted or reported by
+    name in its last 1500 characters ("... said Zvi Magen. ... he noted"), else the last person
+    named (with `strict`, only a full name, never a lone capitalised word).
+
+    A run of "he said" keeps the speaker; but a pronoun never names someone its own sentence
+    names ("He said that what Bennett meant ..." is not Bennett speaking), so such a sentence
+    hands "he" back to the speaker before."""
+    tail = text[-1500:]
+    known = known_names(tail)
+    sentences = [s for s in re.split(r"(?<=[.!?])\s+|(?<=[.!?][\"”])\s+", tail) if s]
+    speakers: list[str] = []
+    excluded: set[str] = set()
+    for sentence in sentences:
+        lowered = [t.lower() for t in tokens(sentence)]
+        verbs = [i for i, w in enumerate(lowered) if w in SPEECH_VERBS]
+        if not verbs:
+            continue
+        if any(i and lowered[i - 1] in ("he", "she") for i in verbs):
+            named_here = entities(sentence, known)
+            if speakers and any(same_person(e.name, speakers[-1]) for e in named_here):
+                excluded.add(speakers.pop())
+            continue
+        quoted = speaker(sentence, "", known)
+        if quoted and quoted.lower() not in _PRONOUN_SPEAKERS:
+            speakers.append(quoted)
+    if speakers:
+        return speakers[-1]
+    people = [
+        e
+        for e in entities(tail, known)
+        if e.kind in ("person", "other") and not any(same_person(e.name, x) for x in excluded)
+    ]
+    named = [e for e in people if e.kind == "person"] or ([] if strict else people)
+    return named[-1].name if named else None
+
+
+def same_person(a: str, b: str) -> bool:
+    """Two names of one person or body: a shared last word ("Bennett", "Naftali Bennett")."""
+    wa = [w.lower() for w in a.split() if w.lower() not in _CONNECTORS]
+    wb = [w.lower() for w in b.split() if w.lower() not in _CONNECTORS]
+    if not wa or not wb:
+        return False
+    return wa[-1] == wb[-1] or set(wa) <= set(wb) or set(wb) <= set(wa)
+
+
+# --- negation and hedging --------------------------------------------------------------------
+
+NEGATORS = frozenset({"not", "never", "no", "neither", "nor", "without", "hardly", "cannot",
+                      "n't", "nobody", "nothing", "none"})  # fmt: skip
+# Verbs that negate what follows them ("refrained from imposing" = "did not impose").
+IMPLICIT_NEGATORS = frozenset(
+    """avoid avoided avoids avoiding refrain refrained refrains refraining refuse refused
+    refuses refusing decline declined declines declining fail failed fails failing reject
+    rejected rejects rejecting deny denied denies denying abstain abstained abstains halt
+    halted stop stopped stops cease ceased lack lacked lacks ruled""".split()
+)
+# Words that make what follows possible rather than done ("could join", "promised to pay").
+MODALS = frozenset(
+    """could may might would will shall likely possible possibly possibility potential
+    potentially proposed considering reportedly allegedly probably perhaps unlikely promised
+    promises pledged pledges vowed vows""".split()
+)
+# Verbs that hedge only before "to" ("plans to build", "is set to join"; not "set up").
+MODALS_BEFORE_TO = frozenset(
+    """plan plans planned planning intend intends intended expect expects expected hope hopes
+    hoped threaten threatens threatened set poised propose proposes seek seeks sought aim
+    aims aimed appear appears appeared seem seems seemed""".split()
+)
+# Pairs of words that say opposite things of the same matter (compared as lower-case stems).
+OPPOSITES = (
+    ("accept", "reject"), ("expand", "restrict"), ("eas", "tighten"), ("loosen", "tighten"),
+    ("improv", "worsen"), ("improv", "deteriorat"), ("rais", "cut"), ("increas", "cut"),
+    ("lift", "restrict"), ("approv", "veto"), ("allow", "block"), ("permit", "ban"), ("confirm", "deny"), ("increas", "decreas"),
+    ("rise", "fall"), ("rose", "fell"), ("won", "lost"), ("win", "lose"), ("support", "oppos"),
+    ("allow", "ban"), ("allow", "prohibit"), ("approv", "reject"), ("legal", "illegal"),
+    ("more", "less"), ("more", "fewer"), ("higher", "lower"),
+    ("gain", "loss"), ("includ", "exclud"), ("guilty", "innocent"),
+    ("alive", "dead"), ("import", "export"), ("buy", "sell"), ("bought", "sold"),
+    ("lift", "impos"), ("ally", "enemy"), ("strengthen", "weaken"), ("expand", "reduc"),
+    ("victory", "defeat"), ("agree", "disagree"), ("succeed", "fail"), ("praise", "condemn"),
+    ("praise", "critici"), ("acquit", "convict"), ("above", "below"),
+    ("maximum", "minimum"), ("majority", "minority"),
+    ("arriv", "depart"), ("entered", "left"), ("hire", "fire"),
+    ("rais", "lower"), ("boost", "cut"), ("grow", "shrink"), ("better", "worse"),
+    ("best", "worst"), ("largest", "smallest"), ("highest", "lowest"), ("earlier", "later"),
+    ("ended", "began"),
+)  # fmt: skip
+_WORD = re.compile(r"[A-Za-z][A-Za-z'’\-]*")
+
+
+@dataclass(frozen=True)
+class Stance:
+    """Which words of a text a negation or a hedge governs (lower-case stems)."""
+
+    negated: frozenset[str]  # the first content words after "not", "never", "refused to" ...
+    hedged: frozenset[str]  # the first content words after "could", "may", "plans to" ...
+    plain: frozenset[str]  # content words governed by neither
+    negations: int  # negations in the text, explicit or implicit
+    hedges: int  # modal verbs and hedges in the text
+    intentions: int = 0  # of them, "plans to", "intends to", "is set to" ...
+
+
+# How many content words after a negation or a hedge it governs (names never are).
+GOVERNED_WORDS = 2
+HEDGED_WORDS = 4
+_CLAUSE_BREAKS = frozenset(
+    {"and", "but", "while", "whereas", "although", "though", "which", "who", "because", "as"}
+)
+
+
+def stem(word: str) -> str:
+    from assistant.text import _stem
+
+    return _stem(word.lower().replace("’", "'"))
+
+
+@lru_cache(maxsize=8192)
+def stance(text: str) -> Stance:
+    """Each content word with whether a negation or a hedge governs it: the first two content
+    words after "not"/"never"/"refused to"/"could"/"plans to", within the clause."""
+    text = text[:MAX_SENTENCE_CHARS]
+    negated: set[str] = set()
+    hedged: set[str] = set()
+    plain: set[str] = set()
+    negations = hedges = intentions = 0
+    negate_left = hedge_left = 0
+    items = re.findall(r"[A-Za-z][A-Za-z'’\-]*|[,;:()\"“”.!?]", text)
+    for position, raw in enumerate(items):
+        if len(raw) == 1 and not raw.isalpha():
+            negate_left = hedge_left = 0
+            continue
+        word = raw.lower().replace("’", "'")
+        next_word = items[position + 1].lower() if position + 1 < len(items) else ""
+        # "refused to", "refrained from imposing", "avoided sanctioning" negate; "a failed
+        # landing" doesn't.
+        previous_word = items[position - 1].lower() if position else ""
+        implicit = (
+            word in IMPLICIT_NEGATORS
+            and (next_word in ("to", "from") or next_word.endswith("ing"))
+            and previous_word not in ("the", "a", "an", "its", "their", "his", "her", "this")
+        )
+        # "unsigned" = "not signed"; "rather than X", "instead of X" deny X.
+        prefixed = (
+            word.startswith("un")
+            and len(word) > 5
+            and word[2:] in _common_words()
+            and word not in ("unless", "undertake", "undertook", "unveil", "unveiled")
+        )
+        contrast = (word == "rather" and next_word == "than") or (
+            word == "instead" and next_word == "of"
+        )
+        # "not merely X but Y", "not only": X is not denied.
+        restrictive = word == "not" and next_word in ("merely", "only", "just", "simply", "least")
+        if (word.endswith("n't") or word in NEGATORS or implicit or contrast) and not restrictive:
+            negations += 1
+            negate_left = GOVERNED_WORDS
+            continue
+        if prefixed:
+            negations += 1
+            negated.add(stem(word[2:]))
+            continue
+        if word in _CLAUSE_BREAKS:
+            negate_left = hedge_left = 0
+            continue
+        if word in MODALS or (word in MODALS_BEFORE_TO and next_word == "to"):
+            hedges += 1
+            intentions += word in MODALS_BEFORE_TO
+            hedge_left = HEDGED_WORDS
+            continue
+        if word in STOPWORDS and word not in ("for", "against", "more", "before", "after"):
+            continue
+        stemmed = stem(word)
+        if raw[:1].isupper() and position:
+            plain.add(stemmed)  # a name: what is said of it is governed, not the name
+            continue
+        if negate_left > 0:
+            negated.add(stemmed)
+            negate_left -= 1
+        elif hedge_left > 0:
+            hedged.add(stemmed)
+            hedge_left -= 1
+        else:
+            plain.add(stemmed)
+    return Stance(
+        frozenset(negated),
+        frozenset(hedged),
+        frozenset(plain - negated - hedged),
+        negations,
+        hedges,
+        intentions,
+    )
+
+
+def raw_words(text: str) -> set[str]:
+    return {w.lower() for w in _WORD.findall(text[:MAX_SENTENCE_CHARS])}

@@ -1,0 +1,316 @@
+"""Rephrasing a question inside another sentence: as an indirect question ("what profit
+AstraZeneca reported") or as what "it" points back to ("Israel avoiding sanctioning Russia").
+Plain English grammar over a list of common verbs; None when a question's shape is not one of
+the common ones, so callers can fall back to quoting it."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+# Common English verbs (base forms); a word in this list, after the subject, is the verb.
+VERBS = frozenset(
+    """accept accuse achieve acquire act add address admit adopt advise affect agree aim allow
+    announce answer appeal appear apply appoint approve argue arrest arrive ask assist attack
+    attempt attend avoid award ban bar be bear beat become begin believe belong bid block blame
+    boost break bring build burn buy call campaign cancel capture care carry cast catch cause
+    celebrate challenge change charge check choose claim clash clear close collapse collect come
+    command comment commit compare compete complain complete condemn confirm connect consider
+    contain continue contribute control convict cooperate cost count cover create criticise
+    criticize cross cut damage deal debate decide declare decline defeat defend delay deliver
+    demand deny deploy describe design destroy detain develop die disagree discover discuss
+    dismiss display do donate drive drop earn ease elect emerge employ enable encourage end
+    endorse enforce engage enjoy enter escape establish estimate evacuate examine expand expect
+    explain explode export express face fail fall fear feel fight file fill finance find finish
+    fire flee fly follow force form found free freeze fund gain gather get give go govern grant
+    grow guarantee halt handle happen harm hear help hire hit hold host hurt identify ignore
+    impose improve include increase inform injure install intend introduce invade invest invite
+    involve issue join judge jump keep kill know lack land last launch lead learn leave lend let
+    lift limit link list live lobby lose lower maintain make manage mark marry matter mean
+    measure meet mention merge miss move name need negotiate note notice object obtain occupy
+    occur offer open operate oppose order organise organize own participate pass pay perform
+    permit pick place plan play pledge point praise predict prepare present press pressure
+    prevent produce promise promote propose protect protest prove provide publish pull punish
+    purchase push put question raise reach react read receive recognise recognize recommend
+    record recover reduce refer refuse regard reject relate release rely remain remove repeat
+    replace report represent request require rescue resign resist respond rest restore restrict
+    result retire return reveal review rise rule run sanction save say score search secure see
+    seek seize select sell send sentence serve set settle share shoot show shut sign sink sit
+    slow solve speak spend split spread stand start state stay steal stop strike struggle study
+    submit succeed suffer suggest supply support surrender survive suspend sustain take talk
+    target teach tell tend terminate test testify think threaten throw tie train transfer travel
+    treat trigger try turn undergo understand unite urge use vary verify veto violate visit vote
+    wait walk want warn watch win wish withdraw witness work worry write""".split()
+)
+IRREGULAR = {
+    "be": ("was", "been"), "bear": ("bore", "borne"), "beat": ("beat", "beaten"),
+    "become": ("became", "become"), "begin": ("began", "begun"), "bid": ("bid", "bid"),
+    "break": ("broke", "broken"), "bring": ("brought", "brought"), "build": ("built", "built"),
+    "burn": ("burned", "burned"), "buy": ("bought", "bought"), "cast": ("cast", "cast"),
+    "catch": ("caught", "caught"), "choose": ("chose", "chosen"), "come": ("came", "come"),
+    "cost": ("cost", "cost"), "cut": ("cut", "cut"), "deal": ("dealt", "dealt"),
+    "do": ("did", "done"), "drive": ("drove", "driven"), "fall": ("fell", "fallen"),
+    "feel": ("felt", "felt"), "fight": ("fought", "fought"), "find": ("found", "found"),
+    "flee": ("fled", "fled"), "fly": ("flew", "flown"), "freeze": ("froze", "frozen"),
+    "get": ("got", "got"), "give": ("gave", "given"), "go": ("went", "gone"),
+    "grow": ("grew", "grown"), "hear": ("heard", "heard"), "hit": ("hit", "hit"),
+    "hold": ("held", "held"), "hurt": ("hurt", "hurt"), "keep": ("kept", "kept"),
+    "know": ("knew", "known"), "lead": ("led", "led"), "learn": ("learned", "learned"),
+    "leave": ("left", "left"), "lend": ("lent", "lent"), "let": ("let", "let"),
+    "lose": ("lost", "lost"), "make": ("made", "made"), "mean": ("meant", "meant"),
+    "meet": ("met", "met"), "pay": ("paid", "paid"), "put": ("put", "put"),
+    "read": ("read", "read"), "rise": ("rose", "risen"), "run": ("ran", "run"),
+    "say": ("said", "said"), "see": ("saw", "seen"), "seek": ("sought", "sought"),
+    "sell": ("sold", "sold"), "send": ("sent", "sent"), "set": ("set", "set"),
+    "shoot": ("shot", "shot"), "show": ("showed", "shown"), "shut": ("shut", "shut"),
+    "sink": ("sank", "sunk"), "sit": ("sat", "sat"), "speak": ("spoke", "spoken"),
+    "spend": ("spent", "spent"), "split": ("split", "split"), "spread": ("spread", "spread"),
+    "stand": ("stood", "stood"), "steal": ("stole", "stolen"), "strike": ("struck", "struck"),
+    "take": ("took", "taken"), "teach": ("taught", "taught"), "tell": ("told", "told"),
+    "think": ("thought", "thought"), "throw": ("threw", "thrown"),
+    "understand": ("understood", "understood"), "undergo": ("underwent", "undergone"),
+    "win": ("won", "won"), "withdraw": ("withdrew", "withdrawn"), "write": ("wrote", "written"),
+}  # fmt: skip
+_PAST_TO_BASE = {forms[0]: base for base, forms in IRREGULAR.items()} | {
+    forms[1]: base for base, forms in IRREGULAR.items()
+}
+_DETERMINERS = frozenset(
+    "the a an his her its their this that these those our your my some many several any each "
+    "every no both all another such".split()
+)
+_BE = {"is": "is", "are": "are", "was": "was", "were": "were", "'s": "is"}
+_DO = {"do", "does", "did"}
+_MODALS = {"can", "could", "will", "would", "should", "may", "might", "must", "shall"}
+_HAVE = {"has", "have", "had"}
+_WH = re.compile(
+    r"^(?P<wh>(?:(?:in|on|at|by|since|from|for|to|with|during|until) )?"
+    r"(?:what|which|whose|how many|how much|how long|how far|how old|how big"
+    r"|how large|how tall|how high|how often)(?:\s+[\w\-’']+){0,3}?|why|when|where|how|who|whom)"
+    r"\s+(?P<aux>is|are|was|were|do|does|did|can|could|will|would|should|may|might|must|has"
+    r"|have|had)\s+(?P<rest>.+)$",
+    re.IGNORECASE,
+)
+_YES_NO = re.compile(
+    r"^(?P<aux>is|are|was|were|do|does|did|can|could|will|would|should|may|might|has|have"
+    r"|had)\s+(?P<rest>.+)$",
+    re.IGNORECASE,
+)
+_WH_SUBJECT = re.compile(r"^(?:who|what|which|how many|how much)\b", re.IGNORECASE)
+_STRANDED = frozenset({"for", "about", "with", "to", "from", "of", "in", "on", "at", "by"})
+_RELATIVE = frozenset({"that", "which", "who", "whom", "whose", "where", "when"})
+MAX_PHRASED_CHARS = 300
+
+
+def past(verb: str) -> str:
+    if verb in IRREGULAR:
+        return IRREGULAR[verb][0]
+    if verb.endswith("e"):
+        return verb + "d"
+    if verb.endswith("y") and verb[-2:-1] not in "aeiou":
+        return verb[:-1] + "ied"
+    if _doubles(verb):
+        return verb + verb[-1] + "ed"
+    return verb + "ed"
+
+
+def gerund(verb: str) -> str:
+    if verb == "be":
+        return "being"
+    if verb.endswith("ie"):
+        return verb[:-2] + "ying"
+    if verb.endswith("e") and not verb.endswith(("ee", "ye", "oe")):
+        return verb[:-1] + "ing"
+    if _doubles(verb):
+        return verb + verb[-1] + "ing"
+    return verb + "ing"
+
+
+def third_person(verb: str) -> str:
+    if verb in ("be",):
+        return "is"
+    if verb in ("have",):
+        return "has"
+    if verb.endswith(("s", "sh", "ch", "x", "z", "o")):
+        return verb + "es"
+    if verb.endswith("y") and verb[-2:-1] not in "aeiou":
+        return verb[:-1] + "ies"
+    return verb + "s"
+
+
+def _doubles(verb: str) -> bool:
+    """Short verbs ending consonant-vowel-consonant double it (stop, plan, ban, bar)."""
+    return (
+        len(verb) <= 4
+        and len(verb) >= 3
+        and verb[-1] not in "aeiouwxy"
+        and verb[-2] in "aeiou"
+        and verb[-3] not in "aeiou"
+    )
+
+
+def _base(word: str) -> str | None:
+    """The base form of a verb form ("signed" -> "sign", "trying" -> "try"), if it is one."""
+    lowered = word.lower()
+    if lowered in VERBS:
+        return lowered
+    if lowered in _PAST_TO_BASE:
+        return _PAST_TO_BASE[lowered]
+    for suffix, replacements in (
+        ("ied", ("y",)),
+        ("ying", ("y", "ie")),
+        ("ing", ("", "e")),
+        ("ed", ("", "e")),
+        ("es", ("", "e")),
+        ("s", ("",)),
+    ):
+        if lowered.endswith(suffix):
+            stem = lowered[: -len(suffix)]
+            for ending in replacements:
+                if stem + ending in VERBS:
+                    return stem + ending
+            if len(stem) > 2 and stem[-1] == stem[-2] and stem[:-1] in VERBS:
+                return stem[:-1]
+    return None
+
+
+@dataclass(frozen=True)
+class Parsed:
+    """A wh-question taken apart: "why | did | Israel | avoid | sanctioning Russia"."""
+
+    wh: str  # "" for a yes/no question
+    aux: str
+    subject: str
+    verb: str  # the main verb as written ("" for "what is X")
+    rest: str
+
+
+def _is_participle(word: str) -> bool:
+    lowered = word.lower()
+    base = _base(word)
+    return (
+        base is not None
+        and lowered != base
+        and (lowered.endswith(("ed", "ing", "en")) or lowered in _PAST_TO_BASE)
+    )
+
+
+def _split_subject(words: list[str], form: str) -> tuple[list[str], str, list[str]]:
+    """Subject words, the verb, and what follows; the verb is the first verb of the wanted
+    `form` ("base" after do/can, "participle" after is/has) after at least one subject word
+    (the word after a determiner is never the verb; a relative clause ends the search)."""
+    for i, word in enumerate(words):
+        lowered = word.lower()
+        if lowered in _RELATIVE and i > 0:
+            break
+        if i == 0 or (i == 1 and words[0].lower() in _DETERMINERS):
+            continue
+        if word[:1].isupper() or lowered in _DETERMINERS:
+            continue
+        if form == "base" and lowered in VERBS:
+            return words[:i], word, words[i + 1 :]
+        if form == "participle" and _is_participle(word):
+            return words[:i], word, words[i + 1 :]
+    return words, "", []
+
+
+@lru_cache(maxsize=1024)
+def parse(question: str) -> Parsed | None:
+    text = " ".join(question.strip().rstrip("?.! ").split())[:MAX_PHRASED_CHARS]
+    match = _WH.match(text)
+    if match:
+        wh, aux, rest = match.group("wh"), match.group("aux").lower(), match.group("rest")
+    else:
+        yes_no = _YES_NO.match(text)
+        if not yes_no:
+            return None
+        wh, aux, rest = "", yes_no.group("aux").lower(), yes_no.group("rest")
+    words = rest.split()
+    if aux in _BE:
+        subject, verb, after = _split_subject(words, "participle")
+    else:
+        subject, verb, after = _split_subject(words, "participle" if aux in _HAVE else "base")
+        if not verb:
+            return None
+    if not subject:
+        return None
+    return Parsed(wh, aux, " ".join(subject), verb, " ".join(after))
+
+
+def indirect(question: str) -> str | None:
+    """The question as an indirect one, to follow "The articles don't say ...":
+    "What pre-tax profit did AstraZeneca report for 2004?" -> "what pre-tax profit AstraZeneca
+    reported for 2004"; "Is Israel sanctioning Russia?" -> "whether Israel is sanctioning
+    Russia". None for shapes it doesn't know."""
+    text = " ".join(question.strip().rstrip("?.! ").split())[:MAX_PHRASED_CHARS]
+    text = re.sub(r"^(?:and|but|so|also|then|ok(?:ay)?|well|now)[,\s]+", "", text, flags=re.I)
+    parsed = parse(text)
+    if parsed is None:
+        # "Who leads the station?", "How many people died?": the order is already indirect.
+        words = text.split()
+        if _WH_SUBJECT.match(text) and any(
+            _base(w) is not None and not w[:1].isupper() for w in words[1:7]
+        ):
+            return _lower_first(text)
+        return None
+    lead = _lower_first(parsed.wh) if parsed.wh else "whether"
+    if parsed.aux in _DO:
+        base = _base(parsed.verb) or parsed.verb.lower()
+        if parsed.aux == "did":
+            verb = past(base)
+        elif parsed.aux == "does":
+            verb = third_person(base)
+        else:
+            verb = base
+        parts = [lead, parsed.subject, verb, parsed.rest]
+    elif parsed.aux in _BE and not parsed.verb:
+        if parsed.wh:
+            subject = parsed.subject.split()
+            # "what the mechanism is for": a stranded preposition goes after the verb.
+            tail = [subject.pop()] if len(subject) > 1 and subject[-1].lower() in _STRANDED else []
+            parts = [lead, " ".join(subject), parsed.aux, *tail]
+        else:
+            parts = [lead, *_be_split(parsed.subject, parsed.aux)]
+    else:
+        parts = [lead, parsed.subject, parsed.aux, parsed.verb, parsed.rest]
+    return " ".join(p for p in parts if p)
+
+
+def _be_split(rest: str, aux: str) -> list[str]:
+    """ "Israel a member of NATO" after "is": the subject is the first name or noun phrase."""
+    words = rest.split()
+    cut = 1
+    while cut < len(words) and (words[cut][:1].isupper() or words[cut - 1].lower() in _DETERMINERS):
+        cut += 1
+    return [" ".join(words[:cut]), aux, " ".join(words[cut:])]
+
+
+def topic(question: str) -> str | None:
+    """What "it" means after this question: its subject for "When did the war begin?" ("the
+    war"), the whole event for "Why did Israel avoid sanctioning Russia?" ("Israel avoiding
+    sanctioning Russia")."""
+    parsed = parse(question)
+    if parsed is None:
+        return None
+    if parsed.aux in _BE and not parsed.wh and not parsed.verb:
+        return _be_split(parsed.subject, parsed.aux)[0]
+    if parsed.aux in _BE or not parsed.rest:
+        words = parsed.subject.split()
+        if len(words) > 1 and words[-1].lower() in _STRANDED:
+            words.pop()
+        return " ".join(words)
+    wh = parsed.wh.lower().split()
+    if wh and wh[-1] in ("what", "which", "who", "whom"):
+        return None  # "What did Bennett say about X?": "it" is rarely "Bennett saying about X"
+    if wh and wh[0] in ("what", "which") and len(wh) > 1:
+        base = _base(parsed.verb) or parsed.verb.lower()
+        return f"the {' '.join(wh[1:])} {parsed.subject} {past(base)} {parsed.rest}".strip()
+    base = _base(parsed.verb) or parsed.verb.lower()
+    return f"{parsed.subject} {gerund(base)} {parsed.rest}"
+
+
+def _lower_first(text: str) -> str:
+    first, _, rest = text.partition(" ")
+    if first.isupper() and len(first) > 1:
+        return text
+    return first.lower() + (" " + rest if rest else "")

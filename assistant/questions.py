@@ -1,0 +1,214 @@
+"""What a question asks for (a person, place, date, number, reason, ...) and what it is about."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Literal
+
+from assistant.facts import Entity, entities
+from assistant.text import terms
+
+Asks = Literal[
+    "person",
+    "organisation",
+    "place",
+    "date",
+    "number",
+    "reason",
+    "description",
+    "yesno",
+    "list",
+    "overview",
+    "smalltalk",
+]
+
+_PLACE_NOUNS = (
+    r"country|countries|city|cities|state|states|town|towns|village|place|places|region|province"
+    r"|county|venue|location|airport|hospital|area|island|port|capital|district|neighbo[u]?rhood"
+    r"|continent|street|site|prison|resort|stadium|building|university"
+)
+_ORG_NOUNS = (
+    r"company|companies|organi[sz]ations?|group|groups|agency|agencies|party|parties|team|teams"
+    r"|club|clubs|firm|firms|body|institution|newspaper|network|airline|bank|banks|broadcaster"
+    r"|channel|court|ministry|department|union|charity|website|publication|band|manufacturer"
+)
+_PERSON_NOUNS = (
+    r"person|people|man|men|woman|women|official|officials|minister|leader|leaders|player"
+    r"|players|candidate|candidates|politician|actor|actress|author|president|ceo|chief|judge"
+    r"|spokesperson|spokesman|spokeswoman|scientist|researcher|doctor|driver|pilot|coach"
+    r"|manager|director|mayor|governor|senator|king|queen|athlete|winner|victim|suspect|singer"
+    r"|artist|journalist|reporter|lawyer|founder|owner|head"
+)
+_NUMBER_NOUNS = (
+    r"number|percentage|percent|proportion|share|amount|sum|price|cost|toll|total|figure|rate"
+    r"|size|population|age|score|distance|height|length|weight|speed|value|budget|salary|fine"
+    r"|magnitude|temperature|margin|count|capacity|revenue|profit|loss|debt|fee|valuation"
+)
+_DATE_NOUNS = r"year|date|day|month|time|decade|century|season|hour|deadline|anniversary"
+_AUX = (
+    r"is|are|was|were|do|does|did|has|have|had|can|could|will|would|should|may|might|must"
+    r"|isn't|aren't|wasn't|weren't|don't|doesn't|didn't|hasn't|haven't|won't"
+)
+
+# Order matters: the first rule that matches decides.
+_RULES: tuple[tuple[Asks, re.Pattern[str]], ...] = tuple(
+    (asks, re.compile(pattern, re.IGNORECASE))
+    for asks, pattern in (
+        ("reason", r"^(?:why|how come)\b|\bfor what (?:reason|purpose)\b"
+                   r"|^what (?:is|was|are|were) the (?:main |likely |probable )?(?:reasons?"
+                   r"|causes?|motives?|purpose|rationale|explanation|trigger)\b"
+                   r"|^what (?:caused|causes|led to|leads to|prompted|motivated|drove|triggered"
+                   r"|sparked|started|set off|brought|made|killed|destroyed)\b"
+                   r"|^what (?:did|does|do) (?:[\w\-’']+ ){1,6}(?:die|died) (?:of|from)\b"
+                   r"|^what set (?:[\w\-’']+ ){1,4}off\b"),
+        ("date", rf"^(?:when|since when|until when|by when)\b|^(?:in |on |at |by |since )?"
+                 rf"(?:what|which) (?:[\w\-]+ )?(?:{_DATE_NOUNS})s?\b|^how long ago\b"
+                 rf"|^what (?:is|was|were|are) the (?:[\w\-]+ )?(?:{_DATE_NOUNS})s?\b"),
+        ("number", rf"^how (?:many|much|long|far|old|big|large|tall|high|often|fast|deep"
+                   rf"|heavy|wide|severe)\b|^(?:what|which) (?:was |is |were |are )?(?:the )?"
+                   rf"(?:[\w\-]+ )?(?:{_NUMBER_NOUNS})\b"),
+        ("place", rf"^where\b|^(?:in|at|from|to|into|near) (?:what|which) (?:[\w\-.]+ )?"
+                  rf"(?:{_PLACE_NOUNS})\b|^(?:what|which) (?:[\w\-.]+ )?(?:{_PLACE_NOUNS})\b"),
+        ("organisation", rf"^(?:what|which) (?:[\w\-.]+ )?(?:{_ORG_NOUNS})\b"),
+        ("person", rf"^(?:who|whom|whose)\b|^(?:what|which) (?:[\w\-.]+ )?(?:{_PERSON_NOUNS})\b"
+                   rf"|^what (?:is|was) the name of\b"),
+        ("list", r"^(?:list|name)\b|^(?:what|which) (?:are|were) (?:the|some)\b.*s\b"
+                 r"|^(?:what|which) \w+ies\b|\b(?:what|which) (?:other )?\w+s (?:are|were|did|do|have|has)\b"),
+        ("yesno", rf"^(?:{_AUX})\b"),
+    )
+)  # fmt: skip
+_WHO_IS = re.compile(r"^(?:who|what) (?:is|are|was|were) ([^?]+?)\??$", re.IGNORECASE)
+_SMALLTALK = re.compile(
+    r"^(?:hi|hello|hey|hiya|howdy|greetings|good (?:morning|afternoon|evening)|yo"
+    r"|thanks?(?: you)?(?: (?:so|very) much)?|thank you|thx|ty|cheers|great|ok(?:ay)?|cool"
+    r"|nice|awesome|perfect|got it|bye|goodbye|see you|good ?night"
+    r"|who are you|what are you|what can you do|how can you help(?: me)?|help"
+    r"|how are you(?: doing)?|what'?s up)"
+    r"(?:[\s,!.]+(?:there|again|assistant|bot|a lot|so much|very much))*[\s!.?]*$",
+    re.IGNORECASE,
+)
+_OVERVIEW = re.compile(
+    r"^(?:(?:can you |could you |please )?(?:summari[sz]e|sum up|give me (?:an? )?"
+    r"(?:overview|summary|rundown|roundup)|(?:an? )?(?:overview|summary|rundown) of)\b"
+    r"|what(?: is|'s) new\b|what(?: are| is|'s) (?:in )?the (?:latest )?news\b"
+    r"|what (?:are|do) (?:these|the|all the|your) (?:articles|stories|documents|news)"
+    r"(?: about| cover| say)?\b"
+    r"|what (?:articles|stories|news) (?:are there|do you have)\b"
+    r"|what(?:'s| is) (?:in )?(?:the|this|your) (?:library|collection|corpus)\b"
+    r"|what (?:topics|subjects) (?:are|do)\b|(?:the |give me the )?(?:headlines|top stories)\b"
+    r"|what (?:are|were) the (?:main|top|big|key) (?:stories|topics|news|headlines)\b"
+    r"|what happened (?:recently|lately|this week|today)\b"
+    r"|tell me (?:about )?(?:the|what's in the) (?:news|articles)\b)",
+    re.IGNORECASE,
+)
+# "what's new on X", "summarise the news about X": the topic after these words.
+_OVERVIEW_TOPIC = re.compile(
+    r"\b(?:on|about|regarding|concerning|with|in|from|of)\s+(?!the (?:news|articles)\b)(.+)$",
+    re.IGNORECASE,
+)
+_NOT_TOPIC = re.compile(
+    r"^(?:the |these |all |your )?(?:news|articles?|stories|library|collection|corpus|documents)"
+    r"(?: about)?$|^(?:today|recently|lately|this week)$",
+    re.IGNORECASE,
+)
+_IMPERATIVE = re.compile(
+    r"^(?:summari[sz]e|list|name|describe|explain|tell|give|show|compare|find|outline)\b",
+    re.IGNORECASE,
+)
+MAX_ANALYSED_CHARS = 2000
+# "What did Bennett say about ...?", "How did Magen describe ...?": whose words are asked for.
+_SAID = re.compile(
+    r"^(?:what|how|why) (?:did|does|do|has|have|had|would|will) ((?:[\w\-.’']+ ){1,4}?)(?:say|said"
+    r"|tell|told|warn|warned|argue|argued|claim|claimed|think|thought|describe|described|write"
+    r"|wrote|explain|explained|mean|meant|call|called|suggest|suggested|predict|predicted"
+    r"|announce|announced|add|added|reply|replied|respond|responded|note|noted)\b",
+    re.IGNORECASE,
+)
+
+
+@dataclass(frozen=True)
+class Intent:
+    """A question as the answer layer reads it."""
+
+    question: str
+    asks: Asks
+    entities: tuple[Entity, ...]  # named things it is about ("Naftali Bennett", "Sochi")
+    topic: str | None = None  # for overviews: what the overview is about, if anything
+    subject: str | None = None  # for "who/what is X?": X
+    speaker: str | None = None  # for "what did X say (about ...)?": X
+
+    @property
+    def entity_terms(self) -> set[str]:
+        return {t for e in self.entities for t in terms(e.name)}
+
+
+def _clean(question: str) -> str:
+    return " ".join(question[:MAX_ANALYSED_CHARS].split()).strip()
+
+
+@lru_cache(maxsize=2048)
+def analyse(question: str) -> Intent:
+    """What `question` asks for and about whom or what."""
+    text = _clean(question)
+    bare = re.sub(r"^(?:and|but|so|also|ok(?:ay)?|well|now)[,\s]+", "", text, flags=re.I)
+    bare = re.sub(
+        r"^(?:(?:can|could|would) you (?:please )?(?:tell me|say|explain)|please tell me"
+        r"|tell me|do you know|i (?:want|would like) to know|i wonder)[,\s]+",
+        "",
+        bare,
+        flags=re.IGNORECASE,
+    ).strip()
+    # A leading imperative ("Summarize ...", "List ...") is not a name.
+    named = entities(re.sub(_IMPERATIVE, "", bare))
+    if _SMALLTALK.match(bare):
+        return Intent(text, "smalltalk", ())
+    if _OVERVIEW.search(bare):
+        topic_match = _OVERVIEW_TOPIC.search(bare)
+        topic = topic_match.group(1).strip(" ?.!") if topic_match else None
+        if topic and _NOT_TOPIC.match(topic):
+            topic = None
+        return Intent(text, "overview", named, topic=topic or None)
+    asks: Asks = "description"
+    for kind, pattern in _RULES:
+        if pattern.search(bare):
+            asks = kind
+            break
+    subject = None
+    who_is = _WHO_IS.match(bare)
+    if who_is and len(who_is.group(1).split()) <= 6:
+        subject = who_is.group(1).strip()
+        # "Who is Zvi Magen?" asks what he is; "Who is the president of France?" asks a name.
+        if asks == "person" and not re.match(r"(?:the|a|an)\b", subject, re.IGNORECASE):
+            asks = "description"
+    said = _SAID.match(bare)
+    speaker = None
+    if said:
+        # The span sits mid-question, so a capitalised word there is a name ("Bennett").
+        span = said.group(1)
+        capitalised = frozenset(word for word in span.split() if word[:1].isupper())
+        speaker_names = entities(span, known=capitalised)
+        speaker = speaker_names[0].name if speaker_names else None
+    return Intent(text, asks, named, subject=subject, speaker=speaker)
+
+
+# ", and what ...", "; how many ...": a second question asked in the same breath.
+_SECOND_QUESTION = re.compile(
+    r"(?:,\s*and|;|\s+and)\s+(?=(?:what|who|whom|which|when|where|why|how(?:\s+(?:many|much"
+    r"|long|far|old))?)(?:\s+[\w\-’']+){0,3}?\s+(?:is|are|was|were|do|does|did|has|have|had|can"
+    r"|could|will|would|should|\w{2,}ed)\b)",
+    re.IGNORECASE,
+)
+MAX_PARTS = 3
+
+
+def parts(question: str) -> list[str]:
+    """A question that asks two things ("How many died, and who was charged?") as separate
+    questions; a question asking one thing as itself."""
+    text = _clean(question)
+    pieces = [p.strip(" ,;?") for p in _SECOND_QUESTION.split(text)]
+    pieces = [p for p in pieces if len(p.split()) >= 3]
+    if len(pieces) < 2:
+        return [text]
+    return [p[:1].upper() + p[1:] + "?" for p in pieces[:MAX_PARTS]]

@@ -1,0 +1,88 @@
+"""Split the verification probes into dev and held-out files: a third of each (class, corpus)
+stratum held out, chosen with a fixed seed.
+
+    uv run python eval/probes/split.py              # re-split the probes of both files
+    uv run python eval/probes/split.py --from all.jsonl
+
+A probe's stratum is "refusal", else the class of its defective or miscited sentence, else
+"faithful". The split is a pure function of the probe ids and strata, so running it again on the
+same probes writes the same two files.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import random
+from collections import defaultdict
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+DEV = HERE / "verification-dev.jsonl"
+HELDOUT = HERE / "verification-heldout.jsonl"
+SEED = 11
+HELD_OUT_SHARE = 1 / 3
+SPECIAL = {
+    "miscited",
+    "nonexistent_source",
+    "wrong_number",
+    "wrong_date",
+    "wrong_person",
+    "wrong_place",
+    "wrong_organisation",
+    "wrong_attribution",
+    "flipped_polarity",
+    "flipped_modality",
+    "invented",
+}
+
+
+def stratum(probe: dict) -> str:
+    if probe.get("expect") == "refusal":
+        return "refusal"
+    for sentence in probe["sentences"]:
+        if sentence["class"] in SPECIAL:
+            return str(sentence["class"])
+    return "faithful"
+
+
+def split(probes: list[dict]) -> tuple[list[dict], list[dict]]:
+    groups: dict[tuple[str, str], list[dict]] = defaultdict(list)
+    for probe in probes:
+        groups[(stratum(probe), probe["corpus"])].append(probe)
+    rng = random.Random(SEED)
+    held: set[str] = set()
+    for key in sorted(groups):
+        members = sorted(groups[key], key=lambda p: p["id"])
+        rng.shuffle(members)
+        held.update(p["id"] for p in members[: round(len(members) * HELD_OUT_SHARE)])
+    ordered = sorted(probes, key=lambda p: p["id"])
+    return [p for p in ordered if p["id"] not in held], [p for p in ordered if p["id"] in held]
+
+
+def read(path: Path) -> list[dict]:
+    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line]
+
+
+def write(path: Path, probes: list[dict]) -> None:
+    path.write_text(
+        "".join(json.dumps(p, ensure_ascii=False) + "\n" for p in probes), encoding="utf-8"
+    )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--from", dest="source", type=Path, help="a JSONL file of all probes")
+    args = parser.parse_args()
+    probes = read(args.source) if args.source else read(DEV) + read(HELDOUT)
+    ids = [p["id"] for p in probes]
+    if len(ids) != len(set(ids)):
+        raise SystemExit("probe ids are not unique")
+    dev, heldout = split(probes)
+    write(DEV, dev)
+    write(HELDOUT, heldout)
+    print(f"dev {len(dev)} probes, held-out {len(heldout)} probes")
+
+
+if __name__ == "__main__":
+    main()

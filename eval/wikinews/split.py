@@ -1,0 +1,73 @@
+"""The rule that splits the Wikinews gold set into dev.jsonl and heldout.jsonl.
+
+A third of each kind goes to the held-out file: within a kind the questions are shuffled with a
+fixed seed, ordered by what they ask for (the shuffle breaks ties), and every third one from the
+second on is held out, so the held-out third spreads over the `asks` types too.
+
+    python eval/wikinews/split.py           # rewrite both files from their union
+    python eval/wikinews/split.py --check   # exit 1 if the files are not what the rule gives
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import random
+import sys
+from pathlib import Path
+from typing import Any
+
+SEED = 20240610
+KINDS = ("single", "followup", "multi", "unanswerable")
+HERE = Path(__file__).resolve().parent
+DEV = HERE / "dev.jsonl"
+HELDOUT = HERE / "heldout.jsonl"
+
+Row = dict[str, Any]
+
+
+def split(rows: list[Row]) -> tuple[list[Row], list[Row]]:
+    """(dev, held_out) for the questions in `rows`, both in id order."""
+    ordered = sorted(rows, key=lambda r: str(r["id"]))
+    rng = random.Random(SEED)
+    held: set[str] = set()
+    for kind in KINDS:
+        group = [r for r in ordered if r["kind"] == kind]
+        rng.shuffle(group)
+        group.sort(key=lambda r: str(r["asks"]))
+        held.update(str(r["id"]) for i, r in enumerate(group) if i % 3 == 1)
+    dev = [r for r in ordered if r["id"] not in held]
+    held_out = [r for r in ordered if r["id"] in held]
+    return dev, held_out
+
+
+def read_rows(path: Path) -> list[Row]:
+    with path.open(encoding="utf-8") as f:
+        return [json.loads(line) for line in f if line.strip()]
+
+
+def to_jsonl(rows: list[Row]) -> str:
+    return "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--check", action="store_true", help="only check the current files")
+    args = parser.parse_args(argv)
+    dev, held_out = split(read_rows(DEV) + read_rows(HELDOUT))
+    wanted = {DEV: to_jsonl(dev), HELDOUT: to_jsonl(held_out)}
+    if args.check:
+        stale = [p.name for p, text in wanted.items() if p.read_text(encoding="utf-8") != text]
+        if stale:
+            print(f"not split by the rule: {', '.join(stale)}; run python {Path(__file__).name}")
+            return 1
+        print(f"ok: {len(dev)} dev, {len(held_out)} held out")
+        return 0
+    for path, text in wanted.items():
+        path.write_text(text, encoding="utf-8")
+    print(f"wrote {len(dev)} dev and {len(held_out)} held-out questions")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,170 @@
+"""Checkable facts of a sentence: quantities and dates, names, who is quoted, negation and hedging."""
+
+from __future__ import annotations
+
+import pytest
+
+from assistant.facts import (
+    date_found,
+    entities,
+    entity_found,
+    facts,
+    known_names,
+    quantity_found,
+    same_person,
+    speaker,
+    stance,
+)
+
+
+@pytest.mark.parametrize(
+    ("text", "values"),
+    [
+        ("The ceremony drew 2,000 people.", [2000.0]),
+        ("The ceremony drew 2000 people.", [2000.0]),
+        ("It was the third time this year.", [3.0]),
+        ("It was his 3rd visit.", [3.0]),
+        ("The deal is worth $280bn.", [280e9]),
+        ("The deal is worth 280 billion dollars.", [280e9]),
+        ("Prices rose 15 percent.", [15.0]),
+        ("Two hundred and fifty people died.", [250.0]),
+        ("A dozen were hurt.", [12.0]),
+        ("She met him twice.", [2.0]),
+        ("He bought 1.5 million shares.", [1.5e6]),
+        ("One of them left.", []),  # "one" is rarely a count
+        ("The S-400 and the F-35 are weapons.", []),  # codes, not numbers
+    ],
+)
+def test_quantities_are_normalised(text: str, values: list[float]) -> None:
+    assert [q.value for q in facts(text).quantities] == values
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("on March 5, 2022", (2022, 3, 5, None)),
+        ("on 5 March 2022", (2022, 3, 5, None)),
+        ("on March 5", (None, 3, 5, None)),
+        ("in September 2015", (2015, 9, None, None)),
+        ("in 2015", (2015, None, None, None)),
+        ("on 2022-07-19", (2022, 7, 19, None)),
+        ("on Tuesday", (None, None, None, 2)),
+    ],
+)
+def test_dates_are_read_in_any_order(text: str, expected: tuple[object, ...]) -> None:
+    (date,) = facts(text).dates
+    assert (date.year, date.month, date.day, date.weekday) == expected
+
+
+@pytest.mark.parametrize("text", ["You may go.", "They march on.", "He will march."])
+def test_may_and_march_as_words_are_not_dates(text: str) -> None:
+    assert facts(text).dates == ()
+
+
+@pytest.mark.parametrize(
+    ("claim", "context", "found"),
+    [
+        ("2,000 people came", "about 2000 people came", True),
+        ("the third time", "for the 3rd time", True),
+        ("three times", "the third time", True),
+        ("four times", "the third time", False),
+        ("$280bn", "280 billion dollars", True),
+        ("in 2015", "since September 2015", True),
+        ("5 March", "on March 5, 2022", True),
+        ("March 2022", "on 5 March 2022", True),
+        ("in 2017", "in 2015", False),
+        ("on March 6", "on March 5", False),
+    ],
+)
+def test_a_claimed_number_or_date_is_found_only_when_the_context_states_it(
+    claim: str, context: str, found: bool
+) -> None:
+    mine, theirs = facts(claim), facts(context)
+    results = [quantity_found(q, theirs) for q in mine.quantities] + [
+        date_found(d, theirs) for d in mine.dates
+    ]
+    assert results and all(results) is found
+
+
+def test_entities_and_their_kinds() -> None:
+    text = (
+        "Zvi Magen, a senior fellow at the Institute for National Security Studies (INSS), "
+        "said U.S. President Joe Biden met Russia's envoy in Tel Aviv."
+    )
+    assert [(e.name, e.kind) for e in entities(text)] == [
+        ("Zvi Magen", "person"),
+        ("Institute for National Security Studies", "organisation"),
+        ("INSS", "organisation"),
+        ("U.S.", "place"),
+        ("Joe Biden", "person"),
+        ("Russia", "place"),
+        ("Tel Aviv", "place"),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("text", "names"),
+    [
+        ("Analysts say the talks failed.", []),  # a common word opening the sentence
+        ("Netanyahu said the talks failed.", ["Netanyahu"]),  # not an English word
+        ("Jack Nicholson played the Joker.", ["Jack Nicholson", "Joker"]),
+        ("Despite Russia's presence, Israel acted.", ["Russia", "Israel"]),
+        ("On Tuesday, Putin flew to Tehran.", ["Putin", "Tehran"]),
+    ],
+)
+def test_a_capitalised_first_word_is_a_name_only_when_it_is_not_a_common_word(
+    text: str, names: list[str]
+) -> None:
+    known = known_names("Vladimir Putin arrived.")
+    assert [e.name for e in entities(text, known)] == names
+
+
+@pytest.mark.parametrize(
+    ("name", "context", "found"),
+    [
+        ("Bennett", "former Prime Minister Naftali Bennett said", True),
+        ("Naftali Bennett", "Bennett said", True),
+        ("INSS", "the Institute for National Security Studies said", True),
+        ("Israeli", "Israel said", True),
+        ("Netanyahu", "Bennett said", False),
+        ("Sochi", "a deal signed in the Black Sea resort of Sochi", True),
+        ("Moscow", "a deal signed in the Black Sea resort of Sochi", False),
+    ],
+)
+def test_entity_found(name: str, context: str, found: bool) -> None:
+    (entity,) = entities(f"We met {name} there.")
+    assert entity_found(entity, context, entities(context)) is found
+
+
+@pytest.mark.parametrize(
+    ("sentence", "before", "who"),
+    [
+        (
+            '"Israel needs freedom of action," said Prime Minister Naftali Bennett.',
+            "",
+            "Naftali Bennett",
+        ),
+        ("Zvi Magen, a fellow at the INSS, said that Russia could act.", "", "Zvi Magen"),
+        ("According to the Kremlin, Putin will travel.", "", "Kremlin"),
+        ("He told JNS that they were allies.", "Zvi Magen spoke first.", "Zvi Magen"),
+        ("Israel and Russia share a long history.", "", None),
+    ],
+)
+def test_speaker(sentence: str, before: str, who: str | None) -> None:
+    assert speaker(sentence, before) == who
+
+
+def test_same_person_matches_a_surname_with_a_full_name() -> None:
+    assert same_person("Bennett", "Naftali Bennett")
+    assert not same_person("Netanyahu", "Naftali Bennett")
+
+
+def test_stance_marks_what_negation_and_hedging_govern() -> None:
+    negated = stance("Israel has not imposed sanctions on Russia.")
+    assert "impos" in negated.negated and negated.negations == 1
+    implicit = stance("Israel has refrained from imposing sanctions.")
+    assert "impos" in implicit.negated and implicit.negations == 1
+    hedged = stance("China could join the bloc.")
+    assert "join" in hedged.hedged and "china" in hedged.plain
+    plain = stance("China has joined the bloc.")
+    assert "join" in plain.plain and plain.negations == 0

@@ -1,0 +1,151 @@
+"""The offline answer: which sentence leads, how sentences read, overviews, refusals, greetings."""
+
+from __future__ import annotations
+
+import pytest
+
+from assistant.answerability import judge, units
+from assistant.citations import Passage
+from assistant.offline import (
+    GREETING,
+    THANKS,
+    ArticleLead,
+    answer,
+    closest,
+    display,
+    nothing,
+    overview,
+    shown_sentences,
+    smalltalk,
+)
+from assistant.questions import analyse
+from assistant.records import Message, Source
+
+STATION = (
+    "Scientists opened a new research station in Antarctica on Monday. "
+    "The station cost 40 million dollars to build. "
+    "It is led by the glaciologist Maria Lopez, who has worked in the region for 20 years. "
+    "She said the team would study the ice sheet."
+)
+BULLETS = (
+    "Israel has avoided alienating Moscow through several moves:\n"
+    "➡️ Avoiding Provoking Russia: Israeli officials were wary of provoking Russia.\n"
+    "- Military Coordination – Israel conducts airstrikes in Syria with tacit Russian approval."
+)
+QUOTE = (
+    "Magen spoke to reporters on Tuesday. "
+    "“We really don’t know what the results were. They signed nothing,” he said. "
+    "Registration closes on 30 June 2024 at noon."
+)
+
+
+def source(n: int, text: str, name: str, title: str | None = None) -> Source:
+    return Source(n, f"c{n}", name, text, 0, len(text), 1.0, title=title, date="2024-05-01")
+
+
+def passage_of(src: Source, starts: str) -> Passage:
+    return next(p for p in units(src) if p.text.startswith(starts))
+
+
+def everything(_term: str) -> bool:
+    return True
+
+
+def judged(question: str, *sources: Source):  # type: ignore[no-untyped-def]
+    return judge(analyse(question), sources, lambda _t: 1.0, everything, {})
+
+
+def test_the_sentence_holding_the_asked_for_kind_of_fact_leads() -> None:
+    src = source(1, STATION, "station.txt")
+    question = "Who leads the research station?"
+    text = answer(analyse(question), judged(question, src))
+    # "It is led by ..." needs the sentence before it, so the two read as one sentence.
+    assert text.startswith(
+        "The station cost 40 million dollars to build; it is led by the glaciologist Maria Lopez"
+    )
+
+
+def test_a_when_question_is_answered_with_a_date_in_one_or_two_sentences() -> None:
+    src = source(1, QUOTE, "quote.txt")
+    question = "What is the deadline to register?"
+    text = answer(analyse(question), judged(question, src))
+    assert text.startswith("Registration closes on 30 June 2024 at noon [1].")
+    assert text.count("[1]") <= 2
+
+
+def test_display_drops_bullets_labels_and_names_the_speaker() -> None:
+    src = source(1, BULLETS, "bullets.txt")
+    assert display(passage_of(src, "➡️")) == "Israeli officials were wary of provoking Russia."
+    assert display(passage_of(src, "- Military")) == (
+        "Israel conducts airstrikes in Syria with tacit Russian approval."
+    )
+    station = source(2, STATION, "station.txt")
+    assert display(passage_of(station, "She said")) == (
+        "Maria Lopez said the team would study the ice sheet."
+    )
+
+
+def test_a_quotation_over_two_sentences_is_one_unit_with_both_quote_marks() -> None:
+    src = source(1, QUOTE, "quote.txt")
+    quoted = [u.text for u in units(src) if "“" in u.text]
+    assert quoted == ["“We really don’t know what the results were. They signed nothing,” he said."]
+
+
+def test_a_sentence_starting_inside_a_quotation_opened_before_the_chunk_is_not_a_unit() -> None:
+    src = source(1, "nothing at all,” he said. The talks ended on Friday.", "tail.txt")
+    assert [u.text for u in units(src)] == ["The talks ended on Friday."]
+
+
+def test_sentences_the_conversation_showed_are_not_repeated() -> None:
+    src = source(1, STATION, "station.txt")
+    question = "What do we know about the new research station?"
+    first = answer(analyse(question), judged(question, src))
+    shown = shown_sentences([Message("user", question), Message("assistant", first)])
+    again = answer(analyse(question), judged(question, src), shown)
+    first_sentences = {s.strip() for s in first.split("[1]")}
+    assert not {s.strip() for s in again.split("[1]")} & first_sentences - {"", "."}
+
+
+def test_related_names_what_the_articles_do_not_say_and_cites_the_closest() -> None:
+    src = source(1, STATION, "station.txt")
+    question = "What is the population of Antarctica?"
+    text = closest(analyse(question), judged(question, src))
+    assert text.startswith(
+        "The articles don't say what the population of Antarctica is; the closest they come is:"
+    )
+    assert text.endswith("[1].")
+
+
+def test_unrelated_names_what_the_library_lacks() -> None:
+    judgement = judge(
+        analyse("What did AstraZeneca report?"),
+        [source(1, STATION, "station.txt")],
+        lambda _t: 1.0,
+        lambda term: term != "astrazeneca",
+        {},
+    )
+    assert judgement.outcome == "unrelated"
+    assert nothing(judgement) == "Nothing in the library is about AstraZeneca."
+
+
+@pytest.mark.parametrize(
+    ("said", "reply"), [("hi", GREETING), ("Hello there!", GREETING), ("thanks!", THANKS)]
+)
+def test_smalltalk(said: str, reply: str) -> None:
+    assert smalltalk(said) == reply
+
+
+def test_overview_gives_one_cited_line_per_article_in_date_order() -> None:
+    newer = Source(1, "a", "new.txt", STATION, 0, len(STATION), 0.0, "New station", "2024-05-02")
+    older = Source(2, "b", "old.txt", QUOTE, 0, len(QUOTE), 0.0, "Magen talks", "2023-01-09")
+    text = overview(
+        analyse("What are these articles about?"),
+        [ArticleLead(newer, None), ArticleLead(older, None)],
+        total=2,
+    )
+    assert text.splitlines() == [
+        "Here is what the articles cover, by date:",
+        "Magen talks (2023-01-09): Magen spoke to reporters on Tuesday [2].",
+        "New station (2024-05-02): Scientists opened a new research station in Antarctica on "
+        "Monday [1].",
+    ]

@@ -1,0 +1,69 @@
+"""Rephrasing a question as an indirect question, and as what "it" points back to."""
+
+from __future__ import annotations
+
+import pytest
+
+from assistant.phrasing import gerund, indirect, past, third_person, topic
+
+
+@pytest.mark.parametrize(
+    ("question", "expected"),
+    [
+        (
+            "What pre-tax profit did AstraZeneca report for 2004?",
+            "what pre-tax profit AstraZeneca reported for 2004",
+        ),
+        ("Why did Israel avoid sanctioning Russia?", "why Israel avoided sanctioning Russia"),
+        ("What is the population of Tel Aviv?", "what the population of Tel Aviv is"),
+        ("Where was the grain deal signed?", "where the grain deal was signed"),
+        ("In what year did Putin take power?", "in what year Putin took power"),
+        ("Is Israel sanctioning Russia?", "whether Israel is sanctioning Russia"),
+        ("Did Putin visit Iran?", "whether Putin visited Iran"),
+        ("Has China joined the bloc?", "whether China has joined the bloc"),
+        ("How many people died in the stampede?", "how many people died in the stampede"),
+        (
+            "How tall was the crane that collapsed in Mecca?",
+            "how tall the crane that collapsed in Mecca was",
+        ),
+        (
+            "What is the deconfliction mechanism between Israel and Russia for?",
+            "what the deconfliction mechanism between Israel and Russia is for",
+        ),
+        ("Does Israel support Ukraine?", "whether Israel supports Ukraine"),
+    ],
+)
+def test_indirect(question: str, expected: str) -> None:
+    assert indirect(question) == expected
+
+
+@pytest.mark.parametrize(
+    ("question", "expected"),
+    [
+        ("Why did Israel avoid sanctioning Russia?", "Israel avoiding sanctioning Russia"),
+        ("What is the S-400?", "the S-400"),
+        (
+            "When did Russia's military intervention in Syria begin?",
+            "Russia's military intervention in Syria",
+        ),
+        ("Where was the grain deal signed?", "the grain deal"),
+        ("What did Bennett say about sanctions?", None),
+    ],
+)
+def test_topic(question: str, expected: str | None) -> None:
+    assert topic(question) == expected
+
+
+@pytest.mark.parametrize(
+    ("verb", "forms"),
+    [
+        ("report", ("reported", "reporting", "reports")),
+        ("take", ("took", "taking", "takes")),
+        ("stop", ("stopped", "stopping", "stops")),
+        ("try", ("tried", "trying", "tries")),
+        ("visit", ("visited", "visiting", "visits")),
+        ("die", ("died", "dying", "dies")),
+    ],
+)
+def test_verb_forms(verb: str, forms: tuple[str, str, str]) -> None:
+    assert (past(verb), gerund(verb), third_person(verb)) == forms

@@ -1,0 +1,52 @@
+"""What a question asks for, and what it is about."""
+
+from __future__ import annotations
+
+import pytest
+
+from assistant.questions import analyse
+
+
+@pytest.mark.parametrize(
+    ("question", "asks"),
+    [
+        ("Why did Israel avoid sanctioning Russia?", "reason"),
+        ("What was the reason for the delay?", "reason"),
+        ("When did Putin come to power?", "date"),
+        ("In what year did Putin take power?", "date"),
+        ("What is the deadline to register?", "date"),
+        ("How many people died in the stampede?", "number"),
+        ("What was the death toll?", "number"),
+        ("What pre-tax profit did the airline report?", "number"),
+        ("Where was the grain deal signed?", "place"),
+        ("In which US state did she give the talk?", "place"),
+        ("Which company built the crane?", "organisation"),
+        ("Who leads the research station?", "person"),
+        ("Who is the president of France?", "person"),
+        ("Who is Zvi Magen?", "description"),
+        ("who is zvi magen", "description"),
+        ("Is Israel sanctioning Russia?", "yesno"),
+        ("Did the court rule on the case?", "yesno"),
+        ("What are the strategic benefits for Israel?", "list"),
+        ("How did the Trump administration pressure Israel?", "description"),
+        ("What are these articles about?", "overview"),
+        ("Summarize the news", "overview"),
+        ("What's new on Iran?", "overview"),
+        ("hi", "smalltalk"),
+        ("Thanks a lot!", "smalltalk"),
+        ("what can you do?", "smalltalk"),
+    ],
+)
+def test_what_the_question_asks_for(question: str, asks: str) -> None:
+    assert analyse(question).asks == asks
+
+
+def test_entities_and_overview_topics() -> None:
+    assert [e.name for e in analyse("Why did Israel avoid sanctioning Russia?").entities] == [
+        "Israel",
+        "Russia",
+    ]
+    assert analyse("What's new on Iran?").topic == "Iran"
+    assert analyse("What are these articles about?").topic is None
+    assert analyse("Summarize the news").entities == ()  # the imperative is not a name
+    assert analyse("Who is Zvi Magen?").subject == "Zvi Magen"

@@ -1,0 +1,386 @@
+"""Verification: a verdict per sentence, catching wrong facts, names, speakers, negation and
+hedging, passing faithful paraphrase, synthesis and framing, correcting misplaced markers."""
+
+from __future__ import annotations
+
+import pytest
+
+from assistant.citations import parse_answer
+from assistant.records import Citation, Source
+from assistant.text import terms
+from assistant.verification import best_window, is_framing, is_refusal, verify
+
+MEETING = (
+    "Russian President Vladimir Putin traveled to Iran on Tuesday. This was the third time "
+    "since the start of the year that Putin has met with his Iranian counterpart, Ebrahim "
+    "Raisi. “We really don’t know what the actual results of the meeting were,” said Zvi "
+    "Magen, senior research fellow at the Institute for National Security Studies (INSS). "
+    "China, however, could join Russia and Iran in a united front against the US and the West."
+)
+SANCTIONS = (
+    "Even after Moscow’s 2022 invasion of Ukraine, Israel has refrained from imposing "
+    "sanctions on Russia. The Trump administration pressured Israel to vote against a UN "
+    "General Assembly resolution in 2018. Former Prime Minister Naftali Bennett said Israel "
+    "needs freedom of action in Syria. The deal is worth 2,000 million dollars."
+)
+
+
+def source(n: int, text: str, name: str) -> Source:
+    return Source(
+        n=n,
+        chunk_id=f"c{n}",
+        source=name,
+        text=text,
+        start=100,
+        end=100 + len(text),
+        score=1.0,
+        title=f"Title of {name}",
+        date="July 19, 2022",
+    )
+
+
+SOURCES = [source(1, MEETING, "meeting.txt"), source(2, SANCTIONS, "sanctions.txt")]
+
+
+def verdict_of(answer: str, question: str | None = None):  # type: ignore[no-untyped-def]
+    verified = verify(answer, SOURCES, question=question)
+    assert len(verified.verdicts) == 1, verified.verdicts
+    return verified.verdicts[0], verified
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "Putin traveled to Iran on Tuesday [1].",
+        "This was the third time this year that Putin met Ebrahim Raisi [1].",
+        "Putin has met Raisi three times since the start of the year [1].",
+        "Israel has not imposed sanctions on Russia [2].",  # paraphrase of "refrained from"
+        "Bennett said Israel needs freedom of action in Syria [2].",
+        "The Trump administration pressured Israel to vote against a UN resolution [2].",
+        "Magen, a senior research fellow at the INSS, said the results were unknown [1].",
+        "China could join Russia and Iran in a united front [1].",
+        "The deal is worth 2000 million dollars [2].",
+    ],
+)
+def test_faithful_sentences_are_verified(sentence: str) -> None:
+    verdict, verified = verdict_of(sentence)
+    assert verdict.status == "verified", verdict.reason
+    assert verdict.citations and verified.citations
+    citation = verified.citations[0]
+    text = {s.source: s for s in SOURCES}[citation.source]
+    assert text.text[citation.start - text.start : citation.end - text.start] == citation.quote
+
+
+@pytest.mark.parametrize(
+    ("sentence", "reason"),
+    [
+        ("This was the fourth time this year that Putin met Raisi [1].", "fourth"),
+        ("Putin traveled to Iran on Wednesday [1].", "Wednesday"),
+        (
+            "The Trump administration pressured Israel to vote against a resolution in 2017 [2].",
+            "2017",
+        ),
+        ("Netanyahu said Israel needs freedom of action in Syria [2].", "Netanyahu"),
+        ("The Trump administration pressured Israel to vote for a UN resolution [2].", "for"),
+        ("Israel has imposed sanctions on Russia [2].", "opposite"),
+        ("China has joined Russia and Iran in a united front [1].", "may happen"),
+    ],
+)
+def test_a_changed_fact_is_unsupported_with_its_reason(sentence: str, reason: str) -> None:
+    verdict, verified = verdict_of(sentence)
+    assert verdict.status == "unsupported"
+    assert verdict.reason and reason in verdict.reason
+    assert verdict.citations == () and "[" not in verified.text
+
+
+def test_a_quote_given_to_someone_else_is_unsupported() -> None:
+    verdict, _ = verdict_of(
+        "“We really don’t know what the actual results of the meeting were,” said Raisi [1]."
+    )
+    assert verdict.status == "unsupported"
+    assert verdict.reason == "the passage attributes this to Zvi Magen"
+
+
+def test_a_marker_on_the_wrong_source_is_moved_and_says_so() -> None:
+    verdict, verified = verdict_of("Bennett said Israel needs freedom of action in Syria [1].")
+    assert verdict.status == "corrected"
+    assert verdict.citations == (1,) and verified.citations[0].source == "sanctions.txt"
+    assert verdict.reason == "the source it cited doesn't say this; [1] does"
+
+
+def test_a_source_that_does_not_exist_is_never_shown() -> None:
+    verdict, verified = verdict_of("Bennett said Israel needs freedom of action in Syria [6].")
+    assert verdict.status == "corrected" and "[6]" not in verified.text
+    assert verdict.reason and "[6], which doesn't exist" in verdict.reason
+
+
+def test_a_sentence_citing_two_sources_is_checked_against_both() -> None:
+    verdict, verified = verdict_of(
+        "Putin met Raisi for the third time this year, while Israel has refrained from "
+        "imposing sanctions on Russia [1][2]."
+    )
+    assert verdict.status == "verified", verdict.reason
+    assert {c.source for c in verified.citations} == {"meeting.txt", "sanctions.txt"}
+
+
+def test_a_short_answer_is_read_with_its_question() -> None:
+    verdict, _ = verdict_of(
+        "It was Zvi Magen [1].", question="Who is the senior research fellow at the INSS?"
+    )
+    assert verdict.status == "verified", verdict.reason
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    ["Here is what the articles say.", "In short:", "The sources cover several points."],
+)
+def test_framing_needs_no_citation_and_is_not_flagged(sentence: str) -> None:
+    verdict, verified = verdict_of(sentence)
+    assert verdict.status == "framing" and verified.uncited == []
+    assert is_framing(sentence)
+
+
+def test_an_uncited_claim_gets_the_passage_that_backs_it_or_is_unsupported() -> None:
+    verdict, _ = verdict_of("Israel has refrained from imposing sanctions on Russia.")
+    assert verdict.status == "corrected" and verdict.reason == "it had no citation; [1] supports it"
+    verdict, verified = verdict_of("Israel sold fighter jets to Ukraine.")
+    assert verdict.status == "unsupported" and verified.uncited == [verdict.sentence]
+
+
+def test_verdict_offsets_point_into_the_answer() -> None:
+    answer = "Putin traveled to Iran on Tuesday [1]. Netanyahu said so [2]."
+    verified = verify(answer, SOURCES)
+    for verdict in verified.verdicts:
+        piece = verified.text[verdict.start : verdict.end]
+        assert piece.startswith(verdict.sentence[:10])
+
+
+@pytest.mark.parametrize(
+    ("text", "refusal"),
+    [
+        ("The sources don't say.", True),
+        ("The sources don’t mention the crane’s height.", True),
+        ("I couldn't find that in the provided articles.", True),
+        ("There is no information about the budget in these sources.", True),
+        ("Unfortunately, the articles do not specify the date.", True),
+        ("Israel did not sanction Russia.", False),
+        ("Putin traveled to Iran on Tuesday.", False),
+    ],
+)
+def test_refusals_are_recognised_in_any_wording(text: str, refusal: bool) -> None:
+    assert is_refusal(text) is refusal
+
+
+# Two "cleaned articles"; the sources below are slices of them with their true offsets.
+SYRIA = (
+    "Israel has long pursued a policy of strategic ambiguity toward Russia. "
+    "Russia's military intervention in Syria began in 2015 to bolster the Assad regime. "
+    "Advanced air defense systems such as the S-400 gave Moscow effective control over Syrian "
+    "airspace.\n"
+    "Israel established a deconfliction mechanism with Russia to avoid direct confrontation."
+)
+ACCORDS = (
+    "Headline: Accords and Russia\n"
+    "The Abraham Accords normalized relations between Israel and the United Arab Emirates, "
+    "Bahrain and Morocco. Russia could help broker further normalization deals in the region."
+)
+ARTICLES = {"001_syria.txt": SYRIA, "002_accords.txt": ACCORDS}
+
+
+def slice_of(n: int, name: str, first: str, last: str) -> Source:
+    """Source n: the slice of article `name` from the sentence starting `first` to the end of
+    the sentence starting `last`."""
+    text = ARTICLES[name]
+    start = text.index(first)
+    end = text.index(".", text.index(last)) + 1
+    return Source(
+        n=n,
+        chunk_id=f"{name}:{start}",
+        source=name,
+        text=text[start:end],
+        start=start,
+        end=end,
+        score=1.0 / n,
+    )
+
+
+SLICES = [
+    slice_of(1, "001_syria.txt", "Russia's military", "Advanced air"),
+    slice_of(2, "002_accords.txt", "The Abraham", "Russia could"),
+    slice_of(3, "001_syria.txt", "Israel established", "Israel established"),
+]
+
+
+def quote_of(name: str, first: str) -> str:
+    text = ARTICLES[name]
+    start = text.index(first)
+    return text[start : text.index(".", start) + 1]
+
+
+def assert_quotes_are_verbatim(citations: list[Citation]) -> None:
+    for citation in citations:
+        assert ARTICLES[citation.source][citation.start : citation.end] == citation.quote
+
+
+# --- on slices of articles with their true offsets ---------------------------------------------------------------------------------
+
+
+def test_a_supported_citation_is_kept_and_quotes_the_supporting_sentence() -> None:
+    verified = verify("Russia's intervention in Syria began in 2015 [1].", SLICES)
+    assert verified.text == "Russia's intervention in Syria began in 2015 [1]."
+    assert verified.citations == [
+        Citation(
+            n=1,
+            source="001_syria.txt",
+            chunk_id=SLICES[0].chunk_id,
+            quote=quote_of("001_syria.txt", "Russia's military"),
+            start=SYRIA.index("Russia's military"),
+            end=SYRIA.index("Russia's military")
+            + len(quote_of("001_syria.txt", "Russia's military")),
+        )
+    ]
+    assert verified.uncited == [] and verified.dropped == 0
+    assert_quotes_are_verbatim(verified.citations)
+
+
+def test_a_marker_to_a_nonexistent_number_is_dropped() -> None:
+    verified = verify(
+        "The Abraham Accords normalized relations with Bahrain and Morocco [2][9].", SLICES
+    )
+    assert verified.text == "The Abraham Accords normalized relations with Bahrain and Morocco [1]."
+    assert [(c.n, c.source) for c in verified.citations] == [(1, "002_accords.txt")]
+    assert verified.dropped == 1
+    assert "[9]" not in verified.text and "[2]" not in verified.text
+
+
+def test_an_unsupported_nonexistent_marker_leaves_the_claim_flagged() -> None:
+    verified = verify("Penguins in Antarctica mostly eat krill and small fish [9].", SLICES)
+    assert verified.text == "Penguins in Antarctica mostly eat krill and small fish."
+    assert verified.citations == []
+    assert verified.uncited == ["Penguins in Antarctica mostly eat krill and small fish."]
+    assert verified.dropped == 1
+
+
+def test_a_marker_to_the_wrong_source_is_repointed_to_the_one_that_supports() -> None:
+    # [2] is the Abraham Accords chunk; the S-400 sentence is in source 1.
+    verified = verify("The S-400 gave Moscow control over Syrian airspace [2].", SLICES)
+    assert verified.text == "The S-400 gave Moscow control over Syrian airspace [1]."
+    assert [(c.source, c.quote) for c in verified.citations] == [
+        ("001_syria.txt", quote_of("001_syria.txt", "Advanced air"))
+    ]
+    assert verified.dropped == 1
+    assert_quotes_are_verbatim(verified.citations)
+
+
+def test_a_marker_that_no_source_supports_is_dropped() -> None:
+    verified = verify("Israel won the football world cup in 2015 with Morocco [1][2].", SLICES)
+    assert verified.citations == []
+    assert verified.text == "Israel won the football world cup in 2015 with Morocco."
+    assert verified.uncited == ["Israel won the football world cup in 2015 with Morocco."]
+    assert verified.dropped == 2
+
+
+def test_citations_are_renumbered_in_order_of_first_use() -> None:
+    verified = verify(
+        "Russia could help broker normalization deals [2]. "
+        "The intervention in Syria began in 2015 [1]. "
+        "Israel set up a deconfliction mechanism with Russia [3]. "
+        "Moscow controls Syrian airspace through the S-400 [1]. "
+        "Russia could broker further normalization deals in the region [2].",
+        SLICES,
+    )
+    assert verified.text == (
+        "Russia could help broker normalization deals [1]. "
+        "The intervention in Syria began in 2015 [2]. "
+        "Israel set up a deconfliction mechanism with Russia [3]. "
+        "Moscow controls Syrian airspace through the S-400 [4]. "
+        "Russia could broker further normalization deals in the region [1]."
+    )
+    assert [(c.n, c.source, c.quote) for c in verified.citations] == [
+        (1, "002_accords.txt", quote_of("002_accords.txt", "Russia could")),
+        (2, "001_syria.txt", quote_of("001_syria.txt", "Russia's military")),
+        (3, "001_syria.txt", quote_of("001_syria.txt", "Israel established")),
+        (4, "001_syria.txt", quote_of("001_syria.txt", "Advanced air")),
+    ]
+    assert verified.dropped == 0
+    assert_quotes_are_verbatim(verified.citations)
+
+
+def test_every_marker_in_the_verified_text_resolves_to_a_citation() -> None:
+    verified = verify(
+        "The Accords normalized relations with the United Arab Emirates [2][7]. "
+        "Russia's intervention in Syria began in 2015 [3][1].",
+        SLICES,
+    )
+    numbers = {n for s in parse_answer(verified.text) for n in s.cited}
+    assert numbers == {c.n for c in verified.citations} == {1, 2}
+
+
+def test_uncited_claims_are_flagged_but_questions_and_short_connectives_are_not() -> None:
+    verified = verify(
+        "Russia's intervention in Syria began in 2015 [1]. "
+        "Israel also sold oranges to Russian supermarkets every winter. "
+        "In short. "
+        "Would you like to know more about Syria?",
+        SLICES,
+    )
+    assert verified.uncited == ["Israel also sold oranges to Russian supermarkets every winter."]
+    assert [c.n for c in verified.citations] == [1]
+
+
+def test_a_weight_function_decides_which_terms_must_be_supported() -> None:
+    sentence = "The S-400 gave Moscow effective control over Syrian airspace and seaports [1]."
+    assert [c.n for c in verify(sentence, SLICES).citations] == [1]
+    # When "seaports" (absent from every source) is all that matters, nothing supports it.
+    heavy = verify(sentence, SLICES, weight=lambda t: 100.0 if t == "seaport" else 1.0)
+    assert heavy.citations == [] and heavy.dropped == 1
+
+
+def test_a_year_the_passage_does_not_state_is_never_supported() -> None:
+    verified = verify("The S-400 gave Moscow control over Syrian airspace in 1999 [1].", SLICES)
+    assert verified.citations == []
+    assert verified.verdicts[0].reason == "“1999” is not in the cited passage"
+
+
+def test_line_breaks_between_sentences_survive_verification() -> None:
+    verified = verify(
+        "Russia could help broker deals:\n- Normalization with Morocco and Bahrain [2].", SLICES
+    )
+    # The uncited opening line is backed by source 2 too, so it gets a citation of its own.
+    assert (
+        verified.text
+        == "Russia could help broker deals [1]:\n- Normalization with Morocco and Bahrain [2]."
+    )
+    assert [v.status for v in verified.verdicts] == ["corrected", "verified"]
+
+
+# --- best_window ---------------------------------------------------------------------------
+
+
+def test_best_window_quotes_one_sentence_with_article_offsets() -> None:
+    passage, score = best_window(
+        set(terms("Moscow controls Syrian airspace")), SLICES[0], lambda _t: 1.0
+    )
+    assert passage.text == quote_of("001_syria.txt", "Advanced air")
+    assert SYRIA[passage.start : passage.end] == passage.text
+    assert score == 1.0
+
+
+def test_best_window_joins_two_sentences_when_the_claim_spans_them() -> None:
+    passage, score = best_window(
+        set(
+            terms(
+                "The Abraham Accords normalized relations with Morocco and Russia could broker "
+                "more deals"
+            )
+        ),
+        SLICES[1],
+        lambda _t: 1.0,
+    )
+    assert passage.text == SLICES[1].text  # both sentences of the chunk
+    assert ACCORDS[passage.start : passage.end] == passage.text
+    assert score == 1.0
+
+
+def test_best_window_scores_unrelated_text_zero() -> None:
+    assert best_window({"penguin", "krill"}, SLICES[0], lambda _t: 1.0)[1] == 0.0
