@@ -551,6 +551,27 @@ def test_an_index_made_by_another_term_analyzer_is_rebuilt(library: Library) -> 
     assert manifest["analyzer"] == "another-analyzer"
 
 
+@pytest.mark.parametrize(
+    ("name", "changed"),
+    [
+        ("TOKENIZER_VERSION", 10**6),
+        ("_IRREGULAR", {"forsook": "forsake"}),
+        ("STOPWORDS", frozenset({"besides"})),
+    ],
+)
+def test_the_analyzer_id_follows_the_tokenizers_version_and_tables(
+    monkeypatch: pytest.MonkeyPatch, name: str, changed: Any
+) -> None:
+    """An index made before the tokenizer changed (new irregular forms, stopwords) is not
+    reused: its analyzer id no longer matches, so it is rebuilt."""
+    from assistant import text
+
+    before = analyzer_id()
+    assert analyzer_id() == before  # stable within a version
+    monkeypatch.setattr(text, name, changed)
+    assert analyzer_id() != before
+
+
 # --- status and catalogue ----------------------------------------------------------------------
 
 
