@@ -1,5 +1,5 @@
-"""The public Python API: `Assistant` (ask, stream, chain, article, articles, status, ingest,
-remove_article)."""
+"""The public Python API: `Assistant` (ask, stream, chain, article, articles, catalogue, status,
+ingest, remove_article)."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any
 
 from assistant.answerability import SentenceVectors
 from assistant.chain import build_chain
-from assistant.components import ingest_lock_path, open_store
+from assistant.components import attach_keyword_index, ingest_lock_path, open_store
 from assistant.config import MAX_RETRIEVAL_K, Settings, load_settings, revalidate
 from assistant.errors import LibraryError
 from assistant.inputs import Limits, check_k, normalize_history, normalize_question
@@ -18,7 +18,7 @@ from assistant.offline import OfflineAnswerer
 from assistant.records import Answer, Message
 from assistant.retrieval import HybridRetriever, RetrievalResult
 from assistant.storage import explain_store_fault
-from vectorstore import ArticleStore
+from vectorstore import ArticleStore, CatalogueEntry, StoredChunk
 
 if TYPE_CHECKING:
     from langchain_core.runnables import Runnable
@@ -69,6 +69,7 @@ class Status:
     articles: int
     chunks: int
     embedding_model: str
+    notice: str | None = None  # e.g. the keyword index is being rebuilt
 
 
 class Assistant:
@@ -77,13 +78,12 @@ class Assistant:
     def __init__(self, settings: Settings, store: ArticleStore) -> None:
         self.settings = settings
         self.store = store
+        attach_keyword_index(settings, store)
         self.retriever = HybridRetriever.over(store, k=settings.retrieval_k)
         self.backend_name = settings.resolved_backend()
         index = self.retriever.index
         vectors = SentenceVectors(store.embeddings)
-        offline = OfflineAnswerer(
-            weight=index.weight, known=lambda term: term in index.vocabulary, embed=vectors
-        )
+        offline = OfflineAnswerer(weight=index.weight, known=index.knows, embed=vectors)
         if self.backend_name == "openai":
             from assistant.openai_backend import OpenAIAnswerer
 
@@ -163,30 +163,29 @@ class Assistant:
         )
 
     def articles(self) -> list[ArticleInfo]:
-        """Every ingested article, by source name, read from the chunks' metadata."""
-        self.retriever.index.refresh()
+        """Every ingested article, by source name: counts, title, date and length from the
+        keyword index's catalogue, the opening and folder from each article's first chunk (one
+        read of first chunks, never of every chunk)."""
+        catalogue = self.catalogue()
         library = str(self.settings.articles_path.resolve())
-        grouped: dict[str, list[dict[str, Any]]] = {}
-        openings: dict[str, tuple[int, str]] = {}
-        for chunk in self.retriever.index.chunks:
-            source = str(chunk.metadata.get("source"))
-            grouped.setdefault(source, []).append(chunk.metadata)
-            start = int(chunk.metadata.get("start", 0))
-            if source not in openings or start < openings[source][0]:
-                openings[source] = (start, chunk.text[:OPENING_CHARS])
+        firsts: dict[str, StoredChunk] = {}
+        for chunk in self.store.get_where({"chunk_index": 0}):
+            firsts[str(chunk.metadata.get("source"))] = chunk
         listed = []
-        for source, metas in sorted(grouped.items()):
-            first = min(metas, key=lambda m: int(m.get("start", 0)))
+        for entry in catalogue:
+            first = firsts.get(entry.source)
             listed.append(
                 ArticleInfo(
-                    source=source,
-                    title=first.get("title"),
-                    date=first.get("date"),
-                    original_source=first.get("original_source"),
-                    chars=max(int(m.get("end", 0)) for m in metas),
-                    chunks=len(metas),
-                    removable=all(m.get("root") == library for m in metas),
-                    opening=openings[source][1],
+                    source=entry.source,
+                    title=entry.title,
+                    date=entry.date,
+                    original_source=entry.original_source,
+                    chars=entry.chars or 0,
+                    chunks=entry.chunks,
+                    # An article's chunks are written together, from one file: its first
+                    # chunk's folder is every chunk's (remove_article checks them all).
+                    removable=first is not None and first.metadata.get("root") == library,
+                    opening=first.text[:OPENING_CHARS] if first is not None else "",
                 )
             )
         return listed
@@ -232,14 +231,31 @@ class Assistant:
         )
 
     def status(self) -> Status:
-        self.retriever.index.refresh(recheck=True)  # a status is asked for rarely: never stale
-        sources = {str(c.metadata.get("source")) for c in self.retriever.index.chunks}
+        """Backend, model and counts, from the keyword index's catalogue (no chunk is read)."""
+        index = self.retriever.index
+        index.refresh(force=True)  # a status is asked for rarely: never stale
+        catalogue = index.catalogue() if index.ready else None
+        if catalogue is None:  # the index is being rebuilt: count in the store instead
+            articles, chunks = self.store.count_articles(), self.store.count()
+        else:
+            articles, chunks = len(catalogue), index.chunk_count or 0
         return Status(
             backend=self.backend_name,
-            articles=len(sources),
-            chunks=len(self.retriever.index.chunks),
+            articles=articles,
+            chunks=chunks,
             embedding_model=self.store.embeddings.model_name,
+            notice=index.notice,
         )
+
+    def catalogue(self) -> list[CatalogueEntry]:
+        """Every ingested article (source, title, date, original source, chunk count, length
+        in characters), by source name; read from the keyword index, not from the chunks."""
+        index = self.retriever.index
+        index.refresh()
+        catalogue = index.catalogue() if index.ready else None
+        if catalogue is not None:
+            return catalogue
+        return _catalogue_from_store(self.store)
 
     def ingest(
         self, paths: Sequence[Path] | None = None, progress: bool | None = False
@@ -267,3 +283,19 @@ class Assistant:
             raise fault from exc
         self.retriever.index.refresh(force=True)
         return report
+
+
+def _catalogue_from_store(store: ArticleStore) -> list[CatalogueEntry]:
+    """The catalogue read from every chunk's metadata: only while the index is being rebuilt."""
+    found: dict[str, list[Any]] = {}
+    for chunk in store.iter_chunks(include_text=False):
+        meta = chunk.metadata
+        source = str(meta.get("source", ""))
+        entry = found.setdefault(
+            source, [meta.get("title"), meta.get("date"), meta.get("original_source"), 0, 0]
+        )
+        entry[3] += 1
+        entry[4] = max(entry[4], int(meta.get("end", 0) or 0))
+    return [
+        CatalogueEntry(source, e[0], e[1], e[2], e[3], e[4]) for source, e in sorted(found.items())
+    ]

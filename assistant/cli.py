@@ -354,12 +354,14 @@ def _cmd_eval(args: argparse.Namespace, settings: Any) -> int:
 def _open_for_reset(settings: Any) -> Any:
     """With --reset a model mismatch is the point: open the collection without checking its
     model. A collection another tool made is refused: its data is not ours to drop."""
-    from assistant.components import make_embeddings, store_location
+    from assistant.components import attach_keyword_index, make_embeddings, store_location
     from assistant.storage import check_store_writable
     from vectorstore import ArticleStore
 
     check_store_writable(settings)
-    return ArticleStore.open_for_reset(store_location(settings), make_embeddings(settings))
+    store = ArticleStore.open_for_reset(store_location(settings), make_embeddings(settings))
+    attach_keyword_index(settings, store)  # the re-ingest rebuilds the keyword index as it goes
+    return store
 
 
 if __name__ == "__main__":

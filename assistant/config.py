@@ -27,6 +27,9 @@ class Settings(BaseSettings):
     chroma_collection: str = "articles"
     chroma_host: str | None = None
     chroma_port: int = 8000
+    # Where the keyword index of a Chroma server's collection is kept on this machine (an
+    # embedded store keeps its own beside it, in CHROMA_PATH/keyword-index).
+    keyword_cache_path: Path = Path.home() / ".cache" / "news-assistant" / "keyword-index"
 
     embeddings: Literal["local", "openai"] = "local"
     openai_embedding_model: str = "text-embedding-3-small"

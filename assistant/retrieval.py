@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import math
-import threading
-import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, KeysView, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -17,8 +16,8 @@ from langchain_core.retrievers import BaseRetriever
 from pydantic import ConfigDict
 
 from assistant.records import Source
-from assistant.text import terms
-from vectorstore import ArticleStore, StoredChunk
+from assistant.text import STOPWORDS, terms, terms_uncached, tokenizer_fingerprint
+from vectorstore import ArticleStore, CatalogueEntry, KeywordIndex, Snapshot, StoredChunk
 
 log = logging.getLogger(__name__)
 
@@ -26,7 +25,6 @@ RRF_K = 60
 CANDIDATES = 30
 # Two chunks of one article that share more than this share of the shorter one are near-duplicates.
 MAX_SPAN_OVERLAP = 0.5
-REVISION_CHECK_SECONDS = 1.0
 OOV_WEIGHT = 2.0
 
 
@@ -80,86 +78,147 @@ def _span_overlap(a: StoredChunk, b: StoredChunk) -> float:
     return shared / shorter
 
 
+def chunk_terms(text: str, metadata: Mapping[str, Any]) -> list[str]:
+    """What the keyword index indexes of a chunk: the terms of its section heading and text."""
+    return terms_uncached(f"{metadata.get('section') or ''}\n{text}")
+
+
+def analyzer_id() -> str:
+    """A fingerprint of `chunk_terms`: an index made by another version of the term analysis
+    (other stopwords, irregular forms, stemmer, rules) no longer matches and is rebuilt. It
+    hashes the tokenizer's own fingerprint (its version and tables) and what it makes of a
+    probe text (which catches a rule changed without the version raised)."""
+    probe = f"{ANALYZER_PROBE}\n{' '.join(sorted(STOPWORDS))}\n" + " ".join(
+        w.upper() for w in sorted(STOPWORDS)
+    )
+    made = [tokenizer_fingerprint(), *chunk_terms(probe, {"section": "Section heading"})]
+    return hashlib.sha256("\x00".join(made).encode()).hexdigest()[:16]
+
+
+ANALYZER_PROBE = (
+    "Russia's S-400 air-defence systems, Israeli officials said on Monday, aren't \u201cthe\u201d "
+    "issue; Netanyahu's spokesman denied 12 reports (2022-03-01) of sanctions' running costs, "
+    "naïve coöperation, governments governing governed, studies studying studied."
+)
+
+
+class _Frequencies(Mapping[str, int]):
+    """term -> document frequency over live chunks, read from an index generation."""
+
+    def __init__(self, snapshot: Snapshot | None) -> None:
+        self._snapshot = snapshot
+
+    def __getitem__(self, term: str) -> int:
+        df = self._snapshot.document_frequency(term) if self._snapshot else 0
+        if not df:
+            raise KeyError(term)
+        return df
+
+    def __contains__(self, term: object) -> bool:
+        return isinstance(term, str) and bool(
+            self._snapshot and self._snapshot.document_frequency(term)
+        )
+
+    def __len__(self) -> int:
+        return len(self._snapshot.df_hash) if self._snapshot else 0
+
+    def __iter__(self) -> Iterator[str]:
+        if self._snapshot:
+            yield from (term for term, _ in self._snapshot.vocabulary())
+
+
 @dataclass
 class LexicalIndex:
-    """A BM25 index over every chunk in the store, rebuilt only when the store changes."""
+    """BM25 over every chunk in the store, read from its persisted keyword index
+    (vectorstore/keyword_index.py, kept current by the store's writes): what retrieval and the
+    answer layer ask of it."""
 
     store: ArticleStore
-    _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
-    _revision: tuple[int, int] | None = None
-    _checked_at: float = 0.0
-    vocabulary: set[str] = field(default_factory=set)
-    document_frequency: dict[str, int] = field(default_factory=dict)
-    _built: tuple[Any, list[StoredChunk]] = (None, [])  # (BM25 model, the chunks it indexes)
+    keywords: KeywordIndex
 
-    def refresh(self, force: bool = False, recheck: bool = False) -> None:
-        """Rebuild if the store's revision moved (checked at most once a second unless
-        `recheck`); `force` rebuilds whatever the revision."""
-        now = time.monotonic()
-        if (
-            not (force or recheck)
-            and self._revision is not None
-            and now - self._checked_at < REVISION_CHECK_SECONDS
-        ):
-            return
-        with self._lock:
-            revision = self.store.revision()
-            self._checked_at = now
-            if revision == self._revision and not force:
-                return
-            started = time.perf_counter()
-            chunks = list(self.store.iter_chunks())
-            tokenized = [terms(f"{c.metadata.get('section') or ''}\n{c.text}") for c in chunks]
-            bm25 = None
-            if chunks:
-                import bm25s
-
-                logging.getLogger("bm25s").setLevel(logging.WARNING)  # it logs each build at DEBUG
-                bm25 = bm25s.BM25()
-                bm25.index(tokenized, show_progress=False)
-            df: dict[str, int] = {}
-            for tokens in tokenized:
-                for term in set(tokens):
-                    df[term] = df.get(term, 0) + 1
-            self._built = (bm25, chunks)
-            self.document_frequency, self.vocabulary = df, set(df)
-            self._revision = revision
-            log.info(
-                "BM25 index: %d chunks in %.0f ms",
-                len(chunks),
-                (time.perf_counter() - started) * 1000,
-            )
+    def refresh(self, force: bool = False) -> None:
+        """Follow the store: load a newer index generation, or start a rebuild (see `notice`).
+        Checked at most once a second unless `force`."""
+        self.keywords.refresh(force)
 
     @property
-    def chunks(self) -> list[StoredChunk]:
-        """The chunks the current index was built from."""
-        return self._built[1]
+    def ready(self) -> bool:
+        return self.keywords.current() is not None
+
+    @property
+    def notice(self) -> str | None:
+        """What the user should know when keyword search is not taking part, else None."""
+        if self.ready:
+            return None
+        progress = self.keywords.progress
+        if self.keywords.state == "rebuilding":
+            done = (
+                f" ({progress[0]:,} of {progress[1]:,} chunks read)"
+                if progress and progress[1]
+                else ""
+            )
+            return (
+                f"The keyword index is being rebuilt{done}; this answer comes from semantic "
+                "search alone."
+            )
+        return (
+            "The keyword index is out of date and could not be rebuilt yet (see the log); this "
+            "answer comes from semantic search alone. `assistant ingest` rebuilds it."
+        )
+
+    def _snapshot(self) -> Snapshot | None:
+        """The generation for term statistics: the current one, else the last one loaded."""
+        return self.keywords.current() or self.keywords.latest()
+
+    @property
+    def document_frequency(self) -> Mapping[str, int]:
+        return _Frequencies(self._snapshot())
+
+    @property
+    def vocabulary(self) -> KeysView[str]:
+        return self.document_frequency.keys()
+
+    @property
+    def chunk_count(self) -> int | None:
+        snapshot = self._snapshot()
+        return snapshot.docs if snapshot else None
+
+    def catalogue(self) -> list[CatalogueEntry] | None:
+        snapshot = self._snapshot()
+        return snapshot.catalogue if snapshot else None
+
+    def knows(self, term: str) -> bool:
+        """Whether some chunk has the term. While no generation at all can be read (a missing or
+        damaged index being rebuilt), nothing says the library lacks a word: True, so the
+        answer layer does not take every question word for one the articles never use."""
+        snapshot = self._snapshot()
+        return snapshot is None or bool(snapshot.document_frequency(term))
 
     def weight(self, term: str) -> float:
         """How much a term says: its IDF, or a middling weight for a word the corpus lacks
         (it may be a plain English word like "begin", or a sign the question is off-topic)."""
-        return self.idf(term) if term in self.vocabulary else OOV_WEIGHT
+        snapshot = self._snapshot()
+        df = snapshot.document_frequency(term) if snapshot else 0
+        return snapshot.idf(df) if snapshot and df else OOV_WEIGHT
 
     def idf(self, term: str) -> float:
-        n = max(1, len(self.chunks))
-        return math.log(
-            1
-            + (n - self.document_frequency.get(term, 0) + 0.5)
-            / (self.document_frequency.get(term, 0) + 0.5)
-        )
+        snapshot = self._snapshot()
+        if snapshot is None:
+            return OOV_WEIGHT
+        return snapshot.idf(snapshot.document_frequency(term))
 
     def search(self, query_terms: list[str], n: int) -> list[tuple[StoredChunk, float]]:
+        """The n best chunks by BM25; nothing while the index is not ready (see `notice`)."""
         self.refresh()
-        # One read: a concurrent rebuild replaces the pair, never mutates it.
-        bm25, chunks = self._built
-        if bm25 is None or not query_terms:
+        snapshot = self.keywords.current()
+        if snapshot is None or not query_terms:
             return []
-        known = [t for t in query_terms if t in self.vocabulary]
-        if not known:
+        ranked = snapshot.search(query_terms, n)
+        if not ranked:
             return []
-        scores = bm25.get_scores(known)
-        top = np.argsort(-scores)[:n]
-        return [(chunks[i], float(scores[i])) for i in top if scores[i] > 0]
+        # The index keeps ids; the texts come from the store (one read of n chunks).
+        found = {c.id: c for c in self.store.get([id_ for id_, _ in ranked])}
+        return [(found[id_], score) for id_, score in ranked if id_ in found]
 
 
 @dataclass(frozen=True)
@@ -170,7 +229,8 @@ class RetrievalResult:
     similarity: dict[str, float]  # chunk id -> cosine similarity to the query
     query_terms: list[str]
     query_vector: list[float] = field(default_factory=list)
-    notice: str | None = None  # e.g. the keyword index is being rebuilt
+    # Set when keyword search did not take part (its index is being rebuilt): say so to the user.
+    notice: str | None = None
 
 
 class HybridRetriever(BaseRetriever):
@@ -186,9 +246,14 @@ class HybridRetriever(BaseRetriever):
 
     @classmethod
     def over(cls, store: ArticleStore, k: int = 5) -> HybridRetriever:
-        return cls(
-            store=store, index=LexicalIndex(store), embed_query=store.embeddings.embed_query, k=k
-        )
+        """A retriever over a store with a keyword index attached (assistant/components.py)."""
+        if store.keywords is None:
+            raise ValueError(
+                "the store has no keyword index: open it with assistant.components.open_store, "
+                "or attach one with attach_keyword_index"
+            )
+        index = LexicalIndex(store, store.keywords)
+        return cls(store=store, index=index, embed_query=store.embeddings.embed_query, k=k)
 
     def search(self, query: str, k: int | None = None) -> RetrievalResult:
         k = k or self.k
@@ -216,11 +281,30 @@ class HybridRetriever(BaseRetriever):
             for id_, vec in vectors.items():
                 similarity[id_] = float(np.dot(query_vec, np.asarray(vec, dtype=np.float32)))
         sources = [_to_source(i, c, fused[c.id]) for i, c in enumerate(chosen, start=1)]
-        return RetrievalResult(sources, similarity, query_terms, list(vector))
+        notice = self.index.notice
+        return RetrievalResult(sources, similarity, query_terms, list(vector), notice)
 
     def article_leads(self, limit: int) -> tuple[list[Source], int]:
         """The first chunk of the `limit` most recent articles (numbered 1..), and how many
-        articles the library holds."""
+        articles the library holds: chosen from the keyword index's catalogue, so only those
+        `limit` first chunks are read (every article's while the index is being rebuilt)."""
+        self.index.refresh()
+        catalogue = self.index.catalogue() if self.index.ready else None
+        if catalogue is not None:
+            recent = sorted(catalogue, key=lambda e: (_date_key(e.date), e.source), reverse=True)[
+                :limit
+            ]
+            if not recent:
+                return [], 0
+            wanted = [e.source for e in recent]
+            found = {
+                str(c.metadata.get("source")): c
+                for c in self.store.get_where(
+                    {"$and": [{"source": {"$in": wanted}}, {"chunk_index": 0}]}
+                )
+            }
+            chosen = [found[s] for s in wanted if s in found]
+            return [_to_source(i, c, 0.0) for i, c in enumerate(chosen, start=1)], len(catalogue)
         firsts = self.store.get_where({"chunk_index": 0})
         firsts.sort(key=lambda c: (_date_key(c.metadata.get("date")), c.id), reverse=True)
         chosen = firsts[:limit]

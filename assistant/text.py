@@ -258,6 +258,25 @@ _IRREGULAR = {
     for form in forms.split()
 }  # fmt: skip
 _stemmer = Stemmer.Stemmer("english")
+# Raise when `terms` changes in a way its tables below do not show (a new rule in `words`, a
+# different stemmer): a persisted keyword index made by the old analysis is then rebuilt.
+TOKENIZER_VERSION = 2
+
+
+def tokenizer_fingerprint() -> str:
+    """What `terms` depends on: the version above, the word pattern, the stopwords, the
+    irregular forms and the stemmer. A keyword index records it and is rebuilt when it differs
+    (a stemmer's new release is caught by the index's probe text, assistant/retrieval.py)."""
+    import hashlib
+
+    parts = [
+        f"v{TOKENIZER_VERSION}",
+        _WORD.pattern,
+        " ".join(sorted(STOPWORDS)),
+        " ".join(f"{form}>{base}" for form, base in sorted(_IRREGULAR.items())),
+        "snowball-english",
+    ]
+    return hashlib.sha256("\n".join(parts).encode()).hexdigest()[:16]
 
 
 def words(text: str) -> list[str]:
@@ -283,6 +302,12 @@ def terms(text: str) -> list[str]:
 
 @lru_cache(maxsize=32768)
 def _terms(text: str) -> tuple[str, ...]:
+    return tuple(terms_uncached(text))
+
+
+def terms_uncached(text: str) -> list[str]:
+    """`terms` without the cache, for indexing many texts once each (the cache is for questions
+    and retrieved passages, which come back)."""
     out: list[str] = []
     for word in words(text):
         if word in STOPWORDS:
@@ -290,7 +315,7 @@ def _terms(text: str) -> tuple[str, ...]:
         out.append(_stem(word))
         if "-" in word:
             out.extend(_stem(part) for part in word.split("-") if part and part not in STOPWORDS)
-    return tuple(out)
+    return out
 
 
 MIN_PREFIX = 4

@@ -77,8 +77,7 @@ def run(rounds: int, size: int) -> list[tuple[str, dict[str, list[float]], int]]
         extra = size - big.status().chunks
         prepared = Path(tmp) / "prepared"
         scale.prepare(prepared, extra, min(POOL, extra))
-        rows, vectors = scale.load_rows(prepared, extra)
-        scale.write_store(big.store, rows, vectors)
+        scale.write_store(big.store, prepared, extra)
         results.append((f"{size // 1000}k chunks", _measure(big, rounds), big.status().chunks))
     return results
 

@@ -32,6 +32,7 @@ SCALE_ROOT = "/benchmarks/scale-synthetic"  # a root folder that never exists: n
 CHUNKS_FILE = "chunks.jsonl"
 VECTORS_FILE = "vectors.npy"
 WRITE_SLICE = 5000
+VECTOR_SLICE = 50_000
 
 
 def iter_chunk_rows(seed: int = DEFAULT_SEED) -> Iterator[dict[str, Any]]:
@@ -50,78 +51,108 @@ def iter_chunk_rows(seed: int = DEFAULT_SEED) -> Iterator[dict[str, Any]]:
             yield {"id": chunk.id, "text": chunk.text, "metadata": meta}
 
 
-def derive_vectors(pool: np.ndarray, total: int, seed: int = DEFAULT_SEED) -> np.ndarray:
-    """`total` unit vectors: the pool itself, then pool[j mod P] plus seeded noise, renormalised."""
-    size = len(pool)
-    vectors = np.empty((total, pool.shape[1]), dtype=np.float32)
-    vectors[: min(size, total)] = pool[:total]
-    if total > size:
-        rng = np.random.default_rng(seed)
-        rows = np.arange(size, total) % size
-        noisy = pool[rows] + rng.standard_normal((total - size, pool.shape[1])).astype(
-            np.float32
-        ) * np.float32(NOISE_SIGMA)
-        noisy /= np.linalg.norm(noisy, axis=1, keepdims=True)
-        vectors[size:] = noisy
-    return vectors
-
-
 def prepare(folder: Path, total: int, pool: int, seed: int = DEFAULT_SEED) -> dict[str, Any]:
-    """Write `total` chunk rows and their vectors into `folder`; embeds the first `pool` for real."""
+    """Write `total` chunk rows and their vectors into `folder`; embeds the first `pool` for real.
+
+    Streams: a million rows never sit in memory at once (rows to a JSONL file as they are made,
+    vectors into a memory-mapped .npy in slices)."""
     from vectorstore import MiniLMEmbeddings
 
     folder.mkdir(parents=True, exist_ok=True)
     started = time.perf_counter()
-    rows: list[dict[str, Any]] = []
-    for row in iter_chunk_rows(seed):
-        rows.append(row)
-        if len(rows) >= total:
-            break
-    chunk_seconds = time.perf_counter() - started
+    pool_texts: list[str] = []
+    sources: set[str] = set()
+    chars = 0
+    written = 0
     with (folder / CHUNKS_FILE).open("w", encoding="utf-8") as out:
-        for row in rows:
+        for row in iter_chunk_rows(seed):
             out.write(json.dumps(row) + "\n")
+            if written < pool:
+                pool_texts.append(row["text"])
+            sources.add(row["metadata"]["source"])
+            chars += len(row["text"])
+            written += 1
+            if written >= total:
+                break
+    chunk_seconds = time.perf_counter() - started
 
     embedder = MiniLMEmbeddings()
     embedder.embed_array(["warm up the model"])
     started = time.perf_counter()
-    pool_vectors = embedder.embed_array([row["text"] for row in rows[:pool]])
+    pool_vectors = embedder.embed_array(pool_texts)
     embed_seconds = time.perf_counter() - started
-    np.save(folder / VECTORS_FILE, derive_vectors(pool_vectors, total, seed))
+    write_vectors(folder / VECTORS_FILE, pool_vectors, total, seed)
     return {
         "chunks": total,
-        "articles": len({row["metadata"]["source"] for row in rows}),
+        "articles": len(sources),
         "chunking_seconds": chunk_seconds,
-        "pool": pool,
+        "pool": len(pool_texts),
         "pool_embed_seconds": embed_seconds,
-        "embed_chunks_per_s": pool / embed_seconds if embed_seconds else None,
-        "mean_chunk_chars": sum(len(row["text"]) for row in rows) / total,
+        "embed_chunks_per_s": len(pool_texts) / embed_seconds if embed_seconds else None,
+        "mean_chunk_chars": chars / total,
     }
 
 
-def load_rows(folder: Path, count: int) -> tuple[list[dict[str, Any]], np.ndarray]:
-    """The first `count` prepared rows and their vectors."""
+def write_vectors(path: Path, pool: np.ndarray, total: int, seed: int = DEFAULT_SEED) -> None:
+    """`total` unit vectors into a .npy file, slice by slice: the pool itself, then pool[j mod P]
+    plus seeded Gaussian noise (sigma NOISE_SIGMA per dimension), renormalised."""
+    out = np.lib.format.open_memmap(path, mode="w+", dtype=np.float32, shape=(total, pool.shape[1]))
+    size = len(pool)
+    out[: min(size, total)] = pool[:total]
+    rng = np.random.default_rng(seed)
+    for start in range(size, total, VECTOR_SLICE):
+        end = min(total, start + VECTOR_SLICE)
+        rows = np.arange(start, end) % size
+        noisy = pool[rows] + rng.standard_normal((end - start, pool.shape[1])).astype(
+            np.float32
+        ) * np.float32(NOISE_SIGMA)
+        noisy /= np.linalg.norm(noisy, axis=1, keepdims=True)
+        out[start:end] = noisy
+    out.flush()
+    del out
+
+
+def iter_slices(
+    folder: Path, count: int, size: int = WRITE_SLICE
+) -> Iterator[tuple[list[dict[str, Any]], np.ndarray]]:
+    """The first `count` prepared rows with their vectors, `size` at a time."""
+    vectors = np.load(folder / VECTORS_FILE, mmap_mode="r")
+    if len(vectors) < count:
+        raise ValueError(f"{folder} holds {len(vectors)} prepared chunks, {count} asked for")
     rows: list[dict[str, Any]] = []
+    start = 0
     with (folder / CHUNKS_FILE).open(encoding="utf-8") as lines:
         for line in lines:
             rows.append(json.loads(line))
-            if len(rows) >= count:
-                break
-    vectors = np.load(folder / VECTORS_FILE, mmap_mode="r")[:count]
-    if len(rows) < count:
-        raise ValueError(f"{folder} holds {len(rows)} prepared chunks, {count} asked for")
-    return rows, np.asarray(vectors)
+            if len(rows) == size or start + len(rows) == count:
+                yield rows, np.asarray(vectors[start : start + len(rows)])
+                start += len(rows)
+                rows = []
+            if start >= count:
+                return
+    if start < count:
+        raise ValueError(f"{folder} holds {start} prepared chunks, {count} asked for")
 
 
-def write_store(store: Any, rows: list[dict[str, Any]], vectors: np.ndarray) -> float:
-    """Upsert rows with their vectors through `ArticleStore.upsert`; returns the seconds it took."""
+def write_store(store: Any, folder: Path, count: int) -> dict[str, Any]:
+    """Upsert the first `count` rows with their vectors through `ArticleStore.upsert`, in one
+    write session (as one large ingest would); wall and CPU seconds per slice."""
     started = time.perf_counter()
-    for start in range(0, len(rows), WRITE_SLICE):
-        part = rows[start : start + WRITE_SLICE]
-        store.upsert(
-            ids=[row["id"] for row in part],
-            texts=[row["text"] for row in part],
-            metadatas=[row["metadata"] for row in part],
-            embeddings=vectors[start : start + WRITE_SLICE].tolist(),
-        )
-    return time.perf_counter() - started
+    slices: list[dict[str, float]] = []
+    with store.writing():
+        for rows, vectors in iter_slices(folder, count):
+            wall, cpu = time.perf_counter(), time.process_time()
+            store.upsert(
+                ids=[row["id"] for row in rows],
+                texts=[row["text"] for row in rows],
+                metadatas=[row["metadata"] for row in rows],
+                embeddings=vectors.tolist(),
+            )
+            slices.append(
+                {
+                    "chunks": len(rows),
+                    "wall_s": time.perf_counter() - wall,
+                    "cpu_s": time.process_time() - cpu,
+                }
+            )
+    return {"seconds": time.perf_counter() - started, "slices": slices}

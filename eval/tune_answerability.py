@@ -75,7 +75,7 @@ def collect(gold_path: Path, articles: Path) -> list[Item]:
             analyse(question),
             result.sources,
             index.weight,
-            lambda t: t in index.vocabulary,
+            index.knows,
             result.similarity,
             embed=vectors,
             query_vector=np.asarray(result.query_vector, dtype=np.float32),

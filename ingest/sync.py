@@ -26,7 +26,12 @@ from vectorstore import ArticleStore
 
 log = logging.getLogger(__name__)
 
+# Chunks embedded (and then written) together. Upserts of 256 would cost Chroma 1.75 instead of
+# 2.1 ms of CPU per chunk (6,000 chunks, measured on the 2-core VM), about 1% of what embedding
+# a chunk costs: not worth a coarser progress bar and more lost to a crash.
 EMBED_BATCH = 64
+# Batches embedded ahead of the one being written: 2 keep the model busy while a write runs.
+PIPELINE_DEPTH = 2
 
 
 class IngestLockedError(Exception):
@@ -287,9 +292,11 @@ def _sync(
             stale.extend(sorted(ids))
 
     if not dry_run:
-        _write(store, pending, progress)
-        store.update_metadata([id_ for id_, _ in relabel], [meta for _, meta in relabel])
-        store.delete(stale)
+        if pending or relabel or stale:
+            with store.writing():  # one write session: one revision step, one index save
+                _write(store, pending, progress)
+                store.update_metadata([id_ for id_, _ in relabel], [meta for _, meta in relabel])
+                store.delete(stale)
         report.embedded = len(pending)
         report.chunks = store.count()
     else:
@@ -374,23 +381,42 @@ def _write(
     pending: list[tuple[PreparedArticle, Chunk, dict[str, Any]]],
     progress: bool | None,
 ) -> None:
+    """Embed and write in a pipeline: a worker thread embeds the next batches while this one
+    writes the last (the model releases the GIL while it runs), so the model never waits on
+    the store, only the other way round."""
     if not pending:
         return
+    from concurrent.futures import Future, ThreadPoolExecutor
+
     from tqdm import tqdm
 
     show = sys.stderr.isatty() if progress is None else progress
-    with tqdm(
-        total=len(pending), unit="chunk", desc="Embedding", disable=not show, file=sys.stderr
-    ) as bar:
-        for start in range(0, len(pending), EMBED_BATCH):
-            batch = pending[start : start + EMBED_BATCH]
-            vectors = store.embeddings.embed_documents(
-                [chunk.embedding_text() for _, chunk, _ in batch]
-            )
-            store.upsert(
-                ids=[chunk.id for _, chunk, _ in batch],
-                texts=[chunk.text for _, chunk, _ in batch],
-                metadatas=[meta for _, _, meta in batch],
-                embeddings=vectors,
-            )
-            bar.update(len(batch))
+    batches = [pending[i : i + EMBED_BATCH] for i in range(0, len(pending), EMBED_BATCH)]
+
+    def embed(batch: list[tuple[PreparedArticle, Chunk, dict[str, Any]]]) -> list[list[float]]:
+        return store.embeddings.embed_documents([chunk.embedding_text() for _, chunk, _ in batch])
+
+    with (
+        tqdm(
+            total=len(pending), unit="chunk", desc="Embedding", disable=not show, file=sys.stderr
+        ) as bar,
+        ThreadPoolExecutor(max_workers=1, thread_name_prefix="embed") as embedder,
+    ):
+        ahead: list[Future[list[list[float]]]] = [
+            embedder.submit(embed, batch) for batch in batches[:PIPELINE_DEPTH]
+        ]
+        try:
+            for i, batch in enumerate(batches):
+                vectors = ahead.pop(0).result()
+                if i + PIPELINE_DEPTH < len(batches):
+                    ahead.append(embedder.submit(embed, batches[i + PIPELINE_DEPTH]))
+                store.upsert(
+                    ids=[chunk.id for _, chunk, _ in batch],
+                    texts=[chunk.text for _, chunk, _ in batch],
+                    metadatas=[meta for _, _, meta in batch],
+                    embeddings=vectors,
+                )
+                bar.update(len(batch))
+        finally:
+            for future in ahead:  # after an error: embed nothing more
+                future.cancel()

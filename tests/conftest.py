@@ -27,6 +27,7 @@ _SETTINGS_ENV = [
     "CHROMA_HOST",
     "CHROMA_PORT",
     "CHROMA_COLLECTION",
+    "KEYWORD_CACHE_PATH",
     "ARTICLES_PATH",
     "UI_USERNAME",
     "UI_PASSWORD",
@@ -39,11 +40,14 @@ _SETTINGS_ENV = [
 
 
 @pytest.fixture(autouse=True)
-def _isolated_env(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Tests never see the developer's keys or settings."""
+def _isolated_env(
+    monkeypatch: pytest.MonkeyPatch, tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    """Tests never see the developer's keys or settings, nor write to their cache."""
     for name in _SETTINGS_ENV:
         monkeypatch.delenv(name, raising=False)
     monkeypatch.setenv("ANONYMIZED_TELEMETRY", "False")
+    monkeypatch.setenv("KEYWORD_CACHE_PATH", str(tmp_path_factory.getbasetemp() / "keyword-cache"))
 
 
 @pytest.fixture(autouse=True)

@@ -11,13 +11,14 @@ from langchain_core.documents import Document
 
 from assistant import retrieval
 from assistant.api import Assistant
-from assistant.config import load_settings
+from assistant.components import attach_keyword_index
+from assistant.config import Settings, load_settings
 from assistant.evaluation import GoldQuestion, load_gold
-from assistant.retrieval import HybridRetriever, LexicalIndex, diversify, reciprocal_rank_fusion
+from assistant.retrieval import HybridRetriever, diversify, reciprocal_rank_fusion
 from assistant.text import terms
 from ingest import sync_paths
 from tests.conftest import _SETTINGS_ENV, BUNDLED_ARTICLES, GOLD_SET
-from vectorstore import ArticleStore, MiniLMEmbeddings, StoredChunk, StoreLocation
+from vectorstore import ArticleStore, MiniLMEmbeddings, StoredChunk, StoreLocation, keyword_index
 
 # --- reciprocal_rank_fusion -------------------------------------------------------------------
 
@@ -218,6 +219,7 @@ def test_oov_terms_get_a_middling_weight_and_rare_terms_more_than_common_ones(
 ) -> None:
     index = corpus.assistant.retriever.index
     index.refresh()
+    assert index.ready and index.notice is None
     assert index.weight("zzqxnotaword") == retrieval.OOV_WEIGHT
     (rare,) = terms("Turkmenistan")
     (common,) = terms("Israel")
@@ -238,53 +240,72 @@ ARTICLE_B = (
 
 @pytest.fixture
 def no_throttle(monkeypatch: pytest.MonkeyPatch) -> None:
-    # The index checks the store's revision at most once a second; tests must not wait for it.
-    monkeypatch.setattr(retrieval, "REVISION_CHECK_SECONDS", 0.0)
+    # The index looks for a newer generation at most once a second; tests must not wait for it.
+    monkeypatch.setattr(keyword_index, "CHECK_SECONDS", 0.0)
 
 
-def test_the_bm25_index_rebuilds_after_the_store_changes(
-    store: ArticleStore, tmp_path: Path, no_throttle: None
+@pytest.fixture
+def keyed(store: ArticleStore, tmp_path: Path) -> ArticleStore:
+    """The test's store with its keyword index attached, as the assistant wires it."""
+    attach_keyword_index(Settings(_env_file=None, chroma_path=tmp_path / "chroma"), store)  # type: ignore[call-arg]
+    return store
+
+
+def test_the_bm25_index_follows_the_store(
+    keyed: ArticleStore, tmp_path: Path, no_throttle: None
 ) -> None:
     folder = tmp_path / "news"
     folder.mkdir()
     (folder / "harbour.txt").write_text(ARTICLE_A, encoding="utf-8")
-    sync_paths(store, [folder])
-    retriever = HybridRetriever.over(store, k=2)
+    sync_paths(keyed, [folder])
+    retriever = HybridRetriever.over(keyed, k=2)
     (word,) = terms("quokkaflorin")
     assert retriever.index.search([word], 5) == []
     assert [s.source for s in retriever.search("breakwater").sources] == ["harbour.txt"]
 
     (folder / "bloom.txt").write_text(ARTICLE_B, encoding="utf-8")
-    sync_paths(store, [folder])
+    sync_paths(keyed, [folder])
     hits = retriever.index.search([word], 5)
     assert [c.metadata["source"] for c, _ in hits] == ["bloom.txt"]
     assert retriever.search("quokkaflorin").sources[0].source == "bloom.txt"
 
     (folder / "bloom.txt").unlink()
-    sync_paths(store, [folder])
+    sync_paths(keyed, [folder])
     assert retriever.index.search([word], 5) == []
     assert [s.source for s in retriever.search("quokkaflorin").sources] == ["harbour.txt"]
+    # Every step was an incremental update by the writes themselves: nothing was rebuilt.
+    assert keyed.keywords is not None and keyed.keywords.rebuilds == 0
 
 
-def test_the_bm25_index_is_not_rebuilt_while_the_store_is_unchanged(
-    store: ArticleStore, tmp_path: Path, no_throttle: None
+def test_the_bm25_index_is_not_reloaded_while_the_store_is_unchanged(
+    keyed: ArticleStore, tmp_path: Path, no_throttle: None
 ) -> None:
     folder = tmp_path / "news"
     folder.mkdir()
     (folder / "harbour.txt").write_text(ARTICLE_A, encoding="utf-8")
-    sync_paths(store, [folder])
-    index = LexicalIndex(store)
+    sync_paths(keyed, [folder])
+    index = HybridRetriever.over(keyed).index
     index.refresh()
-    built = index.chunks
-    index.refresh()
-    assert index.chunks is built
+    loaded = index.keywords.current()
+    assert loaded is not None and loaded.docs == keyed.count()
     index.refresh(force=True)
-    assert index.chunks is not built and [c.id for c in index.chunks] == [c.id for c in built]
+    assert index.keywords.current() is loaded
+    (folder / "bloom.txt").write_text(ARTICLE_B, encoding="utf-8")
+    sync_paths(keyed, [folder])
+    index.refresh()
+    newer = index.keywords.current()
+    assert newer is not None and newer.generation == loaded.generation + 1
+    assert newer.docs == keyed.count() > loaded.docs
 
 
-def test_an_empty_store_says_the_library_is_empty(store: ArticleStore) -> None:
+def test_a_store_without_a_keyword_index_is_refused_with_advice(store: ArticleStore) -> None:
+    with pytest.raises(ValueError, match="attach_keyword_index"):
+        HybridRetriever.over(store)
+
+
+def test_an_empty_store_says_the_library_is_empty(keyed: ArticleStore) -> None:
     """Not "nothing matched": with no articles at all, the answer would be a wrong refusal."""
     from vectorstore import LibraryEmptyError
 
     with pytest.raises(LibraryEmptyError, match="holds no articles. Add some with `assistant"):
-        HybridRetriever.over(store).search("Why did Israel avoid sanctioning Russia?")
+        HybridRetriever.over(keyed).search("Why did Israel avoid sanctioning Russia?")

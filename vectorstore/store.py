@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import functools
+import logging
 import re
+import threading
 from collections.abc import Callable, Iterator, Sequence
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ParamSpec, TypeVar
@@ -23,6 +26,10 @@ if TYPE_CHECKING:
     from chromadb.api import ClientAPI
     from chromadb.api.models.Collection import Collection
     from langchain_chroma import Chroma
+
+    from vectorstore.keyword_index import KeywordIndex, WriteSession
+
+log = logging.getLogger(__name__)
 
 # Chroma caps one write; we stay far below it so a crash loses at most one small batch.
 WRITE_BATCH = 256
@@ -201,6 +208,10 @@ class ArticleStore:
     embeddings: NamedEmbeddings
     location: StoreLocation | None = None
     _collection: Collection | None = field(default=None, init=False, repr=False)
+    # The keyword index the writes below keep current (attached by whoever wires the store).
+    keywords: KeywordIndex | None = field(default=None, repr=False)
+    _writes: _WriteSession | None = field(default=None, init=False, repr=False)
+    _write_mutex: threading.RLock = field(default_factory=threading.RLock, init=False, repr=False)
 
     @classmethod
     def open(cls, location: StoreLocation, embeddings: NamedEmbeddings) -> ArticleStore:
@@ -297,8 +308,9 @@ class ArticleStore:
         return self.collection.count()
 
     @_guarded
-    def revision(self) -> tuple[int, int]:
-        """(write counter, chunk count): changes whenever any process writes, so readers rebuild.
+    def revision(self) -> tuple[str, int, int]:
+        """(collection id, write counter, chunk count): changes whenever any process writes (the
+        counter moves before a write session's first write), or the collection is recreated.
 
         Also notices a collection replaced by another process (`ingest --reset`, a Chroma server
         restarted on an empty folder): the next read reopens it by name."""
@@ -312,7 +324,12 @@ class ArticleStore:
         if self._collection is not None and self._collection.id != fresh.id:
             self.forget_collection()
         _ = self.collection  # check the stamp of a collection that appeared under our name
-        return int((fresh.metadata or {}).get("revision", 0)), fresh.count()
+        return str(fresh.id), int((fresh.metadata or {}).get("revision", 0)), fresh.count()
+
+    @_guarded
+    def count_articles(self) -> int:
+        """Articles in the store, counted by their first chunks (one read of ids, no texts)."""
+        return len(self.collection.get(where={"chunk_index": 0}, include=[])["ids"])
 
     def iter_chunks(self, include_text: bool = True) -> Iterator[StoredChunk]:
         """Every chunk in the store, page by page."""
@@ -406,6 +423,70 @@ class ArticleStore:
 
     # --- writes ------------------------------------------------------------------------------
 
+    @contextmanager
+    def writing(self) -> Iterator[None]:
+        """Group writes into one session (re-entrant): the revision counter moves once, before
+        the first write, and the keyword index, if attached, is saved once, after the last (and
+        every FLUSH_DOCS chunks between, each such step with a revision of its own). A session
+        that dies half way leaves the index behind the store's revision, so it is rebuilt.
+
+        The keyword index is a cache of the store: if it cannot be written (a read-only or full
+        disk), the store's writes still go ahead, and it is rebuilt once it can be."""
+        with self._write_mutex:  # another thread's writes wait; this thread's nest
+            if self._writes is not None:
+                yield
+                return
+            with ExitStack() as stack:
+                keywords = None
+                if self.keywords is not None:
+                    try:
+                        keywords = stack.enter_context(self.keywords.session())
+                    except OSError as exc:
+                        _index_unwritable(self.keywords, exc)
+                self._writes = _WriteSession(keywords)
+                try:
+                    yield
+                    if self._writes.step_open:
+                        self._save_keywords(self._writes)
+                finally:
+                    self._writes = None
+
+    def _before_write(self) -> _WriteSession:
+        writes = self._writes
+        assert writes is not None, "store writes run inside writing()"
+        if not writes.step_open:
+            self._bump_revision()
+            writes.step_open = True
+        return writes
+
+    def _after_write(self, writes: _WriteSession) -> None:
+        from vectorstore.keyword_index import FLUSH_DOCS
+
+        if writes.keywords is not None and writes.keywords.pending >= FLUSH_DOCS:
+            self._save_keywords(writes)
+            writes.step_open = False
+
+    def _save_keywords(self, writes: _WriteSession) -> None:
+        if writes.keywords is None:
+            return
+        revision = self.revision()
+        if revision[0] != writes.keywords.base.revision[0]:
+            # Another process dropped and recreated the collection during this session (the
+            # writes were retried on the new one): what the session indexed is not all of it.
+            # Leave the index behind the store: it is rebuilt from the store.
+            log.warning(
+                "The collection '%s' was recreated while it was written; its keyword index "
+                "will be rebuilt",
+                self.name,
+            )
+            writes.keywords = None
+            return
+        try:
+            writes.keywords.save(revision)
+        except OSError as exc:
+            _index_unwritable(writes.keywords.index, exc)
+            writes.keywords = None  # the rest of the session writes the store alone
+
     @_guarded
     def upsert(
         self,
@@ -415,39 +496,56 @@ class ArticleStore:
         embeddings: Sequence[Sequence[float]] | None = None,
     ) -> None:
         """Embed (unless vectors are given) and write chunks, in small batches."""
-        for start in range(0, len(ids), WRITE_BATCH):
-            end = start + WRITE_BATCH
-            batch_texts = list(texts[start:end])
-            vectors = (
-                [list(v) for v in embeddings[start:end]]
-                if embeddings is not None
-                else self.embeddings.embed_documents(batch_texts)
-            )
-            self.collection.upsert(
-                ids=list(ids[start:end]),
-                documents=batch_texts,
-                metadatas=[dict(m) for m in metadatas[start:end]],
-                embeddings=vectors,  # type: ignore[arg-type]
-            )
-        self._bump_revision()
+        with self.writing():
+            for start in range(0, len(ids), WRITE_BATCH):
+                end = start + WRITE_BATCH
+                batch_ids = list(ids[start:end])
+                batch_texts = list(texts[start:end])
+                batch_metas = [dict(m) for m in metadatas[start:end]]
+                vectors = (
+                    [list(v) for v in embeddings[start:end]]
+                    if embeddings is not None
+                    else self.embeddings.embed_documents(batch_texts)
+                )
+                writes = self._before_write()
+                self.collection.upsert(
+                    ids=batch_ids,
+                    documents=batch_texts,
+                    metadatas=batch_metas,  # type: ignore[arg-type]
+                    embeddings=vectors,  # type: ignore[arg-type]
+                )
+                if writes.keywords is not None:
+                    writes.keywords.add(list(zip(batch_ids, batch_texts, batch_metas)))
+                self._after_write(writes)
 
     @_guarded
     def update_metadata(self, ids: Sequence[str], metadatas: Sequence[dict[str, Any]]) -> None:
         """Rewrite the metadata of stored chunks (their text and vectors stay)."""
-        for start in range(0, len(ids), WRITE_BATCH):
-            end = start + WRITE_BATCH
-            self.collection.update(
-                ids=list(ids[start:end]), metadatas=[dict(m) for m in metadatas[start:end]]
-            )
-        if ids:
-            self._bump_revision()
+        with self.writing():
+            for start in range(0, len(ids), WRITE_BATCH):
+                end = start + WRITE_BATCH
+                batch_ids = list(ids[start:end])
+                writes = self._before_write()
+                self.collection.update(
+                    ids=batch_ids,
+                    metadatas=[dict(m) for m in metadatas[start:end]],  # type: ignore[misc]
+                )
+                if writes.keywords is not None:
+                    # A section heading is indexed with the text: re-index with the new metadata.
+                    chunks = self.get(batch_ids)
+                    writes.keywords.add([(c.id, c.text, c.metadata) for c in chunks])
+                self._after_write(writes)
 
     @_guarded
     def delete(self, ids: Sequence[str]) -> None:
-        for start in range(0, len(ids), WRITE_BATCH):
-            self.collection.delete(ids=list(ids[start : start + WRITE_BATCH]))
-        if ids:
-            self._bump_revision()
+        with self.writing():
+            for start in range(0, len(ids), WRITE_BATCH):
+                batch_ids = list(ids[start : start + WRITE_BATCH])
+                writes = self._before_write()
+                self.collection.delete(ids=batch_ids)
+                if writes.keywords is not None:
+                    writes.keywords.remove(batch_ids)
+                self._after_write(writes)
 
     @_guarded
     def reset(self) -> None:
@@ -463,7 +561,9 @@ class ArticleStore:
         _ = self.collection
 
     def _bump_revision(self) -> None:
-        meta = dict(self.collection.metadata or {})
+        # From the stored metadata, not this object's copy: another process may have moved it.
+        fresh = self.client.get_collection(self.name, embedding_function=None)
+        meta = dict(fresh.metadata or {})
         meta["revision"] = int(meta.get("revision", 0)) + 1
         meta.pop("hnsw:space", None)
         self.collection.modify(metadata=meta)
@@ -477,3 +577,19 @@ class ArticleStore:
             collection_name=self.name,
             embedding_function=self.embeddings,  # type: ignore[arg-type]
         )
+
+
+@dataclass
+class _WriteSession:
+    keywords: WriteSession | None
+    step_open: bool = False  # the revision was bumped for writes not yet saved to the index
+
+
+def _index_unwritable(keywords: KeywordIndex, exc: OSError) -> None:
+    log.warning(
+        "The keyword index at %s cannot be written (%s); the store is updated without it, and "
+        "the index is rebuilt once its folder is writable (answers use semantic search alone "
+        "meanwhile)",
+        keywords.folder,
+        exc,
+    )
