@@ -321,7 +321,7 @@ def _cmd_eval(args: argparse.Namespace, settings: Any) -> int:
         from assistant.config import revalidate
 
         if not args.articles.is_dir():
-            print(f"error: no such folder: {args.articles}", file=sys.stderr)
+            echo(f"error: no such folder: {args.articles}", file=sys.stderr)
             return EXIT_USAGE
         # A collection per folder, so the eval never touches the library's own collection.
         key = hashlib.sha256(str(args.articles.resolve()).encode()).hexdigest()[:10]

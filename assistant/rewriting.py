@@ -45,6 +45,11 @@ _WHAT_ABOUT = re.compile(
     re.IGNORECASE,
 )
 _LEADING_CONNECTIVE = re.compile(r"^\s*(?:and|but|so|also|then|ok(?:ay)?|well|now)[,\s]+", re.I)
+_THERE_AT_END = re.compile(
+    r"\b(?:(?P<p>from|to|into|in|at|near|over|through|towards?|around|inside|outside)\s+)?"
+    r"there\b(?=\s*[?.!]*$)",
+    re.IGNORECASE,
+)
 _YEAR = re.compile(r"\b(?:1[5-9]\d\d|20\d\d)\b")
 
 
@@ -182,6 +187,10 @@ def rewrite_offline(question: str, history: Sequence[Message]) -> str:
         text, count = _replace_person(text, person)
         changed = changed or bool(count)
     thing = _thing(users)
+    if thing and person and thing.startswith(person + " ") and person in text:
+        # "What did she do after that?" after "When did Doris Day make her last film?": "after
+        # making her last film", not "after Doris Day making her last film".
+        thing = thing[len(person) + 1 :]
     if thing:
         text, count = _replace(text, rf"\b(?:{_THING})\b", thing, possessive=("its",))
         changed = changed or bool(count)
@@ -195,8 +204,11 @@ def rewrite_offline(question: str, history: Sequence[Message]) -> str:
     where = _place(users, answers, text)
     if where:
         preposition, place = where
-        text, count = re.subn(
-            r"\bthere\b(?=\s*[?.!]*$)", f"{preposition} {place}", text, count=1, flags=re.I
+        # "flown back from there" keeps its own preposition: "from Dubai", not "from in Dubai".
+        text, count = _THERE_AT_END.subn(
+            lambda m: f"{m.group('p')} {place}" if m.group("p") else f"{preposition} {place}",
+            text,
+            count=1,
         )
         if not count:
             text, count = re.subn(r"\bthere\b", place, text, count=1, flags=re.I)

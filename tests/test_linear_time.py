@@ -15,8 +15,11 @@ from benchmarks.patterns import CASES, SIZES, Case, measure
 # 10x more input may cost at most this many times the CPU time: linear is about 10x, quadratic
 # 100x. Generous on purpose: the smaller input's time includes fixed costs and cache effects.
 RATIO = 30.0
-# CPU times under this are treated as this (timer and scheduling noise at 10 KB).
-FLOOR_S = 0.005
+# CPU times under this are treated as this (timer, allocator and cache noise at 10 KB). At
+# 0.005 s, "many small messages" for bound_history failed once while another process loaded both
+# cores: 0.0073 s -> 0.28 s (39x) for a linear loop that takes 0.003 s -> 0.03 s idle; a real
+# quadratic still shows at 1 MB (100x of 0.02 s is 2 s).
+FLOOR_S = 0.02
 # Wall-clock limit for the first size; later sizes get 3x what the ratio allows (the machine may
 # be shared, and a child that takes that long has failed anyway).
 FIRST_LIMIT_S = 20.0

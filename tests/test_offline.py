@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from assistant.answerability import judge, units
+from assistant.answerability import counted_unit, counts_unit, judge, units
 from assistant.citations import Passage
 from assistant.offline import (
     GREETING,
@@ -149,3 +149,90 @@ def test_overview_gives_one_cited_line_per_article_in_date_order() -> None:
         "New station (2024-05-02): Scientists opened a new research station in Antarctica on "
         "Monday [1].",
     ]
+
+
+FLIGHT = (
+    "Zapata took off from Sangatte on Sunday morning. "
+    "About 15,000 people watched from the beach at 8 o'clock. "
+    "The 22-mile crossing took 22 minutes with one refuelling halfway to Dover."
+)
+
+
+def test_how_many_minutes_leads_with_the_number_of_minutes() -> None:
+    src = source(1, FLIGHT, "flight.txt")
+    question = "How many minutes did Zapata's crossing take?"
+    text = answer(analyse(question), judged(question, src))
+    assert text.startswith("The 22-mile crossing took 22 minutes")
+
+
+@pytest.mark.parametrize(
+    ("question", "unit"),
+    [
+        ("How many minutes did the flight last?", "minut"),
+        ("How many people in Greece still follow it?", "peopl"),
+        ("How much money did they raise?", "money"),
+        ("How far from Earth is K2-18b?", "light"),
+        ("When did it happen?", None),
+    ],
+)
+def test_what_a_how_many_question_counts(question: str, unit: str | None) -> None:
+    counted = counted_unit(question)
+    assert (unit in counted) if unit else counted == ()
+
+
+def test_a_number_counts_the_words_after_it() -> None:
+    assert counts_unit("The 22-mile crossing took 22 minutes.", ("minut",))
+    assert counts_unit("It is about 110 light-years from Earth.", counted_unit("How far is it?"))
+    assert counts_unit("They released ten buffalo on Wednesday.", ("buffalo",))
+    assert not counts_unit("Nine men were jailed in 2019.", ("minut",))
+
+
+RACE = (
+    "Eliud Kipchoge won the men's race in 2:05:45. "
+    "He was followed by Dejene Debela and Asefa Mengstu. "
+    "He said it was hard. "
+    "Brigid Kosgei won the women's race. "
+    "She broke the record by 81 seconds."
+)
+
+
+def test_he_is_named_only_when_the_sentence_before_names_one_person() -> None:
+    src = source(1, RACE, "race.txt")
+    assert display(passage_of(src, "He was followed")).startswith("Eliud Kipchoge was followed")
+    assert display(passage_of(src, "She broke")).startswith("Brigid Kosgei broke")
+    # The sentence before names two runners besides "he": the pronoun stays (an answer brings
+    # that sentence along) rather than guessing which of them spoke.
+    assert display(passage_of(src, "He said")) == "He said it was hard."
+
+
+TRIP = (
+    "The children from Smolensk were travelling to Kaluga by bus on Sunday. "
+    "The occupants were going to a dance competition in the city. "
+    "The bus rolled over on the motorway."
+)
+
+
+def test_a_why_question_is_answered_without_a_because() -> None:
+    src = source(1, TRIP, "trip.txt")
+    question = "Why were the children from Smolensk travelling to Kaluga?"
+    judgement = judged(question, src)
+    assert judgement.outcome == "answered"
+    assert "dance competition" in answer(analyse(question), judgement)
+
+
+def test_a_question_about_two_people_answers_about_both() -> None:
+    guy = source(
+        1,
+        "Richard Guy, a British mathematician, died on Monday at 103 years of age. "
+        "Guy was a mathematics professor at the University of Calgary for decades.",
+        "guy.txt",
+    )
+    conway = source(
+        2,
+        "John Conway, inventor of the Game of Life, died of COVID-19 in New Jersey. "
+        "Conway was 82 years old when he died last weekend.",
+        "conway.txt",
+    )
+    question = "How old were Richard Guy and John Conway when they died?"
+    text = answer(analyse(question), judged(question, guy, conway))
+    assert "103 years" in text and "82 years" in text

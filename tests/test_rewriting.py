@@ -135,6 +135,19 @@ def test_it_after_a_question_about_an_event_means_the_event() -> None:
             history("How many people died in road accidents in 2018?"),
             "How many people died in road accidents in 2019?",
         ),
+        (  # "from there" keeps its preposition: not "from in Dubai"
+            "Why were people being flown back from there?",
+            history(
+                "Where was the Air India Express flight coming from?",
+                "It was en route from Dubai, UAE [1].",
+            ),
+            "Why were people being flown back from Dubai?",
+        ),
+        (  # "that" is the event, without the person the question already names
+            "What did she do after that?",
+            history("When did Doris Day make her last film?", "It was in 1968 [1]."),
+            "What did Doris Day do after making her last film?",
+        ),
     ],
 )
 def test_rewrites_read_as_questions(question: str, turns: list[Message], expected: str) -> None:
