@@ -384,6 +384,12 @@ def _fact_problem(
     return None
 
 
+_OPENING_PHRASE = re.compile(
+    r"(?:at|in|on|during|after|before|following|since|from|under|with|amid|despite|by|for|of)\b",
+    re.IGNORECASE,
+)
+
+
 def _subject(claim: str, said_by: str | None, known: frozenset[str]) -> Entity | None:
     """The person or body a claim is about: a name among its first words that is not the one
     quoted (attribution is checked on its own)."""
@@ -395,6 +401,10 @@ def _subject(claim: str, said_by: str | None, known: frozenset[str]) -> Entity |
         # A place acts only as the sentence's first word ("Germany expelled ..."); later it is
         # where something happened ("In Syria, ...").
         if entity.kind == "place" and not claim.lstrip().startswith(entity.name):
+            continue
+        # Nor is a name in an opening phrase ("At the Bastille Day parade, Zapata held ...",
+        # "After Trump's speech, ..."): the subject comes after it.
+        if _OPENING_PHRASE.match(claim.lstrip()) and not claim.lstrip().startswith(entity.name):
             continue
         if said_by and same_person(entity.name, said_by):
             return None
@@ -421,7 +431,8 @@ def _stance_problem(claim: str, window_text: str) -> str | None:
     # plainly ("refrained from imposing" and "did not impose" agree).
     if bool(mine.negations) != bool(theirs.negations):
         side, other = (mine, theirs) if mine.negations else (theirs, mine)
-        if side.negated & other.plain:
+        # ... plainly or hedged: "will have no effect" against "will have a major effect".
+        if side.negated & (other.plain | other.hedged):
             return "the cited passage says the opposite (negation differs)"
     my_words, their_words = raw_words(claim), raw_words(window_text)
     for a, b in OPPOSITES:
@@ -437,7 +448,10 @@ def _stance_problem(claim: str, window_text: str) -> str | None:
         return flipped
     # Overclaiming: the passage says it may happen, the claim (hedging nothing) that it did
     # ("has joined", "sold" for "could join", "could sell").
-    if not mine.hedges and _done(claim, theirs.hedged & mine.plain):
+    if not mine.hedges and (
+        _done(claim, theirs.hedged & mine.plain)
+        or (_perfect(claim) and len(theirs.hedged & mine.plain) >= OVERCLAIM_WORDS)
+    ):
         return "the cited passage only says this may happen"
     # Underclaiming an intention: "plans to declare" where the passage says it was declared.
     # (A "could" a paraphrase adds is weaker, not wrong, and is let through.)
@@ -447,6 +461,19 @@ def _stance_problem(claim: str, window_text: str) -> str | None:
 
 
 _AUXILIARY = frozenset({"has", "have", "had", "was", "were", "is", "are", "been", "did"})
+# A claim in the perfect ("negotiations have begun") that shares this many words with what the
+# passage only hedges ("a possibility of new negotiations") states as done what may happen.
+OVERCLAIM_WORDS = 2
+_PERFECT = re.compile(
+    r"\b(?:has|have|had)\s+(?:(?:already|now|since|been|also|finally|just)\s+){0,2}"
+    r"(?:[a-z]+ed|[a-z]+en|" + "|".join(sorted(_IRREGULAR_PAST)) + r")\b",
+    re.IGNORECASE,
+)
+
+
+def _perfect(text: str) -> bool:
+    """Whether `text` says something has been done ("have begun", "has been paid")."""
+    return bool(_PERFECT.search(text[:2000]))
 
 
 def _done(text: str, stems: Set[str]) -> bool:

@@ -73,24 +73,24 @@ CATCH_TARGETS = {
 }
 MAX_FALSE_FLAG_RATE = 0.03  # of faithful claim sentences (issue 11)
 
-# What the tests hold the dev split to: the dev figures measured on 2026-11-22 rounded down to 5%
-# (number 17/19, date 17/18, person 14/18, place 18/19, organisation 13/16, attribution 13/18,
-# polarity 13/20, modality 12/18, invented 12/19, nonexistent 9/9; false flags 11/302). They
+# What the tests hold the dev split to: the dev figures measured on 2026-12-05 rounded down to 5%,
+# a full 100% to 95% (number 17/19, date 18/18, person 14/18, place 18/19, organisation 13/16, attribution 13/18,
+# polarity 15/20, modality 15/18, invented 13/19, nonexistent 9/9; false flags 9/302). They
 # guard against regressions; the issue's targets above are not all met and are reported beside
 # them in every table. The held-out split is reported, never asserted on rates.
 CATCH_FLOORS = {
     "wrong_number": 0.85,
-    "wrong_date": 0.90,
+    "wrong_date": 0.95,
     "wrong_person": 0.75,
     "wrong_place": 0.90,
     "wrong_organisation": 0.80,
     "wrong_attribution": 0.70,
-    "flipped_polarity": 0.65,
-    "flipped_modality": 0.65,
-    "invented": 0.60,
+    "flipped_polarity": 0.75,
+    "flipped_modality": 0.80,
+    "invented": 0.65,
     "nonexistent_source": 1.0,
 }
-MAX_FALSE_FLAG_FLOOR = 0.04
+MAX_FALSE_FLAG_FLOOR = 0.035
 
 # The first line of every model reply under the lead's new answer prompt.
 STATUS_ANSWERED = "STATUS: answered"

@@ -93,6 +93,47 @@ def test_a_changed_fact_is_unsupported_with_its_reason(sentence: str, reason: st
     assert verdict.citations == () and "[" not in verified.text
 
 
+def test_a_dropped_negation_under_a_modal_is_unsupported() -> None:
+    effect = [source(1, "However, this will have no practical effect on Israel's operations.", "e.txt")]
+    dropped = verify("This will have a major practical effect on Israel's operations [1].", effect)
+    assert dropped.verdicts[0].status == "unsupported"
+    assert "negation" in (dropped.verdicts[0].reason or "")
+    kept = verify("This will have no practical effect on Israel's operations [1].", effect)
+    assert kept.verdicts[0].status == "verified"
+
+
+def test_a_possibility_stated_as_done_is_unsupported() -> None:
+    talks = [
+        source(
+            1,
+            "Discussions involving Iran are intensifying, indicating a possibility of new "
+            "negotiations concerning the nuclear deal.",
+            "t.txt",
+        )
+    ]
+    done = verify("New negotiations concerning the nuclear deal have begun [1].", talks)
+    assert done.verdicts[0].status == "unsupported"
+    assert "may happen" in (done.verdicts[0].reason or "")
+    hedged = verify("New negotiations on the nuclear deal are possible [1].", talks)
+    assert hedged.verdicts[0].status == "verified"
+
+
+def test_a_name_in_an_opening_phrase_is_not_the_subject() -> None:
+    parade = [
+        source(
+            1,
+            "Franky Zapata presented the device at the Bastille Day military parade. In that "
+            "instance, Zapata held a rifle to show it could be used for military purposes.",
+            "p.txt",
+        )
+    ]
+    verified = verify(
+        "At the Bastille Day military parade, Zapata held a rifle to show its military use [1].",
+        parade,
+    )
+    assert verified.verdicts[0].status == "verified", verified.verdicts[0].reason
+
+
 def test_another_relative_date_is_unsupported() -> None:
     reports = [source(1, "Last week, reports emerged that Israel was pressured to vote.", "r.txt")]
     wrong = verify("Reports emerged last month that Israel was pressured to vote [1].", reports)
