@@ -617,7 +617,10 @@ def speaker(sentence: str, before: str = "", known: frozenset[str] = frozenset()
     for i, word in enumerate(lowered):
         if word == "according" and i + 1 < len(items) and lowered[i + 1] == "to":
             after = lowered[i + 2] if i + 2 < len(items) else ""
-            if after in _PRONOUN_SPEAKERS:
+            then = lowered[i + 3] if i + 3 < len(items) else ""
+            # "According to him, ...", "according to her." (not "according to her lawyer").
+            pronoun = after == "him" or (after == "her" and not then[:1].isalpha())
+            if after in _PRONOUN_SPEAKERS or pronoun:
                 return last_person(before)
             if after in ("his", "her", "their", "its", "a", "an", "some", "one"):
                 return None  # "according to his publicist": no name

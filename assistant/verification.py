@@ -15,6 +15,7 @@ from assistant.citations import (
     parse_answer,
     passages,
     plain_text,
+    quote_balance,
     with_markers,
 )
 from assistant.facts import (
@@ -418,6 +419,19 @@ def _speaker_of(unit: Passage, before: str, known: frozenset[str]) -> str | None
     found = speaker(plain_text(unit.text), before, known)
     if found or not unit.text.lstrip().startswith(('"', "“")):
         return found
+    # A quotation that runs on, or whose speaker follows it ('"... Who's so stupid to steal a
+    # toilet?" wrote Cattelan.'), names its speaker in the sentence that closes it.
+    following = [p for p in passages(unit.source) if p.start >= unit.end][:QUOTE_SENTENCES]
+    text, balance = unit.text, quote_balance(unit.text)
+    for item in following:
+        if balance <= 0 and not item.text[:1].islower():
+            break
+        text += " " + item.text
+        balance += quote_balance(item.text)
+        if balance <= 0:
+            found = speaker(plain_text(text), before, known)
+            if found:
+                return found
     previous = [p for p in passages(unit.source) if p.end <= unit.start]
     if previous and previous[-1].text.rstrip().endswith(":"):
         return speaker(previous[-1].text, before, known)
@@ -460,6 +474,7 @@ def _stance_problem(claim: str, window_text: str) -> str | None:
     return None
 
 
+QUOTE_SENTENCES = 3  # sentences a quotation may run on for, looking for who said it
 _AUXILIARY = frozenset({"has", "have", "had", "was", "were", "is", "are", "been", "did"})
 # A claim in the perfect ("negotiations have begun") that shares this many words with what the
 # passage only hedges ("a possibility of new negotiations") states as done what may happen.

@@ -152,6 +152,8 @@ def test_entity_found(name: str, context: str, found: bool) -> None:
         ("According to the Kremlin, Putin will travel.", "", "Kremlin"),
         ("He told JNS that they were allies.", "Zvi Magen spoke first.", "Zvi Magen"),
         ("Israel and Russia share a long history.", "", None),
+        ("According to him, the attack used drones.", "Yahya Sarea spoke on TV.", "Yahya Sarea"),
+        ("According to her lawyer, she left early.", "Yahya Sarea spoke on TV.", None),
     ],
 )
 def test_speaker(sentence: str, before: str, who: str | None) -> None:

@@ -134,6 +134,25 @@ def test_a_name_in_an_opening_phrase_is_not_the_subject() -> None:
     assert verified.verdicts[0].status == "verified", verified.verdicts[0].reason
 
 
+def test_a_quote_whose_speaker_follows_it_is_checked_against_that_speaker() -> None:
+    toilet = [
+        source(
+            1,
+            "The toilet was stolen from Blenheim Palace. \"At first, I thought it was a prank: "
+            "Who's so stupid to steal a toilet?\" wrote Maurizio Cattelan, the artist. Palace "
+            "chief executive Dominic Hare said the theft was a shock.",
+            "toilet.txt",
+        )
+    ]
+    wrong = verify(
+        'Dominic Hare wrote that at first he thought it was a prank: "Who\'s so stupid to '
+        'steal a toilet?" [1]',
+        toilet,
+    )
+    assert wrong.verdicts[0].status == "unsupported"
+    assert "Cattelan" in (wrong.verdicts[0].reason or "")
+
+
 def test_another_relative_date_is_unsupported() -> None:
     reports = [source(1, "Last week, reports emerged that Israel was pressured to vote.", "r.txt")]
     wrong = verify("Reports emerged last month that Israel was pressured to vote [1].", reports)
