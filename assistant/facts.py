@@ -526,10 +526,15 @@ def entity_found(entity: Entity, context: str, context_entities: Iterable[Entity
         return True
     lowered = context.lower()
     context_words = set(re.findall(r"[^\W_][\w\-]*", lowered))
-    if all(_word_in(w, context_words) for w in words):
+    # An organisation's words must stand together: "Federal Foreign Office" is not found in
+    # "the Federal Aviation Office ... foreign airlines" (its words in any order would be).
+    core = entity.name.split(" of ")[0].lower()
+    body = entity.kind == "organisation" or core.split()[-1] in ORG_WORDS
+    together = not body or len(core.split()) < 2 or core in lowered
+    if together and all(_word_in(w, context_words) for w in words):
         return True
     # A person by surname: "Naftali Bennett" is the "Bennett" the context names.
-    if entity.kind in ("person", "other") and len(entity.words) > 1:
+    if entity.kind in ("person", "other") and len(entity.words) > 1 and not body:
         if re.search(rf"\b{re.escape(entity.words[-1])}\b", context):
             return True
     others = list(context_entities)
@@ -538,7 +543,7 @@ def entity_found(entity: Entity, context: str, context_entities: Iterable[Entity
         if not theirs:
             continue
         # A person named by surname ("Bennett") or by full name ("Naftali Bennett").
-        if entity.kind in ("person", "other") and words[-1] == theirs[-1]:
+        if entity.kind in ("person", "other") and words[-1] == theirs[-1] and not body:
             return True
         if _acronym(other.words) == entity.name.replace(".", "") or _acronym(
             entity.words

@@ -133,6 +133,9 @@ def test_a_capitalised_first_word_is_a_name_only_when_it_is_not_a_common_word(
         ("Netanyahu", "Bennett said", False),
         ("Sochi", "a deal signed in the Black Sea resort of Sochi", True),
         ("Moscow", "a deal signed in the Black Sea resort of Sochi", False),
+        # A body's words stand together: not gathered from around the passage.
+        ("Federal Foreign Office", "the Federal Aviation Office; foreign airlines", False),
+        ("Federal Aviation Office", "Germany's Federal Aviation Office said", True),
     ],
 )
 def test_entity_found(name: str, context: str, found: bool) -> None:
