@@ -469,6 +469,12 @@ def entities(text: str, known: frozenset[str] = frozenset()) -> tuple[Entity, ..
         if token in _BOUNDARIES or token in ",)»”":
             close()
             continue
+        head, dash, tail = token.rpartition("-")
+        if dash and tail in _NAME_MODIFIERS and _capitalised(head):
+            # "the MIT-led study", "Tel Aviv-based Institute": the name is "MIT", "Tel Aviv".
+            run.append(head)
+            close()
+            continue
         lowered = token.lower()
         starts = index == 0 or items[index - 1] in _BOUNDARIES
         if (
@@ -495,6 +501,13 @@ def entities(text: str, known: frozenset[str] = frozenset()) -> tuple[Entity, ..
             close()
     close()
     return tuple(found)
+
+
+# "MIT-led", "Tel Aviv-based", "US-backed": a name made into a modifier.
+_NAME_MODIFIERS = frozenset(
+    "led based backed born owned run funded made controlled sponsored linked allied aligned "
+    "affiliated bound era style speaking friendly brokered installed appointed".split()
+)
 
 
 def _name_like(token: str, known: frozenset[str] = frozenset()) -> bool:

@@ -177,3 +177,18 @@ def test_stance_marks_what_negation_and_hedging_govern() -> None:
     assert "join" in hedged.hedged and "china" in hedged.plain
     plain = stance("China has joined the bloc.")
     assert "join" in plain.plain and plain.negations == 0
+
+
+@pytest.mark.parametrize(
+    ("text", "names"),
+    [
+        ("Which crops did the MIT-led study look at?", ["MIT"]),
+        (
+            "The Tel Aviv-based Institute for National Security Studies said so.",
+            ["Tel Aviv", "Institute for National Security Studies"],
+        ),
+        ("Jean-Pierre Raffarin said so.", ["Jean-Pierre Raffarin"]),
+    ],
+)
+def test_a_name_made_into_a_modifier_is_the_name(text: str, names: list[str]) -> None:
+    assert [e.name for e in entities(text)] == names
