@@ -285,10 +285,20 @@ def _be_split(rest: str, aux: str) -> list[str]:
     return [" ".join(words[:cut]), aux, " ".join(words[cut:])]
 
 
+_WHAT_CAUSED = re.compile(
+    r"^(?:and |so )?what (?:caused|triggered|sparked|started|prompted|set off|led to)"
+    r" ((?:the|a|an|this|that) [^?]{1,120}?)\s*\??$",
+    re.IGNORECASE,
+)
+
+
 def topic(question: str) -> str | None:
     """What "it" means after this question: its subject for "When did the war begin?" ("the
     war"), the whole event for "Why did Israel avoid sanctioning Russia?" ("Israel avoiding
     sanctioning Russia")."""
+    cause = _WHAT_CAUSED.match(" ".join(question.split()))
+    if cause:
+        return cause.group(1)  # "What caused the fire at Notre-Dame?": "the fire at Notre-Dame"
     parsed = parse(question)
     if parsed is None:
         return None

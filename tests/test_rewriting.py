@@ -143,6 +143,11 @@ def test_it_after_a_question_about_an_event_means_the_event() -> None:
             ),
             "Why were people being flown back from Dubai?",
         ),
+        (  # "it" after "What caused X?" is X
+            "When did it start?",
+            history("What caused the fire at Notre-Dame?", "An electrical fault [1]."),
+            "When did the fire at Notre-Dame start?",
+        ),
         (  # "that" is the event, without the person the question already names
             "What did she do after that?",
             history("When did Doris Day make her last film?", "It was in 1968 [1]."),
