@@ -236,3 +236,17 @@ def test_a_question_about_two_people_answers_about_both() -> None:
     question = "How old were Richard Guy and John Conway when they died?"
     text = answer(analyse(question), judged(question, guy, conway))
     assert "103 years" in text and "82 years" in text
+
+
+def test_a_name_that_only_describes_what_is_asked_is_not_required() -> None:
+    src = source(
+        1,
+        "A video of the actor Tom Cruise sparked the attack on the Scientology website. "
+        "The actor Jason Beghe helped the young Scientology defector leave the organisation.",
+        "actors.txt",
+    )
+    # "Hollywood" describes the actors asked about; the articles name them without it.
+    question = "Which Hollywood actors come up in the Scientology stories?"
+    assert judged(question, src).outcome == "answered"
+    # A name the question is about, that nothing retrieved mentions, is still not answered.
+    assert judged("What profit did AstraZeneca report for 2004?", src).outcome == "unrelated"
