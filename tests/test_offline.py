@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from assistant.answerability import counted_unit, counts_unit, judge, units
+from assistant.answerability import counted_unit, counts_unit, judge, lead_candidate, units
 from assistant.citations import Passage
 from assistant.offline import (
     GREETING,
@@ -250,3 +250,22 @@ def test_a_name_that_only_describes_what_is_asked_is_not_required() -> None:
     assert judged(question, src).outcome == "answered"
     # A name the question is about, that nothing retrieved mentions, is still not answered.
     assert judged("What profit did AstraZeneca report for 2004?", src).outcome == "unrelated"
+
+
+def test_the_lead_comes_from_the_article_that_names_what_is_asked_about() -> None:
+    party = source(
+        1,
+        "Shots were fired at a graduation party in Clairton on Saturday night. "
+        "Police said the shooter has not been identified and the party was crowded.",
+        "clairton.txt",
+    )
+    boat = source(
+        2,
+        "Captain Jerry Boylan fired the crew's alarm after the boat caught fire at the party pier.",
+        "boat.txt",
+    )
+    question = "Who opened fire at the graduation party in Clairton?"
+    judgement = judged(question, party, boat)
+    # The boat story names a person, but it is not about Clairton: no answer leads with it.
+    assert judgement.outcome != "answered" or "Boylan" not in answer(analyse(question), judgement)
+    assert lead_candidate(judgement.candidates).passage.source.source == "clairton.txt"
