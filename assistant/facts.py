@@ -543,7 +543,12 @@ def entity_found(entity: Entity, context: str, context_entities: Iterable[Entity
     # "the Federal Aviation Office ... foreign airlines" (its words in any order would be).
     core = entity.name.split(" of ")[0].lower()
     body = entity.kind == "organisation" or core.split()[-1] in ORG_WORDS
-    together = not body or len(core.split()) < 2 or core in lowered
+    together = (
+        not body
+        or len(core.split()) < 2
+        or core in lowered
+        or core in _POSSESSIVE_MARK.sub("", lowered)  # "China's Tsinghua University"
+    )
     if together and all(_word_in(w, context_words) for w in words):
         return True
     # A person by surname: "Naftali Bennett" is the "Bennett" the context names.
@@ -571,6 +576,9 @@ def entity_found(entity: Entity, context: str, context_entities: Iterable[Entity
     return entity.name.lower() in _ALIASES and any(
         alias in lowered for alias in _ALIASES[entity.name.lower()]
     )
+
+
+_POSSESSIVE_MARK = re.compile(r"(?<=\w)['’]s?(?=\s)")
 
 
 def _word_in(word: str, context_words: set[str]) -> bool:

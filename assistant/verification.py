@@ -394,6 +394,8 @@ _OPENING_PHRASE = re.compile(
 def _subject(claim: str, said_by: str | None, known: frozenset[str]) -> Entity | None:
     """The person or body a claim is about: a name among its first words that is not the one
     quoted (attribution is checked on its own)."""
+    if claim.lstrip().startswith(('"', "“", "'", "‘")):
+        return None  # a quotation opens it: its first names are the speaker's words, not who acts
     items = tokens(claim)
     opening = " ".join(items[:4])
     for entity in entities(claim, known):

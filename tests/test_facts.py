@@ -136,6 +136,8 @@ def test_a_capitalised_first_word_is_a_name_only_when_it_is_not_a_common_word(
         # A body's words stand together: not gathered from around the passage.
         ("Federal Foreign Office", "the Federal Aviation Office; foreign airlines", False),
         ("Federal Aviation Office", "Germany's Federal Aviation Office said", True),
+        ("China's Tsinghua University", "scientists from China's Tsinghua University", True),
+        ("Gen. Santos Doctors' Hospital", "at the Gen. Santos Doctors' Hospital.", True),
     ],
 )
 def test_entity_found(name: str, context: str, found: bool) -> None:

@@ -153,6 +153,23 @@ def test_a_quote_whose_speaker_follows_it_is_checked_against_that_speaker() -> N
     assert "Cattelan" in (wrong.verdicts[0].reason or "")
 
 
+def test_a_sentence_opening_with_a_quotation_is_checked_against_its_speaker() -> None:
+    murder = [
+        source(
+            1,
+            "Nabil al-Quaety was shot dead in Aden. \"Nabil's murder is a terrible new blow to "
+            "journalism in Yemen\", said Sabrina Bennoui of Reporters Without Borders.",
+            "aden.txt",
+        )
+    ]
+    verified = verify(
+        "\"Nabil's murder is a terrible new blow to journalism in Yemen\", said Sabrina Bennoui "
+        "of Reporters Without Borders [1].",
+        murder,
+    )
+    assert verified.verdicts[0].status == "verified", verified.verdicts[0].reason
+
+
 def test_another_relative_date_is_unsupported() -> None:
     reports = [source(1, "Last week, reports emerged that Israel was pressured to vote.", "r.txt")]
     wrong = verify("Reports emerged last month that Israel was pressured to vote [1].", reports)
