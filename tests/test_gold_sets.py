@@ -78,6 +78,7 @@ def test_all_gold_sets_are_found() -> None:
         "eval/questions.jsonl",
         "eval/wikinews/dev.jsonl",
         "eval/wikinews/heldout.jsonl",
+        "eval/wikinews-fresh/questions.jsonl",
     }
 
 
