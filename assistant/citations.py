@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 from assistant.records import Source
 from ingest.chunking import split_sentences
@@ -121,10 +122,15 @@ def _numbers(text: str) -> list[int]:
 
 def passages(source: Source) -> list[Passage]:
     """The sentences of a source chunk, with offsets into its article."""
-    return [
+    return list(_passages(source))
+
+
+@lru_cache(maxsize=2048)  # verification reads each cited chunk's sentences many times
+def _passages(source: Source) -> tuple[Passage, ...]:
+    return tuple(
         Passage(source, source.start + s.start, source.start + s.end, source.text[s.start : s.end])
         for s in split_sentences(source.text)
-    ]
+    )
 
 
 def with_markers(sentence: str, numbers: Sequence[int]) -> str:

@@ -696,6 +696,7 @@ def _nearest(found: tuple[Entity, ...], first: bool) -> str | None:
     return None
 
 
+@lru_cache(maxsize=4096)  # the same article text is read for every sentence of an answer
 def last_person(text: str, strict: bool = False) -> str | None:
     """Who "he" or "she" most likely is, after `text`: whoever was last quoted or reported by
     name in its last 1500 characters ("... said Zvi Magen. ... he noted"), else the last person

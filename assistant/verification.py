@@ -450,7 +450,7 @@ def _stance_problem(claim: str, window_text: str) -> str | None:
         # ... plainly or hedged: "will have no effect" against "will have a major effect".
         if side.negated & (other.plain | other.hedged):
             return "the cited passage says the opposite (negation differs)"
-    my_words, their_words = raw_words(claim), raw_words(window_text)
+    my_words, their_words = _with_prefixes(raw_words(claim)), _with_prefixes(raw_words(window_text))
     for a, b in OPPOSITES:
         mine_a, mine_b = _has(my_words, a), _has(my_words, b)
         theirs_a, theirs_b = _has(their_words, a), _has(their_words, b)
@@ -524,8 +524,15 @@ def _for_against(claim: str, window_text: str) -> str | None:
     return None
 
 
-def _has(words: set[str], stem_: str) -> bool:
-    return any(w == stem_ or (len(stem_) >= 4 and w.startswith(stem_)) for w in words)
+def _with_prefixes(words: set[str]) -> tuple[set[str], set[str]]:
+    """The words, and every prefix of four letters or more of them (for `_has`)."""
+    return words, {w[:n] for w in words for n in range(4, len(w) + 1)}
+
+
+def _has(words: tuple[set[str], set[str]], stem_: str) -> bool:
+    """Whether a word is `stem_`, or starts with it when it has four letters or more."""
+    whole, prefixes = words
+    return stem_ in whole or (len(stem_) >= 4 and stem_ in prefixes)
 
 
 @dataclass

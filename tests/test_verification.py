@@ -94,7 +94,9 @@ def test_a_changed_fact_is_unsupported_with_its_reason(sentence: str, reason: st
 
 
 def test_a_dropped_negation_under_a_modal_is_unsupported() -> None:
-    effect = [source(1, "However, this will have no practical effect on Israel's operations.", "e.txt")]
+    effect = [
+        source(1, "However, this will have no practical effect on Israel's operations.", "e.txt")
+    ]
     dropped = verify("This will have a major practical effect on Israel's operations [1].", effect)
     assert dropped.verdicts[0].status == "unsupported"
     assert "negation" in (dropped.verdicts[0].reason or "")
@@ -138,14 +140,14 @@ def test_a_quote_whose_speaker_follows_it_is_checked_against_that_speaker() -> N
     toilet = [
         source(
             1,
-            "The toilet was stolen from Blenheim Palace. \"At first, I thought it was a prank: "
+            'The toilet was stolen from Blenheim Palace. "At first, I thought it was a prank: '
             "Who's so stupid to steal a toilet?\" wrote Maurizio Cattelan, the artist. Palace "
             "chief executive Dominic Hare said the theft was a shock.",
             "toilet.txt",
         )
     ]
     wrong = verify(
-        'Dominic Hare wrote that at first he thought it was a prank: "Who\'s so stupid to '
+        "Dominic Hare wrote that at first he thought it was a prank: \"Who's so stupid to "
         'steal a toilet?" [1]',
         toilet,
     )
@@ -158,12 +160,12 @@ def test_a_sentence_opening_with_a_quotation_is_checked_against_its_speaker() ->
         source(
             1,
             "Nabil al-Quaety was shot dead in Aden. \"Nabil's murder is a terrible new blow to "
-            "journalism in Yemen\", said Sabrina Bennoui of Reporters Without Borders.",
+            'journalism in Yemen", said Sabrina Bennoui of Reporters Without Borders.',
             "aden.txt",
         )
     ]
     verified = verify(
-        "\"Nabil's murder is a terrible new blow to journalism in Yemen\", said Sabrina Bennoui "
+        '"Nabil\'s murder is a terrible new blow to journalism in Yemen", said Sabrina Bennoui '
         "of Reporters Without Borders [1].",
         murder,
     )
