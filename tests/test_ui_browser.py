@@ -242,6 +242,18 @@ def test_a_citation_opens_its_passage_in_view_with_focus(
         "() => document.activeElement && document.activeElement.classList.contains('na-passage')"
     )
     page.screenshot(path=str(artifacts_dir / f"ui-citation-{width}.png"))
+    panel = page.locator("#na-sources-col").bounding_box()
+    chat = page.locator("#na-chat-col").bounding_box()
+    assert panel and chat
+    if width == "phone":
+        # A drawer over the chat, with nothing of the chat drawn on top of it.
+        position = page.evaluate(
+            "() => getComputedStyle(document.querySelector('#na-sources-col')).position"
+        )
+        assert position == "fixed"
+        expect(page.locator("#na-chat .scroll-down-button-container button")).not_to_be_visible()
+    else:
+        assert panel["x"] >= chat["x"] + chat["width"] - 1  # beside the chat, not over it
     if width == "phone":
         close = page.get_by_role("button", name="Close the source")
         expect(close).to_be_in_viewport()
