@@ -269,3 +269,24 @@ def test_the_lead_comes_from_the_article_that_names_what_is_asked_about() -> Non
     # The boat story names a person, but it is not about Clairton: no answer leads with it.
     assert judgement.outcome != "answered" or "Boylan" not in answer(analyse(question), judgement)
     assert lead_candidate(judgement.candidates).passage.source.source == "clairton.txt"
+
+
+def test_support_comes_from_the_leads_article_unless_another_is_as_much_on_subject() -> None:
+    crash = source(
+        1,
+        "A helicopter carrying Kobe Bryant crashed in Calabasas on Sunday. Investigations into "
+        "the crash were opened by the Federal Aviation Administration and the National "
+        "Transportation Safety Board.",
+        "crash.txt",
+    )
+    ford = source(
+        2,
+        "Investigations were opened by the Department of Justice after Ford disclosed an "
+        "emissions problem. The agencies investigating Ford include the Environmental "
+        "Protection Agency.",
+        "ford.txt",
+    )
+    question = "Which agencies opened investigations into the Calabasas crash?"
+    text = answer(analyse(question), judged(question, crash, ford))
+    assert "National Transportation Safety Board" in text
+    assert "Ford" not in text  # a sentence about another story is no support
