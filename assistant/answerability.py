@@ -562,7 +562,7 @@ def judge(
     # false refusals 1 -> 2, key facts 0.737 -> 0.726 (two two-part questions lost a fact).
     # (Not for a question about several, "How old were Guy and Conway?": each has an article.)
     wanted = {i for i in range(len(groups)) if named[i] and essential[i]}
-    several = len(wanted) > 1 and _SEVERAL.search(intent.question)
+    several = len(wanted) > 1 and intent.about_several
     covering = {
         name for name, held in names_in.items() if wanted and held >= wanted and not several
     }
@@ -649,7 +649,6 @@ def _outcome(
     return ("related" if best >= MIN_RELATED else "unrelated"), evidence
 
 
-_SEVERAL = re.compile(r"\b(?:and|each|both)\b", re.IGNORECASE)
 _DETERMINER = frozenset(
     "which what the a an these those some any other his her their its our whose".split()
 )

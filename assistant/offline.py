@@ -77,7 +77,6 @@ _DEPENDENT = re.compile(
     r"^(?:It|Its|This|That|These|Those|They|Their|Them|Such|The latter|The former|Both|Here"
     r"|There|He|She|His|Her|Also|However|But|And|Meanwhile|Instead|Still|Yet)\b"
 )
-_SEVERAL = re.compile(r"\b(?:and|each|both)\b", re.IGNORECASE)
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+|(?<=[.!?][\"”’])\s+")
 _BULLET_LINE = re.compile(r"^\s*(?:[-–—•*▪►➡→]|\d+[.)])\s*")
 
@@ -179,7 +178,6 @@ def choose(
             lead,
         )
     limit = limit or MAX_SENTENCES.get(intent.asks, 3)
-    several = len(intent.entities) > 1 and bool(_SEVERAL.search(intent.question))
     picked: list[Candidate] = [lead]
     length = len(lead.passage.text)
     for item in pool:
@@ -189,7 +187,7 @@ def choose(
             continue
         if (
             item.passage.source.source != lead.passage.source.source
-            and not several
+            and not intent.about_several
             and item.feature("article") < lead.feature("article") - OTHER_ARTICLE_MARGIN
         ):
             continue  # another article's sentence only when that article is as much on subject
@@ -241,7 +239,7 @@ def _for_each_name(
     """For a question about several people or things ("How old were Guy and Conway?"), the
     best sentence about each one the chosen sentences leave out, at most EXTRA_PER_NAME in
     all: an answer about two of them says something of both."""
-    if len(intent.entities) < 2 or not _SEVERAL.search(intent.question):
+    if not intent.about_several:
         return []
     chosen = list(picked)
     extra: list[Candidate] = []

@@ -128,6 +128,9 @@ _SAID = re.compile(
 )
 
 
+_SEVERAL = re.compile(r"\b(?:and|each|both)\b", re.IGNORECASE)
+
+
 @dataclass(frozen=True)
 class Intent:
     """A question as the answer layer reads it."""
@@ -142,6 +145,11 @@ class Intent:
     @property
     def entity_terms(self) -> set[str]:
         return {t for e in self.entities for t in terms(e.name)}
+
+    @property
+    def about_several(self) -> bool:
+        """It asks the same of several named things: "How old were Guy and Conway?"."""
+        return len(self.entities) > 1 and bool(_SEVERAL.search(self.question))
 
 
 def _clean(question: str) -> str:
