@@ -153,16 +153,17 @@ def test_overview_gives_one_cited_line_per_article_in_date_order() -> None:
 
 FLIGHT = (
     "Zapata took off from Sangatte on Sunday morning. "
-    "About 15,000 people watched from the beach at 8 o'clock. "
-    "The 22-mile crossing took 22 minutes with one refuelling halfway to Dover."
+    "About 15,000 people watched Zapata's flight across the Channel from the beach. "
+    "The crossing lasted 22 minutes with one refuelling stop halfway to Dover."
 )
 
 
 def test_how_many_minutes_leads_with_the_number_of_minutes() -> None:
     src = source(1, FLIGHT, "flight.txt")
-    question = "How many minutes did Zapata's crossing take?"
+    question = "How many minutes did Zapata's flight across the Channel take?"
     text = answer(analyse(question), judged(question, src))
-    assert text.startswith("The 22-mile crossing took 22 minutes")
+    # The sentence that shares the question's words counts people, not minutes.
+    assert text.startswith("The crossing lasted 22 minutes")
 
 
 @pytest.mark.parametrize(
