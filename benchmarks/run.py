@@ -282,7 +282,7 @@ class Bench:
 
     def scale(self) -> None:
         data = self.work / "scale-data"
-        total = max(*self.plan.scale_sizes, *self.plan.server_sizes)
+        total = max([*self.plan.scale_sizes, *self.plan.server_sizes])
         progress(f"   preparing {total:,} chunks ({self.plan.pool:,} embedded for real)")
         prep = self.job(
             "scale-prepare", folder=str(data), total=total, pool=self.plan.pool, seed=self.seed
