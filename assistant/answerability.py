@@ -308,7 +308,7 @@ def answer_spans(text: str, asks: str, question: str = "") -> list[tuple[int, in
 # preposition or the third word; the counted thing is the last of them.
 _HOW_MANY = re.compile(
     r"\bhow (?:many|much) ((?:[\w\-’']+ ){1,3}?)(?:is|are|was|were|do|does|did|has|have|had|will"
-    r"|would|can|could|in|of|at|on|for|from|by|with|to|does|still)\b",
+    r"|would|can|could|in|of|at|on|for|from|by|with|to|still)\b",
     re.IGNORECASE,
 )
 _HOW_UNITS = {
