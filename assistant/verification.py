@@ -524,9 +524,13 @@ def _for_against(claim: str, window_text: str) -> str | None:
     return None
 
 
+_LONGEST_STEM = max(len(w) for pair in OPPOSITES for w in pair)
+
+
 def _with_prefixes(words: set[str]) -> tuple[set[str], set[str]]:
-    """The words, and every prefix of four letters or more of them (for `_has`)."""
-    return words, {w[:n] for w in words for n in range(4, len(w) + 1)}
+    """The words, and their prefixes of four letters up to the longest stem `_has` is asked
+    about (so a very long word costs no more than a short one)."""
+    return words, {w[:n] for w in words for n in range(4, min(len(w), _LONGEST_STEM) + 1)}
 
 
 def _has(words: tuple[set[str], set[str]], stem_: str) -> bool:
