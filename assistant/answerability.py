@@ -14,6 +14,7 @@ import numpy as np
 
 from assistant.citations import Passage, passages, quote_balance
 from assistant.facts import (
+    _NUMBER_WORD,
     _common_words,
     entities,
     entity_found,
@@ -322,11 +323,7 @@ _HOW_UNITS = {
 }  # fmt: skip
 _HOW_ADJECTIVE = re.compile(r"\bhow (far|old|long|tall|high|deep)\b", re.IGNORECASE)
 _NUMBER_TOKEN = re.compile(
-    r"^(?:\d[\d,.]*|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen"
-    r"|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|sixty"
-    r"|seventy|eighty|ninety|hundred|hundreds|thousand|thousands|dozen|dozens|million|billion)"
-    r"(?:-|$)",
-    re.IGNORECASE,
+    rf"^(?:\d[\d,.]*|one|{_NUMBER_WORD}|hundreds|thousands|dozens)(?:-|$)", re.IGNORECASE
 )
 
 

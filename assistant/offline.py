@@ -77,7 +77,6 @@ _DEPENDENT = re.compile(
     r"^(?:It|Its|This|That|These|Those|They|Their|Them|Such|The latter|The former|Both|Here"
     r"|There|He|She|His|Her|Also|However|But|And|Meanwhile|Instead|Still|Yet)\b"
 )
-_SENTENCE_END = re.compile(r"(?<=[.!?])\s+|(?<=[.!?][\"”’])\s+")
 _BULLET_LINE = re.compile(r"^\s*(?:[-–—•*▪►➡→]|\d+[.)])\s*")
 
 GREETING = (
@@ -106,28 +105,29 @@ def display(passage: Passage) -> str:
     """A source sentence as it reads in an answer: no bullet, emoji or "Label –" prefix, its
     first letter capitalised, a leading "He"/"His" replaced by the person the text means."""
     text = " ".join(plain_text(passage.text).split())
-    before = passage.source.text[: max(0, passage.start - passage.source.start)]
-    person = _antecedent(before)
+    person = _antecedent(passage)
     if person:
         text = _SUBJECT_PRONOUN.sub(lambda m: person + m.group("rest"), text, count=1)
         text = _POSSESSIVE.sub(lambda m: person + "’s" + m.group("rest"), text, count=1)
     return text[:1].upper() + text[1:]
 
 
-def _antecedent(before: str) -> str | None:
+def _antecedent(passage: Passage) -> str | None:
     """Who a leading "He"/"She" is, only when it is beyond doubt: the person `last_person`
     finds is the one person the sentence just before names. Otherwise the pronoun stays and
     the answer brings that sentence along: a wrong name put in an article's mouth is worse than
     a "he" with its sentence before it (on the dev split the wider rule wrote "Greek Orthodox
     announced ..." for Erdogan and named a runner-up as the winner)."""
-    if not before.strip():
+    previous = _previous_unit(passage)
+    if previous is None:
         return None
+    before = passage.source.text[: max(0, passage.start - passage.source.start)]
     person = last_person(before, strict=True)
     if person is None:
         return None
-    sentences = [s for s in _SENTENCE_END.split(before.strip()[-1500:]) if s]
-    last = sentences[-1] if sentences else ""
-    people = [e.name for e in entities(last, known_names(before[-1500:])) if e.kind == "person"]
+    people = [
+        e.name for e in entities(previous.text, known_names(before[-1500:])) if e.kind == "person"
+    ]
     distinct: list[str] = []
     for name in people:
         if not any(same_person(name, other) for other in distinct):
@@ -165,7 +165,9 @@ def choose(
     limit: int | None = None,
 ) -> list[Chosen]:
     """The lead sentence and the sentences that support it, as they will read."""
-    pool = [c for c in candidates if normalise(display(c.passage)) not in shown] or list(candidates)
+    pool = list(candidates)
+    if shown:  # a follow-up: leave out what the conversation already showed
+        pool = [c for c in pool if normalise(display(c.passage)) not in shown] or pool
     if not pool:
         return []
     # The lead: the sentence the outcome rests on (one that needs the sentence before it gets
