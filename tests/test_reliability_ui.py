@@ -23,6 +23,7 @@ import pytest
 
 from tests.conftest import BUNDLED_ARTICLES
 from tests.ui_helpers import RunningApp, running_app
+from ui.escaping import escape_html
 
 pytestmark = [
     pytest.mark.slow,
@@ -93,7 +94,10 @@ class Page:
         message = self.call("open_source", [None], {"href": href})
         assert message["success"], message
         html: str = message["output"]["data"][0]
-        return html
+        # Labelled with the link it answers (the page focuses only the panel it asked for).
+        label = f'<div class="na-for" data-for="{escape_html(href)}">'
+        assert html.startswith(label) and html.endswith("</div>"), html[:200]
+        return html[len(label) : -len("</div>")]
 
     def ask(self, question: str) -> str:
         """Ask in the chat box; the last reply's Markdown."""

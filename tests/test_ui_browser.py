@@ -5,6 +5,7 @@ too-long question; escaping of hostile articles. Screenshots go to test-artifact
 from __future__ import annotations
 
 import re
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -264,6 +265,31 @@ def test_a_citation_opens_its_passage_in_view_with_focus(
             "(document.activeElement.getAttribute('href') || '').endsWith('-' + n)",
             arg=n,
         )
+
+
+def test_a_slow_panel_still_gets_the_focus_when_it_arrives(
+    page: Page, served: RunningApp, width: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # On a busy server the panel can take longer than the page's fallback (700 ms) to arrive;
+    # the focus must go to the passage once it does, not to the panel shown before.
+    answer = ask_example(page)
+    article = served.assistant.article
+
+    def slow_article(source: str) -> Any:
+        time.sleep(2.0)
+        return article(source)
+
+    monkeypatch.setattr(served.assistant, "article", slow_article)
+    link = answer.locator("a[href^='#cite-0-']").first
+    if width == "phone":
+        link.tap()
+    else:
+        link.click()
+    expect(page.locator("#na-sources .na-passage mark")).to_have_count(1, timeout=TIMEOUT_MS)
+    page.wait_for_function(
+        "() => document.activeElement && document.activeElement.classList.contains('na-passage')",
+        timeout=5_000,
+    )
 
 
 # -- copy and export ---------------------------------------------------------------------------

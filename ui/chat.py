@@ -146,6 +146,9 @@ class ChatHandlers:
 
     def open_source(self, href: str, conversation: Conversation) -> str:
         """The sources panel for a clicked link: a citation [n] of a turn, or a whole article."""
+        return source_panel.for_link(href or "", self._panel(href, conversation))
+
+    def _panel(self, href: str, conversation: Conversation) -> str:
         cite = rendering.parse_cite_href(href or "")
         if cite is not None:
             index, n = cite

@@ -112,6 +112,12 @@ def message_html(message: str, quote: str | None = None) -> str:
     return f'<div class="na-panel">{body}</div>'
 
 
+def for_link(href: str, panel: str) -> str:
+    """`panel` labelled with the link it answers, so the page's script focuses the passage only
+    once the panel it asked for has arrived (not an earlier one, on a slow server)."""
+    return f'<div class="na-for" data-for="{escape_html(href)}">{panel}</div>'
+
+
 EMPTY_PANEL = message_html(
     "Click a citation such as [1] in an answer to read the passage it quotes, in its article."
 )

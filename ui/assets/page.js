@@ -40,10 +40,11 @@ if (!window.__naPage) {
   // -- citations: open the passage (side panel, or a drawer on narrow screens) --------------
   const openSource = (href, link) => {
     window.__naReturnFocus = link;
-    window.__naFocusPassage = true;
+    window.__naFocusPassage = href;
     if (NARROW.matches) document.body.classList.add('na-drawer-open');
     if (window.__naOpenSource) window.__naOpenSource(href);
-    // The same citation twice gives the same panel, which fires no change: focus it anyway.
+    // The same citation twice gives the same panel, which fires no change: focus it anyway
+    // (the panel's script does so only if the panel shown is the one for `href`).
     setTimeout(() => {
       if (window.__naFocusPassage && window.__naFocusPanel) window.__naFocusPanel();
     }, 700);
