@@ -69,8 +69,15 @@ _DATE = re.compile(
     re.IGNORECASE,
 )
 # "May" alone is a month only with a capital and not as a modal verb ("May 5" is caught above).
+# A currency code may be written against its amount ("SEK9 million", "USD910 thousand").
+_CURRENCY_CODES = (
+    "USD|EUR|GBP|SEK|NOK|DKK|CHF|JPY|CNY|RMB|INR|AUD|CAD|NZD|HKD|RUB|BRL|ZAR|MXN|KRW|PLN|TRY"
+    "|US\\$|A\\$|C\\$|NZ\\$|HK\\$|R\\$"
+)
 _NUMBER = re.compile(
-    r"(?<![\w\-.])(?P<cur>[$€£¥])?\s?(?P<num>\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)"
+    r"(?<![\w\-.])(?P<cur>[$€£¥]|(?-i:"
+    + _CURRENCY_CODES
+    + r"))?\s?(?P<num>\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)"
     r"(?:\s?(?P<suffix>st|nd|rd|th|%|k|m|mn|bn|b|tn|mln|bln)\b)?"
     r"(?:\s+(?P<scale>hundred|thousand|million|billion|trillion)\b)?"
     r"(?:\s?(?P<pct>percent|per\s+cent)\b)?"
@@ -784,6 +791,13 @@ OPPOSITES = (
     ("rais", "lower"), ("boost", "cut"), ("grow", "shrink"), ("better", "worse"),
     ("best", "worst"), ("largest", "smallest"), ("highest", "lowest"), ("earlier", "later"),
     ("ended", "began"),
+    # Common opposites of news verbs and adjectives, added together (not one per probe).
+    ("increas", "reduc"), ("help", "hinder"), ("improv", "hinder"), ("open", "clos"),
+    ("launch", "cancel"), ("accept", "declin"), ("allow", "forbid"), ("admit", "deni"),
+    ("strong", "weak"), ("success", "failur"), ("rise", "drop"), ("rose", "dropp"),
+    ("gain", "lost"), ("expand", "shrink"), ("cheap", "expensiv"), ("safe", "danger"),
+    ("north", "south"), ("east", "west"), ("easier", "harder"), ("faster", "slower"),
+    ("increas", "lower"), ("boost", "reduc"), ("strengthen", "undermin"), ("welcom", "condemn"),
 )  # fmt: skip
 _WORD = re.compile(r"[A-Za-z][A-Za-z'’\-]*")
 
@@ -824,10 +838,12 @@ def stance(text: str) -> Stance:
     plain: set[str] = set()
     negations = hedges = intentions = 0
     negate_left = hedge_left = 0
+    negating = False  # a negation governs this clause
     items = re.findall(r"[A-Za-z][A-Za-z'’\-]*|[,;:()\"“”.!?]", text)
     for position, raw in enumerate(items):
         if len(raw) == 1 and not raw.isalpha():
             negate_left = hedge_left = 0
+            negating = False
             continue
         word = raw.lower().replace("’", "'")
         next_word = items[position + 1].lower() if position + 1 < len(items) else ""
@@ -854,6 +870,7 @@ def stance(text: str) -> Stance:
         if (word.endswith("n't") or word in NEGATORS or implicit or contrast) and not restrictive:
             negations += 1
             negate_left = GOVERNED_WORDS
+            negating = True
             continue
         if prefixed:
             negations += 1
@@ -861,6 +878,11 @@ def stance(text: str) -> Stance:
             continue
         if word in _CLAUSE_BREAKS:
             negate_left = hedge_left = 0
+            negating = False
+            continue
+        if word in ("or", "nor") and negating:
+            # "refrained from imposing sanctions or supplying weapons": both are denied.
+            negate_left = GOVERNED_WORDS
             continue
         if word in MODALS or (word in MODALS_BEFORE_TO and next_word == "to"):
             hedges += 1

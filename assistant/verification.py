@@ -450,6 +450,12 @@ def _stance_problem(claim: str, window_text: str) -> str | None:
         # ... plainly or hedged: "will have no effect" against "will have a major effect".
         if side.negated & (other.plain | other.hedged):
             return "the cited passage says the opposite (negation differs)"
+    # Word by word: what the passage denies, the claim states as done ("supplied Ukraine with
+    # weapons" for "refrained from imposing sanctions or supplying Ukraine with weapons"). Dev
+    # probes: polarity 15/20 -> 16/20, false flags unchanged (9/302). The other way round (the
+    # claim denies what the passage states) caught nothing more and flagged 2 paraphrases.
+    if _done(claim, theirs.negated & mine.plain):
+        return "the cited passage says the opposite (negation differs)"
     my_words, their_words = _with_prefixes(raw_words(claim)), _with_prefixes(raw_words(window_text))
     for a, b in OPPOSITES:
         mine_a, mine_b = _has(my_words, a), _has(my_words, b)
@@ -471,7 +477,8 @@ def _stance_problem(claim: str, window_text: str) -> str | None:
         return "the cited passage only says this may happen"
     # Underclaiming an intention: "plans to declare" where the passage says it was declared.
     # (A "could" a paraphrase adds is weaker, not wrong, and is let through.)
-    if mine.intentions and not theirs.hedges and _done(window_text, mine.hedged & theirs.plain):
+    # (Compared word by word: a hedge elsewhere in the passage, "reportedly", changes nothing.)
+    if mine.intentions and _done(window_text, mine.hedged & theirs.plain):
         return "the cited passage says this happened, not that it was planned"
     return None
 

@@ -33,6 +33,9 @@ from assistant.facts import (
         ("He bought 1.5 million shares.", [1.5e6]),
         ("One of them left.", []),  # "one" is rarely a count
         ("The S-400 and the F-35 are weapons.", []),  # codes, not numbers
+        ("They share SEK9 million, or USD910 thousand.", [9e6, 910e3]),
+        ("The winners share SEK 9m.", [9e6]),
+        ("MH17 and COVID19 were in the news.", []),  # not currency codes
     ],
 )
 def test_quantities_are_normalised(text: str, values: list[float]) -> None:
@@ -179,6 +182,9 @@ def test_stance_marks_what_negation_and_hedging_govern() -> None:
     assert "join" in hedged.hedged and "china" in hedged.plain
     plain = stance("China has joined the bloc.")
     assert "join" in plain.plain and plain.negations == 0
+    # A negation carries over "or": "refrained from imposing sanctions or supplying weapons".
+    both = stance("Israel refrained from imposing sanctions or supplying weapons, and sent aid.")
+    assert {"impos", "suppli"} <= both.negated and "send" in both.plain
 
 
 @pytest.mark.parametrize(

@@ -120,6 +120,65 @@ def test_a_possibility_stated_as_done_is_unsupported() -> None:
     assert hedged.verdicts[0].status == "verified"
 
 
+def test_what_a_negation_denies_through_or_is_not_stated_as_done() -> None:
+    aid = [
+        source(
+            1,
+            "Israel sent humanitarian aid to Ukraine, but it refrained from imposing direct "
+            "sanctions or supplying Ukraine with weapons.",
+            "a.txt",
+        )
+    ]
+    supplied = verify("Israel supplied Ukraine with weapons [1].", aid)
+    assert supplied.verdicts[0].status == "unsupported"
+    assert "opposite" in (supplied.verdicts[0].reason or "")
+    kept = verify("Israel did not supply Ukraine with weapons [1].", aid)
+    assert kept.verdicts[0].status == "verified", kept.verdicts[0].reason
+    sent = verify("Israel sent humanitarian aid to Ukraine [1].", aid)
+    assert sent.verdicts[0].status == "verified", sent.verdicts[0].reason
+
+
+def test_a_plan_for_what_happened_is_unsupported_despite_a_hedge_elsewhere() -> None:
+    towns = [
+        source(
+            1,
+            "Reportedly, at least two towns including Makilala declared a state of calamity "
+            "after the quake.",
+            "q.txt",
+        )
+    ]
+    planned = verify(
+        "At least two towns, including Makilala, plan to declare a state of calamity [1].", towns
+    )
+    assert planned.verdicts[0].status == "unsupported"
+    assert "planned" in (planned.verdicts[0].reason or "")
+    done = verify(
+        "At least two towns, including Makilala, declared a state of calamity [1].", towns
+    )
+    assert done.verdicts[0].status == "verified", done.verdicts[0].reason
+
+
+@pytest.mark.parametrize(
+    ("sentence", "word"),
+    [
+        ("The new currency increases trade across Africa [1].", "reduc"),
+        ("Cutting ties would help Israel's ability to manage threats [1].", "hinder"),
+    ],
+)
+def test_common_opposite_words_are_caught(sentence: str, word: str) -> None:
+    passage = [
+        source(
+            1,
+            "The new currency reduces trade across Africa. Cutting ties would hinder Israel's "
+            "ability to manage threats.",
+            "o.txt",
+        )
+    ]
+    verified = verify(sentence, passage)
+    assert verified.verdicts[0].status == "unsupported"
+    assert word in (verified.verdicts[0].reason or "")
+
+
 def test_a_name_in_an_opening_phrase_is_not_the_subject() -> None:
     parade = [
         source(
