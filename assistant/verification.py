@@ -20,6 +20,7 @@ from assistant.citations import (
 )
 from assistant.facts import (
     OPPOSITES,
+    TITLES,
     Entity,
     date_found,
     entities,
@@ -36,7 +37,7 @@ from assistant.facts import (
     tokens,
 )
 from assistant.records import Citation, Source, Verdict
-from assistant.text import matched, terms
+from assistant.text import STOPWORDS, matched, terms
 
 Weight = Callable[[str], float]
 Similarity = Callable[[str, str], float]
@@ -365,6 +366,9 @@ def _fact_problem(
         quoted_person = _speaker_of(best, before, known)
         if said_by and quoted_person and not same_person(said_by, quoted_person):
             return f"the passage attributes this to {quoted_person}"
+        swapped = _swapped_name(claim, plain_text(best.text), known)
+        if swapped:
+            return f"the cited passage says {swapped[1]}, not {swapped[0]}"
         if subject is not None and len(cited_sources) == 1:
             # Who does what: the claim's subject is in the sentence that says it, or is the
             # "he" of that sentence, or says it.
@@ -382,6 +386,72 @@ def _fact_problem(
                     if other
                     else f"the cited passage does not say this of {subject.name}"
                 )
+    return None
+
+
+# How far from a name its neighbouring word may be, stop words and titles skipped ("home of
+# Prime Minister Tuilaepa").
+NEIGHBOUR_TOKENS = 4
+_TITLE_WORDS = TITLES | {"prime", "foreign", "health", "defence", "defense", "interior", "finance"}
+
+
+def _neighbours(items: Sequence[str], start: int, end: int) -> tuple[set[str], set[str]]:
+    """The words before and after items[start:end] that stand beside it, as stems: the first
+    that is not a stop word, and the first that is not a title either ("Minister", and "home"
+    in "home of Prime Minister Tuilaepa"); none past punctuation or NEIGHBOUR_TOKENS tokens."""
+
+    def first(indexes: range) -> set[str]:
+        found: set[str] = set()
+        for i in list(indexes)[:NEIGHBOUR_TOKENS]:
+            word = items[i]
+            if not word[:1].isalnum():
+                break
+            if word.lower() in STOPWORDS:
+                continue
+            found.add(stem(word))
+            if word.lower() not in _TITLE_WORDS:
+                break
+        return found
+
+    return first(range(start - 1, -1, -1)), first(range(end, len(items)))
+
+
+def _at(items: Sequence[str], entity: Entity) -> tuple[int, int] | None:
+    parts = entity.name.split()
+    for i in range(len(items) - len(parts) + 1):
+        if list(items[i : i + len(parts)]) == parts:
+            return i, i + len(parts)
+    return None
+
+
+def _swapped_name(claim: str, sentence: str, known: frozenset[str]) -> tuple[str, str] | None:
+    """A name of the claim standing where the passage's sentence has another one: "Bennett
+    appears supportive" for "Netanyahu appears supportive", "opposite James Cagney" for
+    "opposite Rock Hudson". The claim's name is not in that sentence, the other name is not in
+    the claim, and the word beside both is the same."""
+    mine, theirs = tokens(claim), tokens(sentence)
+    claim_names = entities(claim, known)
+    here = entities(sentence, known)
+    for entity in claim_names:
+        if entity_found(entity, sentence, here):
+            continue
+        at = _at(mine, entity)
+        if at is None:
+            continue
+        before, after = _neighbours(mine, *at)
+        for other in here:
+            if other.kind != entity.kind and "other" not in (other.kind, entity.kind):
+                continue
+            if any(same_person(other.name, c.name) for c in claim_names) or entity_found(
+                other, claim, claim_names
+            ):
+                continue
+            where = _at(theirs, other)
+            if where is None:
+                continue
+            their_before, their_after = _neighbours(theirs, *where)
+            if before & their_before or after & their_after:
+                return entity.name, other.name
     return None
 
 

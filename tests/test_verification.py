@@ -179,6 +179,29 @@ def test_common_opposite_words_are_caught(sentence: str, word: str) -> None:
     assert word in (verified.verdicts[0].reason or "")
 
 
+def test_a_name_put_where_the_passage_has_another_is_unsupported() -> None:
+    home = [
+        source(
+            1,
+            "The shutdown reached every village. This included the home of Prime Minister "
+            "Tuilaepa, who told the press his nephew needed a dose. UNICEF's Sheldon Yett "
+            "praised the campaign.",
+            "h.txt",
+        )
+    ]
+    swapped = verify(
+        "This included the home of Sheldon Yett, whose nephew needed a dose [1].", home
+    )
+    assert swapped.verdicts[0].status == "unsupported"
+    assert "Tuilaepa, not Sheldon Yett" in (swapped.verdicts[0].reason or "")
+    faithful = verify("It included the home of Tuilaepa, whose nephew needed a dose [1].", home)
+    assert faithful.verdicts[0].status == "verified", faithful.verdicts[0].reason
+    # The same two names in another order is not a swap.
+    met = [source(1, "In Tehran, Raisi met Putin for the third time this year.", "m.txt")]
+    order = verify("In Tehran, Putin met Raisi for the third time this year [1].", met)
+    assert order.verdicts[0].status == "verified", order.verdicts[0].reason
+
+
 def test_a_name_in_an_opening_phrase_is_not_the_subject() -> None:
     parade = [
         source(
