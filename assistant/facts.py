@@ -799,6 +799,19 @@ OPPOSITES = (
     ("north", "south"), ("east", "west"), ("easier", "harder"), ("faster", "slower"),
     ("increas", "lower"), ("boost", "reduc"), ("strengthen", "undermin"), ("welcom", "condemn"),
 )  # fmt: skip
+
+
+def _wordnet_opposites() -> tuple[tuple[str, str], ...]:
+    """Antonyms of the most frequent sense of English verbs and adjectives, from WordNet 3.0
+    (assistant/data/opposites.tsv, built by scripts/build_synonyms.py; see NOTICE.md)."""
+    from importlib import resources
+
+    raw = (resources.files("assistant") / "data" / "opposites.tsv").read_text(encoding="utf-8")
+    pairs = (line.split("\t") for line in raw.splitlines() if "\t" in line)
+    return tuple((a, b) for a, b in pairs)
+
+
+OPPOSITES = tuple(dict.fromkeys(OPPOSITES + _wordnet_opposites()))
 _WORD = re.compile(r"[A-Za-z][A-Za-z'’\-]*")
 
 

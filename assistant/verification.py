@@ -527,7 +527,7 @@ def _stance_problem(claim: str, window_text: str) -> str | None:
     if _done(claim, theirs.negated & mine.plain):
         return "the cited passage says the opposite (negation differs)"
     my_words, their_words = _with_prefixes(raw_words(claim)), _with_prefixes(raw_words(window_text))
-    for a, b in OPPOSITES:
+    for a, b in _opposites_of(my_words):
         mine_a, mine_b = _has(my_words, a), _has(my_words, b)
         theirs_a, theirs_b = _has(their_words, a), _has(their_words, b)
         if (mine_a and not mine_b and theirs_b and not theirs_a) or (
@@ -602,6 +602,18 @@ def _for_against(claim: str, window_text: str) -> str | None:
 
 
 _LONGEST_STEM = max(len(w) for pair in OPPOSITES for w in pair)
+_PAIRS_OF: dict[str, list[tuple[str, str]]] = {}
+for _pair in OPPOSITES:
+    for _word in _pair:
+        _PAIRS_OF.setdefault(_word, []).append(_pair)
+
+
+def _opposites_of(words: tuple[set[str], set[str]]) -> list[tuple[str, str]]:
+    """The pairs of OPPOSITES with a word `words` has (in OPPOSITES' order)."""
+    whole, prefixes = words
+    present = (whole & _PAIRS_OF.keys()) | {p for p in prefixes & _PAIRS_OF.keys() if len(p) >= 4}
+    found = {pair for word in present for pair in _PAIRS_OF[word]}
+    return [pair for pair in OPPOSITES if pair in found] if found else []
 
 
 def _with_prefixes(words: set[str]) -> tuple[set[str], set[str]]:

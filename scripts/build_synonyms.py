@@ -1,23 +1,93 @@
-"""Build assistant/data/synonyms.tsv from the WordNet 3.0 database (a development step; the
-project ships the result, never reads WordNet at run time).
+"""Build assistant/data/synonyms.tsv and opposites.tsv from the WordNet 3.0 database (a
+development step; the project ships the result, never reads WordNet at run time).
 
     apt-get download wordnet-base && dpkg-deb -x wordnet-base_*.deb wordnet
     uv run python scripts/build_synonyms.py wordnet/usr/share/wordnet
 
 For each single-word lemma, the other single-word lemmas of its most frequent senses (two for
 nouns and verbs, one for adjectives and adverbs), as stems of the project's term analysis, so
-"offence" meets "crime" and "illness" meets "sickness". See assistant/data/NOTICE.md.
+"offence" meets "crime" and "illness" meets "sickness". And for each verb and adjective, the
+antonyms of its most frequent sense ("accept" / "reject"), less those that only add a negative
+prefix ("able" / "unable": the verifier reads "un-" itself, and a short stem such as "anim"
+would match "animal"). See assistant/data/NOTICE.md.
 """
 
 from __future__ import annotations
 
+import re
 import sys
 from pathlib import Path
 
 from assistant.text import STOPWORDS, _stem
 
 SENSES = {"noun": 2, "verb": 2, "adj": 1, "adv": 1}
-OUT = Path(__file__).resolve().parent.parent / "assistant" / "data" / "synonyms.tsv"
+OPPOSITE_SENSES = {"verb": 1, "adj": 1}
+DATA = Path(__file__).resolve().parent.parent / "assistant" / "data"
+OUT = DATA / "synonyms.tsv"
+OPPOSITES_OUT = DATA / "opposites.tsv"
+_NEGATIVE_PREFIX = re.compile(r"^(?:un|in|im|il|ir|dis|non|a|an|anti|counter|de|mis)")
+
+
+def _word(lemma: str) -> bool:
+    return lemma.isalpha() and lemma not in STOPWORDS and len(lemma) >= 3
+
+
+def read_antonyms(
+    folder: Path, pos: str
+) -> dict[str, tuple[list[str], list[tuple[int, str, int]]]]:
+    """offset -> (the synset's words, its antonym pointers as (source word, target offset,
+    target word); word numbers from 1, 0 for the whole synset)."""
+    synsets = {}
+    for line in (folder / f"data.{pos}").read_text(encoding="latin-1").splitlines():
+        if line.startswith("  "):
+            continue
+        fields = line.split()
+        count = int(fields[3], 16)
+        words = [fields[4 + 2 * i].lower().split("(")[0] for i in range(count)]
+        at = 4 + 2 * count
+        pointers = []
+        for _ in range(int(fields[at])):
+            symbol, offset, _pos, ends = fields[at + 1 : at + 5]
+            at += 4
+            if symbol == "!":
+                pointers.append((int(ends[:2], 16), offset, int(ends[2:], 16)))
+        synsets[fields[0]] = (words, pointers)
+    return synsets
+
+
+def _only_prefixed(a: str, b: str) -> bool:
+    for plain, other in ((a, b), (b, a)):
+        prefix = _NEGATIVE_PREFIX.match(other)
+        rest = other[prefix.end() :] if prefix else ""
+        if prefix and (rest == plain or rest.startswith(plain[: max(4, len(plain) - 1)])):
+            return True
+    return False
+
+
+def build_opposites(folder: Path) -> list[tuple[str, str]]:
+    pairs: set[tuple[str, str]] = set()
+    for pos, senses in OPPOSITE_SENSES.items():
+        synsets = read_antonyms(folder, pos)
+        for line in (folder / f"index.{pos}").read_text(encoding="latin-1").splitlines():
+            if line.startswith("  "):
+                continue
+            fields = line.split()
+            lemma = fields[0]
+            if not _word(lemma):
+                continue
+            for offset in fields[6 + int(fields[3]) :][:senses]:
+                words, pointers = synsets[offset]
+                for source, target_offset, target in pointers:
+                    if source and words[source - 1] != lemma:
+                        continue
+                    others = synsets.get(target_offset, ([], []))[0]
+                    other = others[target - 1] if target else (others or [""])[0]
+                    if not _word(other):
+                        continue
+                    a, b = sorted((_stem(lemma), _stem(other)))
+                    if a != b and not _only_prefixed(a, b):
+                        pairs.add((a, b))
+    return sorted(pairs)
 
 
 def read_synsets(folder: Path, pos: str) -> dict[str, list[str]]:
@@ -54,6 +124,9 @@ def main() -> int:
     lines = [f"{stem}\t{' '.join(sorted(others))}" for stem, others in sorted(synonyms.items())]
     OUT.write_text("\n".join(lines) + "\n", encoding="utf-8")
     print(f"{len(lines)} stems with synonyms -> {OUT}")
+    opposites = build_opposites(folder)
+    OPPOSITES_OUT.write_text("".join(f"{a}\t{b}\n" for a, b in opposites), encoding="utf-8")
+    print(f"{len(opposites)} pairs of opposites -> {OPPOSITES_OUT}")
     return 0
 
 
