@@ -20,6 +20,7 @@ from assistant.citations import (
 )
 from assistant.facts import (
     OPPOSITES,
+    ORG_WORDS,
     TITLES,
     Entity,
     date_found,
@@ -366,7 +367,7 @@ def _fact_problem(
         quoted_person = _speaker_of(best, before, known)
         if said_by and quoted_person and not same_person(said_by, quoted_person):
             return f"the passage attributes this to {quoted_person}"
-        swapped = _swapped_name(claim, plain_text(best.text), known)
+        swapped = _swapped_name(claim, plain_text(best.text), known, said_by)
         if swapped:
             return f"the cited passage says {swapped[1]}, not {swapped[0]}"
         if subject is not None and len(cited_sources) == 1:
@@ -397,8 +398,10 @@ _TITLE_WORDS = TITLES | {"prime", "foreign", "health", "defence", "defense", "in
 
 def _neighbours(items: Sequence[str], start: int, end: int) -> tuple[set[str], set[str]]:
     """The words before and after items[start:end] that stand beside it, as stems: the first
-    that is not a stop word, and the first that is not a title either ("Minister", and "home"
-    in "home of Prime Minister Tuilaepa"); none past punctuation or NEIGHBOUR_TOKENS tokens."""
+    that is not a stop word, and the first that is not a title or a body's word either
+    ("Minister", and "home" in "home of Prime Minister Tuilaepa"; "administration" and
+    "pressured" in "Trump administration pressured"); none past punctuation or
+    NEIGHBOUR_TOKENS tokens."""
 
     def first(indexes: range) -> set[str]:
         found: set[str] = set()
@@ -409,7 +412,7 @@ def _neighbours(items: Sequence[str], start: int, end: int) -> tuple[set[str], s
             if word.lower() in STOPWORDS:
                 continue
             found.add(stem(word))
-            if word.lower() not in _TITLE_WORDS:
+            if word.lower() not in _TITLE_WORDS and word.lower() not in ORG_WORDS:
                 break
         return found
 
@@ -424,13 +427,17 @@ def _at(items: Sequence[str], entity: Entity) -> tuple[int, int] | None:
     return None
 
 
-def _swapped_name(claim: str, sentence: str, known: frozenset[str]) -> tuple[str, str] | None:
+def _swapped_name(
+    claim: str, sentence: str, known: frozenset[str], said_by: str | None = None
+) -> tuple[str, str] | None:
     """A name of the claim standing where the passage's sentence has another one: "Bennett
     appears supportive" for "Netanyahu appears supportive", "opposite James Cagney" for
     "opposite Rock Hudson". The claim's name is not in that sentence, the other name is not in
-    the claim, and the word beside both is the same."""
+    the claim (but as the one it says spoke: "Trump said Erdogan is behaving like a bully" for
+    "Trump is behaving like a bully"), and the word beside both is the same."""
     mine, theirs = tokens(claim), tokens(sentence)
     claim_names = entities(claim, known)
+    others_named = [c for c in claim_names if not (said_by and same_person(c.name, said_by))]
     here = entities(sentence, known)
     for entity in claim_names:
         if entity_found(entity, sentence, here):
@@ -442,8 +449,9 @@ def _swapped_name(claim: str, sentence: str, known: frozenset[str]) -> tuple[str
         for other in here:
             if other.kind != entity.kind and "other" not in (other.kind, entity.kind):
                 continue
-            if any(same_person(other.name, c.name) for c in claim_names) or entity_found(
-                other, claim, claim_names
+            speaks = said_by is not None and same_person(other.name, said_by)
+            if any(same_person(other.name, c.name) for c in others_named) or (
+                not speaks and entity_found(other, claim, claim_names)
             ):
                 continue
             where = _at(theirs, other)

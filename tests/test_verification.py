@@ -196,6 +196,17 @@ def test_a_name_put_where_the_passage_has_another_is_unsupported() -> None:
     assert "Tuilaepa, not Sheldon Yett" in (swapped.verdicts[0].reason or "")
     faithful = verify("It included the home of Tuilaepa, whose nephew needed a dose [1].", home)
     assert faithful.verdicts[0].status == "verified", faithful.verdicts[0].reason
+    # The one the claim says spoke may be the name the passage has in that place.
+    bully = [
+        source(
+            1,
+            "Erdogan spoke on live television on Monday. Unfortunately, Trump is "
+            "behaving like a bully boy.",
+            "b.txt",
+        )
+    ]
+    speaker = verify("Trump said that Erdogan is behaving like a bully boy [1].", bully)
+    assert speaker.verdicts[0].status == "unsupported"
     # The same two names in another order is not a swap.
     met = [source(1, "In Tehran, Raisi met Putin for the third time this year.", "m.txt")]
     order = verify("In Tehran, Putin met Raisi for the third time this year [1].", met)
