@@ -406,8 +406,12 @@ def tokens(text: str) -> tuple[str, ...]:
     return tuple(out)
 
 
+# "al-Muhandis", "el-Sisi", "bin-Salman": an Arabic name's particle is written lower-case.
+_NAME_PARTICLE = re.compile(r"(?:al|el|ad|ash|as|at|az|ar|an|ud|ul|bin|ibn)-[A-Z]")
+
+
 def _capitalised(token: str) -> bool:
-    return token[:1].isupper()
+    return token[:1].isupper() or bool(_NAME_PARTICLE.match(token))
 
 
 # First words that make a name a place ("Mount Bukak", "Lake Chad", "Cape Town").
@@ -544,6 +548,10 @@ def entity_found(entity: Entity, context: str, context_entities: Iterable[Entity
     words = [w.lower() for w in entity.words]
     if not words or entity.name in context:
         return True
+    parts = entity.name.split("-")
+    if len(parts) > 1 and " " not in entity.name and all(p[:1].isupper() for p in parts):
+        # "the Putin-Raisi meeting": each of the names it joins.
+        return all(entity_found(Entity(p, entity.kind), context, context_entities) for p in parts)
     lowered = context.lower()
     context_words = set(re.findall(r"[^\W_][\w\-]*", lowered))
     # An organisation's words must stand together: "Federal Foreign Office" is not found in

@@ -117,6 +117,8 @@ def test_entities_and_their_kinds() -> None:
         ("Despite Russia's presence, Israel acted.", ["Russia", "Israel"]),
         ("On Tuesday, Putin flew to Tehran.", ["Putin", "Tehran"]),
         ("Early Saturday, police in Clairton responded.", ["Clairton"]),  # not a first name
+        ("Bashar al-Assad met Putin.", ["Bashar al-Assad", "Putin"]),
+        ("Then al-Muhandis was killed.", ["al-Muhandis"]),
     ],
 )
 def test_a_capitalised_first_word_is_a_name_only_when_it_is_not_a_common_word(
@@ -141,6 +143,11 @@ def test_a_capitalised_first_word_is_a_name_only_when_it_is_not_a_common_word(
         ("Federal Aviation Office", "Germany's Federal Aviation Office said", True),
         ("China's Tsinghua University", "scientists from China's Tsinghua University", True),
         ("Gen. Santos Doctors' Hospital", "at the Gen. Santos Doctors' Hospital.", True),
+        # A compound of names is found where each of them is.
+        ("Putin-Raisi", "Putin met Raisi in Tehran", True),
+        ("Putin-Raisi", "Putin met Erdogan in Tehran", False),
+        # An Arabic name's lower-case particle is part of the name.
+        ("Abu Mahdi al-Muhandis", "al-Muhandis was the deputy commander", True),
     ],
 )
 def test_entity_found(name: str, context: str, found: bool) -> None:
