@@ -46,7 +46,27 @@ def stratum(probe: dict) -> str:
     return "faithful"
 
 
+# Probes written later are split among themselves, so that adding them never moves a probe of
+# an earlier batch between the files (a dev probe that was looked at must never become held-out).
+BATCHES = (400,)  # v400 and on: the second batch (2026-12-06)
+
+
+def batch(probe: dict) -> int:
+    number = int(probe["id"].lstrip("v"))
+    return sum(1 for start in BATCHES if number >= start)
+
+
 def split(probes: list[dict]) -> tuple[list[dict], list[dict]]:
+    dev: list[dict] = []
+    heldout: list[dict] = []
+    for index in sorted({batch(p) for p in probes}):
+        some_dev, some_held = _split([p for p in probes if batch(p) == index])
+        dev += some_dev
+        heldout += some_held
+    return sorted(dev, key=lambda p: p["id"]), sorted(heldout, key=lambda p: p["id"])
+
+
+def _split(probes: list[dict]) -> tuple[list[dict], list[dict]]:
     groups: dict[tuple[str, str], list[dict]] = defaultdict(list)
     for probe in probes:
         groups[(stratum(probe), probe["corpus"])].append(probe)
