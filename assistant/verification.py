@@ -391,7 +391,9 @@ def _fact_problem(
 
 
 # How far from a name its neighbouring word may be, stop words and titles skipped ("home of
-# Prime Minister Tuilaepa").
+# Prime Minister Tuilaepa" is four tokens). Dev probes: 2 tokens caught 1 more wrong person (a
+# minister's name) and 1 wrong number; 4 with titles read past, 2 more wrong people; neither
+# flagged a faithful sentence (9/302 before and after).
 NEIGHBOUR_TOKENS = 4
 _TITLE_WORDS = TITLES | {"prime", "foreign", "health", "defence", "defense", "interior", "finance"}
 
