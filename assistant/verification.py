@@ -376,10 +376,16 @@ def _fact_problem(
             text = plain_text(best.text)
             here = entities(text, known)
             referent = last_person(before) if _PRONOUN_OR_QUOTE.search(text) else None
+            # A sentence whose subject is "he", "they" or "it" may mean anyone the sentence
+            # before names ("It was accompanied by a storm surge" after Dorian's landfall);
+            # a window of two sentences may name the subject in the other one.
+            previous = _last_sentence(before) if _PRONOUN_SUBJECT.match(text) else ""
             if not (
                 entity_found(subject, text, here)
                 or (referent and same_person(subject.name, referent))
                 or (quoted_person and same_person(subject.name, quoted_person))
+                or (previous and entity_found(subject, previous, entities(previous, known)))
+                or entity_found(subject, plain_text(window.text), ())
             ):
                 other = next((e.name for e in here if e.kind != "place"), None)
                 return (
@@ -439,7 +445,13 @@ def _swapped_name(
     "Trump is behaving like a bully"), and the word beside both is the same."""
     mine, theirs = tokens(claim), tokens(sentence)
     claim_names = entities(claim, known)
-    others_named = [c for c in claim_names if not (said_by and same_person(c.name, said_by))]
+    # (A place the claim names is not the other name: "Brazil" is not "Brazil's National
+    # Institute for Space Research", though it is one of its words.)
+    others_named = [
+        c
+        for c in claim_names
+        if not (said_by and same_person(c.name, said_by)) and c.kind != "place"
+    ]
     here = entities(sentence, known)
     for entity in claim_names:
         if entity_found(entity, sentence, here):
@@ -463,6 +475,18 @@ def _swapped_name(
             if before & their_before or after & their_after:
                 return entity.name, other.name
     return None
+
+
+_PRONOUN_SUBJECT = re.compile(
+    r"\s*(?:[A-Z][\w\s,]{0,40},\s*)?(?:he|she|they|it|his|her|their|its)\b", re.IGNORECASE
+)
+
+
+def _last_sentence(text: str) -> str:
+    """The last sentence of `text` (the one before a passage)."""
+    tail = text[-1500:].rstrip()
+    cut = max(tail.rfind(". ", 0, len(tail) - 1), tail.rfind("\n", 0, len(tail) - 1))
+    return tail[cut + 1 :] if cut >= 0 else tail
 
 
 _OPENING_PHRASE = re.compile(
