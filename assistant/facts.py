@@ -115,6 +115,15 @@ _NUMBER_WORDS = re.compile(
     r"|thirtieth|fortieth|fiftieth|hundredth)\b",
     re.IGNORECASE,
 )
+# A race time or a length of time in two or more parts: "2:01:39", "2 hours 1 minute 39
+# seconds", "1 hour 59 minutes", "3 minutes and 20 seconds".
+_DURATION = re.compile(
+    r"\b(?:(?P<h>\d{1,2}):(?P<m>[0-5]\d):(?P<s>[0-5]\d)(?:\.\d+)?\b"
+    r"|(?P<h2>\d{1,3})\s*(?:hours?|hrs?|h)\b,?\s*(?:and\s+)?(?P<m2>\d{1,2})\s*(?:minutes?|mins?|m)\b"
+    r"(?:,?\s*(?:and\s+)?(?P<s2>\d{1,2})\s*(?:seconds?|secs?|s)\b)?"
+    r"|(?P<m3>\d{1,3})\s*(?:minutes?|mins?)\b,?\s*(?:and\s+)?(?P<s3>\d{1,2})\s*(?:seconds?|secs?|s)\b)",
+    re.IGNORECASE,
+)
 _TIME = re.compile(
     r"\b(?P<h>[01]?\d|2[0-3])(?::(?P<min>[0-5]\d))?\s?(?P<ampm>a\.?m\.?|p\.?m\.?)(?!\w)"
     r"|\b(?P<h24>[01]?\d|2[0-3]):(?P<m24>[0-5]\d)\b",
@@ -183,6 +192,9 @@ def _words_value(phrase: str) -> tuple[float, str] | None:
         elif word == "dozen":
             current = (current or 1.0) * 12
         elif word in _UNITS:
+            last = current % 100
+            if last and not (last % 10 == 0 and last >= 20 and _UNITS[word] < 10):
+                return None  # "five fifteen-year-old girls": two numbers, not one
             current += _UNITS[word]
         elif word in _SCALES:
             current = (current or 1.0) * _SCALES[word]
@@ -233,6 +245,20 @@ def facts(text: str) -> Facts:
         mask(match.start(), match.end())
     quantities: list[Quantity] = list(bare_years)
     flat = "".join(masked)
+    for match in _DURATION.finditer(flat):
+        parts = [match.group(g) for g in ("h", "m", "s", "h2", "m2", "s2", "m3", "s3")]
+        hours, minutes, seconds = (
+            int(p or 0)
+            for p in (
+                parts[0] or parts[3],
+                parts[1] or parts[4] or parts[6],
+                parts[2] or parts[5] or parts[7],
+            )
+        )
+        value = hours * 3600 + minutes * 60 + seconds
+        quantities.append(Quantity(float(value), match.group(0).strip(), "duration"))
+        mask(match.start(), match.end())
+    flat = "".join(masked)
     for match in _TIME.finditer(flat):
         hour = int(match.group("h") or match.group("h24"))
         minute = int(match.group("min") or match.group("m24") or 0)
@@ -268,6 +294,11 @@ def facts(text: str) -> Facts:
             continue  # "the two countries": the pair already named, not a count
         if parsed is not None:
             quantities.append(Quantity(parsed[0], match.group(0).strip(), parsed[1]))
+            continue
+        for word in re.split(r"[\s\-]+", match.group("w")):  # "five fifteen": each on its own
+            alone = _words_value(word) if word.lower() not in ("a", "and") else None
+            if alone is not None:
+                quantities.append(Quantity(alone[0], word, alone[1]))
     for match in _VAGUE.finditer(flat):
         value = _VAGUE_VALUES[match.group("w").lower()]
         quantities.append(Quantity(value, match.group(0), "vague"))
@@ -291,6 +322,8 @@ def quantity_found(quantity: Quantity, context: Facts) -> bool:
     ]
     if quantity.kind == "time":
         candidates = [q.value for q in context.quantities if q.kind == "time"]
+    if quantity.kind == "duration":
+        candidates = [q.value for q in context.quantities if q.kind == "duration"]
     values = [quantity.value]
     suffix = re.search(r"(?i)(\d)\s?(k|m|b)$", quantity.text)
     if suffix:  # "5.7m barrels": million, or metres; either may be meant
@@ -554,6 +587,7 @@ def entity_found(entity: Entity, context: str, context_entities: Iterable[Entity
         return all(entity_found(Entity(p, entity.kind), context, context_entities) for p in parts)
     lowered = context.lower()
     context_words = set(re.findall(r"[^\W_][\w\-]*", lowered))
+    context_words |= {w.replace(".", "") for w in re.findall(r"\b(?:[a-z]\.){2,}", lowered)}
     # An organisation's words must stand together: "Federal Foreign Office" is not found in
     # "the Federal Aviation Office ... foreign airlines" (its words in any order would be).
     core = entity.name.split(" of ")[0].lower()
@@ -563,6 +597,7 @@ def entity_found(entity: Entity, context: str, context_entities: Iterable[Entity
         or len(core.split()) < 2
         or core in lowered
         or core in _POSSESSIVE_MARK.sub("", lowered)  # "China's Tsinghua University"
+        or core.replace(".", "") in lowered.replace(".", "")  # "US" agency, "U.S." agency
     )
     if together and all(_word_in(w, context_words) for w in words):
         return True
@@ -667,6 +702,14 @@ def speaker(sentence: str, before: str = "", known: frozenset[str] = frozenset()
                 return None  # "according to his publicist": no name
             start = i + 3 if after == "the" else i + 2
             head = items[start : start + 7]
+            # "according to Civil Aviation Minister Hardeep Singh Puri": the person after the
+            # title, not the words of the office before it.
+            title = next(
+                (j for j, t in enumerate(head[:4]) if t.lower() in TITLES and j + 1 < len(head)),
+                None,
+            )
+            if title is not None and head[title + 1][:1].isupper():
+                head = items[start + title + 1 : start + title + 6]
             named = _nearest(names(head), first=True) if head and head[0][:1].isupper() else None
             if named:
                 return named

@@ -259,11 +259,16 @@ def check(
     if said_by and len(claim_terms - set(terms(said_by))) >= SHORT_SENTENCE_TERMS:
         claim_terms -= set(terms(said_by))
     short = len(claim_terms) < SHORT_SENTENCE_TERMS
+    window_weight = weight
     if question and short:
         # A short answer is read with its question: "It was Vladimir Putin" answers "Who was
-        # the first Kremlin leader to visit Israel?".
+        # the first Kremlin leader to visit Israel?". Its own words count double in finding
+        # the sentence it quotes ("It was a Boeing 737": the sentence naming the Boeing 737,
+        # not the one that repeats most of the question).
+        own = set(claim_terms)
         claim_terms |= set(terms(question))
-    quoted = [best_window(claim_terms, source, weight) for source in cited]
+        window_weight = lambda t: weight(t) * (2.0 if t in own else 1.0)  # noqa: E731
+    quoted = [best_window(claim_terms, source, window_weight) for source in cited]
     if len(quoted) > 1:
         # Synthesis: each cited source must carry part of the claim, or it is not cited.
         kept = [q for q in quoted if q[1] >= MIN_PART_SUPPORT]
@@ -353,6 +358,13 @@ def _fact_problem(
             continue
         if any(same_person(entity.name, person) for person in resolved):
             continue  # "Magen warned ..." where the passage says "he said"
+        if (
+            entity.kind in ("person", "other")
+            and len(entity.words) > 1
+            and re.search(rf"\b{re.escape(entity.words[0])}\b", near)
+            and entity_found(entity, article_text, ())
+        ):
+            continue  # "Hardeep also stated": the article's Hardeep Singh Puri, by first name
         is_speaker = said_by is not None and same_person(entity.name, said_by)
         if is_speaker and quoted_window and entity_found(entity, article_text, ()):
             continue  # the quote's speaker, named elsewhere in the article
@@ -547,9 +559,16 @@ def _speaker_of(unit: Passage, before: str, known: frozenset[str]) -> str | None
 def _stance_problem(claim: str, window_text: str) -> str | None:
     """Negation, opposite words or hedging that disagree between the claim and its passage."""
     mine, theirs = stance(claim), stance(window_text)  # window_text has its labels removed
+    my_words, their_words = _with_prefixes(raw_words(claim)), _with_prefixes(raw_words(window_text))
+    # A word one side denies, the other's opposite of it: "absent" and "not present" agree.
+    agreeing = {
+        pair
+        for pair in _opposites_of(my_words)
+        if _denies(theirs.negated, pair[1] if _has(my_words, pair[0]) else pair[0])
+    }
     # Negation is compared by presence: one side negates, the other states the same words
     # plainly ("refrained from imposing" and "did not impose" agree).
-    if bool(mine.negations) != bool(theirs.negations):
+    if bool(mine.negations) != bool(theirs.negations) and not agreeing:
         side, other = (mine, theirs) if mine.negations else (theirs, mine)
         # ... plainly or hedged: "will have no effect" against "will have a major effect".
         if side.negated & (other.plain | other.hedged):
@@ -560,8 +579,9 @@ def _stance_problem(claim: str, window_text: str) -> str | None:
     # claim denies what the passage states) caught nothing more and flagged 2 paraphrases.
     if _done(claim, theirs.negated & mine.plain):
         return "the cited passage says the opposite (negation differs)"
-    my_words, their_words = _with_prefixes(raw_words(claim)), _with_prefixes(raw_words(window_text))
     for a, b in _opposites_of(my_words):
+        if (a, b) in agreeing:
+            continue
         mine_a, mine_b = _has(my_words, a), _has(my_words, b)
         theirs_a, theirs_b = _has(their_words, a), _has(their_words, b)
         if (mine_a and not mine_b and theirs_b and not theirs_a) or (
@@ -585,6 +605,11 @@ def _stance_problem(claim: str, window_text: str) -> str | None:
     if mine.intentions and _done(window_text, mine.hedged & theirs.plain):
         return "the cited passage says this happened, not that it was planned"
     return None
+
+
+def _denies(negated: Set[str], word: str) -> bool:
+    """Whether a negation governs `word` (a stem or the start of one)."""
+    return any(n.startswith(word) or (len(n) >= 4 and word.startswith(n)) for n in negated)
 
 
 QUOTE_SENTENCES = 3  # sentences a quotation may run on for, looking for who said it

@@ -36,6 +36,9 @@ from assistant.facts import (
         ("They share SEK9 million, or USD910 thousand.", [9e6, 910e3]),
         ("The winners share SEK 9m.", [9e6]),
         ("MH17 and COVID19 were in the news.", []),  # not currency codes
+        ("Five fifteen-year-old girls died.", [5.0, 15.0]),  # two numbers, not twenty
+        ("He ran 2:01:39 in Berlin.", [7299.0]),  # a race time, in seconds
+        ("He ran 2 hours 1 minute 39 seconds in Berlin.", [7299.0]),
     ],
 )
 def test_quantities_are_normalised(text: str, values: list[float]) -> None:
@@ -148,6 +151,7 @@ def test_a_capitalised_first_word_is_a_name_only_when_it_is_not_a_common_word(
         ("Putin-Raisi", "Putin met Erdogan in Tehran", False),
         # An Arabic name's lower-case particle is part of the name.
         ("Abu Mahdi al-Muhandis", "al-Muhandis was the deputy commander", True),
+        ("US Environmental Protection Agency", "the U.S. Environmental Protection Agency", True),
     ],
 )
 def test_entity_found(name: str, context: str, found: bool) -> None:
@@ -169,6 +173,11 @@ def test_entity_found(name: str, context: str, found: bool) -> None:
         ("Israel and Russia share a long history.", "", None),
         ("According to him, the attack used drones.", "Yahya Sarea spoke on TV.", "Yahya Sarea"),
         ("According to her lawyer, she left early.", "Yahya Sarea spoke on TV.", None),
+        (
+            "Eighteen, according to Civil Aviation Minister Hardeep Singh Puri.",
+            "",
+            "Hardeep Singh Puri",
+        ),
     ],
 )
 def test_speaker(sentence: str, before: str, who: str | None) -> None:

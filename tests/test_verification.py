@@ -213,6 +213,39 @@ def test_a_name_put_where_the_passage_has_another_is_unsupported() -> None:
     assert order.verdicts[0].status == "verified", order.verdicts[0].reason
 
 
+@pytest.mark.parametrize(
+    ("sentence", "passage"),
+    [
+        # A person the passage calls by first name, named in full earlier in the article.
+        (
+            "Hardeep Singh Puri also said both flight recorders have been recovered [1].",
+            "Civil Aviation Minister Hardeep Singh Puri said 18 people died. 149 of the "
+            "survivors are in hospital. Hardeep also stated that both of the flight recorders "
+            "have been recovered.",
+        ),
+        # "absent" is "not present".
+        (
+            "Premier Gladys Berejiklian was absent from the bill's final vote [1].",
+            "Premier Gladys Berejiklian was not present at the bill's final vote.",
+        ),
+        # "US" is "U.S.".
+        (
+            "Ford disclosed the matter to the US Environmental Protection Agency [1].",
+            "Ford disclosed this matter to the U.S. Environmental Protection Agency on Monday.",
+        ),
+        # A race time in another format.
+        (
+            "Kipchoge set the official world record, 2:01:39, in Berlin [1].",
+            "Kipchoge also set the official world record, of 2 hours 1 minute 39 seconds, in "
+            "Berlin.",
+        ),
+    ],
+)
+def test_faithful_rewordings_of_names_and_numbers_are_verified(sentence: str, passage: str) -> None:
+    verified = verify(sentence, [source(1, passage, "f.txt")])
+    assert verified.verdicts[0].status == "verified", verified.verdicts[0].reason
+
+
 def test_a_name_in_an_opening_phrase_is_not_the_subject() -> None:
     parade = [
         source(
