@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import re
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 
 from assistant.text import STOPWORDS, _stem
@@ -64,18 +65,23 @@ def _only_prefixed(a: str, b: str) -> bool:
     return False
 
 
+def senses_of(folder: Path, pos: str, senses: int) -> Iterator[tuple[str, list[str]]]:
+    """Each single-word lemma of WordNet's index for `pos`, with the offsets of its `senses`
+    most frequent senses."""
+    for line in (folder / f"index.{pos}").read_text(encoding="latin-1").splitlines():
+        if line.startswith("  "):
+            continue  # licence header
+        fields = line.split()
+        if _word(fields[0]):
+            yield fields[0], fields[6 + int(fields[3]) :][:senses]
+
+
 def build_opposites(folder: Path) -> list[tuple[str, str]]:
     pairs: set[tuple[str, str]] = set()
     for pos, senses in OPPOSITE_SENSES.items():
         synsets = read_antonyms(folder, pos)
-        for line in (folder / f"index.{pos}").read_text(encoding="latin-1").splitlines():
-            if line.startswith("  "):
-                continue
-            fields = line.split()
-            lemma = fields[0]
-            if not _word(lemma):
-                continue
-            for offset in fields[6 + int(fields[3]) :][:senses]:
+        for lemma, offsets in senses_of(folder, pos, senses):
+            for offset in offsets:
                 words, pointers = synsets[offset]
                 for source, target_offset, target in pointers:
                     if source and words[source - 1] != lemma:
@@ -106,16 +112,8 @@ def main() -> int:
     synonyms: dict[str, set[str]] = {}
     for pos, senses in SENSES.items():
         synsets = read_synsets(folder, pos)
-        for line in (folder / f"index.{pos}").read_text(encoding="latin-1").splitlines():
-            if line.startswith("  "):
-                continue
-            fields = line.split()
-            lemma = fields[0]
-            if not lemma.isalpha() or lemma in STOPWORDS or len(lemma) < 3:
-                continue
-            pointer_count = int(fields[3])
-            offsets = fields[6 + pointer_count :]
-            for offset in offsets[:senses]:
+        for lemma, offsets in senses_of(folder, pos, senses):
+            for offset in offsets:
                 for other in synsets.get(offset, []):
                     if other != lemma and other.isalpha() and other not in STOPWORDS:
                         a, b = _stem(lemma), _stem(other)
