@@ -291,3 +291,23 @@ def test_support_comes_from_the_leads_article_unless_another_is_as_much_on_subje
     text = answer(analyse(question), judged(question, crash, ford))
     assert "National Transportation Safety Board" in text
     assert "Ford" not in text  # a sentence about another story is no support
+
+
+def test_support_never_comes_from_an_article_that_lacks_the_names_asked_about() -> None:
+    mayor = source(
+        1,
+        "Mayor Tomas Velgren of Arnholt was taken ill after a council meeting on Friday. "
+        "Tomas Velgren died in the Arnholt county hospital on Sunday, his office said.",
+        "velgren.txt",
+    )
+    singer = source(
+        2,
+        "The Baltic Courier reported Mirela Osk, who died in Riga, will be buried at the "
+        "Forest Cemetery on Tuesday.",
+        "osk.txt",
+    )
+    question = "Where is Tomas Velgren going to be buried?"
+    judgement = judged(question, mayor, singer)
+    text = answer(analyse(question), judgement) if judgement.outcome == "answered" else ""
+    # Another person's burial is no support for an answer about Velgren.
+    assert "Osk" not in text
