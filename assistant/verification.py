@@ -359,7 +359,7 @@ def _fact_problem(
         if any(same_person(entity.name, person) for person in resolved):
             continue  # "Magen warned ..." where the passage says "he said"
         if (
-            entity.kind in ("person", "other")
+            entity.kind == "person"
             and len(entity.words) > 1
             and re.search(rf"\b{re.escape(entity.words[0])}\b", near)
             and entity_found(entity, article_text, ())
