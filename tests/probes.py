@@ -73,23 +73,25 @@ CATCH_TARGETS = {
 }
 MAX_FALSE_FLAG_RATE = 0.03  # of faithful claim sentences (issue 11)
 
-# What the tests hold the dev split to: the dev figures measured on 2026-12-06 rounded down to
-# 5%, a full 100% to 95% (number 18/19, date 18/18, person 16/18, place 18/19, organisation
-# 14/16, attribution 16/18, polarity 18/20, modality 15/18, invented 13/19, nonexistent 9/9;
-# false flags 10/406, with the 40 dev probes of the second batch). Modality was 16/18 before the
-# second batch's articles were ingested: one probe's retrieved sources change with the library.
-# They guard against regressions; the issue's targets above are not all met and are reported
-# beside them in every table. The held-out split is reported, never asserted on rates.
+# What the tests hold the dev split to: one probe below the dev figures measured on 2026-12-06,
+# rounded down to 5%, so that a near-tie that falls the other way on another machine's CPU does
+# not fail CI while a real regression does (number 18/19, date 18/18, person 16/18, place 18/19,
+# organisation 14/16, attribution 16/18, polarity 18/20, modality 15/18, invented 13/19;
+# non-existent sources stay at 100%, the issue's target; false flags 10/406, with the 40 dev
+# probes of the second batch). Modality was 16/18 before the second batch's articles were
+# ingested: one probe's retrieved sources change with the library. They guard against
+# regressions; the issue's targets above are not all met and are reported beside them in every
+# table. The held-out split is reported, never asserted on rates.
 CATCH_FLOORS = {
-    "wrong_number": 0.90,
-    "wrong_date": 0.95,
-    "wrong_person": 0.85,
-    "wrong_place": 0.90,
-    "wrong_organisation": 0.85,
-    "wrong_attribution": 0.85,
-    "flipped_polarity": 0.90,
-    "flipped_modality": 0.80,
-    "invented": 0.65,
+    "wrong_number": 0.85,
+    "wrong_date": 0.90,
+    "wrong_person": 0.80,
+    "wrong_place": 0.85,
+    "wrong_organisation": 0.80,
+    "wrong_attribution": 0.80,
+    "flipped_polarity": 0.85,
+    "flipped_modality": 0.75,
+    "invented": 0.60,
     "nonexistent_source": 1.0,
 }
 MAX_FALSE_FLAG_FLOOR = 0.035
