@@ -78,7 +78,7 @@ _NUMBER = re.compile(
     r"(?<![\w\-.])(?P<cur>[$€£¥]|(?-i:"
     + _CURRENCY_CODES
     + r"))?\s?(?P<num>\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)"
-    r"(?:\s?(?P<suffix>st|nd|rd|th|%|k|m|mn|bn|b|tn|mln|bln)\b)?"
+    r"(?:\s?(?P<suffix>%|(?:st|nd|rd|th|k|m|mn|bn|b|tn|mln|bln)\b))?"
     r"(?:\s+(?P<scale>hundred|thousand|million|billion|trillion)\b)?"
     r"(?:\s?(?P<pct>percent|per\s+cent)\b)?"
     r"(?![\w.](?=[A-Za-z]))",
@@ -167,6 +167,9 @@ class DateFact:
 class Facts:
     quantities: tuple[Quantity, ...]
     dates: tuple[DateFact, ...]
+    # What a passage says that a claimed number may restate, but that a claim need not have
+    # backed: "half" (= 50%), "initial" (= first).
+    equivalents: tuple[Quantity, ...] = ()
 
 
 def _number_value(text: str) -> float | None:
@@ -204,6 +207,25 @@ def _words_value(phrase: str) -> tuple[float, str] | None:
             return None
     value = total + current
     return (value, "number") if value else None
+
+
+# "four decades" is 40 years, "two centuries" 200.
+_PER_UNIT = re.compile(r"\s+(?P<u>decades?|centur(?:y|ies))\b", re.IGNORECASE)
+# Fractions, as the percentage they are ("almost half" = "almost 50%").
+_FRACTIONS = {"half": 50.0, "third": 100 / 3, "thirds": 200 / 3, "quarter": 25.0, "quarters": 75.0}
+_FRACTION = re.compile(
+    r"\b(?:(?:a|one)\s+(?P<f1>half|third|quarter)|(?:two)\s+(?P<f2>thirds)"
+    r"|(?:three)\s+(?P<f3>quarters)|(?P<f4>half))\b",
+    re.IGNORECASE,
+)
+_INITIAL = re.compile(r"\binitial(?:ly)?\b", re.IGNORECASE)
+
+
+def _per_unit(text: str, end: int) -> float:
+    unit = _PER_UNIT.match(text, end)
+    if not unit:
+        return 1.0
+    return 10.0 if unit.group("u").lower().startswith("decade") else 100.0
 
 
 @lru_cache(maxsize=8192)
@@ -244,6 +266,7 @@ def facts(text: str) -> Facts:
                 bare_years.append(Quantity(float(year_text), raw))
         mask(match.start(), match.end())
     quantities: list[Quantity] = list(bare_years)
+    equivalents: list[Quantity] = []
     flat = "".join(masked)
     for match in _DURATION.finditer(flat):
         parts = [match.group(g) for g in ("h", "m", "s", "h2", "m2", "s2", "m3", "s3")]
@@ -284,6 +307,8 @@ def facts(text: str) -> Facts:
             value *= _SCALES[suffix]
         if match.group("scale"):
             value *= _SCALES[match.group("scale").lower()]
+        if kind == "number":
+            value *= _per_unit(flat, match.end())
         quantities.append(Quantity(value, match.group(0).strip(), kind))
         mask(match.start(), match.end())
     flat = "".join(masked)
@@ -293,7 +318,8 @@ def facts(text: str) -> Facts:
         if parsed is not None and parsed[0] == 2 and before.endswith("the "):
             continue  # "the two countries": the pair already named, not a count
         if parsed is not None:
-            quantities.append(Quantity(parsed[0], match.group(0).strip(), parsed[1]))
+            value = parsed[0] * (_per_unit(flat, match.end()) if parsed[1] == "number" else 1.0)
+            quantities.append(Quantity(value, match.group(0).strip(), parsed[1]))
             continue
         for word in re.split(r"[\s\-]+", match.group("w")):  # "five fifteen": each on its own
             alone = _words_value(word) if word.lower() not in ("a", "and") else None
@@ -305,7 +331,11 @@ def facts(text: str) -> Facts:
     for match in _SHARED_SCALE.finditer(text):
         value = float(match.group("first")) * _SCALES[match.group("scale").lower()]
         quantities.append(Quantity(value, match.group(0), "number"))
-    return Facts(tuple(quantities), tuple(dates))
+    for match in _FRACTION.finditer(flat):
+        word = next(g for g in match.groups() if g).lower()
+        equivalents.append(Quantity(_FRACTIONS[word], match.group(0), "percent"))
+    equivalents += [Quantity(1.0, m.group(0), "ordinal") for m in _INITIAL.finditer(flat)]
+    return Facts(tuple(quantities), tuple(dates), tuple(equivalents))
 
 
 def quantity_found(quantity: Quantity, context: Facts) -> bool:
@@ -317,7 +347,12 @@ def quantity_found(quantity: Quantity, context: Facts) -> bool:
             or (q.kind != "vague" and quantity.value <= q.value < quantity.value * 10)
             for q in context.quantities
         )
-    candidates = [q.value for q in context.quantities if q.kind != "vague"] + [
+    if quantity.kind == "percent" and any(
+        abs(quantity.value - q.value) <= 0.5 for q in context.equivalents if q.kind == "percent"
+    ):
+        return True  # "almost 50%" where the passage says "almost half"
+    restated = [q for q in context.equivalents if q.kind != "percent"]
+    candidates = [q.value for q in (*context.quantities, *restated) if q.kind != "vague"] + [
         float(d.year) for d in context.dates if d.year is not None
     ]
     if quantity.kind == "time":
@@ -601,6 +636,11 @@ def entity_found(entity: Entity, context: str, context_entities: Iterable[Entity
     )
     if together and all(_word_in(w, context_words) for w in words):
         return True
+    # "Taiwan's Constitutional Court" is "the country's Constitutional Court": a body's name
+    # after the place it belongs to.
+    named = entity.name.split()
+    if body and len(named) > 2 and named[0] in _places():
+        return entity_found(Entity(" ".join(named[1:]), entity.kind), context, context_entities)
     # A person by surname: "Naftali Bennett" is the "Bennett" the context names.
     if entity.kind in ("person", "other") and len(entity.words) > 1 and not body:
         if re.search(rf"\b{re.escape(entity.words[-1])}\b", context):
@@ -710,6 +750,15 @@ def speaker(sentence: str, before: str = "", known: frozenset[str] = frozenset()
             )
             if title is not None and head[title + 1][:1].isupper():
                 head = items[start + title + 1 : start + title + 6]
+            # "according to Windsor Locks' first selectman, Chris Kervick": the person, not the
+            # place whose official they are.
+            first_name = names(head)[:1]
+            if first_name and re.search(
+                re.escape(first_name[0].name.split()[-1]) + r"['’]s?\s+[a-z]", sentence
+            ):
+                rest = names(items[start + len(first_name[0].name.split()) : start + 14])
+                people = [e for e in rest if e.kind in ("person", "other")]
+                return people[0].name if people else None
             named = _nearest(names(head), first=True) if head and head[0][:1].isupper() else None
             if named:
                 return named
@@ -719,6 +768,16 @@ def speaker(sentence: str, before: str = "", known: frozenset[str] = frozenset()
         previous = lowered[i - 1] if i else ""
         if previous in _PRONOUN_SPEAKERS:
             return last_person(before) if previous != "they" else None
+        if previous in ("was", "were", "been", "is", "are", "be"):
+            # "The death of Walter Munk was announced on Friday by the University": the one
+            # after "by" spoke, not the one before the verb.
+            after = lowered[i + 1 : i + 6]
+            if "by" in after:
+                at = i + 1 + after.index("by") + 1
+                named = _nearest(names(items[at : at + 8]), first=True)
+                if named:
+                    return named
+            continue
         # '"...," said Bennett': the name after the verb, when a quote or comma precedes it
         # ("told" is followed by whom it was told to, not who spoke).
         inverted = previous in (",", '"', "”", "’", "'") or (
@@ -779,8 +838,9 @@ def last_person(text: str, strict: bool = False) -> str | None:
                 excluded.add(speakers.pop())
             continue
         quoted = speaker(sentence, "", known)
-        if quoted and quoted.lower() not in _PRONOUN_SPEAKERS:
-            speakers.append(quoted)
+        body = quoted is not None and quoted.split(" of ")[0].split()[-1].lower() in ORG_WORDS
+        if quoted and quoted.lower() not in _PRONOUN_SPEAKERS and not body:
+            speakers.append(quoted)  # (a university that announced something is no "he")
     if speakers:
         return speakers[-1]
     people = [
@@ -824,6 +884,8 @@ MODALS_BEFORE_TO = frozenset(
     hoped threaten threatens threatened set poised propose proposes seek seeks sought aim
     aims aimed appear appears appeared seem seems seemed""".split()
 )
+# "appears to be due to": a hedge on what is so, not a plan for what will be.
+_SEEMING = frozenset({"appear", "appears", "appeared", "seem", "seems", "seemed"})
 # Pairs of words that say opposite things of the same matter (compared as lower-case stems).
 OPPOSITES = (
     ("accept", "reject"), ("expand", "restrict"), ("eas", "tighten"), ("loosen", "tighten"),
@@ -950,7 +1012,7 @@ def stance(text: str) -> Stance:
             continue
         if word in MODALS or (word in MODALS_BEFORE_TO and next_word == "to"):
             hedges += 1
-            intentions += word in MODALS_BEFORE_TO
+            intentions += word in MODALS_BEFORE_TO and word not in _SEEMING
             hedge_left = HEDGED_WORDS
             continue
         if word in STOPWORDS and word not in ("for", "against", "more", "before", "after"):

@@ -95,7 +95,8 @@ _FRAMING_OPENER = re.compile(
     r"^\s*(?:here(?:'s| is| are)|below (?:is|are)|in (?:short|summary|brief|sum)|to sum up"
     r"|overall|the (?:articles?|sources?|passages?|reports?) (?:say|says|list|lists|describe"
     r"|describes|report|reports|mention|mentions|cover|covers|give|gives|discuss|discusses)"
-    r"(?: (?:several|a few|some|these|the following|two|three|four))?(?: \w+)?[.:]?\s*$)",
+    r"(?: (?:several|a few|some|these|the following|two|three|four))?(?: \w+)?"
+    r"(?: (?:about|on|of) [^.:]{1,60})?[.:]?\s*$)",
     re.IGNORECASE,
 )
 _META_PREFIX = re.compile(
@@ -391,12 +392,17 @@ def _fact_problem(
             # A sentence whose subject is "he", "they" or "it" may mean anyone the sentence
             # before names ("It was accompanied by a storm surge" after Dorian's landfall);
             # a window of two sentences may name the subject in the other one.
-            previous = _last_sentence(before) if _PRONOUN_SUBJECT.match(text) else ""
+            # ... or the one the article is about, named in its title ("Oceanographer Walter
+            # Munk dies aged 101": "He served in the US Army").
+            pronoun_led = bool(_PRONOUN_SUBJECT.match(text))
+            previous = _last_sentence(before) if pronoun_led else ""
+            title = (window.source.title or "") if pronoun_led else ""
             if not (
                 entity_found(subject, text, here)
                 or (referent and same_person(subject.name, referent))
                 or (quoted_person and same_person(subject.name, quoted_person))
                 or (previous and entity_found(subject, previous, entities(previous, known)))
+                or (title and entity_found(subject, title, entities(title, known)))
                 or entity_found(subject, plain_text(window.text), ())
             ):
                 other = next((e.name for e in here if e.kind != "place"), None)
@@ -489,8 +495,12 @@ def _swapped_name(
     return None
 
 
+# A sentence whose subject is a pronoun, maybe after an opening phrase ("It was ...", "During
+# his presidency he ...", "In their model, they found ...").
 _PRONOUN_SUBJECT = re.compile(
-    r"\s*(?:[A-Z][\w\s,]{0,40},\s*)?(?:he|she|they|it|his|her|their|its)\b", re.IGNORECASE
+    r"\W*(?:(?:in|during|after|before|as|since|under|at|on|with|following|for|by)\b"
+    r"[^,.;:]{0,40}?[\s,]+)?(?:he|she|they|it)\b|\W*(?:his|her|its|their)\b",
+    re.IGNORECASE,
 )
 
 

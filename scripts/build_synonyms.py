@@ -60,7 +60,11 @@ def _only_prefixed(a: str, b: str) -> bool:
     for plain, other in ((a, b), (b, a)):
         prefix = _NEGATIVE_PREFIX.match(other)
         rest = other[prefix.end() :] if prefix else ""
-        if prefix and (rest == plain or rest.startswith(plain[: max(4, len(plain) - 1)])):
+        if prefix and (
+            rest == plain
+            or rest.startswith(plain[: max(4, len(plain) - 1)])
+            or (len(rest) >= 3 and plain.startswith(rest))  # "likely" / "unlikely"
+        ):
             return True
     return False
 

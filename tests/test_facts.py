@@ -80,6 +80,14 @@ def test_may_and_march_as_words_are_not_dates(text: str) -> None:
         ("March 2022", "on 5 March 2022", True),
         ("in 2017", "in 2015", False),
         ("on March 6", "on March 5", False),
+        ("almost 50% of children", "almost half of all children", True),
+        ("33% of voters", "one third of voters", True),
+        ("25% of voters", "one third of voters", False),
+        ("for at least 40 years", "for at least four decades", True),
+        ("for four decades", "for 40 years", True),
+        ("for 30 years", "for four decades", False),
+        ("when it first made landfall", "made its initial landfall", True),
+        ("in the 21st century", "of the twenty-first century", True),
     ],
 )
 def test_a_claimed_number_or_date_is_found_only_when_the_context_states_it(
@@ -152,6 +160,9 @@ def test_a_capitalised_first_word_is_a_name_only_when_it_is_not_a_common_word(
         # An Arabic name's lower-case particle is part of the name.
         ("Abu Mahdi al-Muhandis", "al-Muhandis was the deputy commander", True),
         ("US Environmental Protection Agency", "the U.S. Environmental Protection Agency", True),
+        ("Taiwan Constitutional Court", "the country's Constitutional Court ruled", True),
+        ("Taiwan Supreme Court", "the country's Constitutional Court ruled", False),
+        ("Asian", "the first country in Asia", True),
     ],
 )
 def test_entity_found(name: str, context: str, found: bool) -> None:
@@ -178,6 +189,16 @@ def test_entity_found(name: str, context: str, found: bool) -> None:
             "",
             "Hardeep Singh Puri",
         ),
+        (
+            "According to Windsor Locks' first selectman, Chris Kervick, ten were aboard.",
+            "",
+            "Chris Kervick",
+        ),
+        (
+            "The death of Walter Munk was announced on Friday by the University of California.",
+            "",
+            "University of California",
+        ),
     ],
 )
 def test_speaker(sentence: str, before: str, who: str | None) -> None:
@@ -201,6 +222,9 @@ def test_stance_marks_what_negation_and_hedging_govern() -> None:
     # A negation carries over "or": "refrained from imposing sanctions or supplying weapons".
     both = stance("Israel refrained from imposing sanctions or supplying weapons, and sent aid.")
     assert {"impos", "suppli"} <= both.negated and "send" in both.plain
+    # "appears to" hedges what is so; it is no plan.
+    assert stance("The decline appears to be due to new sanitisers.").intentions == 0
+    assert stance("Two towns plan to declare a state of calamity.").intentions == 1
 
 
 @pytest.mark.parametrize(

@@ -233,6 +233,23 @@ def test_a_name_put_where_the_passage_has_another_is_unsupported() -> None:
             "Ford disclosed the matter to the US Environmental Protection Agency [1].",
             "Ford disclosed this matter to the U.S. Environmental Protection Agency on Monday.",
         ),
+        # "unlikely" is "not likely".
+        (
+            "Taylor also said this is unlikely to happen again next year [1].",
+            "Taylor spoke to reporters. He also said this is not likely to happen again next year.",
+        ),
+        # "appears to be due to" is no plan.
+        (
+            "The decline appears to be due to the dairy industry replacing iodine sanitisers [1].",
+            "The decline in iodine intake appears to be due to changes in the dairy industry, "
+            "where chlorine sanitisers have replaced iodine sanitisers.",
+        ),
+        # The official after "according to", not the town they serve.
+        (
+            "First selectman Chris Kervick said ten passengers were aboard [1].",
+            "According to Windsor Locks' first selectman, Chris Kervick, there were ten "
+            "passengers aboard the aircraft.",
+        ),
         # A race time in another format.
         (
             "Kipchoge set the official world record, 2:01:39, in Berlin [1].",
@@ -243,6 +260,30 @@ def test_a_name_put_where_the_passage_has_another_is_unsupported() -> None:
 )
 def test_faithful_rewordings_of_names_and_numbers_are_verified(sentence: str, passage: str) -> None:
     verified = verify(sentence, [source(1, passage, "f.txt")])
+    assert verified.verdicts[0].status == "verified", verified.verdicts[0].reason
+
+
+def test_a_sentence_that_only_introduces_the_sources_is_framing() -> None:
+    assert is_framing("The sources give a few details about the aircraft's past.")
+    assert not is_framing("The sources say the aircraft was built in 1944.")
+
+
+def test_he_may_be_the_person_the_article_is_about() -> None:
+    text = (
+        "The University of California announced the news on Friday. He served in the US Army "
+        "in World War Two, before being recalled to Scripps."
+    )
+    munk = Source(
+        n=1,
+        chunk_id="c1",
+        source="munk.txt",
+        text=text,
+        start=0,
+        end=len(text),
+        score=1.0,
+        title="Oceanographer Walter Munk dies aged 101",
+    )
+    verified = verify("Munk served in the US Army in World War Two [1].", [munk])
     assert verified.verdicts[0].status == "verified", verified.verdicts[0].reason
 
 

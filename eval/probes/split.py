@@ -48,7 +48,7 @@ def stratum(probe: dict) -> str:
 
 # Probes written later are split among themselves, so that adding them never moves a probe of
 # an earlier batch between the files (a dev probe that was looked at must never become held-out).
-BATCHES = (400,)  # v400 and on: the second batch (2026-12-06)
+BATCHES = (400, 500)  # v400-v459: the second batch; v500 and on: the third (both 2026-12-06)
 
 
 def batch(probe: dict) -> int:
