@@ -838,7 +838,8 @@ def last_person(text: str, strict: bool = False) -> str | None:
                 excluded.add(speakers.pop())
             continue
         quoted = speaker(sentence, "", known)
-        body = quoted is not None and quoted.split(" of ")[0].split()[-1].lower() in ORG_WORDS
+        last = quoted.split(" of ")[0].split()[-1:] if quoted else []
+        body = bool(last) and last[0].lower() in ORG_WORDS
         if quoted and quoted.lower() not in _PRONOUN_SPEAKERS and not body:
             speakers.append(quoted)  # (a university that announced something is no "he")
     if speakers:
