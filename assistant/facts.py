@@ -269,15 +269,10 @@ def facts(text: str) -> Facts:
     equivalents: list[Quantity] = []
     flat = "".join(masked)
     for match in _DURATION.finditer(flat):
-        parts = [match.group(g) for g in ("h", "m", "s", "h2", "m2", "s2", "m3", "s3")]
-        hours, minutes, seconds = (
-            int(p or 0)
-            for p in (
-                parts[0] or parts[3],
-                parts[1] or parts[4] or parts[6],
-                parts[2] or parts[5] or parts[7],
-            )
-        )
+        group = match.group
+        hours = int(group("h") or group("h2") or 0)
+        minutes = int(group("m") or group("m2") or group("m3") or 0)
+        seconds = int(group("s") or group("s2") or group("s3") or 0)
         value = hours * 3600 + minutes * 60 + seconds
         quantities.append(Quantity(float(value), match.group(0).strip(), "duration"))
         mask(match.start(), match.end())

@@ -39,6 +39,7 @@ from assistant.facts import (
 )
 from assistant.records import Citation, Source, Verdict
 from assistant.text import STOPWORDS, matched, terms
+from ingest.chunking import split_sentences
 
 Weight = Callable[[str], float]
 Similarity = Callable[[str, str], float]
@@ -505,10 +506,10 @@ _PRONOUN_SUBJECT = re.compile(
 
 
 def _last_sentence(text: str) -> str:
-    """The last sentence of `text` (the one before a passage)."""
-    tail = text[-1500:].rstrip()
-    cut = max(tail.rfind(". ", 0, len(tail) - 1), tail.rfind("\n", 0, len(tail) - 1))
-    return tail[cut + 1 :] if cut >= 0 else tail
+    """The last sentence of `text` (the one before a passage), as ingest splits sentences."""
+    tail = text[-1500:]
+    spans = split_sentences(tail)
+    return tail[spans[-1].start : spans[-1].end] if spans else ""
 
 
 _OPENING_PHRASE = re.compile(
