@@ -138,6 +138,13 @@ _PLACE_PHRASE = re.compile(
     r"(?:city|town|village|resort|port|capital|province|state|region|county|district|island"
     r"|airport|hospital|stadium|prison|base|camp|border)\b|\b(?:in|at|near|outside) [A-Z]\w+",
 )
+# A list: "X, Y and Z", "X and Y", "including X", "such as X". The items are bounded in length,
+# so the pattern stays linear.
+_ENUMERATION = re.compile(
+    r"[^,;:.!?]{1,60}, [^,;:.!?]{1,60},? (?:and|or) \w"
+    r"|\b(?:including|such as|among them|namely|as well as)\b"
+    r"|\b[A-Z][\w\-’']+(?: [A-Z][\w\-’']+){0,5} (?:and|or) [A-Z]\w",
+)
 # Words of the question's frame rather than its subject.
 _FRAME = re.compile(
     r"(?:happen|occur|name|call|report|say|state|mention|describ|accord|take|place|get|make"
@@ -261,6 +268,8 @@ def answer_spans(text: str, asks: str, question: str = "") -> list[tuple[int, in
     """Where `text` holds the kind of fact `asks` names (a date for "when", a person for
     "who"), leaving out what the question itself says ("in 2019", the person asked about).
     For questions without a kind (description, yes/no) the whole text."""
+    if asks == "list":
+        return [m.span() for m in _ENUMERATION.finditer(text)]
     if asks not in _ANSWER_KINDS:
         return [(0, len(text))]
     if asks == "reason":
@@ -598,7 +607,10 @@ def judge(
     # going to a dance competition"): on the dev split requiring a causal word refused 6 of 19
     # answerable why-questions; not requiring it refuses none and adds 1 false answer of 33.
     outcome, probability = _outcome(
-        scored, essential_missing, head_known and not name_missing, intent.asks != "reason"
+        scored,
+        essential_missing,
+        head_known and not name_missing,
+        intent.asks not in ("reason", "list"),
     )
     head_word = " ".join(sorted(groups[head])) if head is not None else None
     return Judgement(outcome, scored, missing, probability, question_features, head_word)

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
@@ -658,12 +658,25 @@ def entity_found(entity: Entity, context: str, context_entities: Iterable[Entity
     demonym_of = {v.lower(): k.lower() for k, v in _demonyms().items()}
     if entity.name.lower() in demonym_of and demonym_of[entity.name.lower()] in context_words:
         return True
+    if _derived_demonym(entity.name.lower(), context_words):
+        return True  # "Burundian" ~ "Burundi", a demonym the table lacks
     return entity.name.lower() in _ALIASES and any(
         alias in lowered for alias in _ALIASES[entity.name.lower()]
     )
 
 
 _POSSESSIVE_MARK = re.compile(r"(?<=\w)['’]s?(?=\s)")
+# The endings that make a demonym of a place's name: Burundi-an, Kenya-n, Lebanon-ese,
+# Canad(a)-ian, Pakistan-i, Engl(and)-ish is not derived this way and stays in the table.
+_DEMONYM_ENDINGS = ("n", "an", "ian", "ese", "i")
+
+
+def _derived_demonym(word: str, context_words: set[str]) -> bool:
+    """Whether `word` is a context word (of four letters or more) plus a demonym ending."""
+    return " " not in word and any(
+        word.endswith(ending) and len(word) - len(ending) >= 4 and word[: -len(ending)] in context_words
+        for ending in _DEMONYM_ENDINGS
+    )
 
 
 def _word_in(word: str, context_words: set[str]) -> bool:
@@ -736,6 +749,17 @@ def speaker(sentence: str, before: str = "", known: frozenset[str] = frozenset()
             if after in ("his", "her", "their", "its", "a", "an", "some", "one"):
                 return None  # "according to his publicist": no name
             start = i + 3 if after == "the" else i + 2
+            # "according to ecologist Chip Taylor": the name after the words saying what they are.
+            role = start
+            while (
+                role < min(len(items) - 1, start + 3)
+                and items[role].isalpha()
+                and items[role].islower()
+                and items[role] not in STOPWORDS
+            ):
+                role += 1
+            if role > start and items[role][:1].isupper():
+                start = role
             head = items[start : start + 7]
             # "according to Civil Aviation Minister Hardeep Singh Puri": the person after the
             # title, not the words of the office before it.
@@ -761,8 +785,10 @@ def speaker(sentence: str, before: str = "", known: frozenset[str] = frozenset()
         if word not in SPEECH_VERBS:
             continue
         previous = lowered[i - 1] if i else ""
-        if previous in _PRONOUN_SPEAKERS:
-            return last_person(before) if previous != "they" else None
+        # "he said", "he also said"
+        pronoun = lowered[i - 2] if i > 1 and is_adverb(previous) else previous
+        if pronoun in _PRONOUN_SPEAKERS:
+            return last_person(before) if pronoun != "they" else None
         if previous in ("was", "were", "been", "is", "are", "be"):
             # "The death of Walter Munk was announced on Friday by the University": the one
             # after "by" spoke, not the one before the verb.
@@ -789,13 +815,52 @@ def speaker(sentence: str, before: str = "", known: frozenset[str] = frozenset()
             if items[j] in ".!?":
                 begin = j + 1
                 break
-        named = _nearest(names(items[begin:i]), first=False)
+        span = _without_relative_clauses(items[begin:i])
+        # "a Cullinan police spokeswoman told CNN", "the Burundian government declared": the
+        # name only describes who spoke, and that one is not named.
+        if len(span) >= 3 and span[-1][:1].islower() and span[-1] not in _CONNECTORS:
+            last_name = max(
+                (k for k, t in enumerate(span) if t[:1].isupper() and k), default=None
+            )
+            if (
+                last_name is not None
+                and span[last_name - 1].lower() in ("a", "an", "the")
+                and all(t[:1].islower() and t.isalpha() for t in span[last_name + 1 :])
+                and not all(is_adverb(t) for t in span[last_name + 1 :])
+            ):
+                continue
+        named = _nearest(names(span), first=False)
         if named:
             return named
         # "Officials said": a capitalised word right before the verb reports a speaker.
         if i and items[i - 1][:1].isupper() and lowered[i - 1] not in STOPWORDS:
             return items[i - 1]
     return None
+
+
+_RELATIVE = frozenset({"which", "who", "whose", "whom", "that"})
+_ADVERBS = frozenset("also later then again still now since once earlier first".split())
+
+
+def is_adverb(word: str) -> bool:
+    """"also", "later", "subsequently": a word that says when or how, not what."""
+    return word in _ADVERBS or (word.endswith("ly") and len(word) > 4)
+
+
+def _without_relative_clauses(items: Sequence[str]) -> list[str]:
+    """The tokens without ", which/who ... ," clauses: in "The Islamic State, which is linked
+    to Abu Sayyaf, claimed responsibility" Abu Sayyaf claimed nothing."""
+    out: list[str] = []
+    skipping = False
+    for k, token in enumerate(items):
+        if skipping:
+            skipping = token != ","
+            continue
+        if token == "," and k + 1 < len(items) and items[k + 1].lower() in _RELATIVE:
+            skipping = True
+            continue
+        out.append(token)
+    return out
 
 
 def _nearest(found: tuple[Entity, ...], first: bool) -> str | None:
@@ -825,7 +890,7 @@ def last_person(text: str, strict: bool = False) -> str | None:
     for sentence in sentences:
         lowered = [t.lower() for t in tokens(sentence)]
         verbs = [i for i, w in enumerate(lowered) if w in SPEECH_VERBS]
-        if not verbs:
+        if not verbs and "according" not in lowered:  # "according to X" reports X too
             continue
         if any(i and lowered[i - 1] in ("he", "she") for i in verbs):
             named_here = entities(sentence, known)
@@ -854,7 +919,15 @@ def same_person(a: str, b: str) -> bool:
     wb = [w.lower() for w in b.split() if w.lower() not in _CONNECTORS]
     if not wa or not wb:
         return False
-    return wa[-1] == wb[-1] or set(wa) <= set(wb) or set(wb) <= set(wa)
+    if wa[-1] == wb[-1] or set(wa) <= set(wb) or set(wb) <= set(wa):
+        return True
+    # "WHO" and "World Health Organization": an acronym and the name it stands for.
+    short, long_ = (a, b) if len(wa) == 1 else (b, a)
+    return (
+        len(short) >= 2
+        and short.replace(".", "").isupper()
+        and _acronym(long_.split()) == short.replace(".", "")
+    )
 
 
 # --- negation and hedging --------------------------------------------------------------------
@@ -868,11 +941,14 @@ IMPLICIT_NEGATORS = frozenset(
     rejected rejects rejecting deny denied denies denying abstain abstained abstains halt
     halted stop stopped stops cease ceased lack lacked lacks ruled""".split()
 )
-# Words that make what follows possible rather than done ("could join", "promised to pay").
+# Words that make what follows possible rather than done ("could join", "promised to pay"), or
+# a guess rather than a finding ("speculated the virus was transferred", "the presumed price").
 MODALS = frozenset(
     """could may might would will shall likely possible possibly possibility potential
     potentially proposed considering reportedly allegedly probably perhaps unlikely promised
-    promises pledged pledges vowed vows""".split()
+    promises pledged pledges vowed vows presumed presumably supposedly purportedly speculated
+    speculate speculates speculating rumoured rumored hypothesised hypothesized theorised
+    theorized""".split()
 )
 # Verbs that hedge only before "to" ("plans to build", "is set to join"; not "set up").
 MODALS_BEFORE_TO = frozenset(

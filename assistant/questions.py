@@ -52,6 +52,14 @@ _AUX = (
     r"|isn't|aren't|wasn't|weren't|don't|doesn't|didn't|hasn't|haven't|won't"
 )
 
+# The words between "which"/"what" and the noun that says what is asked: "Which Utah Jazz
+# player", "which of Gloria Vanderbilt's sons"; never an auxiliary or an article ("what did the
+# court decide" asks no organisation).
+_MODIFIERS = (
+    r"(?:of (?:the |his |her |their |its |[\w\-.]+(?: [\w\-.]+)?['’]s ))?"
+    rf"(?:(?!(?:{_AUX}|the|a|an)\b)[\w\-.’']+ ){{0,3}}"
+)
+
 # Order matters: the first rule that matches decides.
 _RULES: tuple[tuple[Asks, re.Pattern[str]], ...] = tuple(
     (cast(Asks, asks), re.compile(pattern, re.IGNORECASE))
@@ -64,18 +72,19 @@ _RULES: tuple[tuple[Asks, re.Pattern[str]], ...] = tuple(
                    r"|^what (?:did|does|do) (?:[\w\-’']+ ){1,6}(?:die|died) (?:of|from)\b"
                    r"|^what set (?:[\w\-’']+ ){1,4}off\b"),
         ("date", rf"^(?:when|since when|until when|by when)\b|^(?:in |on |at |by |since )?"
-                 rf"(?:what|which) (?:[\w\-]+ )?(?:{_DATE_NOUNS})s?\b|^how long ago\b"
+                 rf"(?:what|which) {_MODIFIERS}(?:{_DATE_NOUNS})s?\b|^how long ago\b"
                  rf"|^what (?:is|was|were|are) the (?:[\w\-]+ )?(?:{_DATE_NOUNS})s?\b"),
-        ("number", rf"^how (?:many|much|long|far|old|big|large|tall|high|often|fast|deep"
+        ("number", rf"^(?:(?:on|in|at|by|for|of|to|from|with|after) )?how (?:many|much|long|far|old|big|large|tall|high|often|fast|deep"
                    rf"|heavy|wide|severe)\b|^(?:what|which) (?:was |is |were |are )?(?:the )?"
-                   rf"(?:[\w\-]+ )?(?:{_NUMBER_NOUNS})\b"),
-        ("place", rf"^where\b|^(?:in|at|from|to|into|near) (?:what|which) (?:[\w\-.]+ )?"
-                  rf"(?:{_PLACE_NOUNS})\b|^(?:what|which) (?:[\w\-.]+ )?(?:{_PLACE_NOUNS})\b"),
-        ("organisation", rf"^(?:what|which) (?:[\w\-.]+ )?(?:{_ORG_NOUNS})\b"),
-        ("person", rf"^(?:who|whom|whose)\b|^(?:what|which) (?:[\w\-.]+ )?(?:{_PERSON_NOUNS})\b"
-                   rf"|^what (?:is|was) the name of\b"),
+                   rf"{_MODIFIERS}(?:{_NUMBER_NOUNS})\b"),
+        ("place", rf"^where\b|^(?:in|at|from|to|into|near) (?:what|which) {_MODIFIERS}"
+                  rf"(?:{_PLACE_NOUNS})\b|^(?:what|which) {_MODIFIERS}(?:{_PLACE_NOUNS})\b"),
+        ("organisation", rf"^(?:what|which) {_MODIFIERS}(?:{_ORG_NOUNS})\b"),
+        ("person", rf"^(?:who|whom|whose)\b|^(?:what|which) {_MODIFIERS}(?:{_PERSON_NOUNS})\b"
+                   rf"|^what (?:is|was|are|were) the names? of\b"),
         ("list", r"^(?:list|name)\b|^(?:what|which) (?:are|were) (?:the|some)\b.*s\b"
-                 r"|^(?:what|which) \w+ies\b|\b(?:what|which) (?:other )?\w+s (?:are|were|did|do|have|has)\b"),
+                 r"|^(?:what|which) \w+ies\b"
+                 rf"|\b(?:what|which) (?:other )?{_MODIFIERS}\w*[^\Ws]s (?:are|were|did|do|have|has|had)\b"),
         ("yesno", rf"^(?:{_AUX})\b"),
     )
 )  # fmt: skip

@@ -27,6 +27,7 @@ from assistant.facts import (
     entities,
     entity_found,
     facts,
+    is_adverb,
     known_names,
     last_person,
     quantity_found,
@@ -243,11 +244,13 @@ def check(
     question: str | None = None,
     known: frozenset[str] = frozenset(),
     articles: dict[str, str] | None = None,
+    before: str = "",
 ) -> Check:
     """Whether the passages of `cited` (together) back `sentence`, and if not, why.
 
     `articles`: each article's retrieved text (all its chunks), where a quoted speaker may be
-    named when the passage says only "he told JNS"."""
+    named when the passage says only "he told JNS". `before`: the answer's text before the
+    sentence, where the sentence's own "he said" finds who it means."""
     claim = _claim_part(sentence)
     for source in cited:
         # "Title (date): gist": an overview line claims its gist; the title and date are the
@@ -258,6 +261,8 @@ def check(
     # "Bennett said X": the passage is found by what was said; who said it is checked apart
     # (the sentence naming Bennett is often not the one holding his words).
     said_by = speaker(claim, "", known)
+    if said_by is None and before and _REPORTED_BY_PRONOUN.search(claim):
+        said_by = speaker(claim, before, known)  # "He also warned that ...": the one named before
     if said_by and len(claim_terms - set(terms(said_by))) >= SHORT_SENTENCE_TERMS:
         claim_terms -= set(terms(said_by))
     short = len(claim_terms) < SHORT_SENTENCE_TERMS
@@ -283,7 +288,7 @@ def check(
     article_text = "\n".join(
         f"{s.title or ''}\n{(articles or {}).get(s.source, s.text)}" for s in cited
     )
-    reason = _fact_problem(claim, near, article_text, windows, near_parts, known, cited)
+    reason = _fact_problem(claim, near, article_text, windows, near_parts, known, cited, said_by)
     if reason is None:
         reason = _stance_problem(claim, window_text)
     if reason is None and score < (MIN_SUPPORT_SHORT if short else MIN_SUPPORT):
@@ -294,6 +299,14 @@ def check(
     if reason is None and similarity is None and score < MIN_SUPPORT_LEXICAL and not short:
         reason = "the cited passage does not say this"
     return Check(reason is None, reason, score, windows)
+
+
+# "He warned that ...", "she said: ...": a pronoun reporting words (not "he wrote the
+# prescriptions"), whose person the answer named before.
+_REPORTED_BY_PRONOUN = re.compile(
+    r"\b(?:he|she)\s+(?:also\s+|later\s+|then\s+|again\s+)?[a-z]+\s+(?:that\b|[,:\"“])",
+    re.IGNORECASE,
+)
 
 
 def _claim_part(sentence: str) -> str:
@@ -328,6 +341,7 @@ def _fact_problem(
     near_parts: Sequence[tuple[str, str]],
     known: frozenset[str],
     cited_sources: Sequence[Source] = (),
+    said_by: str | None = None,
 ) -> str | None:
     """A number, date or name of the claim that the passages and the sentences beside them
     don't have, or a quote given to someone else."""
@@ -352,7 +366,6 @@ def _fact_problem(
         for person in [last_person(before)]
         if person and _PRONOUN_OR_QUOTE.search(window.text)
     }
-    said_by = speaker(claim, "", known)
     quoted_window = any(_PRONOUN_OR_QUOTE.search(w.text) for w in windows)
     near_names = entities(near, known)
     for entity in entities(claim, known):
@@ -381,7 +394,8 @@ def _fact_problem(
         quoted_person = _speaker_of(best, before, known)
         if said_by and quoted_person and not same_person(said_by, quoted_person):
             return f"the passage attributes this to {quoted_person}"
-        swapped = _swapped_name(claim, plain_text(best.text), known, said_by)
+        cited_text = " ".join(plain_text(w.text) for w in windows)
+        swapped = _swapped_name(claim, plain_text(best.text), known, said_by, cited_text)
         if swapped:
             return f"the cited passage says {swapped[1]}, not {swapped[0]}"
         if subject is not None and len(cited_sources) == 1:
@@ -455,13 +469,14 @@ def _at(items: Sequence[str], entity: Entity) -> tuple[int, int] | None:
 
 
 def _swapped_name(
-    claim: str, sentence: str, known: frozenset[str], said_by: str | None = None
+    claim: str, sentence: str, known: frozenset[str], said_by: str | None = None, cited: str = ""
 ) -> tuple[str, str] | None:
     """A name of the claim standing where the passage's sentence has another one: "Bennett
     appears supportive" for "Netanyahu appears supportive", "opposite James Cagney" for
     "opposite Rock Hudson". The claim's name is not in that sentence, the other name is not in
     the claim (but as the one it says spoke: "Trump said Erdogan is behaving like a bully" for
-    "Trump is behaving like a bully"), and the word beside both is the same."""
+    "Trump is behaving like a bully"), nor in any other passage it cites (a sentence drawing on
+    two), and the word beside both is the same."""
     mine, theirs = tokens(claim), tokens(sentence)
     claim_names = entities(claim, known)
     # (A place the claim names is not the other name: "Brazil" is not "Brazil's National
@@ -479,6 +494,8 @@ def _swapped_name(
         if at is None:
             continue
         before, after = _neighbours(mine, *at)
+        if _stands_beside(entity, before, after, cited):
+            continue  # the sentence draws on another cited sentence that says it of this name
         for other in here:
             if other.kind != entity.kind and "other" not in (other.kind, entity.kind):
                 continue
@@ -494,6 +511,20 @@ def _swapped_name(
             if before & their_before or after & their_after:
                 return entity.name, other.name
     return None
+
+
+def _stands_beside(entity: Entity, before: set[str], after: set[str], cited: str) -> bool:
+    """Whether `cited` has the name beside one of the same words (titles aside: "Senator" is
+    beside every senator)."""
+    items = tokens(cited)
+    parts = entity.name.split()
+    titles = {stem(t) for t in _TITLE_WORDS}
+    for i in range(len(items) - len(parts) + 1):
+        if list(items[i : i + len(parts)]) == parts:
+            their_before, their_after = _neighbours(items, i, i + len(parts))
+            if ((before & their_before) | (after & their_after)) - titles:
+                return True
+    return False
 
 
 # A sentence whose subject is a pronoun, maybe after an opening phrase ("It was ...", "During
@@ -538,8 +569,32 @@ def _subject(claim: str, said_by: str | None, known: frozenset[str]) -> Entity |
             continue
         if said_by and same_person(entity.name, said_by):
             return None
+        # "The Philippine seismology agency ...", "The Navy's information ...": after an
+        # article and before a common noun, a name only describes the subject.
+        at = _at(items, entity)
+        if (
+            at is not None
+            and at[0] > 0
+            and items[at[0] - 1].lower() in ("the", "a", "an")
+            and at[1] < len(items)
+            and _noun_like(items[at[1]])
+        ):
+            continue
         return entity
     return None
+
+
+def _noun_like(word: str) -> bool:
+    """A lower-case word that is not a verb's likely form ("wreck", "government"; not "asked",
+    "says", "took"), an adverb or a stop word."""
+    return (
+        word[:1].islower()
+        and word.isalpha()
+        and not is_adverb(word)
+        and word not in STOPWORDS
+        and not word.endswith(("ed", "s"))
+        and word not in _IRREGULAR_PAST
+    )
 
 
 def _speaker_of(unit: Passage, before: str, known: frozenset[str]) -> str | None:
@@ -736,7 +791,9 @@ def verify(
         )
     pending: list[_Pending] = []
     dropped = 0
+    told = ""  # the answer so far: who its "he" is
     for sentence in parse_answer(answer):
+        before, told = told, f"{told} {sentence.text}"
         cited = [by_n[n] for n in sentence.cited if n in by_n]
         missing = [n for n in sentence.cited if n not in by_n]
         dropped += len(missing)
@@ -745,7 +802,9 @@ def verify(
             continue
         first: Check | None = None
         if cited:
-            first = check(sentence.text, cited, weight, similarity, question, known, articles)
+            first = check(
+                sentence.text, cited, weight, similarity, question, known, articles, before
+            )
             if first.ok:
                 kept = {p.source.n for p in first.quoted}
                 status = "verified" if len(kept) == len(cited) else "corrected"
@@ -758,7 +817,9 @@ def verify(
         for source in sources:
             if source in cited:
                 continue
-            attempt = check(sentence.text, [source], weight, similarity, question, known, articles)
+            attempt = check(
+                sentence.text, [source], weight, similarity, question, known, articles, before
+            )
             strong = attempt.support >= max(MIN_CORRECTION_SUPPORT, first.support if first else 0.0)
             if attempt.ok and strong and (best is None or attempt.support > best.support):
                 best = attempt

@@ -265,6 +265,39 @@ CASES: list[Case] = [
         LEAD,
     ),
     Case(
+        "assistant.questions.analyse",
+        "'which of the x y ' runs",
+        lambda n: rep("which of the x y ", n),
+        _call("assistant.questions.analyse"),
+        LEAD,
+    ),
+    # What an article's sentence holds (over uploaded text).
+    Case(
+        "assistant.answerability.answer_spans",
+        "list: 'Aa Bb ' runs",
+        lambda n: rep("Aa Bb ", n),
+        lambda text: __import__("assistant.answerability").answerability.answer_spans(
+            str(text), "list"
+        ),
+        LEAD,
+    ),
+    Case(
+        "assistant.answerability.answer_spans",
+        "list: 'a b, ' runs",
+        lambda n: rep("a b, ", n),
+        lambda text: __import__("assistant.answerability").answerability.answer_spans(
+            str(text), "list"
+        ),
+        LEAD,
+    ),
+    Case(
+        "assistant.facts.speaker",
+        "', which a' runs before said",
+        lambda n: rep(", which a", n) + " said",
+        _call("assistant.facts.speaker"),
+        LEAD,
+    ),
+    Case(
         "assistant.phrasing.indirect",
         "'what did ' runs",
         lambda n: rep("what did ", n),

@@ -10,6 +10,7 @@ from assistant.facts import (
     entity_found,
     facts,
     known_names,
+    last_person,
     quantity_found,
     same_person,
     speaker,
@@ -163,6 +164,9 @@ def test_a_capitalised_first_word_is_a_name_only_when_it_is_not_a_common_word(
         ("Taiwan Constitutional Court", "the country's Constitutional Court ruled", True),
         ("Taiwan Supreme Court", "the country's Constitutional Court ruled", False),
         ("Asian", "the first country in Asia", True),
+        # A demonym the table lacks, made from the place's name.
+        ("Burundian", "the government of Burundi announced", True),
+        ("Burundian", "the government of Rwanda announced", False),
     ],
 )
 def test_entity_found(name: str, context: str, found: bool) -> None:
@@ -199,6 +203,22 @@ def test_entity_found(name: str, context: str, found: bool) -> None:
             "",
             "University of California",
         ),
+        # Who a relative clause names did not speak.
+        (
+            "The Islamic State of Iraq, which is linked to Abu Sayyaf, later claimed it.",
+            "",
+            "Islamic State of Iraq",
+        ),
+        # A name that only describes an unnamed speaker is not the speaker.
+        ("Neighbours tried to save him, a Cullinan police spokeswoman told CNN.", "", None),
+        ("The Burundian government also declared a week of mourning.", "", None),
+        # The name after the words saying what the source is.
+        (
+            "According to ecologist Chip Taylor of the University of Kansas, it was cool.",
+            "",
+            "Chip Taylor of the University of Kansas",
+        ),
+        ("He also warned that it would get worse.", "Anthony Fauci spoke first.", "Anthony Fauci"),
     ],
 )
 def test_speaker(sentence: str, before: str, who: str | None) -> None:
@@ -208,6 +228,20 @@ def test_speaker(sentence: str, before: str, who: str | None) -> None:
 def test_same_person_matches_a_surname_with_a_full_name() -> None:
     assert same_person("Bennett", "Naftali Bennett")
     assert not same_person("Netanyahu", "Naftali Bennett")
+
+
+def test_same_person_matches_an_acronym_with_the_name_it_stands_for() -> None:
+    assert same_person("WHO", "World Health Organization")
+    assert same_person("World Health Organization", "WHO")
+    assert not same_person("WHO", "World Trade Organization")
+
+
+def test_he_after_a_source_named_with_according_to_is_that_source() -> None:
+    text = (
+        'Scientists say the count rose. "It is good news," said Tierra Curry. According to '
+        "ecologist Chip Taylor of the University of Kansas, the weather was cool. "
+    )
+    assert same_person(last_person(text) or "", "Chip Taylor")
 
 
 def test_stance_marks_what_negation_and_hedging_govern() -> None:

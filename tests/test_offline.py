@@ -311,3 +311,16 @@ def test_support_never_comes_from_an_article_that_lacks_the_names_asked_about() 
     text = answer(analyse(question), judgement) if judgement.outcome == "answered" else ""
     # Another person's burial is no support for an answer about Velgren.
     assert "Osk" not in text
+
+
+def test_a_which_ones_question_leads_with_the_sentence_that_lists_them() -> None:
+    text = (
+        "The two ministers were said to have clashed over foreign policy for months. "
+        "Officials said they disagreed on trade, on the budget and on relations with Canada. "
+        "The minister left office on Friday after a long career in foreign policy."
+    )
+    src = source(1, text, "ministers.txt")
+    question = "Which foreign policy issues did the ministers clash over?"
+    assert analyse(question).asks == "list"
+    reply = answer(analyse(question), judged(question, src))
+    assert reply.startswith("Officials said they disagreed on trade, on the budget and on")

@@ -28,6 +28,17 @@ from assistant.questions import analyse
         ("Is Israel sanctioning Russia?", "yesno"),
         ("Did the court rule on the case?", "yesno"),
         ("What are the strategic benefits for Israel?", "list"),
+        # The noun that says what is asked may follow several words, or "which of X's".
+        ("Which New York Knicks player was injured?", "person"),
+        ("Which of the senator's aides resigned?", "person"),
+        ("Which small opposition parties boycotted the vote?", "organisation"),
+        ("What were the names of the victims?", "person"),
+        ("On how many charges was the doctor convicted?", "number"),
+        ("Which foreign policy issues did they disagree on?", "list"),
+        ("Which Baltic states had joined first?", "place"),
+        # ... but never after an auxiliary: "the court" is not what is asked for here.
+        ("What did the court decide?", "description"),
+        ("What illness did the singer have?", "description"),
         ("How did the Trump administration pressure Israel?", "description"),
         ("What are these articles about?", "overview"),
         ("Summarize the news", "overview"),

@@ -640,3 +640,71 @@ def test_best_window_joins_two_sentences_when_the_claim_spans_them() -> None:
 
 def test_best_window_scores_unrelated_text_zero() -> None:
     assert best_window({"penguin", "krill"}, SLICES[0], lambda _t: 1.0)[1] == 0.0
+
+
+# --- who the claim is about, who said it ------------------------------------------------------
+
+
+def _verdicts(answer: str, *texts: str) -> list[tuple[str, str | None]]:
+    sources = [source(n, text, f"article{n}.txt") for n, text in enumerate(texts, start=1)]
+    return [(v.status, v.reason) for v in verify(answer, sources).verdicts]
+
+
+def test_a_name_that_only_describes_the_subject_is_not_the_subject() -> None:
+    # "The Philippine seismology agency Phivolcs": the subject is the agency, which the passage
+    # names; the passage need not say "Philippine".
+    assert _verdicts(
+        "The Philippine agency Phivolcs reported the earthquake's magnitude was 5.5 [1].",
+        "The earthquake hit the southern Philippines at dawn, and residents fled their homes "
+        "in panic. Phivolcs reported the earthquake's magnitude was 5.5; the USGS reported "
+        "5.8.",
+    ) == [("verified", None)]
+
+
+def test_a_sentence_drawing_on_two_cited_sentences_may_take_a_name_from_either() -> None:
+    text = (
+        "The disturbance is about 30 astronomical units from the host star, one unit being the "
+        "distance between the Sun and the Earth. That is almost the distance from the Sun to "
+        "Neptune."
+    )
+    assert _verdicts(
+        "The disturbance lies about 30 astronomical units from the star, almost the distance "
+        "from the Sun to Neptune [1].",
+        text,
+    ) == [("verified", None)]
+
+
+def test_a_name_borrowed_from_beside_another_word_is_still_a_swap() -> None:
+    text = (
+        "Senate President Thomas Rivera Schatz filed the lawsuit on behalf of the Senate late "
+        "Sunday night. According to a memo posted online by Senator Juan Dalmau, the Senate "
+        "cancelled its hearing."
+    )
+    (verdict,) = _verdicts(
+        "The lawsuit was filed on behalf of the Senate late Sunday night by Senator Juan "
+        "Dalmau [1].",
+        text,
+    )
+    assert verdict[0] == "unsupported"
+
+
+def test_he_in_the_answer_is_the_person_it_named_before() -> None:
+    first, second = _verdicts(
+        "Tedros said the world had never seen a pandemic sparked by a coronavirus [1]. He also "
+        "warned that, bottom line, the outbreak is going to get worse [2].",
+        'Tedros said, "We have never before seen a pandemic sparked by a coronavirus."',
+        'Dr. Anthony Fauci said of the outbreak, "Bottom line, it\'s going to get worse."',
+    )
+    assert first == ("verified", None)
+    assert second[0] == "unsupported"
+    assert "Fauci" in (second[1] or "")
+
+
+def test_a_guess_stated_as_established_is_flagged() -> None:
+    (verdict,) = _verdicts(
+        "Chinese authorities have established that the virus passed to humans from animals at "
+        "a seafood market in Wuhan [1].",
+        "Chinese authorities have speculated the virus was transferred to humans from animals "
+        "in a seafood market in Wuhan.",
+    )
+    assert verdict == ("unsupported", "the cited passage only says this may happen")
