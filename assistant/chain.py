@@ -150,6 +150,7 @@ class AnswerStep(Runnable[dict, Answer]):
             return
 
         backend, notice = self.answerer, None
+        self._fetch_articles([s.source for s in result.sources])  # one request, not one each
         context = AnswerContext(
             closeness=result.similarity,
             query_vector=result.query_vector or None,
@@ -209,12 +210,22 @@ class AnswerStep(Runnable[dict, Answer]):
         with self._articles_lock:
             if source in self._articles:
                 return self._articles[source]
-        text = self.retriever.store.article_text(source)
+        self._fetch_articles([source])
         with self._articles_lock:
-            if len(self._articles) >= ARTICLE_CACHE:
-                self._articles.pop(next(iter(self._articles)))
-            self._articles[source] = text
-        return text
+            return self._articles.get(source)
+
+    def _fetch_articles(self, sources: Sequence[str]) -> None:
+        """Cache the whole texts of the articles not cached yet, in one request."""
+        with self._articles_lock:
+            missing = [s for s in dict.fromkeys(sources) if s not in self._articles]
+        if not missing:
+            return
+        texts = self.retriever.store.article_texts(missing)
+        with self._articles_lock:
+            for source in missing:
+                if len(self._articles) >= ARTICLE_CACHE:
+                    self._articles.pop(next(iter(self._articles)))
+                self._articles[source] = texts.get(source)
 
     def _second_opinion(self, backend: Answerer) -> Recheck | None:
         """With VERIFY_WITH_MODEL, the model re-checks what verification could not back; a

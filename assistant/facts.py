@@ -70,10 +70,12 @@ _DATE = re.compile(
 )
 # "May" alone is a month only with a capital and not as a modal verb ("May 5" is caught above).
 # A currency code may be written against its amount ("SEK9 million", "USD910 thousand").
+# (_CURRENCY_CODE_SET, below, is the same codes as a set.)
 _CURRENCY_CODES = (
     "USD|EUR|GBP|SEK|NOK|DKK|CHF|JPY|CNY|RMB|INR|AUD|CAD|NZD|HKD|RUB|BRL|ZAR|MXN|KRW|PLN|TRY"
     "|US\\$|A\\$|C\\$|NZ\\$|HK\\$|R\\$"
 )
+_CURRENCY_CODE_SET = frozenset(_CURRENCY_CODES.split("|"))
 _NUMBER = re.compile(
     r"(?<![\w\-.])(?P<cur>[$€£¥]|(?-i:"
     + _CURRENCY_CODES
@@ -551,6 +553,10 @@ def entities(text: str, known: frozenset[str] = frozenset()) -> tuple[Entity, ..
             continue
         lowered = token.lower()
         starts = index == 0 or items[index - 1] in _BOUNDARIES
+        following = items[index + 1] if index + 1 < len(items) else ""
+        if token in _CURRENCY_CODE_SET and following[:1].isdigit():
+            close()  # "SEK 9m": an amount's currency, not a name
+            continue
         if (
             _capitalised(token)
             and lowered != "i"
@@ -652,6 +658,12 @@ def entity_found(entity: Entity, context: str, context_entities: Iterable[Entity
             entity.words
         ) == other.name.replace(".", ""):
             return True
+    # "US Senate" is the "United States Senate": a name that opens with a short form.
+    first, _, rest = entity.name.partition(" ")
+    if rest and first.lower().replace(".", "") in _ALIASES:
+        for long_form in _ALIASES[first.lower().replace(".", "")]:
+            if f"{long_form.strip()} {rest.lower()}" in lowered:
+                return True
     country = _demonyms().get(entity.name)
     if country and country.lower() in lowered:
         return True
@@ -674,7 +686,9 @@ _DEMONYM_ENDINGS = ("n", "an", "ian", "ese", "i")
 def _derived_demonym(word: str, context_words: set[str]) -> bool:
     """Whether `word` is a context word (of four letters or more) plus a demonym ending."""
     return " " not in word and any(
-        word.endswith(ending) and len(word) - len(ending) >= 4 and word[: -len(ending)] in context_words
+        word.endswith(ending)
+        and len(word) - len(ending) >= 4
+        and word[: -len(ending)] in context_words
         for ending in _DEMONYM_ENDINGS
     )
 
@@ -786,9 +800,9 @@ def speaker(sentence: str, before: str = "", known: frozenset[str] = frozenset()
             continue
         previous = lowered[i - 1] if i else ""
         # "he said", "he also said"
-        pronoun = lowered[i - 2] if i > 1 and is_adverb(previous) else previous
-        if pronoun in _PRONOUN_SPEAKERS:
-            return last_person(before) if pronoun != "they" else None
+        subject_word = lowered[i - 2] if i > 1 and is_adverb(previous) else previous
+        if subject_word in _PRONOUN_SPEAKERS:
+            return last_person(before) if subject_word != "they" else None
         if previous in ("was", "were", "been", "is", "are", "be"):
             # "The death of Walter Munk was announced on Friday by the University": the one
             # after "by" spoke, not the one before the verb.
@@ -819,9 +833,7 @@ def speaker(sentence: str, before: str = "", known: frozenset[str] = frozenset()
         # "a Cullinan police spokeswoman told CNN", "the Burundian government declared": the
         # name only describes who spoke, and that one is not named.
         if len(span) >= 3 and span[-1][:1].islower() and span[-1] not in _CONNECTORS:
-            last_name = max(
-                (k for k, t in enumerate(span) if t[:1].isupper() and k), default=None
-            )
+            last_name = max((k for k, t in enumerate(span) if t[:1].isupper() and k), default=None)
             if (
                 last_name is not None
                 and span[last_name - 1].lower() in ("a", "an", "the")
@@ -829,6 +841,14 @@ def speaker(sentence: str, before: str = "", known: frozenset[str] = frozenset()
                 and not all(is_adverb(t) for t in span[last_name + 1 :])
             ):
                 continue
+        # "..., but Basu also stated": the name right before the verb spoke, whoever else the
+        # sentence names before it.
+        end = len(span)
+        while end and is_adverb(span[end - 1].lower()):
+            end -= 1
+        adjacent = [e for e in names(span[:end]) if end and e.name.split()[-1] == span[end - 1]]
+        if adjacent and adjacent[-1].kind in ("person", "other", "organisation"):
+            return adjacent[-1].name
         named = _nearest(names(span), first=False)
         if named:
             return named
@@ -843,13 +863,15 @@ _ADVERBS = frozenset("also later then again still now since once earlier first".
 
 
 def is_adverb(word: str) -> bool:
-    """"also", "later", "subsequently": a word that says when or how, not what."""
+    """ "also", "later", "subsequently": a word that says when or how, not what."""
     return word in _ADVERBS or (word.endswith("ly") and len(word) > 4)
 
 
 def _without_relative_clauses(items: Sequence[str]) -> list[str]:
-    """The tokens without ", which/who ... ," clauses: in "The Islamic State, which is linked
-    to Abu Sayyaf, claimed responsibility" Abu Sayyaf claimed nothing."""
+    """The tokens without ", which/who ... ," clauses and ", the ... of Y," appositives: in
+    "The Islamic State, which is linked to Abu Sayyaf, claimed responsibility" Abu Sayyaf claimed
+    nothing, and in "Fernando Dallorso, the general manager of Cipriani Dolci, said" Dallorso
+    spoke."""
     out: list[str] = []
     skipping = False
     for k, token in enumerate(items):
@@ -857,6 +879,17 @@ def _without_relative_clauses(items: Sequence[str]) -> list[str]:
             skipping = token != ","
             continue
         if token == "," and k + 1 < len(items) and items[k + 1].lower() in _RELATIVE:
+            skipping = True
+            continue
+        # ", the general manager of Cipriani Dolci," after a name: who the name is.
+        if (
+            token == ","
+            and out
+            and out[-1][:1].isupper()
+            and k + 1 < len(items)
+            and items[k + 1].lower() in ("a", "an", "the")
+            and "," in items[k + 1 :]
+        ):
             skipping = True
             continue
         out.append(token)
@@ -919,6 +952,18 @@ def same_person(a: str, b: str) -> bool:
     wb = [w.lower() for w in b.split() if w.lower() not in _CONNECTORS]
     if not wa or not wb:
         return False
+    # "Yingluck Shinawatra" is not "Thaksin Shinawatra": full names that share a surname but
+    # not a first name are two people of one family.
+    given_a = {w.strip(".") for w in wa[:-1]} - _ROLE_WORDS
+    given_b = {w.strip(".") for w in wb[:-1]} - _ROLE_WORDS
+    if (
+        wa[-1] == wb[-1]
+        and given_a
+        and given_b
+        and not given_a & given_b
+        and all(len(w) > 1 for w in given_a | given_b)  # "J. Smith" may be "John Smith"
+    ):
+        return False
     if wa[-1] == wb[-1] or set(wa) <= set(wb) or set(wb) <= set(wa):
         return True
     # "WHO" and "World Health Organization": an acronym and the name it stands for.
@@ -954,10 +999,15 @@ MODALS = frozenset(
 MODALS_BEFORE_TO = frozenset(
     """plan plans planned planning intend intends intended expect expects expected hope hopes
     hoped threaten threatens threatened set poised propose proposes seek seeks sought aim
-    aims aimed appear appears appeared seem seems seemed""".split()
+    aims aimed appear appears appeared seem seems seemed suspected believed thought presumed
+    rumoured rumored alleged working trying attempting preparing striving""".split()
 )
-# "appears to be due to": a hedge on what is so, not a plan for what will be.
-_SEEMING = frozenset({"appear", "appears", "appeared", "seem", "seems", "seemed"})
+# "appears to be due to", "is believed to have": a hedge on what is so, not a plan for what
+# will be.
+_SEEMING = frozenset(
+    """appear appears appeared seem seems seemed suspected believed thought presumed rumoured
+    rumored alleged""".split()
+)
 # Pairs of words that say opposite things of the same matter (compared as lower-case stems).
 OPPOSITES = (
     ("accept", "reject"), ("expand", "restrict"), ("eas", "tighten"), ("loosen", "tighten"),

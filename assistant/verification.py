@@ -6,7 +6,7 @@ passage that supports it), unsupported (with the reason), or framing (nothing to
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Sequence, Set
+from collections.abc import Callable, Iterator, Sequence, Set
 from dataclasses import dataclass
 
 from assistant.citations import (
@@ -278,11 +278,14 @@ def check(
     quoted = [best_window(claim_terms, source, window_weight) for source in cited]
     if len(quoted) > 1:
         # Synthesis: each cited source must carry part of the claim, or it is not cited.
-        kept = [q for q in quoted if q[1] >= MIN_PART_SUPPORT]
+        # (A source that holds a number, date or name of the claim that no other cited one
+        # does carries that part, however few of the claim's words it has: "who had worked
+        # for the police since 2003".)
+        kept = [q for q in quoted if q[1] >= MIN_PART_SUPPORT or _adds_fact(claim, q[0], quoted)]
         quoted = kept or [max(quoted, key=lambda q: q[1])]
     windows = tuple(p for p, _ in quoted)
     window_text = " ".join(plain_text(u.text) for p in windows for u in passages_in(p))
-    score = support(claim_terms, window_text, weight)
+    score = support(_digits_for_words(claim, claim_terms, window_text), window_text, weight)
     near_parts = [_near(p, (articles or {}).get(p.source.source)) for p in windows]
     near = "\n".join(part for part, _ in near_parts)
     article_text = "\n".join(
@@ -307,6 +310,34 @@ _REPORTED_BY_PRONOUN = re.compile(
     r"\b(?:he|she)\s+(?:also\s+|later\s+|then\s+|again\s+)?[a-z]+\s+(?:that\b|[,:\"“])",
     re.IGNORECASE,
 )
+
+
+def _digits_for_words(claim: str, claim_terms: set[str], window_text: str) -> set[str]:
+    """The claim's terms with a number written in words as the passage writes it in digits
+    ("Thirty-nine percent" for "39 percent"); the number itself is checked as a fact."""
+    out = set(claim_terms)
+    theirs = set(terms(window_text))
+    for quantity in facts(claim).quantities:
+        if quantity.text[:1].isalpha() and quantity.value == int(quantity.value):
+            spelled = set(terms(quantity.text))
+            digits = str(int(quantity.value))
+            if spelled and spelled <= out and not spelled & theirs and digits in theirs:
+                out = (out - spelled) | {digits}
+    return out
+
+
+def _adds_fact(claim: str, window: Passage, quoted: Sequence[tuple[Passage, float]]) -> bool:
+    """Whether `window` states a number or date of the claim that no other quoted window does."""
+    claimed = facts(claim)
+    here = facts(plain_text(window.text))
+    others = [facts(plain_text(p.text)) for p, _ in quoted if p is not window]
+    for quantity in claimed.quantities:
+        if quantity_found(quantity, here) and not any(quantity_found(quantity, o) for o in others):
+            return True
+    return any(
+        date_found(date, here) and not any(date_found(date, o) for o in others)
+        for date in claimed.dates
+    )
 
 
 def _claim_part(sentence: str) -> str:
@@ -392,7 +423,12 @@ def _fact_problem(
         best = max(units, key=lambda u: len(matched(claim_terms, set(terms(u.text)))))
         before = before_window + window.text[: best.start - window.start]
         quoted_person = _speaker_of(best, before, known)
-        if said_by and quoted_person and not same_person(said_by, quoted_person):
+        if (
+            said_by
+            and quoted_person
+            and not same_person(said_by, quoted_person)
+            and not _also_according_to(plain_text(best.text), said_by)
+        ):
             return f"the passage attributes this to {quoted_person}"
         cited_text = " ".join(plain_text(w.text) for w in windows)
         swapped = _swapped_name(claim, plain_text(best.text), known, said_by, cited_text)
@@ -435,6 +471,7 @@ def _fact_problem(
 # flagged a faithful sentence (9/302 before and after).
 NEIGHBOUR_TOKENS = 4
 _TITLE_WORDS = TITLES | {"prime", "foreign", "health", "defence", "defense", "interior", "finance"}
+_TITLE_STEMS = frozenset(stem(t) for t in _TITLE_WORDS)
 
 
 def _neighbours(items: Sequence[str], start: int, end: int) -> tuple[set[str], set[str]]:
@@ -461,11 +498,15 @@ def _neighbours(items: Sequence[str], start: int, end: int) -> tuple[set[str], s
 
 
 def _at(items: Sequence[str], entity: Entity) -> tuple[int, int] | None:
+    return next(_all_at(items, entity), None)
+
+
+def _all_at(items: Sequence[str], entity: Entity) -> Iterator[tuple[int, int]]:
+    """Every place the name stands in `items`, as (start, end)."""
     parts = entity.name.split()
     for i in range(len(items) - len(parts) + 1):
         if list(items[i : i + len(parts)]) == parts:
-            return i, i + len(parts)
-    return None
+            yield i, i + len(parts)
 
 
 def _swapped_name(
@@ -488,41 +529,92 @@ def _swapped_name(
     ]
     here = entities(sentence, known)
     for entity in claim_names:
-        if entity_found(entity, sentence, here):
-            continue
         at = _at(mine, entity)
         if at is None:
             continue
         before, after = _neighbours(mine, *at)
-        if _stands_beside(entity, before, after, cited):
+        if entity_found(entity, sentence, here) and (
+            not (before or after)
+            or _stands_beside(entity, before, after, sentence, claim)
+            or not _beside_another(entity, before, after, sentence, here)
+        ):
+            continue
+        if _stands_beside(entity, before, after, cited, claim):
             continue  # the sentence draws on another cited sentence that says it of this name
         for other in here:
             if other.kind != entity.kind and "other" not in (other.kind, entity.kind):
                 continue
             speaks = said_by is not None and same_person(other.name, said_by)
+            # (A relative the claim names instead is no mention: "Yingluck Shinawatra" for
+            # "Thaksin Shinawatra".)
+            relative = any(
+                c.kind == "person"
+                and other.kind == "person"
+                and c.words[-1:] == other.words[-1:]
+                and not same_person(c.name, other.name)
+                for c in claim_names
+            )
             if any(same_person(other.name, c.name) for c in others_named) or (
-                not speaks and entity_found(other, claim, claim_names)
+                not speaks and entity_found(other, claim, claim_names) and not relative
             ):
                 continue
-            where = _at(theirs, other)
-            if where is None:
-                continue
-            their_before, their_after = _neighbours(theirs, *where)
-            if before & their_before or after & their_after:
-                return entity.name, other.name
+            for where in _all_at(theirs, other):
+                their_before, their_after = _neighbours(theirs, *where)
+                if before & their_before or after & their_after:
+                    return entity.name, other.name
     return None
 
 
-def _stands_beside(entity: Entity, before: set[str], after: set[str], cited: str) -> bool:
-    """Whether `cited` has the name beside one of the same words (titles aside: "Senator" is
-    beside every senator)."""
-    items = tokens(cited)
-    parts = entity.name.split()
-    titles = {stem(t) for t in _TITLE_WORDS}
-    for i in range(len(items) - len(parts) + 1):
-        if list(items[i : i + len(parts)]) == parts:
-            their_before, their_after = _neighbours(items, i, i + len(parts))
-            if ((before & their_before) | (after & their_after)) - titles:
+def _also_according_to(sentence: str, name: str) -> bool:
+    """Whether the sentence also gives `name` as a source ("..., according to the JHU data; ...
+    rising by over 1,000 a day according to the Vox website")."""
+    last = re.escape(name.split()[-1])
+    return bool(
+        re.search(rf"\baccording to (?:the )?(?:[\w\-.’']+ ){{0,3}}?{last}\b", sentence[:2000])
+    )
+
+
+def _beside_another(
+    entity: Entity, before: set[str], after: set[str], sentence: str, here: Sequence[Entity]
+) -> bool:
+    """Whether another person of `sentence` (not the same one) stands beside one of the same
+    words, titles aside."""
+    items = tokens(sentence)
+    for other in here:
+        if (
+            other.kind != "person"
+            or entity.kind != "person"
+            or same_person(other.name, entity.name)
+        ):
+            continue
+        for where in _all_at(items, other):
+            their_before, their_after = _neighbours(items, *where)
+            if ((before & their_before) | (after & their_after)) - _TITLE_STEMS:
+                return True
+    return False
+
+
+def _stands_beside(
+    entity: Entity, before: set[str], after: set[str], cited: str, claim: str = ""
+) -> bool:
+    """Whether a sentence of `cited` has the name beside one of the same words (titles aside:
+    "Senator" is beside every senator), and no number other than the claim's ("The contract
+    with SpaceX is valued at US$2.6 billion" does not back SpaceX's US$4.2 billion)."""
+    for span in split_sentences(cited):
+        sentence = cited[span.start : span.end]
+        items = tokens(sentence)
+        for where in _all_at(items, entity):
+            their_before, their_after = _neighbours(items, *where)
+            if not ((before & their_before) | (after & their_after)) - _TITLE_STEMS:
+                continue
+            numbers = facts(sentence)
+            claimed = facts(claim).quantities
+            conflict = (
+                claimed
+                and numbers.quantities
+                and not any(quantity_found(q, numbers) for q in claimed)
+            )
+            if not conflict:
                 return True
     return False
 

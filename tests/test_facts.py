@@ -167,6 +167,9 @@ def test_a_capitalised_first_word_is_a_name_only_when_it_is_not_a_common_word(
         # A demonym the table lacks, made from the place's name.
         ("Burundian", "the government of Burundi announced", True),
         ("Burundian", "the government of Rwanda announced", False),
+        # A body named after a short form of its country's name.
+        ("US Senate", "he may run for the United States Senate", True),
+        ("US Senate", "he may run for the French Senate", False),
     ],
 )
 def test_entity_found(name: str, context: str, found: bool) -> None:
@@ -219,6 +222,17 @@ def test_entity_found(name: str, context: str, found: bool) -> None:
             "Chip Taylor of the University of Kansas",
         ),
         ("He also warned that it would get worse.", "Anthony Fauci spoke first.", "Anthony Fauci"),
+        # Who an appositive names did not speak; the name right before the verb did.
+        (
+            "Fernando Dallorso, the general manager of Cipriani Dolci, said they saw him.",
+            "",
+            "Fernando Dallorso",
+        ),
+        (
+            "A protest took place in Forbury Gardens, but Basu also stated it was unrelated.",
+            "",
+            "Basu",
+        ),
     ],
 )
 def test_speaker(sentence: str, before: str, who: str | None) -> None:
@@ -228,6 +242,13 @@ def test_speaker(sentence: str, before: str, who: str | None) -> None:
 def test_same_person_matches_a_surname_with_a_full_name() -> None:
     assert same_person("Bennett", "Naftali Bennett")
     assert not same_person("Netanyahu", "Naftali Bennett")
+
+
+def test_relatives_sharing_a_surname_are_two_people() -> None:
+    assert not same_person("Yingluck Shinawatra", "Thaksin Shinawatra")
+    assert same_person("Mary Keitany", "Mary Jepkosgei Keitany")
+    assert same_person("Prime Minister Naftali Bennett", "Naftali Bennett")
+    assert same_person("J. Smith", "John Smith")
 
 
 def test_same_person_matches_an_acronym_with_the_name_it_stands_for() -> None:
@@ -274,3 +295,8 @@ def test_stance_marks_what_negation_and_hedging_govern() -> None:
 )
 def test_a_name_made_into_a_modifier_is_the_name(text: str, names: list[str]) -> None:
     assert [e.name for e in entities(text)] == names
+
+
+def test_a_currency_code_before_an_amount_is_no_name() -> None:
+    assert [e.name for e in entities("The winners share SEK 9m, the Academy said.")] == ["Academy"]
+    assert [e.name for e in entities("The SEK fell sharply against the euro.")] == ["SEK"]

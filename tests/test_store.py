@@ -16,6 +16,7 @@ from chromadb.config import Settings as ChromaSettings
 
 from assistant.api import Assistant
 from assistant.config import Settings
+from ingest.cleaning import clean_article
 from tests.conftest import BUNDLED_ARTICLES, MemoEmbeddings
 from vectorstore import (
     LOCAL_MODEL_DIM,
@@ -235,3 +236,22 @@ def test_a_broken_store_is_never_an_answer(tmp_path: Path, memo: MemoEmbeddings)
     (tmp_path / "chroma" / "chroma.sqlite3").write_bytes(b"not a database " * 1000)
     with pytest.raises(LibraryDamagedError, match="run `assistant ingest` to rebuild it"):
         ArticleStore.open(StoreLocation(path=tmp_path / "chroma"), memo)
+
+
+# --- whole articles, several in one request -----------------------------------------------------
+
+
+def test_several_articles_are_read_whole_in_one_request(
+    tmp_path: Path, memo: MemoEmbeddings
+) -> None:
+    assistant = running_assistant(tmp_path, memo)
+    store = assistant.store
+    wanted = [*SOURCES[:3], "not-in-the-library.txt", SOURCES[0]]
+    texts = store.article_texts(wanted)
+    assert sorted(texts) == sorted(SOURCES[:3])
+    for name in SOURCES[:3]:
+        cleaned = clean_article((BUNDLED_ARTICLES / name).read_text(encoding="utf-8")).text
+        assert texts[name] == cleaned
+        assert store.article_text(name) == cleaned
+    assert store.article_texts([]) == {}
+    assert store.article_text("not-in-the-library.txt") is None

@@ -8,7 +8,7 @@ import pytest
 from assistant.citations import parse_answer
 from assistant.records import Citation, Source
 from assistant.text import terms
-from assistant.verification import best_window, is_framing, is_refusal, verify
+from assistant.verification import _swapped_name, best_window, is_framing, is_refusal, verify
 
 MEETING = (
     "Russian President Vladimir Putin traveled to Iran on Tuesday. This was the third time "
@@ -708,3 +708,63 @@ def test_a_guess_stated_as_established_is_flagged() -> None:
         "in a seafood market in Wuhan.",
     )
     assert verdict == ("unsupported", "the cited passage only says this may happen")
+
+
+def test_work_under_way_stated_as_done_is_flagged() -> None:
+    (verdict,) = _verdicts(
+        "Vesey said the firm had installed 100 miles of stronger poles and covered lines [1].",
+        'Vesey said the firm was working to install "100 miles of stronger poles and covered '
+        'power lines".',
+    )
+    assert verdict == ("unsupported", "the cited passage only says this may happen")
+
+
+def test_a_second_source_the_passage_gives_may_be_the_one_the_claim_names() -> None:
+    assert _verdicts(
+        "The US had at least 55,000 deaths, rising by over 1,000 a day according to Vox [1].",
+        "The US has the most deaths, according to the JHU data; at least 55,000 deaths, with "
+        "the number rising by over 1,000 deaths per day according to the Vox website.",
+    ) == [("verified", None)]
+
+
+def test_a_number_in_words_is_the_passages_digits() -> None:
+    assert _verdicts(
+        "Thirty-nine percent are critical [1].",
+        'Secunia said IE6 has 277 vulnerabilities; 39 percent of these are rated "highly '
+        'critical".',
+    ) == [("verified", None)]
+
+
+def test_a_relative_named_instead_is_a_wrong_person() -> None:
+    (verdict,) = _verdicts(
+        "A military coup in 2006 removed then-prime-minister Yingluck Shinawatra [1].",
+        "A military coup removed then-prime-minister Thaksin Shinawatra in 2006, and another "
+        "his sister Yingluck Shinawatra in 2014.",
+    )
+    assert verdict == (
+        "unsupported",
+        "the cited passage says Thaksin Shinawatra, not Yingluck Shinawatra",
+    )
+
+
+def test_a_name_beside_the_same_word_elsewhere_backs_no_other_number() -> None:
+    # The name swap as `check` runs it: the claim against the cited sentence it matches best,
+    # with the text of every passage it cites. (Through `verify` the window quoted depends on
+    # how much better two sentences match than one; here the swap itself is the unit.)
+    claim = "NASA's contract with SpaceX is valued at US$4.2 billion."
+    best = "NASA's contract with Boeing is currently valued at US$4.2 billion."
+    other = "The contract with SpaceX is valued at US$2.6 billion."
+    assert _swapped_name(claim, best, frozenset(), None, f"{best} {other}") == ("SpaceX", "Boeing")
+    # ... while a sentence saying the same number of it does back it.
+    same = "The contract with SpaceX is valued at US$4.2 billion too."
+    assert _swapped_name(claim, best, frozenset(), None, f"{best} {same}") is None
+
+
+def test_a_name_the_sentence_names_twice_is_compared_where_it_stands() -> None:
+    (verdict,) = _verdicts(
+        "Junius Ho defeated Frederick Fung by around five thousand votes [1].",
+        "Veterans Lee Cheuk-yan of the Labour Party and Frederick Fung of ADPL were defeated "
+        "in this constituency, with Junius Ho defeating Lee Cheuk-yan by around five thousand "
+        "votes.",
+    )
+    assert verdict == ("unsupported", "the cited passage says Lee Cheuk-yan, not Frederick Fung")

@@ -387,12 +387,22 @@ class ArticleStore:
 
     def article_text(self, source: str) -> str | None:
         """A stored article's cleaned text, rebuilt from its chunks (they tile it by offsets)."""
-        chunks = self.get_where({"source": source})
-        if not chunks:
-            return None
-        return join_chunks(
-            [(int(c.metadata["start"]), int(c.metadata["end"]), c.text) for c in chunks]
-        )
+        return self.article_texts([source]).get(source)
+
+    def article_texts(self, sources: Sequence[str]) -> dict[str, str]:
+        """Several stored articles' cleaned texts in one request (an answer cites a few; one
+        request for them all costs about what one does for each)."""
+        names = list(dict.fromkeys(sources))
+        if not names:
+            return {}
+        where = {"source": names[0]} if len(names) == 1 else {"source": {"$in": names}}
+        pieces: dict[str, list[tuple[int, int, str]]] = {}
+        for c in self.get_where(where):
+            name = str(c.metadata.get("source", ""))
+            pieces.setdefault(name, []).append(
+                (int(c.metadata["start"]), int(c.metadata["end"]), c.text)
+            )
+        return {name: join_chunks(parts) for name, parts in pieces.items() if name in names}
 
     @_guarded
     def query(self, embedding: Sequence[float], k: int) -> list[ScoredChunk]:

@@ -48,8 +48,13 @@ def stratum(probe: dict) -> str:
 
 # Probes written later are split among themselves, so that adding them never moves a probe of
 # an earlier batch between the files (a dev probe that was looked at must never become held-out).
-BATCHES = (400, 500, 600)  # v400-v459: the second batch; v500-v544: the third (both 2026-12-06);
-# v600 and on: the fourth (2026-12-06, a later session)
+BATCHES = (
+    400,
+    500,
+    600,
+    700,
+)  # v400-v459: the second batch; v500-v544: the third (both 2026-12-06);
+# v600-v659: the fourth; v700 and on: the fifth (both 2026-12-06, a later session)
 
 
 def batch(probe: dict) -> int:
