@@ -278,10 +278,7 @@ def check(
     quoted = [best_window(claim_terms, source, window_weight) for source in cited]
     if len(quoted) > 1:
         # Synthesis: each cited source must carry part of the claim, or it is not cited.
-        # (A source that holds a number, date or name of the claim that no other cited one
-        # does carries that part, however few of the claim's words it has: "who had worked
-        # for the police since 2003".)
-        kept = [q for q in quoted if q[1] >= MIN_PART_SUPPORT or _adds_fact(claim, q[0], quoted)]
+        kept = [q for q in quoted if q[1] >= MIN_PART_SUPPORT]
         quoted = kept or [max(quoted, key=lambda q: q[1])]
     windows = tuple(p for p, _ in quoted)
     window_text = " ".join(plain_text(u.text) for p in windows for u in passages_in(p))
@@ -324,20 +321,6 @@ def _digits_for_words(claim: str, claim_terms: set[str], window_text: str) -> se
             if spelled and spelled <= out and not spelled & theirs and digits in theirs:
                 out = (out - spelled) | {digits}
     return out
-
-
-def _adds_fact(claim: str, window: Passage, quoted: Sequence[tuple[Passage, float]]) -> bool:
-    """Whether `window` states a number or date of the claim that no other quoted window does."""
-    claimed = facts(claim)
-    here = facts(plain_text(window.text))
-    others = [facts(plain_text(p.text)) for p, _ in quoted if p is not window]
-    for quantity in claimed.quantities:
-        if quantity_found(quantity, here) and not any(quantity_found(quantity, o) for o in others):
-            return True
-    return any(
-        date_found(date, here) and not any(date_found(date, o) for o in others)
-        for date in claimed.dates
-    )
 
 
 def _claim_part(sentence: str) -> str:
