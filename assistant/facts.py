@@ -79,11 +79,17 @@ _CURRENCY_CODE_SET = frozenset(_CURRENCY_CODES.split("|"))
 _NUMBER = re.compile(
     r"(?<![\w\-.])(?P<cur>[$€£¥]|(?-i:"
     + _CURRENCY_CODES
-    + r"))?\s?(?P<num>\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)"
+    + r"))?\s?(?P<num>\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)(?!\d)"
     r"(?:\s?(?P<suffix>%|(?:st|nd|rd|th|k|m|mn|bn|b|tn|mln|bln)\b))?"
+    r"(?:(?P<unit>km|kg|cm|mm|mph|kph|ft|lbs?|mi|ha|kw|mw|gw)\b)?"
     r"(?:\s+(?P<scale>hundred|thousand|million|billion|trillion)\b)?"
     r"(?:\s?(?P<pct>percent|per\s+cent)\b)?"
     r"(?![\w.](?=[A-Za-z]))",
+    re.IGNORECASE,
+)
+# "a few hundred", "several thousand": an order of magnitude, as "hundreds" is.
+_APPROXIMATE = re.compile(
+    r"\b(?:a few|several|some|a couple(?: of)?|many)\s+(?P<w>hundred|thousand|million|billion)s?\b",
     re.IGNORECASE,
 )
 # "hundreds of people", "thousands": an order of magnitude, not a count.
@@ -97,7 +103,7 @@ _VAGUE_VALUES = {
 }
 # "$5 and $7 billion", "between 5 and 7 million": the scale belongs to both numbers.
 _SHARED_SCALE = re.compile(
-    r"(?<![\w.])[$€£¥]?(?P<first>\d+(?:\.\d+)?)\s*(?:and|to|or|-|–)\s*[$€£¥]?\d+(?:\.\d+)?"
+    r"(?<![\w.,])[$€£¥]?(?P<first>\d+(?:\.\d+)?)\s*(?:and|to|or|-|–)\s*[$€£¥]?\d+(?:\.\d+)?"
     r"\s*(?P<scale>hundred|thousand|million|billion|trillion|bn|mn|m)\b",
     re.IGNORECASE,
 )
@@ -307,6 +313,11 @@ def facts(text: str) -> Facts:
         if kind == "number":
             value *= _per_unit(flat, match.end())
         quantities.append(Quantity(value, match.group(0).strip(), kind))
+        mask(match.start(), match.end())
+    flat = "".join(masked)
+    for match in _APPROXIMATE.finditer(flat):  # "a few hundred more": hundreds, not 100
+        value = _VAGUE_VALUES[match.group("w").lower() + "s"]
+        quantities.append(Quantity(value, match.group(0), "vague"))
         mask(match.start(), match.end())
     flat = "".join(masked)
     for match in _NUMBER_WORDS.finditer(flat):
@@ -664,9 +675,23 @@ def entity_found(entity: Entity, context: str, context_entities: Iterable[Entity
         for long_form in _ALIASES[first.lower().replace(".", "")]:
             if f"{long_form.strip()} {rest.lower()}" in lowered:
                 return True
-    country = _demonyms().get(entity.name)
-    if country and country.lower() in lowered:
+    # "Iraq's Parliament" is the "Parliament of Iraq".
+    named_words = entity.name.split()
+    if (
+        body
+        and len(named_words) == 2
+        and re.search(
+            rf"\b{re.escape(named_words[1].lower())} of (?:the )?{re.escape(named_words[0].lower())}\b",
+            lowered,
+        )
+    ):
         return True
+    country = _demonyms().get(entity.name)
+    if country and (
+        country.lower() in lowered
+        or any(alias in lowered for alias in _ALIASES.get(country.lower(), ()))
+    ):
+        return True  # "American" and "the US"
     demonym_of = {v.lower(): k.lower() for k, v in _demonyms().items()}
     if entity.name.lower() in demonym_of and demonym_of[entity.name.lower()] in context_words:
         return True
@@ -815,8 +840,12 @@ def speaker(sentence: str, before: str = "", known: frozenset[str] = frozenset()
             continue
         # '"...," said Bennett': the name after the verb, when a quote or comma precedes it
         # ("told" is followed by whom it was told to, not who spoke).
-        inverted = previous in (",", '"', "”", "’", "'") or (
-            previous in ("also", "then") and i > 1 and items[i - 2] in (",", '"', "”")
+        # (A comma alone is no quotation's end: "Ryan Coogler, the director, wrote of Boseman".)
+        quoted_before = any(t in ('"', "”", "“", "’", "‘") for t in items[:i])
+        inverted = (
+            previous in ('"', "”", "’", "'")
+            or (previous == "," and quoted_before)
+            or (previous in ("also", "then") and i > 1 and items[i - 2] in (",", '"', "”"))
         )
         if inverted and word not in ("told", "tells"):
             named = _nearest(names(items[i + 1 : i + 6]), first=True)
@@ -986,6 +1015,8 @@ IMPLICIT_NEGATORS = frozenset(
     rejected rejects rejecting deny denied denies denying abstain abstained abstains halt
     halted stop stopped stops cease ceased lack lacked lacks ruled""".split()
 )
+# "lacked authority" = "did not have the authority", whatever follows.
+_LACK = frozenset({"lack", "lacked", "lacks", "lacking"})
 # Words that make what follows possible rather than done ("could join", "promised to pay"), or
 # a guess rather than a finding ("speculated the virus was transferred", "the presumed price").
 MODALS = frozenset(
@@ -1076,6 +1107,19 @@ def stem(word: str) -> str:
     return _stem(word.lower().replace("’", "'"))
 
 
+UNTIL_WORDS = 4  # "not reconvene until", "won't be released until": the verb between
+
+
+def _until_follows(items: Sequence[str], position: int) -> bool:
+    """Whether "until"/"till" comes within the next few words of the clause."""
+    for item in items[position + 1 : position + 1 + UNTIL_WORDS]:
+        if len(item) == 1 and not item.isalpha():
+            return False
+        if item.lower() in ("until", "till"):
+            return True
+    return False
+
+
 @lru_cache(maxsize=8192)
 def stance(text: str) -> Stance:
     """Each content word with whether a negation or a hedge governs it: the first two content
@@ -1100,7 +1144,7 @@ def stance(text: str) -> Stance:
         previous_word = items[position - 1].lower() if position else ""
         implicit = (
             word in IMPLICIT_NEGATORS
-            and (next_word in ("to", "from") or next_word.endswith("ing"))
+            and (next_word in ("to", "from") or next_word.endswith("ing") or word in _LACK)
             and previous_word not in ("the", "a", "an", "its", "their", "his", "her", "this")
         )
         # "unsigned" = "not signed"; "rather than X", "instead of X" deny X.
@@ -1113,8 +1157,11 @@ def stance(text: str) -> Stance:
         contrast = (word == "rather" and next_word == "than") or (
             word == "instead" and next_word == "of"
         )
-        # "not merely X but Y", "not only": X is not denied.
-        restrictive = word == "not" and next_word in ("merely", "only", "just", "simply", "least")
+        # "not merely X but Y", "not only": X is not denied; nor is X in "not X until October
+        # 14", which says when X happens.
+        restrictive = (
+            word == "not" and next_word in ("merely", "only", "just", "simply", "least")
+        ) or ((word == "not" or word.endswith("n't")) and _until_follows(items, position))
         if (word.endswith("n't") or word in NEGATORS or implicit or contrast) and not restrictive:
             negations += 1
             negate_left = GOVERNED_WORDS

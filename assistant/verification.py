@@ -155,8 +155,12 @@ def is_refusal(text: str) -> bool:
 def is_framing(sentence: str, known: frozenset[str] = frozenset()) -> bool:
     """Nothing to check: no number or date, no name, and no claim beyond talking about the
     sources or the answer ("Here is what the articles say.", "In short:")."""
-    if is_refusal(sentence) or sentence.rstrip().endswith("?"):
-        return True  # a refusal, or a question back to the user
+    if sentence.rstrip().endswith("?"):
+        return True  # a question back to the user
+    if is_refusal(sentence) and (_META.search(sentence) or not entities(sentence, known)):
+        # A refusal: about the sources ("The articles don't say who ..."), or naming no one
+        # (not "Rubel told reporters that women don't have to justify their private life").
+        return True
     found = facts(sentence)
     if _FRAMING_OPENER.match(sentence) and not found.quantities and not found.dates:
         return True  # "Here is what happened in Chicago.": it introduces, it doesn't claim
@@ -301,10 +305,12 @@ def check(
     return Check(reason is None, reason, score, windows)
 
 
-# "He warned that ...", "she said: ...": a pronoun reporting words (not "he wrote the
-# prescriptions"), whose person the answer named before.
+# "He warned that ...", "she said: ...", "he also said fentanyl ...": a pronoun reporting words
+# (not "he wrote the prescriptions"), whose person the answer named before.
 _REPORTED_BY_PRONOUN = re.compile(
-    r"\b(?:he|she)\s+(?:also\s+|later\s+|then\s+|again\s+)?[a-z]+\s+(?:that\b|[,:\"“])",
+    r"\b(?:he|she)\s+(?:also\s+|later\s+|then\s+|again\s+)?(?:[a-z]+\s+(?:that\b|[,:\"“])"
+    r"|(?:said|says|added|noted|warned|explained|stated|argued|claimed|insisted|stressed"
+    r"|acknowledged|admitted|predicted|cautioned)\b)",
     re.IGNORECASE,
 )
 

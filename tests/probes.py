@@ -74,24 +74,24 @@ CATCH_TARGETS = {
 MAX_FALSE_FLAG_RATE = 0.03  # of faithful claim sentences (issue 11)
 
 # What the tests hold the dev split to: one probe below the dev figures measured on 2026-12-06
-# (a later session, with the fourth and fifth batches), rounded down to 5%, so that a near-tie
+# (a later session, with the fourth to sixth batches), rounded down to 5%, so that a near-tie
 # that falls the other way on another machine's CPU does not fail CI while a real regression
-# does (number 18/19, date 18/18, person 20/21, place 19/20, organisation 14/16, attribution
-# 22/26, polarity 22/24, modality 21/26, invented 18/27; non-existent sources stay at 100%, the
-# issue's target; false flags 23/702, held to two probes above it, rounded up to 0.5%). A
+# does (number 18/19, date 18/18, person 21/22, place 19/21, organisation 14/16, attribution
+# 25/30, polarity 24/26, modality 25/30, invented 21/31; non-existent sources stay at 100%, the
+# issue's target; false flags 27/794, held to two probes above it, rounded up to 0.5%). A
 # probe's retrieved sources change with the library (modality was 16/18 before the second
-# batch's articles were ingested). They guard against regressions; the issue's targets above
-# are not all met and are reported beside them in every table. The held-out split is reported,
-# never asserted on rates.
+# batch's articles were ingested; one attribution probe was missed once the sixth batch's were).
+# They guard against regressions; the issue's targets above are not all met and are reported
+# beside them in every table. The held-out split is reported, never asserted on rates.
 CATCH_FLOORS = {
     "wrong_number": 0.85,
     "wrong_date": 0.90,
     "wrong_person": 0.90,
-    "wrong_place": 0.90,
+    "wrong_place": 0.85,
     "wrong_organisation": 0.80,
     "wrong_attribution": 0.80,
     "flipped_polarity": 0.85,
-    "flipped_modality": 0.75,
+    "flipped_modality": 0.80,
     "invented": 0.60,
     "nonexistent_source": 1.0,
 }

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from assistant.facts import (
+    Entity,
     date_found,
     entities,
     entity_found,
@@ -300,3 +301,47 @@ def test_a_name_made_into_a_modifier_is_the_name(text: str, names: list[str]) ->
 def test_a_currency_code_before_an_amount_is_no_name() -> None:
     assert [e.name for e in entities("The winners share SEK 9m, the Academy said.")] == ["Academy"]
     assert [e.name for e in entities("The SEK fell sharply against the euro.")] == ["SEK"]
+
+
+@pytest.mark.parametrize(
+    ("text", "values"),
+    [
+        ("covering a distance of 139km to reach", [139.0]),  # a unit written against it
+        ("It weighed 30kg.", [30.0]),
+        ("nearly 2,000 people, perhaps a few hundred more", [2000.0, 100.0]),
+        ("It cost 2,000 and 1.5 million.", [2000.0, 1_500_000.0]),  # no "000 and 1.5 million"
+    ],
+)
+def test_numbers_with_units_and_approximate_hundreds(text: str, values: list[float]) -> None:
+    assert [q.value for q in facts(text).quantities] == values
+
+
+def test_a_few_hundred_is_hundreds() -> None:
+    (_, approximate) = facts("nearly 2,000 people, perhaps a few hundred more").quantities
+    assert approximate.kind == "vague"
+    assert quantity_found(approximate, facts("nearly 2000 people, perhaps some hundreds more"))
+
+
+@pytest.mark.parametrize(
+    ("name", "context"),
+    [
+        ("Iraq Parliament", "the Parliament of Iraq voted"),  # "Iraq's Parliament"
+        ("American", "US singer and lyricist Robert Hunter"),  # a demonym's country by alias
+    ],
+)
+def test_a_name_in_another_form(name: str, context: str) -> None:
+    assert entity_found(Entity(name, "organisation" if " " in name else "other"), context, ())
+
+
+def test_not_until_says_when_not_whether() -> None:
+    assert stance("Parliament would not reconvene until October 14.").negations == 0
+    assert stance("Parliament would not reconvene.").negations == 1
+
+
+def test_lacking_something_is_not_having_it() -> None:
+    assert "author" in stance("The court ruled Evers lacked authority to act.").negated
+
+
+def test_a_comma_alone_does_not_end_a_quotation() -> None:
+    sentence = 'Ryan Coogler, the director, wrote of Boseman, "I noticed then that he was rare".'
+    assert speaker(sentence) == "Ryan Coogler"

@@ -768,3 +768,26 @@ def test_a_name_the_sentence_names_twice_is_compared_where_it_stands() -> None:
         "votes.",
     )
     assert verdict == ("unsupported", "the cited passage says Lee Cheuk-yan, not Frederick Fung")
+
+
+def test_a_claim_in_refusal_words_that_names_people_is_checked() -> None:
+    # "don't have to" is refusal wording, but the sentence names people: a claim, not framing.
+    (verdict,) = _verdicts(
+        "Rubel told reporters that women in France who have been raped don't have to justify "
+        "their private life [1].",
+        'Sophie Obadia, another lawyer for the victim, told reporters "Women in France who have '
+        "been raped don't have to justify their private life.\"",
+    )
+    assert verdict[0] == "unsupported"
+    assert is_framing("The articles don't say who the pilot was.")
+
+
+def test_he_said_in_the_answer_is_the_person_it_named_before() -> None:
+    first, second = _verdicts(
+        "Detective Daniel Dube said the border closure drove up drug prices [1]. He also said "
+        "fentanyl had become popular in Kamloops because it was potent [2].",
+        "Detective Daniel Dube said the border closure drove up drug prices.",
+        "Constable Gary Gray said fentanyl had become popular in Kamloops because it was potent.",
+    )
+    assert first == ("verified", None)
+    assert second[0] == "unsupported"
