@@ -703,8 +703,8 @@ def entity_found(entity: Entity, context: str, context_entities: Iterable[Entity
 
 
 _POSSESSIVE_MARK = re.compile(r"(?<=\w)['’]s?(?=\s)")
-# The endings that make a demonym of a place's name: Burundi-an, Kenya-n, Lebanon-ese,
-# Canad(a)-ian, Pakistan-i, Engl(and)-ish is not derived this way and stays in the table.
+# The endings that make a demonym of a place's whole name: Burundi-an, Kenya-n, Pakistan-i,
+# Nepal-ese, Tunis-ian. (Ones that change the name, Canada-Canadian, stay in the table.)
 _DEMONYM_ENDINGS = ("n", "an", "ian", "ese", "i")
 
 

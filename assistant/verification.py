@@ -503,10 +503,12 @@ def _swapped_name(
 ) -> tuple[str, str] | None:
     """A name of the claim standing where the passage's sentence has another one: "Bennett
     appears supportive" for "Netanyahu appears supportive", "opposite James Cagney" for
-    "opposite Rock Hudson". The claim's name is not in that sentence, the other name is not in
-    the claim (but as the one it says spoke: "Trump said Erdogan is behaving like a bully" for
-    "Trump is behaving like a bully"), nor in any other passage it cites (a sentence drawing on
-    two), and the word beside both is the same."""
+    "opposite Rock Hudson". The claim's name does not stand beside that word in the sentence
+    (it may stand elsewhere in it: "defeated Frederick Fung" where the sentence says Fung was
+    defeated and Ho defeated Lee) nor in another sentence the claim cites (a sentence drawing
+    on two), the other name is not in the claim (but as the one it says spoke: "Trump said
+    Erdogan is behaving like a bully" for "Trump is behaving like a bully"; a relative with the
+    same surname is not it), and the word beside both is the same."""
     mine, theirs = tokens(claim), tokens(sentence)
     claim_names = entities(claim, known)
     # (A place the claim names is not the other name: "Brazil" is not "Brazil's National
