@@ -92,6 +92,12 @@ _APPROXIMATE = re.compile(
     r"\b(?:a few|several|some|a couple(?: of)?|many)\s+(?P<w>hundred|thousand|million|billion)s?\b",
     re.IGNORECASE,
 )
+# "would first try", "had first met": "first" after an auxiliary says when, not a rank.
+_AUXILIARY_BEFORE = re.compile(
+    r"\b(?:would|will|could|can|should|must|might|may|had|has|have|did|does|do|to|was|were"
+    r"|is|are|be|been)\s+$",
+    re.IGNORECASE,
+)
 # "hundreds of people", "thousands": an order of magnitude, not a count.
 _VAGUE = re.compile(r"\b(?P<w>dozens|hundreds|thousands|millions|billions)\b", re.IGNORECASE)
 _VAGUE_VALUES = {
@@ -325,6 +331,10 @@ def facts(text: str) -> Facts:
         before = flat[max(0, match.start() - 4) : match.start()].lower()
         if parsed is not None and parsed[0] == 2 and before.endswith("the "):
             continue  # "the two countries": the pair already named, not a count
+        if match.group("w").lower() == "first" and _AUXILIARY_BEFORE.search(
+            flat[max(0, match.start() - 12) : match.start()]
+        ):
+            continue  # "they would first try": when, not which one
         if parsed is not None:
             value = parsed[0] * (_per_unit(flat, match.end()) if parsed[1] == "number" else 1.0)
             quantities.append(Quantity(value, match.group(0).strip(), parsed[1]))
@@ -686,7 +696,10 @@ def entity_found(entity: Entity, context: str, context_entities: Iterable[Entity
         )
     ):
         return True
-    country = _demonyms().get(entity.name)
+    # "Americans", "Israelis": a demonym's plural is the demonym.
+    country = _demonyms().get(entity.name) or (
+        _demonyms().get(entity.name[:-1]) if entity.name.endswith("s") else None
+    )
     if country and (
         country.lower() in lowered
         or any(alias in lowered for alias in _ALIASES.get(country.lower(), ()))

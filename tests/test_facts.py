@@ -345,3 +345,13 @@ def test_lacking_something_is_not_having_it() -> None:
 def test_a_comma_alone_does_not_end_a_quotation() -> None:
     sentence = 'Ryan Coogler, the director, wrote of Boseman, "I noticed then that he was rare".'
     assert speaker(sentence) == "Ryan Coogler"
+
+
+def test_first_after_an_auxiliary_says_when_not_which() -> None:
+    assert facts("They would first try to grow the herd.").quantities == ()
+    assert [q.value for q in facts("It was the first time.").quantities] == [1.0]
+
+
+def test_a_demonym_in_the_plural_is_its_country() -> None:
+    assert entity_found(Entity("Americans", "other"), "empathy towards US citizens", ())
+    assert not entity_found(Entity("Americans", "other"), "empathy towards French citizens", ())
