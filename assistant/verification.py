@@ -400,6 +400,14 @@ def _fact_problem(
             and entity_found(entity, article_text, ())
         ):
             continue  # "Hardeep also stated": the article's Hardeep Singh Puri, by first name
+        head_noun = entity.name.split()[-1].lower()
+        if (
+            entity.kind == "organisation"
+            and len(entity.words) > 1
+            and re.search(rf"\bthe {re.escape(head_noun)}\b", near, re.IGNORECASE)
+            and entity_found(entity, article_text, ())
+        ):
+            continue  # "the agency said", the article's Saudi Press Agency
         is_speaker = said_by is not None and same_person(entity.name, said_by)
         if is_speaker and quoted_window and entity_found(entity, article_text, ()):
             continue  # the quote's speaker, named elsewhere in the article

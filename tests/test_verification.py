@@ -791,3 +791,26 @@ def test_he_said_in_the_answer_is_the_person_it_named_before() -> None:
     )
     assert first == ("verified", None)
     assert second[0] == "unsupported"
+
+
+def test_the_body_a_passage_calls_the_agency_is_the_one_the_article_names() -> None:
+    article = (
+        "The Saudi Press Agency reported the attack on Saturday. Officials met in Riyadh.\n"
+        "Markets fell in Asia on Monday. The agency did not mention casualties, but said "
+        "exports were continuing."
+    )
+    start = article.index("Markets")
+    chunk = Source(1, "c1", "saudi.txt", article[start:], start, len(article), 1.0)
+
+    def verdicts(answer: str) -> list[tuple[str, str | None]]:
+        checked = verify(answer, [chunk], article=lambda _name: article)
+        return [(v.status, v.reason) for v in checked.verdicts]
+
+    # The chunk cited says "the agency"; the article names it, a paragraph before.
+    assert verdicts("The Saudi Press Agency said exports were continuing [1].") == [
+        ("verified", None)
+    ]
+    # ... but not a body the article never names.
+    assert verdicts("The Qatar News Agency said exports were continuing [1].")[0][0] == (
+        "unsupported"
+    )
