@@ -78,7 +78,7 @@ MAX_FALSE_FLAG_RATE = 0.03  # of faithful claim sentences (issue 11)
 # that falls the other way on another machine's CPU does not fail CI while a real regression
 # does (number 18/19, date 18/18, person 21/22, place 19/21, organisation 14/16, attribution
 # 25/30, polarity 24/26, modality 25/30, invented 21/31; non-existent sources stay at 100%, the
-# issue's target; false flags 27/794, held to two probes above it, rounded up to 0.5%). A
+# issue's target; false flags 25/794, held to two probes above it, rounded up to 0.5%). A
 # probe's retrieved sources change with the library (modality was 16/18 before the second
 # batch's articles were ingested; one attribution probe was missed once the sixth batch's were).
 # They guard against regressions; the issue's targets above are not all met and are reported
@@ -95,7 +95,7 @@ CATCH_FLOORS = {
     "invented": 0.60,
     "nonexistent_source": 1.0,
 }
-MAX_FALSE_FLAG_FLOOR = 0.04
+MAX_FALSE_FLAG_FLOOR = 0.035
 
 # The first line of every model reply under the lead's new answer prompt.
 STATUS_ANSWERED = "STATUS: answered"
