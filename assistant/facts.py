@@ -287,8 +287,8 @@ def facts(text: str) -> Facts:
         hours = int(group("h") or group("h2") or 0)
         minutes = int(group("m") or group("m2") or group("m3") or 0)
         seconds = int(group("s") or group("s2") or group("s3") or 0)
-        value = hours * 3600 + minutes * 60 + seconds
-        quantities.append(Quantity(float(value), match.group(0).strip(), "duration"))
+        total = hours * 3600 + minutes * 60 + seconds
+        quantities.append(Quantity(float(total), match.group(0).strip(), "duration"))
         mask(match.start(), match.end())
     flat = "".join(masked)
     for match in _TIME.finditer(flat):
@@ -586,7 +586,6 @@ def entities(text: str, known: frozenset[str] = frozenset()) -> tuple[Entity, ..
         ):
             if starts and not run and not _name_like(token, known):
                 # "Jack Nicholson played ...": a first word followed by a name is its first name.
-                following = items[index + 1] if index + 1 < len(items) else ""
                 if not (
                     following[:1].isupper()
                     and following.lower() not in STOPWORDS
@@ -844,9 +843,9 @@ def speaker(sentence: str, before: str = "", known: frozenset[str] = frozenset()
         if previous in ("was", "were", "been", "is", "are", "be"):
             # "The death of Walter Munk was announced on Friday by the University": the one
             # after "by" spoke, not the one before the verb.
-            after = lowered[i + 1 : i + 6]
-            if "by" in after:
-                at = i + 1 + after.index("by") + 1
+            later = lowered[i + 1 : i + 6]
+            if "by" in later:
+                at = i + 1 + later.index("by") + 1
                 named = _nearest(names(items[at : at + 8]), first=True)
                 if named:
                     return named
@@ -1053,7 +1052,7 @@ _SEEMING = frozenset(
     rumored alleged""".split()
 )
 # Pairs of words that say opposite things of the same matter (compared as lower-case stems).
-OPPOSITES = (
+OPPOSITES: tuple[tuple[str, str], ...] = (
     ("accept", "reject"), ("expand", "restrict"), ("eas", "tighten"), ("loosen", "tighten"),
     ("improv", "worsen"), ("improv", "deteriorat"), ("rais", "cut"), ("increas", "cut"),
     ("lift", "restrict"), ("approv", "veto"), ("allow", "block"), ("permit", "ban"), ("confirm", "deny"), ("increas", "decreas"),

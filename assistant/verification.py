@@ -480,7 +480,7 @@ def _neighbours(items: Sequence[str], start: int, end: int) -> tuple[set[str], s
 
     def first(indexes: range) -> set[str]:
         found: set[str] = set()
-        for i in list(indexes)[:NEIGHBOUR_TOKENS]:
+        for i in indexes[:NEIGHBOUR_TOKENS]:  # (a range slice: no list of the text)
             word = items[i]
             if not word[:1].isalnum():
                 break
@@ -573,11 +573,20 @@ def _also_according_to(sentence: str, name: str) -> bool:
     )
 
 
+def _beside_same_word(
+    items: Sequence[str], where: tuple[int, int], before: set[str], after: set[str]
+) -> bool:
+    """Whether the name at `where` has one of the words `before`/`after` beside it on the same
+    side, titles aside ("Senator" stands beside every senator)."""
+    their_before, their_after = _neighbours(items, *where)
+    return bool(((before & their_before) | (after & their_after)) - _TITLE_STEMS)
+
+
 def _beside_another(
     entity: Entity, before: set[str], after: set[str], sentence: str, here: Sequence[Entity]
 ) -> bool:
     """Whether another person of `sentence` (not the same one) stands beside one of the same
-    words, titles aside."""
+    words (`_beside_same_word`)."""
     items = tokens(sentence)
     for other in here:
         if (
@@ -586,25 +595,22 @@ def _beside_another(
             or same_person(other.name, entity.name)
         ):
             continue
-        for where in _all_at(items, other):
-            their_before, their_after = _neighbours(items, *where)
-            if ((before & their_before) | (after & their_after)) - _TITLE_STEMS:
-                return True
+        if any(_beside_same_word(items, where, before, after) for where in _all_at(items, other)):
+            return True
     return False
 
 
 def _stands_beside(
     entity: Entity, before: set[str], after: set[str], cited: str, claim: str = ""
 ) -> bool:
-    """Whether a sentence of `cited` has the name beside one of the same words (titles aside:
-    "Senator" is beside every senator), and no number other than the claim's ("The contract
+    """Whether a sentence of `cited` has the name beside one of the same words
+    (`_beside_same_word`), and no number other than the claim's ("The contract
     with SpaceX is valued at US$2.6 billion" does not back SpaceX's US$4.2 billion)."""
     for span in split_sentences(cited):
         sentence = cited[span.start : span.end]
         items = tokens(sentence)
         for where in _all_at(items, entity):
-            their_before, their_after = _neighbours(items, *where)
-            if not ((before & their_before) | (after & their_after)) - _TITLE_STEMS:
+            if not _beside_same_word(items, where, before, after):
                 continue
             numbers = facts(sentence)
             claimed = facts(claim).quantities
