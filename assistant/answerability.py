@@ -133,6 +133,12 @@ _RELATIVE_TIME = re.compile(
     r"|(?:morning|afternoon|evening|night) of)\b",
     re.IGNORECASE,
 )
+_TIME_OF_DAY_ASKED = re.compile(r"\b(?:what|which) (?:time|hour)\b|\btime of (?:the )?day\b")
+_PART_OF_DAY = re.compile(
+    r"\b(?:(?:in|during|early|late) (?:the )?(?:morning|afternoon|evening|night)|at (?:night|dawn"
+    r"|dusk|noon|midnight|midday)|overnight|o'clock)\b",
+    re.IGNORECASE,
+)
 _PLACE_PHRASE = re.compile(
     r"\b(?:in|at|from|near|outside|inside|to) (?:the )?(?:[\w\-]+ ){0,3}"
     r"(?:city|town|village|resort|port|capital|province|state|region|county|district|island"
@@ -279,7 +285,11 @@ def answer_spans(text: str, asks: str, question: str = "") -> list[tuple[int, in
         spans: list[tuple[int, int]] = []
         found = facts(text)
         items: list[str] = []
-        if asks == "date":
+        if asks == "date" and _TIME_OF_DAY_ASKED.search(asked):
+            # "At what time of day ...?": a clock time or a part of the day, not a date.
+            items += [q.text for q in found.quantities if q.kind == "time"]
+            items += [m.group(0) for m in _PART_OF_DAY.finditer(text)]
+        elif asks == "date":
             items += [d.text for d in found.dates]
             items += [q.text for q in found.quantities if q.kind == "time"]
             items += [m.group(0) for m in _RELATIVE_TIME.finditer(text)]
@@ -336,6 +346,9 @@ _NUMBER_TOKEN = re.compile(
 )
 
 
+_GLUED_UNIT = re.compile(r"(\d[\d,.]*)([a-z]{1,3})")
+
+
 def counted_unit(question: str) -> tuple[str, ...]:
     """What a "how many/much/far/old/long" question counts, as stems ("minut"; "mile", "km"
     ... for "how far"); empty for other questions."""
@@ -355,7 +368,11 @@ def counts_unit(text: str, unit: Sequence[str]) -> bool:
     different crimes", "22-mile", "ten buffalo") has one of the stems."""
     if not unit:
         return False
-    tokens = [m.group(0).lower() for m in _WORD_SPAN.finditer(text)]
+    tokens = []
+    for m in _WORD_SPAN.finditer(text):
+        # A unit written against its number ("139km", "5ft") is a word of its own.
+        glued = _GLUED_UNIT.fullmatch(m.group(0).lower())
+        tokens += [glued.group(1), glued.group(2)] if glued else [m.group(0).lower()]
     for i, token in enumerate(tokens):
         if not _NUMBER_TOKEN.match(token):
             continue

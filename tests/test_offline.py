@@ -4,7 +4,14 @@ from __future__ import annotations
 
 import pytest
 
-from assistant.answerability import counted_unit, counts_unit, judge, lead_candidate, units
+from assistant.answerability import (
+    counted_unit,
+    counts_unit,
+    has_answer_kind,
+    judge,
+    lead_candidate,
+    units,
+)
 from assistant.citations import Passage
 from assistant.offline import (
     GREETING,
@@ -186,6 +193,17 @@ def test_a_number_counts_the_words_after_it() -> None:
     assert counts_unit("It is about 110 light-years from Earth.", counted_unit("How far is it?"))
     assert counts_unit("They released ten buffalo on Wednesday.", ("buffalo",))
     assert not counts_unit("Nine men were jailed in 2019.", ("minut",))
+    # A unit written against its number is still the unit counted.
+    assert counts_unit("The train covered a distance of 139km.", counted_unit("How far did it go?"))
+
+
+def test_a_time_of_day_question_is_answered_by_a_clock_time_not_a_day() -> None:
+    question = "At what time of day did the building collapse?"
+    assert has_answer_kind("The collapse occurred at 6am as occupants slept.", "date", question)
+    assert has_answer_kind("It fell early in the morning.", "date", question)
+    assert not has_answer_kind("The building collapsed on Monday, 31 December.", "date", question)
+    # ... while "when" is answered by either.
+    assert has_answer_kind("The building collapsed on Monday, 31 December.", "date", "When?")
 
 
 RACE = (

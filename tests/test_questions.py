@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from assistant.questions import analyse
+from assistant.questions import analyse, parts
 
 
 @pytest.mark.parametrize(
@@ -61,3 +61,27 @@ def test_entities_and_overview_topics() -> None:
     assert analyse("What are these articles about?").topic is None
     assert analyse("Summarize the news").entities == ()  # the imperative is not a name
     assert analyse("Who is Zvi Magen?").subject == "Zvi Magen"
+
+
+@pytest.mark.parametrize(
+    ("question", "expected"),
+    [
+        ("How many died, and who was charged?", ["How many died?", "Who was charged?"]),
+        # An irregular past is a verb too.
+        (
+            "How far did the crew drive the train, and how many women made up the crew?",
+            ["How far did the crew drive the train?", "How many women made up the crew?"],
+        ),
+        # "when it passed" is a clause of the first question, not a second question.
+        (
+            "How strong were the winds when it formed, and when it passed Bermuda?",
+            ["How strong were the winds when it formed, and when it passed Bermuda?"],
+        ),
+        (
+            "How many deaths were there when the world passed a million, and when the US did?",
+            ["How many deaths were there when the world passed a million, and when the US did?"],
+        ),
+    ],
+)
+def test_a_question_asking_two_things_is_split_in_two(question: str, expected: list[str]) -> None:
+    assert parts(question) == expected
