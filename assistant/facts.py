@@ -87,6 +87,7 @@ _NUMBER = re.compile(
     r"(?![\w.](?=[A-Za-z]))",
     re.IGNORECASE,
 )
+_HYPHENATED_RANGE = re.compile(r"(?<=\d)-(?:to|and|or)-(?=\d)", re.IGNORECASE)
 # "a few hundred", "several thousand": an order of magnitude, as "hundreds" is.
 _APPROXIMATE = re.compile(
     r"\b(?:a few|several|some|a couple(?: of)?|many)\s+(?P<w>hundred|thousand|million|billion)s?\b",
@@ -301,7 +302,8 @@ def facts(text: str) -> Facts:
             hour = 0
         quantities.append(Quantity(hour * 60 + minute, match.group(0), "time"))
         mask(match.start(), match.end())
-    flat = "".join(masked)
+    # "230-to-198": both numbers ("198" after a hyphen is otherwise part of a name, "COVID-19").
+    flat = _HYPHENATED_RANGE.sub(lambda m: m.group(0).replace("-", " "), "".join(masked))
     for match in _NUMBER.finditer(flat):
         value = _number_value(match.group("num"))
         if value is None:
@@ -585,9 +587,11 @@ def entities(text: str, known: frozenset[str] = frozenset()) -> tuple[Entity, ..
             and not _NUMBER_WORDS.fullmatch(lowered)
         ):
             if starts and not run and not _name_like(token, known):
-                # "Jack Nicholson played ...": a first word followed by a name is its first name.
+                # "Jack Nicholson played ...": a first word followed by a name is its first name
+                # (but not a participle: "Carrying European Union flags, ...").
                 if not (
                     following[:1].isupper()
+                    and not (lowered.endswith("ing") and len(lowered) > 5)
                     and following.lower() not in STOPWORDS
                     and following.lower() not in _TIME_WORDS  # "Early Saturday", "Late June"
                     and lowered not in _SENTENCE_OPENERS
@@ -617,7 +621,16 @@ def _name_like(token: str, known: frozenset[str] = frozenset()) -> bool:
         return False
     if token in known or token in _places() or token in _demonyms():
         return True
-    return token.replace(".", "").isupper() or lowered not in _common_words()
+    return token.replace(".", "").isupper() or not _everyday(lowered)
+
+
+def _everyday(lowered: str) -> bool:
+    """A lower-case English word, in British spelling too ("organisers" as "organizers")."""
+    common = _common_words()
+    return lowered in common or _BRITISH_IS.sub("iz", lowered) in common
+
+
+_BRITISH_IS = re.compile(r"is(?=(?:e|er|ers|es|ed|ing|ation|ations)$)")
 
 
 @lru_cache(maxsize=256)  # the same articles and chunks are read question after question
@@ -882,13 +895,40 @@ def speaker(sentence: str, before: str = "", known: frozenset[str] = frozenset()
                 and not all(is_adverb(t) for t in span[last_name + 1 :])
             ):
                 continue
+        # "Heather Heyer's mother told reporters": the mother spoke, unnamed; in "Susan Bro,
+        # Heather Heyer's mother, told" the name before the comma did.
+        described = _described_by_possessive(span, sentence)
+        if described is not None:
+            if described:
+                return described
+            continue
         # "..., but Basu also stated": the name right before the verb spoke, whoever else the
         # sentence names before it.
         end = len(span)
         while end and is_adverb(span[end - 1].lower()):
             end -= 1
+        if end and span[end - 1].lower() == "and":
+            # "Tom Watson called May's deal 'lousy' and said ...": the one who called it said it
+            # (the name the sentence opens with, if it opens with one).
+            opening = names(span)[:1]
+            if opening and opening[0].kind in ("person", "other") and span[0] == opening[0].words[0]:
+                return opening[0].name
         adjacent = [e for e in names(span[:end]) if end and e.name.split()[-1] == span[end - 1]]
+        # (Not the object of a preposition: "Daskal of American University and contributor to
+        # Slate wrote" is Daskal writing.)
         if adjacent and adjacent[-1].kind in ("person", "other", "organisation"):
+            # (Not the object of a preposition when the sentence opens with a person: "Jennifer
+            # Daskal of American University and contributor to Slate wrote" is Daskal writing.)
+            opener = names(span)[0].name.split(" of ")[0]
+            if (
+                adjacent[-1].kind != "person"
+                and _after_preposition(span[:end], adjacent[-1])
+                and span[0] == opener.split()[0]
+                and len(opener.split()) > 1
+                and opener.split()[-1].lower() not in ORG_WORDS
+                and opener != adjacent[-1].name
+            ):
+                return opener
             return adjacent[-1].name
         named = _nearest(names(span), first=False)
         if named:
@@ -897,6 +937,51 @@ def speaker(sentence: str, before: str = "", known: frozenset[str] = frozenset()
         if i and items[i - 1][:1].isupper() and lowered[i - 1] not in STOPWORDS:
             return items[i - 1]
     return None
+
+
+# Another person than the one named: "Heyer's mother", "Sirhan's lawyer".
+_RELATIVES_AND_COUNSEL = frozenset(
+    """mother father son daughter wife husband brother sister widow widower parents parent
+    family cousin uncle aunt grandmother grandfather niece nephew friend girlfriend boyfriend
+    partner fiancee fiancée fiance fiancé lawyer lawyers attorney attorneys""".split()
+)
+_POSSESSIVE = re.compile(r"\b([A-Z][\w\-]*)['’]s?\s+([a-z][\w\-]*)")
+
+
+def _described_by_possessive(span: Sequence[str], sentence: str) -> str | None:
+    """When the words before a speech verb end in "<Name>'s <noun>" ("Heyer's mother"): the
+    name of the person an appositive puts before it ("Susan Bro, Heather Heyer's mother,"), or
+    "" when that person is not named; None when the words end otherwise."""
+    words = list(span)
+    while words and words[-1] == ",":
+        words.pop()
+    possessives = {(m.group(1), m.group(2)) for m in _POSSESSIVE.finditer(sentence[:2000])}
+    for k in range(len(words) - 2, -1, -1):
+        if not words[k + 1][:1].islower():
+            return None
+        if (words[k], words[k + 1]) in possessives:
+            if not all(w[:1].islower() and w.isalpha() for w in words[k + 1 :]):
+                return None
+            if words[-1].lower() not in _RELATIVES_AND_COUNSEL:
+                return None  # "Bennett's office said": his office speaks for him
+            first = k
+            while first and words[first - 1][:1].isupper():
+                first -= 1
+            if first >= 2 and words[first - 1] == ",":
+                earlier = entities(" ".join(words[: first - 1]))
+                people = [e for e in earlier if e.kind in ("person", "other")]
+                return people[-1].name if people else ""
+            return ""
+    return None
+
+
+_PREPOSITIONS = frozenset("to of for at from with in on by about".split())
+
+
+def _after_preposition(span: Sequence[str], entity: Entity) -> bool:
+    """Whether the name ending `span` follows a preposition ("contributor to Slate")."""
+    size = len(entity.name.split())
+    return len(span) > size and span[-size - 1].lower() in _PREPOSITIONS
 
 
 _RELATIVE = frozenset({"which", "who", "whose", "whom", "that"})
@@ -978,13 +1063,18 @@ def last_person(text: str, strict: bool = False) -> str | None:
             speakers.append(quoted)  # (a university that announced something is no "he")
     if speakers:
         return speakers[-1]
-    people = [
-        e
-        for e in entities(tail, known)
-        if e.kind in ("person", "other") and not any(same_person(e.name, x) for x in excluded)
-    ]
-    named = [e for e in people if e.kind == "person"] or ([] if strict else people)
-    return named[-1].name if named else None
+    # Else the subject of the last sentence that names someone: its first person ("Judge
+    # Schwartz sentenced David and Louise Turpin ... He said" is the judge).
+    for sentence in reversed(sentences):
+        people = [
+            e
+            for e in entities(sentence, known)
+            if e.kind in ("person", "other") and not any(same_person(e.name, x) for x in excluded)
+        ]
+        named = [e for e in people if e.kind == "person"] or ([] if strict else people)
+        if named:
+            return named[0].name
+    return None
 
 
 def same_person(a: str, b: str) -> bool:
@@ -1038,18 +1128,21 @@ MODALS = frozenset(
     speculate speculates speculating rumoured rumored hypothesised hypothesized theorised
     theorized""".split()
 )
+# Modal words a negation denies rather than hedges with ("without the possibility of parole").
+_MODAL_NOUNS = frozenset({"possibility", "possible", "possibly", "potential", "likely"})
 # Verbs that hedge only before "to" ("plans to build", "is set to join"; not "set up").
 MODALS_BEFORE_TO = frozenset(
     """plan plans planned planning intend intends intended expect expects expected hope hopes
     hoped threaten threatens threatened set poised propose proposes seek seeks sought aim
     aims aimed appear appears appeared seem seems seemed suspected believed thought presumed
-    rumoured rumored alleged working trying attempting preparing striving""".split()
+    rumoured rumored alleged working trying attempting preparing striving meant supposed
+    designed""".split()
 )
 # "appears to be due to", "is believed to have": a hedge on what is so, not a plan for what
-# will be.
+# will be; nor is what ought to be ("supposed to be kept", "meant to be a reminder").
 _SEEMING = frozenset(
     """appear appears appeared seem seems seemed suspected believed thought presumed rumoured
-    rumored alleged""".split()
+    rumored alleged meant supposed designed""".split()
 )
 # Pairs of words that say opposite things of the same matter (compared as lower-case stems).
 OPPOSITES: tuple[tuple[str, str], ...] = (
@@ -1190,6 +1283,11 @@ def stance(text: str) -> Stance:
         if word in ("or", "nor") and negating:
             # "refrained from imposing sanctions or supplying weapons": both are denied.
             negate_left = GOVERNED_WORDS
+            continue
+        if word in _MODAL_NOUNS and negate_left > 0:
+            # "without the possibility of parole", "no chance of": denied, not hedged.
+            negated.add(stem(word))
+            negate_left -= 1
             continue
         if word in MODALS or (word in MODALS_BEFORE_TO and next_word == "to"):
             hedges += 1

@@ -425,6 +425,8 @@ def _fact_problem(
             and quoted_person
             and not same_person(said_by, quoted_person)
             and not _also_according_to(plain_text(best.text), said_by)
+            and not _reports_in_a_clause(claim, quoted_person, known)
+            and not _one_in_article(said_by, quoted_person, article_text)
         ):
             return f"the passage attributes this to {quoted_person}"
         cited_text = " ".join(plain_text(w.text) for w in windows)
@@ -562,6 +564,33 @@ def _swapped_name(
                 if before & their_before or after & their_after:
                     return entity.name, other.name
     return None
+
+
+def _one_in_article(a: str, b: str, article_text: str) -> bool:
+    """Whether the article gives one person both names: "Meerjady" and "Flora" are its
+    "Dr Meerjady Sabrina Flora" (a name given once in full, then by first name)."""
+    short, full = (a, b) if len(a.split()) <= len(b.split()) else (b, a)
+    if len(short.split()) != 1:
+        return False
+    pattern = rf"\b(?:[A-Z][\w\-’']+ ){{0,3}}{re.escape(short)}(?: [A-Z][\w\-’']+){{0,3}}"
+    return any(
+        len(found.split()) > 1 and short in found.split() and same_person(found, full)
+        for found in (m.group(0) for m in re.finditer(pattern, article_text[:100_000]))
+    )
+
+
+_CLAUSE_BREAK = re.compile(r",\s*(?:and|but|while|whereas)\s+|;\s*")
+
+
+def _reports_in_a_clause(claim: str, name: str, known: frozenset[str]) -> bool:
+    """Whether a later clause of the claim reports `name`'s words ("The Taliban claimed
+    responsibility, and their spokesperson Zabiullah Mujahid claimed 190 were dead"): each
+    clause has its own speaker."""
+    clauses = _CLAUSE_BREAK.split(claim[:2000])
+    return any(
+        (found := speaker(clause, "", known)) is not None and same_person(found, name)
+        for clause in clauses[1:]
+    )
 
 
 def _also_according_to(sentence: str, name: str) -> bool:
@@ -762,12 +791,27 @@ def _stance_problem(claim: str, window_text: str) -> str | None:
         or (_perfect(claim) and len(theirs.hedged & mine.plain) >= OVERCLAIM_WORDS)
     ):
         return "the cited passage only says this may happen"
+    # "will" where the passage says "could" or "may", of the same words: a possibility stated
+    # as certain ("Barry will strengthen into a hurricane" for "could develop into a hurricane").
+    said, passage = raw_words(claim), raw_words(window_text)
+    if (
+        said & _CERTAIN_FUTURE
+        and not said & _POSSIBLE
+        and passage & _POSSIBLE
+        and not passage & _CERTAIN_FUTURE
+        and mine.hedged & theirs.hedged
+    ):
+        return "the cited passage only says this may happen"
     # Underclaiming an intention: "plans to declare" where the passage says it was declared.
     # (A "could" a paraphrase adds is weaker, not wrong, and is let through.)
     # (Compared word by word: a hedge elsewhere in the passage, "reportedly", changes nothing.)
     if mine.intentions and _done(window_text, mine.hedged & theirs.plain):
         return "the cited passage says this happened, not that it was planned"
     return None
+
+
+_CERTAIN_FUTURE = frozenset({"will", "shall", "won't"})
+_POSSIBLE = frozenset({"could", "may", "might", "possibly", "possible", "perhaps", "potentially"})
 
 
 def _denies(negated: Set[str], word: str) -> bool:

@@ -234,6 +234,32 @@ def test_entity_found(name: str, context: str, found: bool) -> None:
             "",
             "Basu",
         ),
+        # "he" is the subject of the sentence before, not the last person it names.
+        (
+            "He said they had accepted responsibility early.",
+            "Judge Bernard Schwartz sentenced David and Louise Turpin to life in prison.",
+            "Bernard Schwartz",
+        ),
+        # A relative described by a name is not that name; an appositive before it names them.
+        ("Heather Heyer's mother told reporters she found the deal acceptable.", "", None),
+        (
+            "Susan Bro, Heather Heyer's mother, told reporters she found the deal acceptable.",
+            "",
+            "Susan Bro",
+        ),
+        # Two verbs of one subject: the one who called the deal "lousy" said the rest.
+        (
+            "Tom Watson called Prime Minister Theresa May's deal \"lousy\" and said he would "
+            "vote for it.",
+            "",
+            "Tom Watson",
+        ),
+        # The object of a preposition is not the one writing.
+        (
+            "Jennifer Daskal of American University and contributor to Slate wrote that it was so.",
+            "",
+            "Jennifer Daskal",
+        ),
     ],
 )
 def test_speaker(sentence: str, before: str, who: str | None) -> None:
@@ -355,3 +381,27 @@ def test_first_after_an_auxiliary_says_when_not_which() -> None:
 def test_a_demonym_in_the_plural_is_its_country() -> None:
     assert entity_found(Entity("Americans", "other"), "empathy towards US citizens", ())
     assert not entity_found(Entity("Americans", "other"), "empathy towards French citizens", ())
+
+
+def test_without_the_possibility_denies_rather_than_hedges() -> None:
+    said = stance("He was sentenced to life without the possibility of parole for driving a car.")
+    assert said.hedges == 0
+    assert "drive" not in said.hedged and "car" not in said.hedged
+
+
+def test_meant_to_and_supposed_to_hedge_but_plan_nothing() -> None:
+    said = stance("The name is meant to be a reminder of their work.")
+    assert said.hedges == 1 and said.intentions == 0
+
+
+def test_a_hyphenated_vote_count_gives_both_numbers() -> None:
+    values = [q.value for q in facts("The vote passed along party lines, 230-to-198.").quantities]
+    assert values == [230.0, 198.0]
+    assert facts("COVID-19 reached K2-18b").quantities == ()
+
+
+def test_a_sentence_opening_participle_or_british_plural_is_no_name() -> None:
+    assert [e.name for e in entities("Carrying European Union flags, they marched.")] == [
+        "European Union"
+    ]
+    assert entities("Organisers estimated that a million people took part.") == ()

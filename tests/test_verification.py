@@ -814,3 +814,42 @@ def test_the_body_a_passage_calls_the_agency_is_the_one_the_article_names() -> N
     assert verdicts("The Qatar News Agency said exports were continuing [1].")[0][0] == (
         "unsupported"
     )
+
+
+def test_each_clause_of_a_claim_may_report_its_own_speaker() -> None:
+    assert _verdicts(
+        "The Taliban claimed responsibility, and their spokesperson Zabiullah Mujahid claimed "
+        "190 were dead [1].",
+        "The Taliban have claimed responsibility. Taliban spokesperson Zabiullah Mujahid claimed "
+        "190 were dead.",
+    ) == [("verified", None)]
+
+
+def test_a_person_the_article_names_by_first_name_is_one_person() -> None:
+    text = (
+        "In a briefing, the director of IEDCR, Dr Meerjady Sabrina Flora, said the fatalities "
+        "included four males and one female. Meerjady said two of the victims were from Dhaka."
+    )
+    assert _verdicts("Flora said two of the victims were from Dhaka [1].", text) == [
+        ("verified", None)
+    ]
+    (verdict,) = _verdicts("Sheikh Hasina said two of the victims were from Dhaka [1].", text)
+    assert verdict[0] == "unsupported"
+
+
+def test_will_for_could_states_a_possibility_as_certain() -> None:
+    text = (
+        "According to the National Hurricane Center, Tropical Storm Barry could develop into a "
+        "hurricane as soon as Friday."
+    )
+    (verdict,) = _verdicts(
+        "According to the National Hurricane Center, Barry will develop into a hurricane on "
+        "Friday [1].",
+        text,
+    )
+    assert verdict == ("unsupported", "the cited passage only says this may happen")
+    assert _verdicts(
+        "According to the National Hurricane Center, Barry could develop into a hurricane on "
+        "Friday [1].",
+        text,
+    ) == [("verified", None)]
