@@ -19,6 +19,7 @@ from assistant.citations import (
     with_markers,
 )
 from assistant.facts import (
+    MODALS_BEFORE_TO,
     OPPOSITES,
     ORG_WORDS,
     TITLES,
@@ -39,7 +40,7 @@ from assistant.facts import (
     tokens,
 )
 from assistant.records import Citation, Source, Verdict
-from assistant.text import STOPWORDS, matched, terms
+from assistant.text import STOPWORDS, matched, synonyms, terms
 from ingest.chunking import split_sentences
 
 Weight = Callable[[str], float]
@@ -791,17 +792,33 @@ def _stance_problem(claim: str, window_text: str) -> str | None:
         or (_perfect(claim) and len(theirs.hedged & mine.plain) >= OVERCLAIM_WORDS)
     ):
         return "the cited passage only says this may happen"
-    # "will" where the passage says "could" or "may", of the same words: a possibility stated
-    # as certain ("Barry will strengthen into a hurricane" for "could develop into a hurricane").
-    said, passage = raw_words(claim), raw_words(window_text)
+    # A plan stated as done: "His family held a private funeral service" where the family
+    # "planned to have a private funeral service" (the claim names no plan, and puts at least
+    # OVERCLAIM_WORDS of the planned words after a verb in the past).
     if (
-        said & _CERTAIN_FUTURE
-        and not said & _POSSIBLE
-        and passage & _POSSIBLE
-        and not passage & _CERTAIN_FUTURE
-        and mine.hedged & theirs.hedged
+        not mine.hedges
+        and theirs.intentions
+        and not raw_words(claim) & MODALS_BEFORE_TO
+        and len(theirs.hedged & mine.plain) >= OVERCLAIM_WORDS
+        and _says_done(claim)
     ):
         return "the cited passage only says this may happen"
+    # "will" where the passage says "could" or "may", of the same words: a possibility stated
+    # as certain ("Barry will strengthen into a hurricane" for "could develop into a hurricane").
+    # (Sentence by sentence: a "will" of another sentence of the passage changes nothing.)
+    said = raw_words(claim)
+    if said & _CERTAIN_FUTURE and not said & _POSSIBLE:
+        text = window_text[:4000]
+        for span in split_sentences(text):
+            sentence = text[span.start : span.end]
+            passage = raw_words(sentence)
+            hedged = stance(sentence).hedged
+            if (
+                passage & _POSSIBLE
+                and not passage & _CERTAIN_FUTURE
+                and any(w in hedged or synonyms(w) & hedged for w in mine.hedged)
+            ):
+                return "the cited passage only says this may happen"
     # Underclaiming an intention: "plans to declare" where the passage says it was declared.
     # (A "could" a paraphrase adds is weaker, not wrong, and is let through.)
     # (Compared word by word: a hedge elsewhere in the passage, "reportedly", changes nothing.)
@@ -829,6 +846,24 @@ _PERFECT = re.compile(
     r"(?:[a-z]+ed|[a-z]+en|" + "|".join(sorted(_IRREGULAR_PAST)) + r")\b",
     re.IGNORECASE,
 )
+
+
+_PAST_VERB = re.compile(
+    r"\b(?:[a-z]{3,}ed|" + "|".join(sorted(_IRREGULAR_PAST)) + r")\b(?!\s+(?:to|by)\b)"
+)
+
+
+def _says_done(text: str) -> bool:
+    """Whether `text` has a verb in the simple past ("held", "signed"), not a participle after
+    "be" ("to be included")."""
+    for match in _PAST_VERB.finditer(text[:2000]):
+        before = text[max(0, match.start() - 8) : match.start()].split()
+        if not before or before[-1].lower() not in _BE:
+            return True
+    return False
+
+
+_BE = frozenset({"be", "been", "being", "is", "are", "was", "were", "get", "got", "gets"})
 
 
 def _perfect(text: str) -> bool:

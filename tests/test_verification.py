@@ -853,3 +853,30 @@ def test_will_for_could_states_a_possibility_as_certain() -> None:
         "Friday [1].",
         text,
     ) == [("verified", None)]
+
+
+def test_will_for_could_is_read_sentence_by_sentence_and_through_synonyms() -> None:
+    (verdict,) = _verdicts(
+        "McConnell has confirmed that the trial will begin on Tuesday, January 21 [1].",
+        "Pelosi said a vote will be held today. McConnell has indicated the trial could "
+        "possibly commence on Tuesday, January 21, subject to agreement on procedures.",
+    )
+    assert verdict == ("unsupported", "the cited passage only says this may happen")
+
+
+def test_a_plan_stated_as_done_is_flagged() -> None:
+    text = (
+        "The family said they planned to have a private funeral service for Imus and asked for "
+        "donations to the Imus Ranch Foundation."
+    )
+    (verdict,) = _verdicts(
+        "His family held a private funeral service for Imus and asked for donations to the "
+        "Imus Ranch Foundation [1].",
+        text,
+    )
+    assert verdict == ("unsupported", "the cited passage only says this may happen")
+    assert _verdicts(
+        "His family planned a private funeral service for Imus and asked for donations to the "
+        "Imus Ranch Foundation [1].",
+        text,
+    ) == [("verified", None)]
