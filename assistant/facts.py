@@ -910,8 +910,17 @@ def speaker(sentence: str, before: str = "", known: frozenset[str] = frozenset()
         if end and span[end - 1].lower() == "and":
             # "Tom Watson called May's deal 'lousy' and said ...": the one who called it said it
             # (the name the sentence opens with, if it opens with one).
-            opening = names(span)[:1]
-            if opening and opening[0].kind in ("person", "other") and span[0] == opening[0].words[0]:
+            # ("In a video posted to Twitter, Warren praised ... and said": after the opening
+            # phrase's comma.)
+            start = 0
+            if span[0].lower() in _SENTENCE_OPENERS and "," in span:
+                start = span.index(",") + 1
+            opening = [
+                e
+                for e in names(span)
+                if e.kind in ("person", "other") and span[start : start + 1] == [e.words[0]]
+            ]
+            if opening:
                 return opening[0].name
         adjacent = [e for e in names(span[:end]) if end and e.name.split()[-1] == span[end - 1]]
         # (Not the object of a preposition: "Daskal of American University and contributor to

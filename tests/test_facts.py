@@ -254,6 +254,12 @@ def test_entity_found(name: str, context: str, found: bool) -> None:
             "",
             "Tom Watson",
         ),
+        # ... after an opening phrase too.
+        (
+            "In a video posted to Twitter, Warren praised Biden's empathy and said she was proud.",
+            "",
+            "Warren",
+        ),
         # The object of a preposition is not the one writing.
         (
             "Jennifer Daskal of American University and contributor to Slate wrote that it was so.",
