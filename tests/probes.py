@@ -615,9 +615,10 @@ def _without_settings_env() -> Iterator[None]:
 # Passages sent to the model: more than the offline default (5) so that a probe's cited passages
 # are sent whatever the chunking; the probes test verification, not retrieval. At 5, 14 of the
 # 362 probes lost a cited passage after the extraction change of issue 12; at 8, 3 did (reworded).
-# The seventh batch's 60 articles, added to the store, brought that to 14 of 707 at 8; at 10, 6
-# (reworded, and one passage the harness never sent dropped from v930).
-SOURCES_SENT = 10
+# The seventh batch's articles, added to the store, brought that to 14 of 707 at 8; at 10, 6
+# (reworded, and one passage the harness never sent dropped from v930). The eighth batch's
+# probes cite up to six passages each: at 10, 16 of 767 lost one; at 12, 13 (all reworded).
+SOURCES_SENT = 12
 
 
 @contextmanager
