@@ -233,6 +233,16 @@ _FRACTION = re.compile(
     r"|(?:three)\s+(?P<f3>quarters)|(?P<f4>half))\b",
     re.IGNORECASE,
 )
+_FRACTION_OF_SCALE = re.compile(
+    r"\b(?:a\s+|one\s+)?(?P<f>half|quarter|third)(?:\s+of)?(?:\s+a)?\s+"
+    r"(?P<s>thousand|million|billion|trillion)\b",
+    re.IGNORECASE,
+)
+# "once the protests started", "once it is built": a clause follows.
+_CLAUSE_AFTER = re.compile(
+    r"\s+(?:the|a|an|this|that|these|those|it|he|she|they|we|you|i|his|her|its|their|our"
+    r"|[A-Z]\w+\s+(?:is|was|are|were|has|had|[a-z]+ed)\b)\b"
+)
 _INITIAL = re.compile(r"\binitial(?:ly)?\b", re.IGNORECASE)
 
 
@@ -328,8 +338,15 @@ def facts(text: str) -> Facts:
         quantities.append(Quantity(value, match.group(0), "vague"))
         mask(match.start(), match.end())
     flat = "".join(masked)
+    for match in _FRACTION_OF_SCALE.finditer(flat):  # "a quarter million" = 250,000
+        value = _FRACTIONS[match.group("f").lower()] / 100 * _SCALES[match.group("s").lower()]
+        quantities.append(Quantity(value, match.group(0).strip(), "number"))
+        mask(match.start(), match.end())
+    flat = "".join(masked)
     for match in _NUMBER_WORDS.finditer(flat):
         parsed = _words_value(match.group("w"))
+        if match.group("w").lower() == "once" and _CLAUSE_AFTER.match(flat, match.end()):
+            continue  # "once the protests started": when, not how often
         before = flat[max(0, match.start() - 4) : match.start()].lower()
         if parsed is not None and parsed[0] == 2 and before.endswith("the "):
             continue  # "the two countries": the pair already named, not a count
@@ -592,6 +609,7 @@ def entities(text: str, known: frozenset[str] = frozenset()) -> tuple[Entity, ..
                 if not (
                     following[:1].isupper()
                     and not (lowered.endswith("ing") and len(lowered) > 5)
+                    and lowered.split("-")[0] not in _COMPOUND_PREFIXES  # "Co-author Carl Lipo"
                     and following.lower() not in STOPWORDS
                     and following.lower() not in _TIME_WORDS  # "Early Saturday", "Late June"
                     and lowered not in _SENTENCE_OPENERS
@@ -607,6 +625,8 @@ def entities(text: str, known: frozenset[str] = frozenset()) -> tuple[Entity, ..
     return tuple(found)
 
 
+# "Co-author", "Vice-chairman", "Ex-minister": an everyday word before a name, not a first name.
+_COMPOUND_PREFIXES = frozenset("co ex vice non self anti pro pre post sub semi so".split())
 # "MIT-led", "Tel Aviv-based", "US-backed": a name made into a modifier.
 _NAME_MODIFIERS = frozenset(
     "led based backed born owned run funded made controlled sponsored linked allied aligned "
@@ -627,6 +647,9 @@ def _name_like(token: str, known: frozenset[str] = frozenset()) -> bool:
 def _everyday(lowered: str) -> bool:
     """A lower-case English word, in British spelling too ("organisers" as "organizers")."""
     common = _common_words()
+    parts = [p for p in lowered.split("-") if p]
+    if len(parts) > 1:  # "co-author", "so-called"
+        return all(_everyday(p) for p in parts)
     return lowered in common or _BRITISH_IS.sub("iz", lowered) in common
 
 
@@ -842,7 +865,19 @@ def speaker(sentence: str, before: str = "", known: frozenset[str] = frozenset()
                 rest = names(items[start + len(first_name[0].name.split()) : start + 14])
                 people = [e for e in rest if e.kind in ("person", "other")]
                 return people[0].name if people else None
-            named = _nearest(names(head), first=True) if head and head[0][:1].isupper() else None
+            # The body the words open with, when they name no person ("according to the Saudi
+            # Interior Ministry over 345 Muslim pilgrims have been killed" is the ministry).
+            # (The source ends at a comma: "According to the NHC, Tropical Storm Barry could".)
+            head = head[: head.index(",")] if "," in head else head
+            found = names(head) if head and head[0][:1].isupper() else ()
+            if (
+                found
+                and found[0].words[0] == head[0]
+                and found[0].kind == "organisation"
+                and not any(e.kind == "person" for e in found)
+            ):
+                return found[0].name
+            named = _nearest(found, first=True)
             if named:
                 return named
             continue
@@ -1124,10 +1159,15 @@ IMPLICIT_NEGATORS = frozenset(
     """avoid avoided avoids avoiding refrain refrained refrains refraining refuse refused
     refuses refusing decline declined declines declining fail failed fails failing reject
     rejected rejects rejecting deny denied denies denying abstain abstained abstains halt
-    halted stop stopped stops cease ceased lack lacked lacks ruled""".split()
+    halted stop stopped stops cease ceased lack lacked lacks ruled skip skipped skips skipping
+    forgo forgoes forwent forgone""".split()
 )
-# "lacked authority" = "did not have the authority", whatever follows.
-_LACK = frozenset({"lack", "lacked", "lacks", "lacking"})
+# "lacked authority" = "did not have the authority", "skipped a caucus" = "did not hold one",
+# whatever follows.
+_LACK = frozenset(
+    {"lack", "lacked", "lacks", "lacking", "skip", "skipped", "skips", "skipping", "forgo",
+     "forgoes", "forwent", "forgone"}
+)  # fmt: skip
 # Words that make what follows possible rather than done ("could join", "promised to pay"), or
 # a guess rather than a finding ("speculated the virus was transferred", "the presumed price").
 MODALS = frozenset(

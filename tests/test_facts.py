@@ -254,6 +254,17 @@ def test_entity_found(name: str, context: str, found: bool) -> None:
             "",
             "Tom Watson",
         ),
+        # The body "according to" names, when it names no person; a person when it does.
+        (
+            "According to the Saudi Interior Ministry over 345 Muslim pilgrims have been killed.",
+            "",
+            "Saudi Interior Ministry",
+        ),
+        (
+            "According to Rutgers University political scholar Kelly Dittmar, women hold fewer.",
+            "",
+            "Kelly Dittmar",
+        ),
         # ... after an opening phrase too.
         (
             "In a video posted to Twitter, Warren praised Biden's empathy and said she was proud.",
@@ -411,3 +422,21 @@ def test_a_sentence_opening_participle_or_british_plural_is_no_name() -> None:
         "European Union"
     ]
     assert entities("Organisers estimated that a million people took part.") == ()
+
+
+def test_a_compound_word_before_a_name_is_no_first_name() -> None:
+    assert [e.name for e in entities("Co-author Carl Lipo said this.")] == ["Carl Lipo"]
+
+
+def test_skipping_something_is_not_doing_it() -> None:
+    assert {"caucus", "primari"} <= stance("The party skipped a caucus or primary.").negated
+
+
+def test_once_before_a_clause_says_when_not_how_often() -> None:
+    assert facts("The government dropped the measures once the protests started.").quantities == ()
+    assert [q.value for q in facts("It happened only once before.").quantities] == [1.0]
+
+
+def test_a_fraction_of_a_million_is_its_value() -> None:
+    assert [q.value for q in facts("It hosted a quarter million clips.").quantities] == [250000.0]
+    assert [q.value for q in facts("Half a million people marched.").quantities] == [500000.0]
