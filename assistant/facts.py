@@ -572,10 +572,23 @@ def entities(text: str, known: frozenset[str] = frozenset()) -> tuple[Entity, ..
         # names a body ("UN General Assembly", "Secretary of State" stays whole).
         last = run[-1].lower() if run else ""
         title_at = [i for i, w in enumerate(run[:-1]) if w.lower() in TITLES]
+        # "Alexander Gagay of Yekaterinburg": a person and where they are from, two names
+        # ("University of Kansas", "Bank of England" stay whole).
+        of = run.index("of") if "of" in run else -1
+        from_place = (
+            of >= 2
+            and of + 1 < len(run)
+            and run[of - 1].lower() not in ORG_WORDS | PLACE_WORDS
+            and _kind(run[of + 1 :], False) == "place"
+            and _kind(run[:of], titled) in ("person", "other")
+        )
         if title_at and last not in ORG_WORDS and last not in PLACE_WORDS:
             cut = title_at[-1]
             emit(run[:cut], titled)
             emit(run[cut + 1 :], True)
+        elif from_place:
+            emit(run[:of], True)
+            emit(run[of + 1 :], False)
         else:
             emit(run, titled)
         run, titled = [], False

@@ -440,3 +440,14 @@ def test_once_before_a_clause_says_when_not_how_often() -> None:
 def test_a_fraction_of_a_million_is_its_value() -> None:
     assert [q.value for q in facts("It hosted a quarter million clips.").quantities] == [250000.0]
     assert [q.value for q in facts("Half a million people marched.").quantities] == [500000.0]
+
+
+def test_a_person_of_a_place_is_two_names() -> None:
+    found = entities("Alexander Gagay of Yekaterinburg took third place.")
+    assert [(e.name, e.kind) for e in found] == [
+        ("Alexander Gagay", "person"),
+        ("Yekaterinburg", "place"),
+    ]
+    # ... but a body of a place is one.
+    assert [e.name for e in entities("The Bank of England said so.")] == ["Bank of England"]
+    assert [e.name for e in entities("Ivan Petrov of")] == ["Ivan Petrov"]
