@@ -354,6 +354,16 @@ def _relative_times(text: str) -> set[str]:
     return {re.sub(r"^(?:past|previous) ", "last ", t) for t in found}
 
 
+_PROPORTION = re.compile(r"(?:^|[.;:]\s+)most\b|\b(?:most|(?:the|a) majority) of\b", re.IGNORECASE)
+# (... or a part of a count: "killed at least 62, including, according to government
+# reports, 54 small children".)
+_PROPORTION_BACKED = re.compile(
+    r"\b(?:most|majority|mostly|bulk|largely|mainly)\b"
+    r"|\bincluding\b[^.;\d]{0,40}\d",
+    re.IGNORECASE,
+)
+
+
 def _fact_problem(
     claim: str,
     near: str,
@@ -374,6 +384,9 @@ def _fact_problem(
     for date in claimed.dates:
         if not date_found(date, context):
             return f"“{date.text}” is not in the cited passage"
+    if _PROPORTION.search(claim[:2000]) and not _PROPORTION_BACKED.search(near):
+        # "Most of the deaths were in Wuhan": a share the passages never give.
+        return "the cited passage does not say “most”"
     relative = _relative_times(claim)
     theirs = _relative_times(near)
     if relative and theirs and not relative & theirs:

@@ -880,3 +880,17 @@ def test_a_plan_stated_as_done_is_flagged() -> None:
         "Imus Ranch Foundation [1].",
         text,
     ) == [("verified", None)]
+
+
+def test_a_share_the_passage_never_gives_is_unsupported() -> None:
+    (verdict,) = _verdicts(
+        "Most of the deaths were in Wuhan [1].",
+        "The coronavirus may have killed two foreign visitors in Wuhan, the first foreign deaths.",
+    )
+    assert verdict == ("unsupported", "the cited passage does not say “most”")
+    # ... but a part of a count backs it.
+    assert _verdicts(
+        "Most of the dead were small children [1].",
+        "The outbreak killed at least 62, including, according to government reports, 54 small "
+        "children.",
+    ) == [("verified", None)]
