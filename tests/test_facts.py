@@ -249,7 +249,7 @@ def test_entity_found(name: str, context: str, found: bool) -> None:
         ),
         # Two verbs of one subject: the one who called the deal "lousy" said the rest.
         (
-            "Tom Watson called Prime Minister Theresa May's deal \"lousy\" and said he would "
+            'Tom Watson called Prime Minister Theresa May\'s deal "lousy" and said he would '
             "vote for it.",
             "",
             "Tom Watson",
