@@ -368,7 +368,7 @@ def counts_unit(text: str, unit: Sequence[str]) -> bool:
     different crimes", "22-mile", "ten buffalo") has one of the stems."""
     if not unit:
         return False
-    tokens = []
+    tokens: list[str] = []
     for m in _WORD_SPAN.finditer(text):
         # A unit written against its number ("139km", "5ft") is a word of its own.
         glued = _GLUED_UNIT.fullmatch(m.group(0).lower())

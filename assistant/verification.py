@@ -819,16 +819,16 @@ def _stance_problem(claim: str, window_text: str) -> str | None:
     # "will" where the passage says "could" or "may", of the same words: a possibility stated
     # as certain ("Barry will strengthen into a hurricane" for "could develop into a hurricane").
     # (Sentence by sentence: a "will" of another sentence of the passage changes nothing.)
-    said = raw_words(claim)
-    if said & _CERTAIN_FUTURE and not said & _POSSIBLE:
+    claim_words = raw_words(claim)
+    if claim_words & _CERTAIN_FUTURE and not claim_words & _POSSIBLE:
         text = window_text[:4000]
         for span in split_sentences(text):
             sentence = text[span.start : span.end]
-            passage = raw_words(sentence)
+            sentence_words = raw_words(sentence)
             hedged = stance(sentence).hedged
             if (
-                passage & _POSSIBLE
-                and not passage & _CERTAIN_FUTURE
+                sentence_words & _POSSIBLE
+                and not sentence_words & _CERTAIN_FUTURE
                 and any(w in hedged or synonyms(w) & hedged for w in mine.hedged)
             ):
                 return "the cited passage only says this may happen"
