@@ -74,25 +74,26 @@ CATCH_TARGETS = {
 MAX_FALSE_FLAG_RATE = 0.03  # of faithful claim sentences (issue 11)
 
 # What the tests hold the dev split to: one probe below the dev figures measured on 2026-12-06
-# (a later session, with the fourth to sixth batches), rounded down to 5%, so that a near-tie
-# that falls the other way on another machine's CPU does not fail CI while a real regression
-# does (number 18/19, date 18/18, person 21/22, place 19/21, organisation 14/16, attribution
-# 25/30, polarity 24/26, modality 25/30, invented 21/31; non-existent sources stay at 100%, the
-# issue's target; false flags 25/794, held to two probes above it, rounded up to 0.5%). A
-# probe's retrieved sources change with the library (modality was 16/18 before the second
-# batch's articles were ingested; one attribution probe was missed once the sixth batch's were).
-# They guard against regressions; the issue's targets above are not all met and are reported
-# beside them in every table. The held-out split is reported, never asserted on rates.
+# (the session after the later one, with all eight batches), rounded down to 5%, so that a
+# near-tie that falls the other way on another machine's CPU does not fail CI while a real
+# regression does (number 19/21, date 20/20, person 23/24, place 21/23, organisation 15/17,
+# attribution 32/38, polarity 28/30, modality 31/38, invented 24/35; non-existent sources stay at
+# 100%, the issue's target; false flags 31/1079, held to two probes above it, rounded up to
+# 0.5%). A probe's retrieved sources change with the library (modality was 16/18 before the
+# second batch's articles were ingested; one attribution probe was missed once the sixth batch's
+# were; one first-batch catch was lost once the eighth's were). They guard against regressions;
+# the issue's targets above are not all met and are reported beside them in every table. The
+# held-out split is reported, never asserted on rates.
 CATCH_FLOORS = {
     "wrong_number": 0.85,
-    "wrong_date": 0.90,
+    "wrong_date": 0.95,
     "wrong_person": 0.90,
     "wrong_place": 0.85,
     "wrong_organisation": 0.80,
     "wrong_attribution": 0.80,
-    "flipped_polarity": 0.85,
-    "flipped_modality": 0.80,
-    "invented": 0.60,
+    "flipped_polarity": 0.90,
+    "flipped_modality": 0.75,
+    "invented": 0.65,
     "nonexistent_source": 1.0,
 }
 MAX_FALSE_FLAG_FLOOR = 0.035
