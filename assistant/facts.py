@@ -1163,6 +1163,15 @@ def same_person(a: str, b: str) -> bool:
     )
 
 
+# Verbs in the past with no "-ed" ("sold", "held"): what says a thing was done.
+IRREGULAR_PAST = frozenset(
+    "sold bought began begun made took taken gave given went gone came won lost held kept "
+    "brought sent spent built paid ran became chose drove flew fought grew knew meant spoke "
+    "stole stood struck taught thought threw wrote withdrew broke caught fled dealt drew led "
+    "met told found left put set cut hit shut".split()
+)
+
+
 # --- negation and hedging --------------------------------------------------------------------
 
 NEGATORS = frozenset({"not", "never", "no", "neither", "nor", "without", "hardly", "cannot",

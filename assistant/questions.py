@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Literal, cast
 
-from assistant.facts import Entity, entities
+from assistant.facts import IRREGULAR_PAST, Entity, entities
 from assistant.text import terms
 
 Asks = Literal[
@@ -215,16 +215,14 @@ def analyse(question: str) -> Intent:
 # ("How strong were the winds when it formed, and when it passed Bermuda?"): a question puts its
 # verb first ("when did it pass"). The verb may be an irregular past ("how many women made up
 # the crew").
-_IRREGULAR_PAST = (
-    "began|became|brought|bought|came|chose|drove|fell|flew|found|gave|got|grew|held|hit|kept"
-    "|knew|led|left|lost|made|meant|met|paid|put|ran|rose|said|sang|saw|sent|set|shot|sold"
-    "|spent|spoke|stood|stole|struck|took|told|thought|threw|won|wrote"
+_PAST_VERBS = "|".join(
+    sorted(IRREGULAR_PAST | {"fell", "got", "rose", "said", "sang", "saw", "shot"})
 )
 _SECOND_QUESTION = re.compile(
     r"(?:,\s*and|;|\s+and)\s+(?=(?:what|who|whom|which|when|where|why|how(?:\s+(?:many|much"
     r"|long|far|old))?)(?!\s+(?:it|he|she|they|we|you|i|the|a|an|his|her|its|their|this|that"
     r"|these|those)\b)(?:\s+[\w\-’']+){0,3}?\s+(?:is|are|was|were|do|does|did|has|have|had"
-    rf"|can|could|will|would|should|\w{{2,}}ed|{_IRREGULAR_PAST})\b)",
+    rf"|can|could|will|would|should|\w{{2,}}ed|{_PAST_VERBS})\b)",
     re.IGNORECASE,
 )
 MAX_PARTS = 3

@@ -19,6 +19,7 @@ from assistant.citations import (
     with_markers,
 )
 from assistant.facts import (
+    IRREGULAR_PAST,
     MODALS_BEFORE_TO,
     OPPOSITES,
     ORG_WORDS,
@@ -49,12 +50,6 @@ Similarity = Callable[[str, str], float]
 Recheck = Callable[[Sequence[tuple[str, Sequence[str]]]], list[bool | None]]
 RECHECKED = "no check backed it, but the model confirmed it against the passage on a second look"
 
-_IRREGULAR_PAST = frozenset(
-    "sold bought began begun made took taken gave given went gone came won lost held kept "
-    "brought sent spent built paid ran became chose drove flew fought grew knew meant spoke "
-    "stole stood struck taught thought threw wrote withdrew broke caught fled dealt drew led "
-    "met told found left put set cut hit shut".split()
-)
 _PRONOUN_OR_QUOTE = re.compile(r"\b(?:he|she|his|her)\b|[\"“”]", re.IGNORECASE)
 # Word support (IDF-weighted share of the sentence's content words in the passage window)
 # below which a sentence is not backed; at or above STRONG_SUPPORT no meaning check is needed;
@@ -733,7 +728,7 @@ def _noun_like(word: str) -> bool:
         and not is_adverb(word)
         and word not in STOPWORDS
         and not word.endswith(("ed", "s"))
-        and word not in _IRREGULAR_PAST
+        and word not in IRREGULAR_PAST
     )
 
 
@@ -856,13 +851,13 @@ _AUXILIARY = frozenset({"has", "have", "had", "was", "were", "is", "are", "been"
 OVERCLAIM_WORDS = 2
 _PERFECT = re.compile(
     r"\b(?:has|have|had)\s+(?:(?:already|now|since|been|also|finally|just)\s+){0,2}"
-    r"(?:[a-z]+ed|[a-z]+en|" + "|".join(sorted(_IRREGULAR_PAST)) + r")\b",
+    r"(?:[a-z]+ed|[a-z]+en|" + "|".join(sorted(IRREGULAR_PAST)) + r")\b",
     re.IGNORECASE,
 )
 
 
 _PAST_VERB = re.compile(
-    r"\b(?:[a-z]{3,}ed|" + "|".join(sorted(_IRREGULAR_PAST)) + r")\b(?!\s+(?:to|by)\b)"
+    r"\b(?:[a-z]{3,}ed|" + "|".join(sorted(IRREGULAR_PAST)) + r")\b(?!\s+(?:to|by)\b)"
 )
 
 
@@ -894,7 +889,7 @@ def _done(text: str, stems: Set[str]) -> bool:
         lowered = word.lower()
         if stem(lowered) not in stems:
             continue
-        past = lowered.endswith("ed") or lowered in _IRREGULAR_PAST
+        past = lowered.endswith("ed") or lowered in IRREGULAR_PAST
         if past or (i and items[i - 1].lower() in _AUXILIARY):
             return True
     return False
