@@ -952,6 +952,7 @@ def speaker(sentence: str, before: str = "", known: frozenset[str] = frozenset()
             continue
         # "..., but Basu also stated": the name right before the verb spoke, whoever else the
         # sentence names before it.
+        span_names = names(span)
         end = len(span)
         while end and is_adverb(span[end - 1].lower()):
             end -= 1
@@ -965,18 +966,16 @@ def speaker(sentence: str, before: str = "", known: frozenset[str] = frozenset()
                 start = span.index(",") + 1
             opening = [
                 e
-                for e in names(span)
+                for e in span_names
                 if e.kind in ("person", "other") and span[start : start + 1] == [e.words[0]]
             ]
             if opening:
                 return opening[0].name
         adjacent = [e for e in names(span[:end]) if end and e.name.split()[-1] == span[end - 1]]
-        # (Not the object of a preposition: "Daskal of American University and contributor to
-        # Slate wrote" is Daskal writing.)
         if adjacent and adjacent[-1].kind in ("person", "other", "organisation"):
             # (Not the object of a preposition when the sentence opens with a person: "Jennifer
             # Daskal of American University and contributor to Slate wrote" is Daskal writing.)
-            opener = names(span)[0].name.split(" of ")[0]
+            opener = span_names[0].name.split(" of ")[0]
             if (
                 adjacent[-1].kind != "person"
                 and _after_preposition(span[:end], adjacent[-1])
@@ -987,7 +986,7 @@ def speaker(sentence: str, before: str = "", known: frozenset[str] = frozenset()
             ):
                 return opener
             return adjacent[-1].name
-        named = _nearest(names(span), first=False)
+        named = _nearest(span_names, first=False)
         if named:
             return named
         # "Officials said": a capitalised word right before the verb reports a speaker.
@@ -1177,19 +1176,17 @@ IRREGULAR_PAST = frozenset(
 NEGATORS = frozenset({"not", "never", "no", "neither", "nor", "without", "hardly", "cannot",
                       "n't", "nobody", "nothing", "none"})  # fmt: skip
 # Verbs that negate what follows them ("refrained from imposing" = "did not impose").
-IMPLICIT_NEGATORS = frozenset(
-    """avoid avoided avoids avoiding refrain refrained refrains refraining refuse refused
-    refuses refusing decline declined declines declining fail failed fails failing reject
-    rejected rejects rejecting deny denied denies denying abstain abstained abstains halt
-    halted stop stopped stops cease ceased lack lacked lacks ruled skip skipped skips skipping
-    forgo forgoes forwent forgone""".split()
-)
 # "lacked authority" = "did not have the authority", "skipped a caucus" = "did not hold one",
 # whatever follows.
 _LACK = frozenset(
-    {"lack", "lacked", "lacks", "lacking", "skip", "skipped", "skips", "skipping", "forgo",
-     "forgoes", "forwent", "forgone"}
-)  # fmt: skip
+    "lack lacked lacks skip skipped skips skipping forgo forgoes forwent forgone".split()
+)
+IMPLICIT_NEGATORS = _LACK | frozenset(
+    """avoid avoided avoids avoiding refrain refrained refrains refraining refuse refused
+    refuses refusing decline declined declines declining fail failed fails failing reject
+    rejected rejects rejecting deny denied denies denying abstain abstained abstains halt
+    halted stop stopped stops cease ceased ruled""".split()
+)
 # Words that make what follows possible rather than done ("could join", "promised to pay"), or
 # a guess rather than a finding ("speculated the virus was transferred", "the presumed price").
 MODALS = frozenset(

@@ -423,6 +423,7 @@ def _fact_problem(
         return f"{entity.name} is not named in the cited passage"
     claim_terms = set(terms(claim))
     subject = _subject(claim, said_by, known)
+    cited_text = " ".join(plain_text(w.text) for w in windows)
     for window, (_, before_window) in zip(windows, near_parts, strict=True):
         # The sentence of the window that says what the claim says, and who says it there.
         units = passages_in(window)
@@ -438,7 +439,6 @@ def _fact_problem(
             and not _one_in_article(said_by, quoted_person, article_text)
         ):
             return f"the passage attributes this to {quoted_person}"
-        cited_text = " ".join(plain_text(w.text) for w in windows)
         swapped = _swapped_name(claim, plain_text(best.text), known, said_by, cited_text)
         if swapped:
             return f"the cited passage says {swapped[1]}, not {swapped[0]}"
@@ -644,6 +644,7 @@ def _stands_beside(
     """Whether a sentence of `cited` has the name beside one of the same words
     (`_beside_same_word`), and no number other than the claim's ("The contract
     with SpaceX is valued at US$2.6 billion" does not back SpaceX's US$4.2 billion)."""
+    claimed = facts(claim).quantities
     for span in split_sentences(cited):
         sentence = cited[span.start : span.end]
         items = tokens(sentence)
@@ -651,7 +652,6 @@ def _stands_beside(
             if not _beside_same_word(items, where, before, after):
                 continue
             numbers = facts(sentence)
-            claimed = facts(claim).quantities
             conflict = (
                 claimed
                 and numbers.quantities
@@ -760,7 +760,8 @@ def _speaker_of(unit: Passage, before: str, known: frozenset[str]) -> str | None
 def _stance_problem(claim: str, window_text: str) -> str | None:
     """Negation, opposite words or hedging that disagree between the claim and its passage."""
     mine, theirs = stance(claim), stance(window_text)  # window_text has its labels removed
-    my_words, their_words = _with_prefixes(raw_words(claim)), _with_prefixes(raw_words(window_text))
+    claim_words = raw_words(claim)
+    my_words, their_words = _with_prefixes(claim_words), _with_prefixes(raw_words(window_text))
     # A word one side denies, the other's opposite of it: "absent" and "not present" agree.
     agreeing = {
         pair
@@ -806,7 +807,7 @@ def _stance_problem(claim: str, window_text: str) -> str | None:
     if (
         not mine.hedges
         and theirs.intentions
-        and not raw_words(claim) & MODALS_BEFORE_TO
+        and not claim_words & MODALS_BEFORE_TO
         and len(theirs.hedged & mine.plain) >= OVERCLAIM_WORDS
         and _says_done(claim)
     ):
@@ -814,7 +815,6 @@ def _stance_problem(claim: str, window_text: str) -> str | None:
     # "will" where the passage says "could" or "may", of the same words: a possibility stated
     # as certain ("Barry will strengthen into a hurricane" for "could develop into a hurricane").
     # (Sentence by sentence: a "will" of another sentence of the passage changes nothing.)
-    claim_words = raw_words(claim)
     if claim_words & _CERTAIN_FUTURE and not claim_words & _POSSIBLE:
         text = window_text[:4000]
         for span in split_sentences(text):
@@ -849,16 +849,13 @@ _AUXILIARY = frozenset({"has", "have", "had", "was", "were", "is", "are", "been"
 # A claim in the perfect ("negotiations have begun") that shares this many words with what the
 # passage only hedges ("a possibility of new negotiations") states as done what may happen.
 OVERCLAIM_WORDS = 2
+_IRREGULAR = "|".join(sorted(IRREGULAR_PAST))
 _PERFECT = re.compile(
     r"\b(?:has|have|had)\s+(?:(?:already|now|since|been|also|finally|just)\s+){0,2}"
-    r"(?:[a-z]+ed|[a-z]+en|" + "|".join(sorted(IRREGULAR_PAST)) + r")\b",
+    r"(?:[a-z]+ed|[a-z]+en|" + _IRREGULAR + r")\b",
     re.IGNORECASE,
 )
-
-
-_PAST_VERB = re.compile(
-    r"\b(?:[a-z]{3,}ed|" + "|".join(sorted(IRREGULAR_PAST)) + r")\b(?!\s+(?:to|by)\b)"
-)
+_PAST_VERB = re.compile(r"\b(?:[a-z]{3,}ed|" + _IRREGULAR + r")\b(?!\s+(?:to|by)\b)")
 
 
 def _says_done(text: str) -> bool:
