@@ -26,6 +26,7 @@ _UNITS = {
     "twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70,
     "eighty": 80, "ninety": 90, "twice": 2, "thrice": 3, "once": 1,
 }  # fmt: skip
+NUMBER_WORD_VALUES = {w: v for w, v in _UNITS.items() if w not in ("twice", "thrice", "once")}
 # "one" is left out: "one of", "no one", "one day" are rarely a count.
 _ORDINALS = {
     "first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5, "sixth": 6, "seventh": 7,
@@ -428,6 +429,13 @@ def _demonyms() -> dict[str, str]:
 
 
 @lru_cache(maxsize=1)
+def capitals() -> dict[str, str]:
+    """Capital -> country (GeoNames, see assistant/data/NOTICE.md)."""
+    pairs = _DATA.joinpath("capitals.tsv").read_text(encoding="utf-8").splitlines()
+    return dict(line.split("\t", 1) for line in pairs if "\t" in line)
+
+
+@lru_cache(maxsize=1)
 def _common_words() -> frozenset[str]:
     """Lower-case English words (the embedding model's vocabulary), to tell a sentence's
     capitalised first word ("Analysts", "Meanwhile") from a name ("Netanyahu")."""
@@ -622,6 +630,10 @@ def entities(text: str, known: frozenset[str] = frozenset()) -> tuple[Entity, ..
                 if not (
                     following[:1].isupper()
                     and not (lowered.endswith("ing") and len(lowered) > 5)
+                    # (nor "Confirmed US deaths", "Reported cases")
+                    and not (
+                        lowered.endswith("ed") and len(lowered) > 5 and lowered not in _NAMES_IN_ED
+                    )
                     and lowered.split("-")[0] not in _COMPOUND_PREFIXES  # "Co-author Carl Lipo"
                     and following.lower() not in STOPWORDS
                     and following.lower() not in _TIME_WORDS  # "Early Saturday", "Late June"
@@ -638,6 +650,8 @@ def entities(text: str, known: frozenset[str] = frozenset()) -> tuple[Entity, ..
     return tuple(found)
 
 
+# Everyday words in -ed that open names ("United States", "Armed Forces").
+_NAMES_IN_ED = frozenset({"united", "armed", "allied", "reformed", "federated", "limited"})
 # "Co-author", "Vice-chairman", "Ex-minister": an everyday word before a name, not a first name.
 _COMPOUND_PREFIXES = frozenset("co ex vice non self anti pro pre post sub semi so".split())
 # "MIT-led", "Tel Aviv-based", "US-backed": a name made into a modifier.
@@ -693,6 +707,14 @@ def entity_found(entity: Entity, context: str, context_entities: Iterable[Entity
     lowered = context.lower()
     context_words = set(re.findall(r"[^\W_][\w\-]*", lowered))
     context_words |= {w.replace(".", "") for w in re.findall(r"\b(?:[a-z]\.){2,}", lowered)}
+    # "British-backed" has "British" (the startswith rule above finds only its first part).
+    context_words |= {part for w in context_words if "-" in w for part in w.split("-") if part}
+    # "al-Qa’ida" is one word.
+    context_words |= {
+        _APOSTROPHES.sub("", w)
+        for w in _WORD_WITH_APOSTROPHES.findall(lowered)
+        if "’" in w or "'" in w
+    }
     # An organisation's words must stand together: "Federal Foreign Office" is not found in
     # "the Federal Aviation Office ... foreign airlines" (its words in any order would be).
     core = entity.name.split(" of ")[0].lower()
@@ -733,6 +755,10 @@ def entity_found(entity: Entity, context: str, context_entities: Iterable[Entity
         for long_form in _ALIASES[first.lower().replace(".", "")]:
             if f"{long_form.strip()} {rest.lower()}" in lowered:
                 return True
+    # "NOAA Hurricane Hunter" is the "National Oceanic and Atmospheric Administration's
+    # Hurricane Hunters": a name that opens with the acronym of one the context gives in full.
+    if rest and first.isupper() and len(first) > 1 and first in _spelled_out(context):
+        return entity_found(Entity(rest, entity.kind), context, context_entities)
     # "Iraq's Parliament" is the "Parliament of Iraq".
     named_words = entity.name.split()
     if (
@@ -785,9 +811,47 @@ def _word_in(word: str, context_words: set[str]) -> bool:
     if stem(word) in {stem(w) for w in context_words if w[:2] == word[:2]}:
         return True  # "Houthis" is "Houthi"
     # Inflected forms of one word ("Israel's", "Russia-Iran"), never a different name.
-    return len(word) >= 5 and any(
+    if len(word) >= 5 and any(
         w.startswith(word) and len(w) - len(word) <= 3 for w in context_words
+    ):
+        return True
+    # One name spelt two ways ("al-Qaeda", "al-Qa’ida"): a long word one letter apart.
+    plain = _LETTERS_ONLY.sub("", word)
+    return len(plain) >= TRANSLITERATED_LETTERS and any(
+        _one_apart(plain, _LETTERS_ONLY.sub("", w))
+        for w in context_words
+        if w[:2] == word[:2] and abs(len(w) - len(word)) <= 2
     )
+
+
+_APOSTROPHES = re.compile(r"['’]")
+_WORD_WITH_APOSTROPHES = re.compile(r"[\w\-'’]+")
+# Names at least this long (letters only) may differ by one letter and be one name; shorter
+# ones ("Ali", "Ale") are different names.
+TRANSLITERATED_LETTERS = 6
+_LETTERS_ONLY = re.compile(r"[^a-z]")
+
+
+def _one_apart(a: str, b: str) -> bool:
+    """Whether one letter changed, added or dropped turns `a` into `b`."""
+    if a == b or abs(len(a) - len(b)) > 1:
+        return a == b
+    if len(a) > len(b):
+        a, b = b, a
+    i = 0
+    while i < len(a) and a[i] == b[i]:
+        i += 1
+    return a[i + (len(a) == len(b)) :] == b[i + 1 :]
+
+
+# A run of capitalised words, with the small words a body's name joins them by.
+_CAPITALISED_RUN = re.compile(r"[A-Z][\w\-]*(?:\s+(?:(?:and|of|the|for|&)\s+)?[A-Z][\w\-]*)+")
+
+
+def _spelled_out(context: str) -> set[str]:
+    """The acronyms of the names the context spells out ("NOAA" for "National Oceanic and
+    Atmospheric Administration")."""
+    return {_acronym(m.group(0).split()) for m in _CAPITALISED_RUN.finditer(context[:100_000])}
 
 
 def _acronym(words: Iterable[str]) -> str:
@@ -970,9 +1034,20 @@ def speaker(sentence: str, before: str = "", known: frozenset[str] = frozenset()
                 if e.kind in ("person", "other") and span[start : start + 1] == [e.words[0]]
             ]
             if opening:
+                # ("Baloch and Waseem's mother, Anwar, wept ... and said": the relative the
+                # opening describes spoke, named by the appositive when there is one.)
+                subject = span[start:]
+                cut = subject.index(",") if "," in subject else len(subject)
+                if _described_by_possessive(subject[:cut], sentence) == "":
+                    after_comma = subject[cut + 1 :]
+                    appositive = [e for e in names(subject) if after_comma[:1] == [e.words[0]]]
+                    if appositive:
+                        return appositive[0].name
+                    continue
                 return opening[0].name
         adjacent = [e for e in names(span[:end]) if end and e.name.split()[-1] == span[end - 1]]
-        if adjacent and adjacent[-1].kind in ("person", "other", "organisation"):
+        # (A place right before the verb speaks for its government: "North Korea stated".)
+        if adjacent and adjacent[-1].kind in ("person", "other", "organisation", "place"):
             # (Not the object of a preposition when the sentence opens with a person: "Jennifer
             # Daskal of American University and contributor to Slate wrote" is Daskal writing.)
             opener = span_names[0].name.split(" of ")[0]
@@ -1153,6 +1228,9 @@ def same_person(a: str, b: str) -> bool:
         return False
     if wa[-1] == wb[-1] or set(wa) <= set(wb) or set(wb) <= set(wa):
         return True
+    # A capital and its country, speaking for one government ("Pyongyang", "North Korea").
+    if capitals().get(a) == b or capitals().get(b) == a:
+        return True
     # "WHO" and "World Health Organization": an acronym and the name it stands for.
     short, long_ = (a, b) if len(wa) == 1 else (b, a)
     return (
@@ -1173,8 +1251,9 @@ IRREGULAR_PAST = frozenset(
 
 # --- negation and hedging --------------------------------------------------------------------
 
+# ("unless X" is "if not X".)
 NEGATORS = frozenset({"not", "never", "no", "neither", "nor", "without", "hardly", "cannot",
-                      "n't", "nobody", "nothing", "none"})  # fmt: skip
+                      "n't", "nobody", "nothing", "none", "unless"})  # fmt: skip
 # Verbs that negate what follows them ("refrained from imposing" = "did not impose").
 # "lacked authority" = "did not have the authority", "skipped a caucus" = "did not hold one",
 # whatever follows.
@@ -1185,7 +1264,8 @@ IMPLICIT_NEGATORS = _LACK | frozenset(
     """avoid avoided avoids avoiding refrain refrained refrains refraining refuse refused
     refuses refusing decline declined declines declining fail failed fails failing reject
     rejected rejects rejecting deny denied denies denying abstain abstained abstains halt
-    halted stop stopped stops cease ceased ruled""".split()
+    halted stop stopped stops cease ceased ruled prevent prevented prevents preventing
+    barred""".split()
 )
 # Words that make what follows possible rather than done ("could join", "promised to pay"), or
 # a guess rather than a finding ("speculated the virus was transferred", "the presumed price").
@@ -1204,7 +1284,7 @@ MODALS_BEFORE_TO = frozenset(
     hoped threaten threatens threatened set poised propose proposes seek seeks sought aim
     aims aimed appear appears appeared seem seems seemed suspected believed thought presumed
     rumoured rumored alleged working trying attempting preparing striving meant supposed
-    designed""".split()
+    designed intending expecting hoping threatening proposing seeking aiming""".split()
 )
 # "appears to be due to", "is believed to have": a hedge on what is so, not a plan for what
 # will be; nor is what ought to be ("supposed to be kept", "meant to be a reminder").
@@ -1237,6 +1317,9 @@ OPPOSITES: tuple[tuple[str, str], ...] = (
     ("gain", "lost"), ("expand", "shrink"), ("cheap", "expensiv"), ("safe", "danger"),
     ("north", "south"), ("east", "west"), ("easier", "harder"), ("faster", "slower"),
     ("increas", "lower"), ("boost", "reduc"), ("strengthen", "undermin"), ("welcom", "condemn"),
+    # Hedges and their negative forms, which stance() reads as hedges on both sides.
+    ("likely", "unlikely"), ("possible", "impossible"), ("able", "unable"),
+    ("willing", "unwilling"), ("confirm", "suspect"), ("allow", "halt"), ("allow", "suspend"),
 )  # fmt: skip
 
 
@@ -1247,7 +1330,12 @@ def _wordnet_opposites() -> tuple[tuple[str, str], ...]:
 
     raw = (resources.files("assistant") / "data" / "opposites.tsv").read_text(encoding="utf-8")
     pairs = (line.split("\t") for line in raw.splitlines() if "\t" in line)
-    return tuple((a, b) for a, b in pairs)
+    return tuple((a, b) for a, b in pairs if (a, b) not in _ONE_TIE)
+
+
+# Kin words that name one tie from either side: "Waseem, brother of Qandeel Baloch" is "his
+# sister, Qandeel Baloch"; "X's wife, Y" is "Y's husband, X".
+_ONE_TIE = frozenset({("brother", "sister"), ("husband", "wife")})
 
 
 OPPOSITES = tuple(dict.fromkeys(OPPOSITES + _wordnet_opposites()))
@@ -1264,6 +1352,9 @@ class Stance:
     negations: int  # negations in the text, explicit or implicit
     hedges: int  # modal verbs and hedges in the text
     intentions: int = 0  # of them, "plans to", "intends to", "is set to" ...
+    # Negated words the text also uses plainly ("used by authorized services ... without
+    # authorization").
+    also_plain: frozenset[str] = frozenset()
 
 
 # How many content words after a negation or a hedge it governs (names never are).
@@ -1293,6 +1384,13 @@ def _until_follows(items: Sequence[str], position: int) -> bool:
     return False
 
 
+_OBJECT_PRONOUNS = frozenset(
+    "me you him her it us them himself herself itself themselves ourselves yourself".split()
+)
+# A word that may stand between "fails" and its "to": "fails even to get on the ballot".
+_BETWEEN = frozenset({"even", "ever", "also", "still", "again", "repeatedly", "completely"})
+
+
 @lru_cache(maxsize=8192)
 def stance(text: str) -> Stance:
     """Each content word with whether a negation or a hedge governs it: the first two content
@@ -1317,7 +1415,23 @@ def stance(text: str) -> Stance:
         previous_word = items[position - 1].lower() if position else ""
         implicit = (
             word in IMPLICIT_NEGATORS
-            and (next_word in ("to", "from") or next_word.endswith("ing") or word in _LACK)
+            and (
+                next_word in ("to", "from")
+                or next_word.endswith("ing")
+                or word in _LACK
+                # "prevent themselves from being infected", "stopped him from leaving"
+                or (
+                    next_word in _OBJECT_PRONOUNS
+                    and position + 2 < len(items)
+                    and items[position + 2].lower() == "from"
+                )
+                # "fails even to get on the ballot"
+                or (
+                    next_word in _BETWEEN
+                    and position + 2 < len(items)
+                    and items[position + 2].lower() == "to"
+                )
+            )
             and previous_word not in ("the", "a", "an", "its", "their", "his", "her", "this")
         )
         # "unsigned" = "not signed"; "rather than X", "instead of X" deny X.
@@ -1383,6 +1497,7 @@ def stance(text: str) -> Stance:
         negations,
         hedges,
         intentions,
+        frozenset(plain & negated),
     )
 
 

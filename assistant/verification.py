@@ -21,10 +21,12 @@ from assistant.citations import (
 from assistant.facts import (
     IRREGULAR_PAST,
     MODALS_BEFORE_TO,
+    NUMBER_WORD_VALUES,
     OPPOSITES,
     ORG_WORDS,
     TITLES,
     Entity,
+    capitals,
     date_found,
     entities,
     entity_found,
@@ -184,12 +186,24 @@ def _windows(source: Source) -> list[Passage]:
 
 
 def support(sentence_terms: set[str], text: str, weight: Weight) -> float:
-    """IDF-weighted share of the sentence's content terms that the text contains."""
+    """IDF-weighted share of the sentence's content terms that the text contains (a number
+    it spells out counts as its digits: "seventy years old" holds the "70" of "was 70")."""
     if not sentence_terms:
         return 0.0
-    found = matched(sentence_terms, set(terms(text)))
+    text_terms = set(terms(text))
+    text_terms |= {_SPELLED[t] for t in text_terms & _SPELLED.keys()}
+    found = matched(sentence_terms, text_terms)
     total = sum(weight(t) for t in sentence_terms)
     return sum(weight(t) for t in found) / total if total else 0.0
+
+
+# Number words as terms (stemmed) -> their digits.
+_SPELLED = {
+    stemmed: str(value)
+    for word, value in NUMBER_WORD_VALUES.items()
+    for stemmed in terms(word)
+    if value >= 2
+}
 
 
 def _heading(text: str) -> bool:
@@ -212,6 +226,36 @@ def best_window(sentence_terms: set[str], source: Source, weight: Weight) -> tup
     chosen = best_pair if best_pair[1] > best_single[1] + PAIR_MARGIN else best_single
     assert chosen[0] is not None  # a source has at least one sentence
     return chosen[0], max(0.0, chosen[1])
+
+
+# A claim's words that its windows lack and another sentence of a cited source has: at least
+# this many (not counting numbers) make that sentence a second window, whose facts count.
+SECOND_WINDOW_TERMS = 2
+
+
+def _second_windows(
+    claim_terms: set[str], windows: Sequence[Passage], weight: Weight
+) -> list[Passage]:
+    """For each cited source, the sentence outside its window holding the most of what the
+    claim says and no window does ("He became finance minister in 1982" beside "He was
+    brought into national politics by Indira Gandhi", three sentences apart), when it holds
+    SECOND_WINDOW_TERMS such words."""
+    covered = set().union(*(set(terms(w.text)) for w in windows)) if windows else set()
+    left = {t for t in claim_terms - set(matched(claim_terms, covered)) if not t.isdigit()}
+    if len(left) < SECOND_WINDOW_TERMS:
+        return []
+    out: list[Passage] = []
+    for window in {w.source.chunk_id: w for w in windows}.values():
+        best: tuple[float, Passage | None] = (0.0, None)
+        for item in passages(window.source):
+            if item.end <= window.start or item.start >= window.end:
+                found = matched(left, set(terms(item.text)))
+                score = sum(weight(t) for t in found)
+                if len(found) >= SECOND_WINDOW_TERMS and score > best[0]:
+                    best = (score, item)
+        if best[1] is not None:
+            out.append(best[1])
+    return out
 
 
 def passages_in(window: Passage) -> list[Passage]:
@@ -285,6 +329,9 @@ def check(
     score = support(_digits_for_words(claim, claim_terms, window_text), window_text, weight)
     near_parts = [_near(p, (articles or {}).get(p.source.source)) for p in windows]
     near = "\n".join(part for part, _ in near_parts)
+    for extra in _second_windows(claim_terms, windows, weight):
+        # A sentence drawing on two sentences of one source, far apart: the facts of both.
+        near += "\n" + _near(extra, (articles or {}).get(extra.source.source))[0]
     article_text = "\n".join(
         f"{s.title or ''}\n{(articles or {}).get(s.source, s.text)}" for s in cited
     )
@@ -309,6 +356,15 @@ _REPORTED_BY_PRONOUN = re.compile(
     r"|acknowledged|admitted|predicted|cautioned)\b)",
     re.IGNORECASE,
 )
+
+
+# "they reported", "the website yesterday suggested": words reported by someone the sentence
+# doesn't name (the article did, before).
+_REPORTING = (
+    r"(?:[a-z]+\s+)?(?:reported|said|says|suggested|stated|announced|noted|told|added|wrote"
+    r"|claimed|warned)\b"
+)
+_UNNAMED_REPORTER = re.compile(r"\b(?:[Tt]hey|[Ii]t|[Tt]he [a-z]+)\s+" + _REPORTING)
 
 
 def _digits_for_words(claim: str, claim_terms: set[str], window_text: str) -> set[str]:
@@ -396,6 +452,7 @@ def _fact_problem(
         if person and _PRONOUN_OR_QUOTE.search(window.text)
     }
     quoted_window = any(_PRONOUN_OR_QUOTE.search(w.text) for w in windows)
+    unnamed_reporter = any(_UNNAMED_REPORTER.search(w.text) for w in windows)
     near_names = entities(near, known)
     for entity in entities(claim, known):
         if entity_found(entity, near, near_names):
@@ -417,9 +474,22 @@ def _fact_problem(
             and entity_found(entity, article_text, ())
         ):
             continue  # "the agency said", the article's Saudi Press Agency
+        country = capitals().get(entity.name)
+        if (
+            country
+            and _acts(claim, entity.name)
+            and entity_found(Entity(country, "place"), near, near_names)
+        ):
+            continue  # "Pyongyang said", "let Beijing extradite": the capital for its government
         is_speaker = said_by is not None and same_person(entity.name, said_by)
         if is_speaker and quoted_window and entity_found(entity, article_text, ()):
             continue  # the quote's speaker, named elsewhere in the article
+        if (
+            unnamed_reporter
+            and re.search(rf"\b{re.escape(entity.name)}\s+{_REPORTING}", claim)
+            and entity_found(entity, article_text, ())
+        ):
+            continue  # "the National Hurricane Center reported" for "they reported"
         return f"{entity.name} is not named in the cited passage"
     claim_terms = set(terms(claim))
     subject = _subject(claim, said_by, known)
@@ -428,8 +498,9 @@ def _fact_problem(
         # The sentence of the window that says what the claim says, and who says it there.
         units = passages_in(window)
         best = max(units, key=lambda u: len(matched(claim_terms, set(terms(u.text)))))
-        before = before_window + window.text[: best.start - window.start]
-        quoted_person = _speaker_of(best, before, known)
+        said_in = _clause_of(best, claim_terms)
+        before = before_window + window.text[: said_in.start - window.start]
+        quoted_person = _speaker_of(said_in, before, known)
         if (
             said_by
             and quoted_person
@@ -462,6 +533,12 @@ def _fact_problem(
                 or (quoted_person and same_person(subject.name, quoted_person))
                 or (previous and entity_found(subject, previous, entities(previous, known)))
                 or (title and entity_found(subject, title, entities(title, known)))
+                # "they reported" for "the National Hurricane Center reported"
+                or (
+                    _UNNAMED_REPORTER.search(text)
+                    and re.search(rf"\b{re.escape(subject.name)}\s+{_REPORTING}", claim)
+                    and entity_found(subject, article_text, ())
+                )
                 or entity_found(subject, plain_text(window.text), ())
             ):
                 other = next((e.name for e in here if e.kind != "place"), None)
@@ -551,9 +628,12 @@ def _swapped_name(
             continue
         if _stands_beside(entity, before, after, cited, claim):
             continue  # the sentence draws on another cited sentence that says it of this name
+        country = capitals().get(entity.name)
         for other in here:
             if other.kind != entity.kind and "other" not in (other.kind, entity.kind):
                 continue
+            if country and entity_found(Entity(country, "place"), other.name, ()):
+                continue  # "Beijing" for "the Chinese government": the capital for its country
             speaks = said_by is not None and same_person(other.name, said_by)
             # (A relative the claim names instead is no mention: "Yingluck Shinawatra" for
             # "Thaksin Shinawatra".)
@@ -569,10 +649,63 @@ def _swapped_name(
             ):
                 continue
             for where in _all_at(theirs, other):
+                if _describes_noun(theirs, where) and not _describes_noun(mine, at):
+                    continue  # "Immortals won" for "the Brazilian team won": a description
                 their_before, their_after = _neighbours(theirs, *where)
                 if before & their_before or after & their_after:
                     return entity.name, other.name
     return None
+
+
+def _clause_of(unit: Passage, claim_terms: set[str]) -> Passage:
+    """The clause of a sentence (split at its semicolons) that says most of the claim: in
+    "The agency told the Post it would end its search; the paper also spoke to the Navy, who
+    told it ..." each clause has its own speaker."""
+    parts = [m for m in re.finditer(r"[^;]+", unit.text[:4000]) if m.group(0).strip()]
+    if len(parts) < 2:
+        return unit
+    best = max(parts, key=lambda m: len(matched(claim_terms, set(terms(m.group(0))))))
+    text = best.group(0).strip()
+    start = unit.start + best.start() + best.group(0).index(text)
+    return Passage(unit.source, start, start + len(text), text)
+
+
+_LOCATIVE = frozenset("in at to from near outside inside into of across around".split())
+_NOT_VERBS = _LOCATIVE | frozenset("and or but the a an on for with by as than".split())
+
+
+def _acts(claim: str, name: str) -> bool:
+    """Whether the name acts in the claim (a verb follows it, no preposition of place comes
+    before it): "Pyongyang said", "let Beijing extradite", not "a rally in Ankara"."""
+    items = tokens(claim)
+    parts = name.split()
+    for i in range(len(items) - len(parts)):
+        if list(items[i : i + len(parts)]) != parts:
+            continue
+        previous = items[i - 1].lower() if i else ""
+        following = items[i + len(parts)]
+        if (
+            previous not in _LOCATIVE
+            and following.isalpha()
+            and following.islower()
+            and following not in _NOT_VERBS
+        ):
+            return True
+    return False
+
+
+def _describes_noun(items: Sequence[str], where: tuple[int, int]) -> bool:
+    """Whether the name at `where` is one word describing the noun after it ("the Brazilian
+    team", "a French court")."""
+    start, end = where
+    return (
+        end - start == 1
+        and start > 0
+        and items[start - 1].lower() in ("the", "a", "an")
+        and end < len(items)
+        and items[end][:1].islower()
+        and items[end].isalpha()
+    )
 
 
 def _one_in_article(a: str, b: str, article_text: str) -> bool:
@@ -604,10 +737,14 @@ def _reports_in_a_clause(claim: str, name: str, known: frozenset[str]) -> bool:
 
 def _also_according_to(sentence: str, name: str) -> bool:
     """Whether the sentence also gives `name` as a source ("..., according to the JHU data; ...
-    rising by over 1,000 a day according to the Vox website")."""
+    rising by over 1,000 a day according to the Vox website"; "according to Yonhap, quoting
+    North Korea's news agency KCNA")."""
     last = re.escape(name.split()[-1])
     return bool(
-        re.search(rf"\baccording to (?:the )?(?:[\w\-.’']+ ){{0,3}}?{last}\b", sentence[:2000])
+        re.search(
+            rf"\b(?:according to|quoting|citing) (?:the )?(?:[\w\-.’'()]+ ){{0,10}}?\(?{last}\b",
+            sentence[:2000],
+        )
     )
 
 
@@ -736,6 +873,16 @@ def _speaker_of(unit: Passage, before: str, known: frozenset[str]) -> str | None
     """Who a sentence quotes or reports: its own "X said", or, for a quotation that names no
     one, the sentence before it when that one introduces it ("Macron tweeted:")."""
     found = speaker(plain_text(unit.text), before, known)
+    if found is None and quote_balance(unit.text) < 0:
+        # The end of a quotation opened sentences before ('Zhao said, "Our work shows ...
+        # Although ... earlier than gliding."'): whoever the sentence that opens it names.
+        balance = quote_balance(unit.text)
+        earlier = [p for p in passages(unit.source) if p.end <= unit.start][-QUOTE_SENTENCES:]
+        for item in reversed(earlier):
+            balance += quote_balance(item.text)
+            if balance >= 0:
+                return speaker(plain_text(item.text), before, known)
+        return None
     if found or not unit.text.lstrip().startswith(('"', "“")):
         return found
     # A quotation that runs on, or whose speaker follows it ('"... Who's so stupid to steal a
@@ -773,13 +920,15 @@ def _stance_problem(claim: str, window_text: str) -> str | None:
     if bool(mine.negations) != bool(theirs.negations) and not agreeing:
         side, other = (mine, theirs) if mine.negations else (theirs, mine)
         # ... plainly or hedged: "will have no effect" against "will have a major effect".
-        if side.negated & (other.plain | other.hedged):
+        # (A word the negating side also states plainly elsewhere is no contradiction: "used by
+        # authorized services ... without authorization".)
+        if (side.negated - side.also_plain) & (other.plain | other.hedged):
             return "the cited passage says the opposite (negation differs)"
     # Word by word: what the passage denies, the claim states as done ("supplied Ukraine with
     # weapons" for "refrained from imposing sanctions or supplying Ukraine with weapons"). Dev
     # probes: polarity 15/20 -> 16/20, false flags unchanged (9/302). The other way round (the
     # claim denies what the passage states) caught nothing more and flagged 2 paraphrases.
-    if _done(claim, theirs.negated & mine.plain):
+    if _done(claim, (theirs.negated - theirs.also_plain) & mine.plain):
         return "the cited passage says the opposite (negation differs)"
     for a, b in _opposites_of(my_words):
         if (a, b) in agreeing:
@@ -791,14 +940,19 @@ def _stance_problem(claim: str, window_text: str) -> str | None:
         ):
             said, passage_word = (a, b) if mine_a else (b, a)
             return f"the cited passage says “{passage_word}…”, not “{said}…”"
+        if mine_a != mine_b and theirs_a and theirs_b:
+            # The passage has both words: the claim's stands where the passage has the other
+            # ("which they approved" for "which they rejected, approving only a gathering").
+            said, passage_word = (a, b) if mine_a else (b, a)
+            if _in_slot(claim, window_text, said, passage_word):
+                return f"the cited passage says “{passage_word}…”, not “{said}…”"
     flipped = _for_against(claim, window_text)
     if flipped:
         return flipped
     # Overclaiming: the passage says it may happen, the claim (hedging nothing) that it did
     # ("has joined", "sold" for "could join", "could sell").
-    if not mine.hedges and (
-        _done(claim, theirs.hedged & mine.plain)
-        or (_perfect(claim) and len(theirs.hedged & mine.plain) >= OVERCLAIM_WORDS)
+    if _done(claim, theirs.hedged & mine.plain) or (
+        _perfect(claim) and len(theirs.hedged & mine.plain) >= OVERCLAIM_WORDS
     ):
         return "the cited passage only says this may happen"
     # A plan stated as done: "His family held a private funeral service" where the family
@@ -835,6 +989,24 @@ def _stance_problem(claim: str, window_text: str) -> str | None:
     return None
 
 
+def _in_slot(claim: str, passage: str, said: str, other: str) -> bool:
+    """Whether the two words before the claim's `said` stand before the passage's `other`
+    and not before its `said` (each a word or the start of one)."""
+    mine = [w.lower() for w in _WORDS.findall(claim[:2000])]
+    theirs = [w.lower() for w in _WORDS.findall(passage[:4000])]
+
+    def slots(items: list[str], word: str) -> set[tuple[str, ...]]:
+        return {
+            tuple(items[i - 2 : i])
+            for i, w in enumerate(items)
+            if i >= 2 and (w == word or (len(word) >= 4 and w.startswith(word)))
+        }
+
+    mine_slots = slots(mine, said)
+    return bool(mine_slots & slots(theirs, other)) and not mine_slots & slots(theirs, said)
+
+
+_WORDS = re.compile(r"[A-Za-z][A-Za-z'’\-]*")
 _CERTAIN_FUTURE = frozenset({"will", "shall", "won't"})
 _POSSIBLE = frozenset({"could", "may", "might", "possibly", "possible", "perhaps", "potentially"})
 
@@ -873,7 +1045,11 @@ _BE = frozenset({"be", "been", "being", "is", "are", "was", "were", "get", "got"
 
 def _perfect(text: str) -> bool:
     """Whether `text` says something has been done ("have begun", "has been paid")."""
-    return bool(_PERFECT.search(text[:2000]))
+    for match in _PERFECT.finditer(text[:2000]):
+        before = text[max(0, match.start() - 12) : match.start()].split()
+        if not (before and before[-1].lower() in _MODAL_VERBS):  # not "would have been"
+            return True
+    return False
 
 
 def _done(text: str, stems: Set[str]) -> bool:
@@ -886,10 +1062,27 @@ def _done(text: str, stems: Set[str]) -> bool:
         lowered = word.lower()
         if stem(lowered) not in stems:
             continue
-        past = lowered.endswith("ed") or lowered in IRREGULAR_PAST
-        if past or (i and items[i - 1].lower() in _AUXILIARY):
+        if any(w.lower() in _MODAL_VERBS for w in items[max(0, i - 3) : i]):
+            continue  # "would have been named": not done
+        # ("-ed" words that are no verb: "two hundred", "need", "indeed".)
+        past = (
+            lowered.endswith("ed") and not lowered.endswith("eed") and lowered != "hundred"
+        ) or lowered in IRREGULAR_PAST
+        if past or (i and items[i - 1].lower() in _AUXILIARY and not _reported_plan(items, i)):
             return True
     return False
+
+
+_MODAL_VERBS = frozenset("would could may might should will shall can must".split())
+
+
+def _reported_plan(items: Sequence[str], i: int) -> bool:
+    """Whether items[i] is an "-ing" form reporting what someone said they were doing
+    ("announced that she was launching an inquiry": what the passage's "would be launching"
+    says, not a thing done)."""
+    if not items[i].lower().endswith("ing") or items[i - 1].lower() not in ("was", "were"):
+        return False
+    return "that" in (w.lower() for w in items[max(0, i - 4) : i - 1])
 
 
 _FOR_AGAINST = re.compile(r"\b([a-z]+) (for|against)\b", re.IGNORECASE)

@@ -451,3 +451,65 @@ def test_a_person_of_a_place_is_two_names() -> None:
     # ... but a body of a place is one.
     assert [e.name for e in entities("The Bank of England said so.")] == ["Bank of England"]
     assert [e.name for e in entities("Ivan Petrov of")] == ["Ivan Petrov"]
+
+
+def test_a_word_between_a_negating_verb_and_its_to_still_negates() -> None:
+    said = stance("He narrowly avoids a conviction and fails even to get on the ballot.")
+    assert said.negations == 1 and "get" in said.negated
+
+
+def test_preventing_someone_from_doing_it_denies_it() -> None:
+    assert "infect" in stance("They drank it to prevent themselves from being infected.").negated
+    assert "stop" in stance("They will attack unless the broadcasts stop.").negated
+
+
+def test_a_word_used_plainly_and_negated_is_known_as_both() -> None:
+    said = stance("It circumvents measures used by authorized services, without authorization.")
+    assert "author" in said.also_plain
+
+
+def test_the_ing_form_of_a_plan_hedges() -> None:
+    said = stance("The agency was intending to end its search.")
+    assert said.intentions == 1 and "search" in said.hedged
+
+
+def test_a_relative_named_by_an_appositive_speaks_not_the_one_before() -> None:
+    sentence = (
+        "Baloch and Waseem's mother, Anwar, wept upon hearing her son had been convicted and "
+        "said she believed he was innocent."
+    )
+    assert speaker(sentence) == "Anwar"
+
+
+def test_a_country_before_the_verb_speaks_in_full() -> None:
+    assert speaker("After the exchange of fire, North Korea stated it would attack.") == (
+        "North Korea"
+    )
+
+
+def test_a_name_opening_with_the_acronym_of_one_spelt_out_is_that_name() -> None:
+    context = (
+        "data collected by the National Oceanic and Atmospheric Administration's Hurricane Hunters"
+    )
+    assert entity_found(Entity("NOAA Hurricane Hunter", "organisation"), context, entities(context))
+    assert not entity_found(Entity("NASA Hurricane Hunter", "organisation"), context, ())
+
+
+def test_one_name_spelt_two_ways_is_one_name() -> None:
+    context = "Hamza bin Laden, a senior member of al-Qa’ida, was killed."
+    assert entity_found(Entity("al-Qaeda", "organisation"), context, entities(context))
+    assert not entity_found(Entity("Hamas", "organisation"), context, entities(context))
+
+
+def test_a_name_made_into_a_modifier_is_found() -> None:
+    assert entity_found(Entity("Britain", "place"), "a bloodless British-backed coup", ())
+
+
+def test_a_sentence_opening_participle_in_ed_is_no_first_name() -> None:
+    assert [e.name for e in entities("Confirmed US deaths passed 100000.")] == ["US"]
+    assert [e.name for e in entities("United States forces left.")] == ["United States"]
+
+
+def test_a_capital_and_its_country_speak_as_one() -> None:
+    assert same_person("Pyongyang", "North Korea")
+    assert not same_person("Pyongyang", "South Korea")

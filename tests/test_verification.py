@@ -894,3 +894,184 @@ def test_a_share_the_passage_never_gives_is_unsupported() -> None:
         "The outbreak killed at least 62, including, according to government reports, 54 small "
         "children.",
     ) == [("verified", None)]
+
+
+def test_a_word_the_passage_also_uses_plainly_is_not_denied() -> None:
+    assert _verdicts(
+        'The notice said the script existed to "circumvent measures used by authorized '
+        'streaming services" [1].',
+        'The notice said the script existed to "circumvent measures used by authorized '
+        'streaming services" and "reproduce videos without authorization".',
+    ) == [("verified", None)]
+
+
+def test_a_kin_word_names_the_tie_from_either_side() -> None:
+    assert _verdicts(
+        "A court sentenced Waseem to life in prison for murdering his sister, Qandeel Baloch [1].",
+        "Mohammed Waseem, brother of Qandeel Baloch, was sentenced to life in prison by a court "
+        "for her murder.",
+    ) == [("verified", None)]
+
+
+def test_a_reported_plan_in_the_past_progressive_is_no_deed() -> None:
+    text = "Nancy Pelosi announced that she would be launching an impeachment inquiry into Trump."
+    assert _verdicts(
+        "Pelosi announced that she was launching an impeachment inquiry into Trump [1].", text
+    ) == [("verified", None)]
+    (verdict,) = _verdicts("Pelosi has launched an impeachment inquiry into Trump [1].", text)
+    assert verdict == ("unsupported", "the cited passage only says this may happen")
+
+
+def test_a_name_for_what_the_passage_describes_is_no_swap() -> None:
+    text = (
+        "The final saw US team Cloud9 and Immortals, from Brazil, face off. Both unbeaten teams "
+        "going in, the Brazilian team won the championship and $50,000."
+    )
+    assert _verdicts("Immortals won the championship and $50,000 [1].", text) == [
+        ("verified", None)
+    ]
+    # ... but another description in its place is.
+    (verdict,) = _verdicts("The Canadian team won the championship and $50,000 [1].", text)
+    assert verdict[0] == "unsupported"
+
+
+def test_each_clause_of_a_passage_sentence_has_its_own_speaker() -> None:
+    text = (
+        "Yesterday the Search and Rescue Agency told The Jakarta Post it was intending to end "
+        "its search; the paper also spoke to the Navy, who told it piracy was unconfirmed and "
+        "noted no ransom has been sought."
+    )
+    assert _verdicts(
+        "The Navy told The Jakarta Post that piracy was unconfirmed, noting that no ransom has "
+        "been sought [1].",
+        text,
+    ) == [("verified", None)]
+
+
+def test_they_reported_is_the_body_the_article_named() -> None:
+    text = (
+        "As of Monday evening, the National Hurricane Center reported winds of 30 miles per "
+        "hour. If it strengthened, it would be named Tropical Storm Chantal. On Tuesday, "
+        "however, they reported the depression dissipated off the coast of Florida."
+    )
+    assert _verdicts(
+        "The National Hurricane Center reported on Tuesday that the depression had dissipated "
+        "off the coast of Florida [1].",
+        text,
+    ) == [("verified", None)]
+
+
+def test_likely_for_unlikely_is_flagged() -> None:
+    (verdict,) = _verdicts(
+        "Hensman said it was likely to be used widely in developing countries [1].",
+        "Hensman said that, because the spray wears off, it was unlikely to be used widely in "
+        "developing countries.",
+    )
+    assert verdict == ("unsupported", "the cited passage says “unlikely…”, not “likely…”")
+
+
+def test_the_end_of_a_quotation_is_said_by_whoever_opened_it() -> None:
+    text = (
+        'Co-author Jing-Shan Zhao said, "Our work shows the flapping developed passively as the '
+        "dinosaur ran on the ground. Although this flapping could not lift the dinosaur into "
+        'the air, the motion of flapping wings may have developed earlier than gliding." '
+        "John Hutchinson of the Royal Veterinary College was not convinced."
+    )
+    (verdict,) = _verdicts(
+        'Hutchinson said "the motion of flapping wings may have developed earlier than '
+        'gliding" [1].',
+        text,
+    )
+    assert verdict == ("unsupported", "the passage attributes this to Jing-Shan Zhao")
+
+
+def test_an_opposite_standing_where_the_passage_has_the_other_word_is_flagged() -> None:
+    text = (
+        "The Front had sent the police a plan for the march, which they rejected, approving "
+        "only a gathering in the park."
+    )
+    (verdict,) = _verdicts(
+        "The Front had sent the police a plan for the march, which they approved [1].", text
+    )
+    assert verdict == ("unsupported", "the cited passage says “reject…”, not “approv…”")
+    assert _verdicts(
+        "The police rejected the Front's plan for the march, approving only a gathering in the "
+        "park [1].",
+        text,
+    ) == [("verified", None)]
+
+
+def test_two_sentences_of_one_source_far_apart_back_one_claim() -> None:
+    text = (
+        "He was brought into national politics and the Congress party by Indira Gandhi. He was "
+        "known for his memory. He wrote several books. He became finance minister in 1982."
+    )
+    assert _verdicts(
+        "Indira Gandhi brought him into national politics and the Congress party, and he "
+        "became finance minister in 1982 [1].",
+        text,
+    ) == [("verified", None)]
+    # ... but a number no sentence gives is still flagged.
+    (verdict,) = _verdicts(
+        "Indira Gandhi brought him into national politics and the Congress party, and he "
+        "became finance minister in 1984 [1].",
+        text,
+    )
+    assert verdict == ("unsupported", "“1984” is not in the cited passage")
+
+
+def test_a_capital_acting_is_its_country_but_a_place_in_it_is_not() -> None:
+    text = (
+        "North Korea stated it would attack any loudspeakers broadcasting propaganda. The "
+        "summit was held in Seoul."
+    )
+    assert _verdicts(
+        "Pyongyang said it would attack any loudspeakers broadcasting propaganda [1].", text
+    ) == [("verified", None)]
+    (verdict,) = _verdicts("The summit was held in Pyongyang [1].", text)
+    assert verdict[0] == "unsupported"
+
+
+def test_a_number_the_passage_spells_out_chooses_its_sentence() -> None:
+    text = (
+        "Van Biljon, owner of a lion lodge, was killed by his lions on Tuesday. Van Biljon had "
+        "been in the lions' area mending a fence. Van Biljon was seventy years old. Neighbors "
+        "tried, but were unable, to save van Biljon."
+    )
+    assert _verdicts("Van Biljon was 70 [1].", text) == [("verified", None)]
+
+
+def test_a_source_quoting_another_gives_both() -> None:
+    assert _verdicts(
+        "According to KCNA, as quoted by Yonhap, the military was placed on high alert [1].",
+        "According to Yonhap news agency, quoting North Korea's main news agency Korean Central "
+        "News Agency (KCNA), the country's military has been placed on high alert.",
+    ) == [("verified", None)]
+
+
+def test_suspected_stated_as_confirmed_is_flagged() -> None:
+    (verdict,) = _verdicts(
+        "Officials said the man had been confirmed to have the virus [1].",
+        "Officials said the man showed symptoms and was suspected to have the virus.",
+    )
+    assert verdict == ("unsupported", "the cited passage says “suspect…”, not “confirm…”")
+
+
+def test_a_plan_stated_as_done_beside_a_hedge_elsewhere_is_flagged() -> None:
+    text = (
+        "Bloomberg planned to invest US$100 million into the state and offered to pay fines for "
+        "former inmates to regain their ability to vote."
+    )
+    (verdict,) = _verdicts(
+        "Bloomberg has invested US$100 million in the state and offered to pay fines so that "
+        "former inmates could regain their ability to vote [1].",
+        text,
+    )
+    assert verdict == ("unsupported", "the cited passage only says this may happen")
+    # ... but what would have been done is no deed, nor is "two hundred".
+    assert _verdicts(
+        "Had it strengthened, it would have been named Tropical Storm Chantal, the third named "
+        "storm of the season [1].",
+        "If it strengthened, it would be named Tropical Storm Chantal. If named, it would have "
+        "become the third named storm of the season.",
+    ) == [("verified", None)]
