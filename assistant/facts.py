@@ -1046,8 +1046,16 @@ def speaker(sentence: str, before: str = "", known: frozenset[str] = frozenset()
                     continue
                 return opening[0].name
         adjacent = [e for e in names(span[:end]) if end and e.name.split()[-1] == span[end - 1]]
-        # (A place right before the verb speaks for its government: "North Korea stated".)
-        if adjacent and adjacent[-1].kind in ("person", "other", "organisation", "place"):
+        # (A place right before the verb speaks for its government: "North Korea stated"; not
+        # one after a preposition: "The governor of Louisiana declared".)
+        speaking_place = (
+            bool(adjacent)
+            and adjacent[-1].kind == "place"
+            and not _after_preposition(span[:end], adjacent[-1])
+        )
+        if adjacent and (
+            adjacent[-1].kind in ("person", "other", "organisation") or speaking_place
+        ):
             # (Not the object of a preposition when the sentence opens with a person: "Jennifer
             # Daskal of American University and contributor to Slate wrote" is Daskal writing.)
             opener = span_names[0].name.split(" of ")[0]
@@ -1355,6 +1363,9 @@ class Stance:
     # Negated words the text also uses plainly ("used by authorized services ... without
     # authorization").
     also_plain: frozenset[str] = frozenset()
+    # Names (stems) a guess governs and the text never names plainly ("suspected to be
+    # 23-year-old Louis De Zoysa").
+    hedged_names: frozenset[str] = frozenset()
 
 
 # How many content words after a negation or a hedge it governs (names never are).
@@ -1387,6 +1398,17 @@ def _until_follows(items: Sequence[str], position: int) -> bool:
 _OBJECT_PRONOUNS = frozenset(
     "me you him her it us them himself herself itself themselves ourselves yourself".split()
 )
+# Verbs that hedge the noun phrase they take ("expects rising costs"), unless they are one
+# ("as expected", "the expected rise").
+_EXPECTING = frozenset(
+    "expect expects expected anticipate anticipates anticipated forecast forecasts".split()
+)
+_NOT_EXPECTING = frozenset("as than the a an is are was were be been".split())
+# Hedges that guess at what is so (who did it), rather than plan what will be.
+_GUESSES = frozenset(
+    """suspected believed thought presumed rumoured rumored alleged allegedly reportedly
+    presumably purportedly supposedly""".split()
+)
 # A word that may stand between "fails" and its "to": "fails even to get on the ballot".
 _BETWEEN = frozenset({"even", "ever", "also", "still", "again", "repeatedly", "completely"})
 
@@ -1402,6 +1424,9 @@ def stance(text: str) -> Stance:
     negations = hedges = intentions = 0
     negate_left = hedge_left = 0
     negating = False  # a negation governs this clause
+    names_hedged: set[str] = set()
+    names_plain: set[str] = set()
+    guessing = False  # the hedge in force is a guess ("suspected to be"), not a plan
     items = re.findall(r"[A-Za-z][A-Za-z'’\-]*|[,;:()\"“”.!?]", text)
     for position, raw in enumerate(items):
         if len(raw) == 1 and not raw.isalpha():
@@ -1471,7 +1496,13 @@ def stance(text: str) -> Stance:
             negated.add(stem(word))
             negate_left -= 1
             continue
-        if word in MODALS or (word in MODALS_BEFORE_TO and next_word == "to"):
+        expecting = (
+            word in _EXPECTING
+            and next_word not in ("to", "")
+            and previous_word not in _NOT_EXPECTING
+        )  # "He expects rising production costs"
+        if word in MODALS or (word in MODALS_BEFORE_TO and next_word == "to") or expecting:
+            guessing = word in _GUESSES
             hedges += 1
             intentions += word in MODALS_BEFORE_TO and word not in _SEEMING
             hedge_left = HEDGED_WORDS
@@ -1481,6 +1512,7 @@ def stance(text: str) -> Stance:
         stemmed = stem(word)
         if raw[:1].isupper() and position:
             plain.add(stemmed)  # a name: what is said of it is governed, not the name
+            (names_hedged if hedge_left > 0 and guessing else names_plain).add(stemmed)
             continue
         if negate_left > 0:
             negated.add(stemmed)
@@ -1498,6 +1530,7 @@ def stance(text: str) -> Stance:
         hedges,
         intentions,
         frozenset(plain & negated),
+        frozenset(names_hedged - names_plain),
     )
 
 

@@ -951,10 +951,16 @@ def _stance_problem(claim: str, window_text: str) -> str | None:
         return flipped
     # Overclaiming: the passage says it may happen, the claim (hedging nothing) that it did
     # ("has joined", "sold" for "could join", "could sell").
-    if _done(claim, theirs.hedged & mine.plain) or (
-        _perfect(claim) and len(theirs.hedged & mine.plain) >= OVERCLAIM_WORDS
+    if not mine.hedges and (
+        _done(claim, theirs.hedged & mine.plain)
+        or (_perfect(claim) and len(theirs.hedged & mine.plain) >= OVERCLAIM_WORDS)
     ):
         return "the cited passage only says this may happen"
+    # Who a guess names, stated as known: "shot by 23-year-old Louis De Zoysa" where the
+    # prisoner was "suspected to be 23-year-old Louis De Zoysa".
+    named_plainly = stance(claim).plain if not mine.hedges else frozenset()
+    if theirs.hedged_names and theirs.hedged_names <= named_plainly and not mine.hedged_names:
+        return "the cited passage only says this may be so"
     # A plan stated as done: "His family held a private funeral service" where the family
     # "planned to have a private funeral service" (the claim names no plan, and puts at least
     # OVERCLAIM_WORDS of the planned words after a verb in the past).
@@ -1045,11 +1051,7 @@ _BE = frozenset({"be", "been", "being", "is", "are", "was", "were", "get", "got"
 
 def _perfect(text: str) -> bool:
     """Whether `text` says something has been done ("have begun", "has been paid")."""
-    for match in _PERFECT.finditer(text[:2000]):
-        before = text[max(0, match.start() - 12) : match.start()].split()
-        if not (before and before[-1].lower() in _MODAL_VERBS):  # not "would have been"
-            return True
-    return False
+    return bool(_PERFECT.search(text[:2000]))
 
 
 def _done(text: str, stems: Set[str]) -> bool:
@@ -1062,18 +1064,10 @@ def _done(text: str, stems: Set[str]) -> bool:
         lowered = word.lower()
         if stem(lowered) not in stems:
             continue
-        if any(w.lower() in _MODAL_VERBS for w in items[max(0, i - 3) : i]):
-            continue  # "would have been named": not done
-        # ("-ed" words that are no verb: "two hundred", "need", "indeed".)
-        past = (
-            lowered.endswith("ed") and not lowered.endswith("eed") and lowered != "hundred"
-        ) or lowered in IRREGULAR_PAST
+        past = lowered.endswith("ed") or lowered in IRREGULAR_PAST
         if past or (i and items[i - 1].lower() in _AUXILIARY and not _reported_plan(items, i)):
             return True
     return False
-
-
-_MODAL_VERBS = frozenset("would could may might should will shall can must".split())
 
 
 def _reported_plan(items: Sequence[str], i: int) -> bool:

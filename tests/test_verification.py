@@ -1057,21 +1057,33 @@ def test_suspected_stated_as_confirmed_is_flagged() -> None:
     assert verdict == ("unsupported", "the cited passage says “suspect…”, not “confirm…”")
 
 
-def test_a_plan_stated_as_done_beside_a_hedge_elsewhere_is_flagged() -> None:
+def test_the_governor_of_a_place_is_no_place_speaking() -> None:
+    assert _verdicts(
+        "Governor John Bel Edwards declared a state of emergency on Thursday [1].",
+        "Louisiana Governor John Bel Edwards was in Baton Rouge. The governor of Louisiana, a "
+        "U.S. state on the Gulf of Mexico, declared a state of emergency on Thursday.",
+    ) == [("verified", None)]
+
+
+def test_who_a_guess_names_stated_as_known_is_flagged() -> None:
     text = (
-        "Bloomberg planned to invest US$100 million into the state and offered to pay fines for "
-        "former inmates to regain their ability to vote."
+        "Sergeant Ratana was shot at the custody centre at 2am on Friday by a prisoner, "
+        "suspected to be 23-year-old Louis De Zoysa."
     )
     (verdict,) = _verdicts(
-        "Bloomberg has invested US$100 million in the state and offered to pay fines so that "
-        "former inmates could regain their ability to vote [1].",
+        "Ratana was shot at 2am on Friday by 23-year-old Louis De Zoysa, a prisoner [1].", text
+    )
+    assert verdict == ("unsupported", "the cited passage only says this may be so")
+    assert _verdicts(
+        "Ratana was shot at 2am on Friday by a prisoner suspected to be 23-year-old Louis De "
+        "Zoysa [1].",
         text,
+    ) == [("verified", None)]
+
+
+def test_an_expectation_stated_as_done_is_flagged() -> None:
+    (verdict,) = _verdicts(
+        "Zimmerman said production costs have already risen [1].",
+        "Zimmerman expects rising production costs, as suppliers try to meet demand.",
     )
     assert verdict == ("unsupported", "the cited passage only says this may happen")
-    # ... but what would have been done is no deed, nor is "two hundred".
-    assert _verdicts(
-        "Had it strengthened, it would have been named Tropical Storm Chantal, the third named "
-        "storm of the season [1].",
-        "If it strengthened, it would be named Tropical Storm Chantal. If named, it would have "
-        "become the third named storm of the season.",
-    ) == [("verified", None)]
