@@ -526,7 +526,10 @@ def _fact_problem(
             # Munk dies aged 101": "He served in the US Army").
             pronoun_led = bool(_PRONOUN_SUBJECT.match(text))
             previous = _last_sentence(before) if pronoun_led else ""
-            title = (window.source.title or "") if pronoun_led else ""
+            # (... or "The island nation's cabinet" in an article titled "Samoan government
+            # ends state of emergency": a description of the one its title names.)
+            described = bool(_DESCRIBED_SUBJECT.match(text))
+            title = (window.source.title or "") if pronoun_led or described else ""
             if not (
                 entity_found(subject, text, here)
                 or (referent and same_person(subject.name, referent))
@@ -801,6 +804,7 @@ def _stands_beside(
 
 # A sentence whose subject is a pronoun, maybe after an opening phrase ("It was ...", "During
 # his presidency he ...", "In their model, they found ...").
+_DESCRIBED_SUBJECT = re.compile(r"(?:[A-Z][a-z]+ [^,.]{0,40}, )?[Tt]he [a-z]+(?: [a-z]+)?['’]s? ")
 _PRONOUN_SUBJECT = re.compile(
     r"\W*(?:(?:in|during|after|before|as|since|under|at|on|with|following|for|by)\b"
     r"[^,.;:]{0,40}?[\s,]+)?(?:he|she|they|it)\b|\W*(?:his|her|its|their)\b",

@@ -1087,3 +1087,27 @@ def test_an_expectation_stated_as_done_is_flagged() -> None:
         "Zimmerman expects rising production costs, as suppliers try to meet demand.",
     )
     assert verdict == ("unsupported", "the cited passage only says this may happen")
+
+
+def test_a_description_of_the_one_the_title_names_is_that_one() -> None:
+    text = (
+        "The island nation's cabinet unanimously voted to lift it on Saturday afternoon, and "
+        "the National Emergency Operation Centre announced the decision that night."
+    )
+    titled = Source(
+        n=1,
+        chunk_id="c1",
+        source="samoa.txt",
+        text=text,
+        start=100,
+        end=100 + len(text),
+        score=1.0,
+        title="Samoan government ends state of emergency over measles",
+    )
+    claim = (
+        "Samoa's cabinet voted unanimously on Saturday afternoon to lift the state of emergency "
+        "[1]."
+    )
+    assert [(v.status, v.reason) for v in verify(claim, [titled]).verdicts] == [("verified", None)]
+    (verdict,) = verify(claim.replace("Samoa", "Fiji"), [titled]).verdicts
+    assert verdict.status == "unsupported"
