@@ -607,6 +607,9 @@ def entities(text: str, known: frozenset[str] = frozenset()) -> tuple[Entity, ..
             close()
             continue
         head, dash, tail = token.rpartition("-")
+        if dash and all(part in _demonyms() for part in token.split("-")):
+            close()  # "the Turkish-Libyan agreement": an adjective, no name
+            continue
         if dash and tail in _NAME_MODIFIERS and _capitalised(head):
             # "the MIT-led study", "Tel Aviv-based Institute": the name is "MIT", "Tel Aviv".
             run.append(head)
@@ -939,9 +942,20 @@ def speaker(sentence: str, before: str = "", known: frozenset[str] = frozenset()
             if first_name and re.search(
                 re.escape(first_name[0].name.split()[-1]) + r"['’]s?\s+[a-z]", sentence
             ):
-                rest = names(items[start + len(first_name[0].name.split()) : start + 14])
-                people = [e for e in rest if e.kind in ("person", "other")]
-                return people[0].name if people else None
+                following = items[start + len(first_name[0].name.split()) : start + 14]
+                # (the person the appositive names, right after the comma and closed by another:
+                # not "Boris Johnson" in "according to Johnson's critics, Boris Johnson is")
+                after_comma = (
+                    list(following[following.index(",") + 1 :]) if "," in following else []
+                )
+                people = [e for e in names(after_comma) if e.kind in ("person", "other")]
+                size = len(people[0].name.split()) if people else 0
+                named_apart = (
+                    bool(people)
+                    and after_comma[0] == people[0].words[0]
+                    and after_comma[size : size + 1] in ([","], [])
+                )
+                return people[0].name if named_apart else None
             # The body the words open with, when they name no person ("according to the Saudi
             # Interior Ministry over 345 Muslim pilgrims have been killed" is the ministry).
             # (The source ends at a comma: "According to the NHC, Tropical Storm Barry could".)
@@ -996,6 +1010,8 @@ def speaker(sentence: str, before: str = "", known: frozenset[str] = frozenset()
                 begin = j + 1
                 break
         span = _without_relative_clauses(items[begin:i])
+        if "what" in lowered[max(begin, i - 5) : i]:
+            continue  # "Bercow, in what the BBC noted was unusual, said": an aside, not the speaker
         # "a Cullinan police spokeswoman told CNN", "the Burundian government declared": the
         # name only describes who spoke, and that one is not named.
         if len(span) >= 3 and span[-1][:1].islower() and span[-1] not in _CONNECTORS:
@@ -1404,11 +1420,9 @@ _EXPECTING = frozenset(
     "expect expects expected anticipate anticipates anticipated forecast forecasts".split()
 )
 _NOT_EXPECTING = frozenset("as than the a an is are was were be been".split())
-# Hedges that guess at what is so (who did it), rather than plan what will be.
-_GUESSES = frozenset(
-    """suspected believed thought presumed rumoured rumored alleged allegedly reportedly
-    presumably purportedly supposedly""".split()
-)
+# Hedges that guess at who or what someone is ("suspected to be"), rather than plan what will
+# be or hedge a deed ("reportedly stabbed several people at Fishmongers' Hall").
+_GUESSES = frozenset("suspected believed thought presumed rumoured rumored alleged".split())
 # A word that may stand between "fails" and its "to": "fails even to get on the ballot".
 _BETWEEN = frozenset({"even", "ever", "also", "still", "again", "repeatedly", "completely"})
 
@@ -1502,7 +1516,7 @@ def stance(text: str) -> Stance:
             and previous_word not in _NOT_EXPECTING
         )  # "He expects rising production costs"
         if word in MODALS or (word in MODALS_BEFORE_TO and next_word == "to") or expecting:
-            guessing = word in _GUESSES
+            guessing = word in _GUESSES and next_word == "to"  # "suspected to be X"
             hedges += 1
             intentions += word in MODALS_BEFORE_TO and word not in _SEEMING
             hedge_left = HEDGED_WORDS

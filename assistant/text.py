@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Set as AbstractSet
 from functools import lru_cache
 
 import Stemmer
@@ -335,7 +336,7 @@ def _prefixes(text_terms: frozenset[str]) -> frozenset[str]:
     return frozenset(t[:i] for t in text_terms for i in range(MIN_PREFIX, len(t)))
 
 
-def matched(query_terms: set[str], text_terms: set[str]) -> set[str]:
+def matched(query_terms: AbstractSet[str], text_terms: AbstractSet[str]) -> set[str]:
     """The query terms that some text term is related to (see `related`)."""
     frozen = frozenset(text_terms)
     prefixes = _prefixes(frozen)

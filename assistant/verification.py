@@ -8,6 +8,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterator, Sequence, Set
 from dataclasses import dataclass
+from functools import lru_cache
 
 from assistant.citations import (
     AnswerSentence,
@@ -190,9 +191,7 @@ def support(sentence_terms: set[str], text: str, weight: Weight) -> float:
     it spells out counts as its digits: "seventy years old" holds the "70" of "was 70")."""
     if not sentence_terms:
         return 0.0
-    text_terms = set(terms(text))
-    text_terms |= {_SPELLED[t] for t in text_terms & _SPELLED.keys()}
-    found = matched(sentence_terms, text_terms)
+    found = matched(sentence_terms, _text_terms(text))
     total = sum(weight(t) for t in sentence_terms)
     return sum(weight(t) for t in found) / total if total else 0.0
 
@@ -206,6 +205,17 @@ _SPELLED = {
 }
 
 
+def _text_terms(text: str) -> frozenset[str]:
+    """The text's terms, with the digits of the numbers it spells out."""
+    found = frozenset(terms(text))
+    return found | {_SPELLED[t] for t in found & _SPELLED.keys()}
+
+
+@lru_cache(maxsize=512)  # an answer checks each sentence against the same few sources
+def _window_terms(source: Source) -> tuple[tuple[Passage, frozenset[str]], ...]:
+    return tuple((window, _text_terms(window.text)) for window in _windows(source))
+
+
 def _heading(text: str) -> bool:
     """A title or label line: no closing punctuation."""
     return not text.rstrip().endswith((".", "!", "?", '"', "”", "’", "'", ")", ":", ";"))
@@ -216,8 +226,11 @@ def best_window(sentence_terms: set[str], source: Source, weight: Weight) -> tup
     items = [p for p in passages(source) if not _heading(p.text)] or passages(source)
     best_single: tuple[Passage | None, float] = (None, -1.0)
     best_pair: tuple[Passage | None, float] = (None, -1.0)
-    for window in _windows(source):
-        score = support(sentence_terms, window.text, weight)
+    weights = {t: weight(t) for t in sentence_terms}
+    total = sum(weights.values())
+    for window, window_terms in _window_terms(source):
+        found = matched(sentence_terms, window_terms) if total else set()
+        score = sum(weights[t] for t in found) / total if total else 0.0
         single = any(window.start == p.start and window.end == p.end for p in items)
         if single and score > best_single[1]:
             best_single = (window, score)
@@ -445,18 +458,22 @@ def _fact_problem(
         return f"the cited passage says “{sorted(theirs)[0]}”, not “{sorted(relative)[0]}”"
     # Who the passage's "he" or quotation is: the last person named before it, or a name the
     # article gives the speaker.
-    resolved = {
-        person
-        for window, (_, before) in zip(windows, near_parts, strict=True)
-        for person in [last_person(before)]
-        if person and _PRONOUN_OR_QUOTE.search(window.text)
-    }
+    # (Read only when a name is not found near: finding who "he" is reads the article.)
+    resolved: set[str] | None = None
     quoted_window = any(_PRONOUN_OR_QUOTE.search(w.text) for w in windows)
     unnamed_reporter = any(_UNNAMED_REPORTER.search(w.text) for w in windows)
     near_names = entities(near, known)
     for entity in entities(claim, known):
         if entity_found(entity, near, near_names):
             continue
+        if resolved is None:
+            resolved = {
+                person
+                for window, (_, before) in zip(windows, near_parts, strict=True)
+                if _PRONOUN_OR_QUOTE.search(window.text)
+                for person in [last_person(before)]
+                if person
+            }
         if any(same_person(entity.name, person) for person in resolved):
             continue  # "Magen warned ..." where the passage says "he said"
         if (

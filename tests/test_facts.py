@@ -513,3 +513,31 @@ def test_a_sentence_opening_participle_in_ed_is_no_first_name() -> None:
 def test_a_capital_and_its_country_speak_as_one() -> None:
     assert same_person("Pyongyang", "North Korea")
     assert not same_person("Pyongyang", "South Korea")
+
+
+def test_an_aside_on_what_someone_noted_is_not_the_speaker() -> None:
+    sentence = (
+        "Speaker John Bercow, in what the BBC noted was an unusual step for a Speaker, said it "
+        "was obvious."
+    )
+    assert speaker(sentence) == "Speaker John Bercow"
+
+
+def test_according_to_someones_critics_names_only_an_appositive() -> None:
+    assert speaker("According to Johnson's critics, Boris Johnson is wrong.") is None
+    assert (
+        speaker("According to Windsor Locks' first selectman, Chris Kervick, the fire was out.")
+        == "Chris Kervick"
+    )
+
+
+def test_two_demonyms_joined_are_an_adjective_not_a_name() -> None:
+    assert entities("The Turkish-Libyan maritime deal was denounced.") == ()
+    assert [e.name for e in entities("the Putin-Raisi meeting")] == ["Putin-Raisi"]
+
+
+def test_only_a_guess_at_who_someone_is_hedges_the_name() -> None:
+    guessed = stance("He was shot by a prisoner, suspected to be 23-year-old Louis De Zoysa.")
+    assert {"loui", "zoysa"} <= guessed.hedged_names
+    reported = stance("Usman Khan stabbed reportedly several people at Fishmongers' Hall.")
+    assert reported.hedged_names == frozenset()
