@@ -830,7 +830,8 @@ def _word_in(word: str, context_words: set[str]) -> bool:
 _APOSTROPHES = re.compile(r"['’]")
 _WORD_WITH_APOSTROPHES = re.compile(r"[\w\-'’]+")
 # Names at least this long (letters only) may differ by one letter and be one name; shorter
-# ones ("Ali", "Ale") are different names.
+# ones ("Ali", "Ale") are different names. Dev probes (1748 faithful sentences): 5 or 6 flag 47,
+# 8 flags 48 ("al-Qaeda" for "al-Qa’ida"); catches 276 of 331 for all three.
 TRANSLITERATED_LETTERS = 6
 _LETTERS_ONLY = re.compile(r"[^a-z]")
 

@@ -74,29 +74,31 @@ CATCH_TARGETS = {
 MAX_FALSE_FLAG_RATE = 0.03  # of faithful claim sentences (issue 11)
 
 # What the tests hold the dev split to: one probe below the dev figures measured on 2026-12-06
-# (the session after the later one, with all eight batches), rounded down to 5%, so that a
-# near-tie that falls the other way on another machine's CPU does not fail CI while a real
-# regression does (number 19/21, date 20/20, person 23/24, place 21/23, organisation 15/17,
-# attribution 32/38, polarity 28/30, modality 31/38, invented 24/35; non-existent sources stay at
-# 100%, the issue's target; false flags 31/1079, held to two probes above it, rounded up to
-# 0.5%). A probe's retrieved sources change with the library (modality was 16/18 before the
-# second batch's articles were ingested; one attribution probe was missed once the sixth batch's
-# were; one first-batch catch was lost once the eighth's were). They guard against regressions;
-# the issue's targets above are not all met and are reported beside them in every table. The
+# (the session after the session after the later one, with all thirteen batches), rounded down
+# to 5%, so that a near-tie that falls the other way on another machine's CPU does not fail CI
+# while a real regression does (number 21/28, date 22/23, person 25/27, place 24/27,
+# organisation 19/21, attribution 50/58, polarity 35/40, modality 42/58, invented 34/45;
+# non-existent sources stay at 100%, the issue's target; false flags 48/1748, held to two probes
+# above it, rounded up to 0.5%). The five batches added that day brought harder defects than
+# the first eight (wrong numbers taken from elsewhere in the same article: number was 19/21).
+# A probe's retrieved sources change with the library (modality was 16/18 before the second
+# batch's articles were ingested; one attribution probe was missed once the sixth batch's were;
+# one first-batch catch was lost once the eighth's were). They guard against regressions; the
+# issue's targets above are not all met and are reported beside them in every table. The
 # held-out split is reported, never asserted on rates.
 CATCH_FLOORS = {
-    "wrong_number": 0.85,
-    "wrong_date": 0.95,
-    "wrong_person": 0.90,
+    "wrong_number": 0.70,
+    "wrong_date": 0.90,
+    "wrong_person": 0.85,
     "wrong_place": 0.85,
-    "wrong_organisation": 0.80,
+    "wrong_organisation": 0.85,
     "wrong_attribution": 0.80,
-    "flipped_polarity": 0.90,
-    "flipped_modality": 0.75,
-    "invented": 0.65,
+    "flipped_polarity": 0.85,
+    "flipped_modality": 0.70,
+    "invented": 0.70,
     "nonexistent_source": 1.0,
 }
-MAX_FALSE_FLAG_FLOOR = 0.035
+MAX_FALSE_FLAG_FLOOR = 0.03
 
 # The first line of every model reply under the lead's new answer prompt.
 STATUS_ANSWERED = "STATUS: answered"

@@ -51,9 +51,9 @@ def stratum(probe: dict) -> str:
 # v400-v459: the second batch; v500-v544: the third (both 2026-12-06); v600-v659: the fourth;
 # v700-v759: the fifth; v800-v859: the sixth (all 2026-12-06, a later session); v900-v959:
 # the seventh; v960-v1019: the eighth (both 2026-12-06, the session after); v1020-v1079: the
-# ninth; v1080-v1139: the tenth; v1140-v1199: the eleventh; v1200 and on: the twelfth (all
-# four 2026-12-06, the session after that).
-BATCHES = (400, 500, 600, 700, 800, 900, 960, 1020, 1080, 1140, 1200)
+# ninth; v1080-v1139: the tenth; v1140-v1199: the eleventh; v1200-v1259: the twelfth;
+# v1260 and on: the thirteenth (all five 2026-12-06, the session after that).
+BATCHES = (400, 500, 600, 700, 800, 900, 960, 1020, 1080, 1140, 1200, 1260)
 
 
 def batch(probe: dict) -> int:
