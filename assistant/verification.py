@@ -503,7 +503,7 @@ def _fact_problem(
         country = capitals().get(entity.name)
         if (
             country
-            and _acts(claim, entity.name)
+            and _acts(claim, entity)
             and entity_found(Entity(country, "place"), near, near_names)
         ):
             continue  # "Pyongyang said", "let Beijing extradite": the capital for its government
@@ -703,16 +703,13 @@ _LOCATIVE = frozenset("in at to from near outside inside into of across around".
 _NOT_VERBS = _LOCATIVE | frozenset("and or but the a an on for with by as than".split())
 
 
-def _acts(claim: str, name: str) -> bool:
+def _acts(claim: str, entity: Entity) -> bool:
     """Whether the name acts in the claim (a verb follows it, no preposition of place comes
     before it): "Pyongyang said", "let Beijing extradite", not "a rally in Ankara"."""
     items = tokens(claim)
-    parts = name.split()
-    for i in range(len(items) - len(parts)):
-        if list(items[i : i + len(parts)]) != parts:
-            continue
-        previous = items[i - 1].lower() if i else ""
-        following = items[i + len(parts)]
+    for start, end in _all_at(items, entity):
+        previous = items[start - 1].lower() if start else ""
+        following = items[end] if end < len(items) else ""
         if (
             previous not in _LOCATIVE
             and following.isalpha()
