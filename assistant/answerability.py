@@ -543,7 +543,9 @@ def judge(
         near_close = closeness.get(source.chunk_id, 0.0)
         for i, passage in enumerate(items):
             own = own_terms[i]
-            if len(own) < 3 or not _is_sentence(passage.text):
+            # A sentence of two content words can answer ("It was founded in 1992."); dev,
+            # at least 3 before: key facts 0.742 -> 0.747, first sentence 0.639 -> 0.647.
+            if len(own) < 2 or not _is_sentence(passage.text):
                 continue
             near = set().union(*(own_terms[j] for j in (i - 1, i + 1) if 0 <= j < len(items)))
             credit = prop = prop_near = 0.0

@@ -762,6 +762,8 @@ def entity_found(entity: Entity, context: str, context_entities: Iterable[Entity
     # Hurricane Hunters": a name that opens with the acronym of one the context gives in full.
     if rest and first.isupper() and len(first) > 1 and first in _spelled_out(context):
         return entity_found(Entity(rest, entity.kind), context, context_entities)
+    if not rest and len(first) > 1 and first.isupper() and first in _spelled_out(context):
+        return True  # "NOAA": the context spells it out
     # "Iraq's Parliament" is the "Parliament of Iraq".
     named_words = entity.name.split()
     if (
@@ -859,7 +861,15 @@ def _spelled_out(context: str) -> set[str]:
 
 
 def _acronym(words: Iterable[str]) -> str:
-    return "".join(w[0] for w in words if w and w[0].isupper())
+    """The initials of a name: "USGS" for "U.S. Geological Survey", "AFP" for "Agence
+    France-Presse" (an abbreviation gives all its letters, each part of a hyphenated word one)."""
+    out = []
+    for word in words:
+        if re.fullmatch(r"(?:[A-Z]\.){2,}", word):
+            out.append(word.replace(".", ""))
+            continue
+        out += [part[0] for part in word.split("-") if part[:1].isupper()]
+    return "".join(out)
 
 
 _ALIASES = {
@@ -895,6 +905,9 @@ SPEECH_VERBS = frozenset(
     confirmed confirms denied denies observed believes believed thinks""".split()
 )
 _PRONOUN_SPEAKERS = frozenset({"he", "she", "they"})
+_SAYING = SPEECH_VERBS | frozenset(
+    "say state tell announce claim confirm report think believe know hope note add insist".split()
+)
 
 
 def speaker(sentence: str, before: str = "", known: frozenset[str] = frozenset()) -> str | None:
@@ -906,8 +919,20 @@ def speaker(sentence: str, before: str = "", known: frozenset[str] = frozenset()
         return entities(" ".join(part), known)
 
     lowered = [t.lower() for t in items]
+    quoted = _inside_quotes(items)
     for i, word in enumerate(lowered):
+        if quoted[i]:
+            continue  # '"... will be required to say for sure."': the quote's words, not a report
         if word == "according" and i + 1 < len(items) and lowered[i + 1] == "to":
+            # "According to the Herald, Professor John Burrows ... said": Burrows speaks (the
+            # paper reports him; `also_according_to` accepts it too).
+            comma = next((k for k in range(i + 2, len(items)) if items[k] == ","), None)
+            rest = items[comma + 1 :] if comma is not None and i == 0 else []
+            if any(t.lower() in SPEECH_VERBS for t in rest):
+                rest_text = " ".join(rest)
+                named = speaker(rest_text, "", known)
+                if named and named in rest_text:
+                    return named
             after = lowered[i + 2] if i + 2 < len(items) else ""
             then = lowered[i + 3] if i + 3 < len(items) else ""
             # "According to him, ...", "according to her." (not "according to her lawyer").
@@ -997,10 +1022,19 @@ def speaker(sentence: str, before: str = "", known: frozenset[str] = frozenset()
         inverted = (
             previous in ('"', "”", "’", "'")
             or (previous == "," and quoted_before)
-            or (previous in ("also", "then") and i > 1 and items[i - 2] in (",", '"', "”"))
+            or (
+                previous in ("also", "then")
+                and i > 1
+                and (items[i - 2] in ('"', "”") or (items[i - 2] == "," and quoted_before))
+            )
         )
         if inverted and word not in ("told", "tells"):
-            named = _nearest(names(items[i + 1 : i + 6]), first=True)
+            # ("writes Huber's longtime tag team partner Erick Rowan": the partner, not Huber.)
+            owners = {m.group(1) for m in _POSSESSIVE.finditer(sentence[:2000])}
+            after = items[i + 1 : i + 12]
+            stop = next((k for k, t in enumerate(after) if t in _BOUNDARIES), None)
+            found = [e for e in names(after[:stop]) if e.words[-1] not in owners]
+            named = _nearest(tuple(found), first=True)
             if named:
                 return named
         # "X said", "X, a senior fellow at INSS, said": the nearest person before the verb,
@@ -1086,6 +1120,37 @@ def speaker(sentence: str, before: str = "", known: frozenset[str] = frozenset()
             ):
                 return opener
             return adjacent[-1].name
+        if end and span[end - 1] in (",", ")"):
+            # "Director Anthony Fauci of the National Institute of Allergy and Infectious
+            # Diseases (NIAID), announced": the person the subject opens with, not the last
+            # name of what describes them.
+            # ("Philippine Red Cross chair Richard Gordon, in remarks to the BBC, said":
+            # the last person of the words before the first comma, when they are one noun
+            # phrase; "One of South Sudan's Vice Presidents, Rebecca Nyandeng De Mabior, also
+            # commented": the person the appositive names.)
+            opener = span[0].lower() in _SENTENCE_OPENERS or span[0].endswith("ing")
+            start = span.index(",") + 1 if opener and "," in span else 0
+            cut = span.index(",", start) if "," in span[start:] else len(span)
+            phrase = span[start:cut]
+            if phrase and all(
+                w[:1].isupper() or not w.isalpha() or w.lower() in _NOUN_PHRASE_WORDS
+                for w in phrase
+            ):
+                people = [
+                    e
+                    for e in names(phrase)
+                    if e.kind == "person"
+                    and e.name.split(" of ")[0].split()[-1].lower().rstrip("s") not in _ROLE_WORDS
+                ]
+                with_of = [e for e in people if " of " in e.name]
+                if with_of or people:
+                    return head_name(with_of[0].name) if with_of else people[-1].name
+                appositive = (
+                    span[cut + 1 : span.index(",", cut + 1)] if "," in span[cut + 1 :] else []
+                )
+                named_apart = [e for e in names(appositive) if e.kind == "person"]
+                if named_apart and appositive[:1] == [named_apart[0].words[0]]:
+                    return named_apart[0].name
         named = _nearest(span_names, first=False)
         if named:
             return named
@@ -1093,6 +1158,20 @@ def speaker(sentence: str, before: str = "", known: frozenset[str] = frozenset()
         if i and items[i - 1][:1].isupper() and lowered[i - 1] not in STOPWORDS:
             return items[i - 1]
     return None
+
+
+def _inside_quotes(items: Sequence[str]) -> list[bool]:
+    """For each token, whether it stands inside a quotation the sentence opens and closes
+    (all False when the sentence's quotation marks don't pair up)."""
+    inside = False
+    out: list[bool] = []
+    for token in items:
+        if token in ('"', "“", "”"):
+            inside = token == "“" or (token == '"' and not inside)
+            out.append(False)
+            continue
+        out.append(inside)
+    return out if not inside else [False] * len(items)
 
 
 # Another person than the one named: "Heyer's mother", "Sirhan's lawyer".
@@ -1132,6 +1211,7 @@ def _described_by_possessive(span: Sequence[str], sentence: str) -> str | None:
 
 
 _PREPOSITIONS = frozenset("to of for at from with in on by about".split())
+_NOUN_PHRASE_WORDS = _CONNECTORS | _ROLE_WORDS | frozenset({"and", "one"})
 
 
 def _after_preposition(span: Sequence[str], entity: Entity) -> bool:
@@ -1222,9 +1302,20 @@ def last_person(text: str, strict: bool = False) -> str | None:
     # Else the subject of the last sentence that names someone: its first person ("Judge
     # Schwartz sentenced David and Louise Turpin ... He said" is the judge).
     for sentence in reversed(sentences):
+        # (A sentence whose "he" speaks or opens it is about the one sought, further back; a
+        # name inside a quotation is what was said, not who acts.)
+        lowered = [t.lower() for t in tokens(sentence)]
+        if lowered[:1] in (["he"], ["she"]) or any(
+            w in SPEECH_VERBS and i and lowered[i - 1] in ("he", "she")
+            for i, w in enumerate(lowered)
+        ):
+            continue
+        unquoted = _QUOTATION.sub(" ", sentence)
+        if lowered and lowered[0] in _SENTENCE_OPENERS and "," in unquoted:
+            unquoted = unquoted.split(",", 1)[1]  # "In his talk at X's headquarters, Y ..."
         people = [
             e
-            for e in entities(sentence, known)
+            for e in entities(unquoted, known)
             if e.kind in ("person", "other") and not any(same_person(e.name, x) for x in excluded)
         ]
         named = [e for e in people if e.kind == "person"] or ([] if strict else people)
@@ -1233,8 +1324,27 @@ def last_person(text: str, strict: bool = False) -> str | None:
     return None
 
 
+def head_name(name: str) -> str:
+    """The person a name "X of Y" opens with ("Mike Ryan" of "Mike Ryan of the World Health
+    Organization"), when X is two words or more and no body ("Bank of England" stays whole)."""
+    head = name.split(" of ")[0]
+    words = head.split()
+    return head if len(words) >= 2 and words[-1].lower() not in ORG_WORDS else name
+
+
+_QUOTATION = re.compile(r"\"[^\"]{0,2000}\"|“[^”]{0,2000}”")
+
+
 def same_person(a: str, b: str) -> bool:
-    """Two names of one person or body: a shared last word ("Bennett", "Naftali Bennett")."""
+    """Two names of one person or body: a shared last word ("Bennett", "Naftali Bennett"), or
+    the person each opens with ("Mike Ryan of the WHO", "Mike Ryan")."""
+    if _same_person(a, b):
+        return True
+    head_a, head_b = head_name(a), head_name(b)
+    return (head_a, head_b) != (a, b) and _same_person(head_a, head_b)
+
+
+def _same_person(a: str, b: str) -> bool:
     wa = [w.lower() for w in a.split() if w.lower() not in _CONNECTORS]
     wb = [w.lower() for w in b.split() if w.lower() not in _CONNECTORS]
     if not wa or not wb:
@@ -1498,7 +1608,9 @@ def stance(text: str) -> Stance:
             negations += 1
             negated.add(stem(word[2:]))
             continue
-        if word in _CLAUSE_BREAKS:
+        if word in _CLAUSE_BREAKS or (word == "that" and previous_word in _SAYING):
+            # ("would like to state that the federation has always condemned": the hedge
+            # governs the saying, not what is said.)
             negate_left = hedge_left = 0
             negating = False
             continue

@@ -541,3 +541,68 @@ def test_only_a_guess_at_who_someone_is_hedges_the_name() -> None:
     assert {"loui", "zoysa"} <= guessed.hedged_names
     reported = stance("Usman Khan stabbed reportedly several people at Fishmongers' Hall.")
     assert reported.hedged_names == frozenset()
+
+
+def test_a_speech_verb_inside_the_quotation_is_not_the_report() -> None:
+    sentence = (
+        '"Overall," he continued, "the presence of water certainly improves the prospect of '
+        'K2-18b being habitable, but further observations will be required to say for sure."'
+    )
+    assert speaker(sentence) is None
+
+
+def test_the_person_an_inverted_report_names_past_a_possessive() -> None:
+    sentence = '"Heartbroken and numb," writes Huber\'s longtime tag team partner Erick Rowan.'
+    assert speaker(sentence) == "Erick Rowan"
+
+
+def test_according_to_a_paper_the_person_it_reports_speaks() -> None:
+    sentence = (
+        "According to the New Zealand Herald, Emeritus Professor John Burrows, the chairman of "
+        "the panel, said the flag has never before been open to public choice."
+    )
+    assert speaker(sentence) == "John Burrows"
+    assert speaker("According to the NHC, Tropical Storm Barry could strengthen.") == "NHC"
+
+
+def test_the_person_a_subject_opens_with_speaks_not_what_describes_them() -> None:
+    fauci = (
+        "On Monday, Director Anthony Fauci of the National Institute of Allergy and Infectious "
+        "Diseases (NIAID), announced the trial was stopped early."
+    )
+    assert speaker(fauci) == "Anthony Fauci"
+    gordon = "Philippine Red Cross chair Richard Gordon, in remarks to the BBC, said it."
+    assert speaker(gordon) == "Richard Gordon"
+    appositive = "One of South Sudan's Vice Presidents, Rebecca Nyandeng De Mabior, also commented."
+    assert speaker(appositive) == "Rebecca Nyandeng De Mabior"
+
+
+def test_a_person_of_a_body_is_the_person() -> None:
+    assert same_person("WHO Mike Ryan", "Mike Ryan of the World Health Organization")
+    assert same_person("Anthony Fauci of the NIAID", "NIAID")
+    assert not same_person("Bank of England", "Bank of America")
+
+
+def test_he_is_never_a_name_inside_a_quotation_or_an_opening_phrase() -> None:
+    before = (
+        "In his talk at the think tank Atlantic Council's Washington headquarters, Mitsotakis "
+        'reaffirmed the project is open. "We seek cooperation in the Eastern Mediterranean", he '
+        "said, repeating his remarks made on the EastMed signing ceremony."
+    )
+    assert last_person(before) == "Mitsotakis"
+
+
+def test_a_hedge_on_the_saying_does_not_reach_what_is_said() -> None:
+    said = stance("We would like to state that Georgian Tennis Federation has always condemned it.")
+    assert "condemn" not in said.hedged
+    assert "close" in stance("The plant could close.").hedged
+
+
+def test_acronyms_of_abbreviations_and_hyphenated_names_are_found() -> None:
+    usgs = "the U.S. Geological Survey has said the earthquakes may continue."
+    assert entity_found(Entity("USGS", "organisation"), usgs, entities(usgs))
+    afp = "Speaking to Agence France-Presse, the president said so."
+    assert entity_found(Entity("AFP", "organisation"), afp, entities(afp))
+    noaa = "the National Oceanic and Atmospheric Administration said"
+    assert entity_found(Entity("NOAA", "organisation"), noaa, entities(noaa))
+    assert not entity_found(Entity("FBI", "organisation"), "the police said", ())
