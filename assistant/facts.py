@@ -1031,10 +1031,10 @@ def speaker(sentence: str, before: str = "", known: frozenset[str] = frozenset()
         if inverted and word not in ("told", "tells"):
             # ("writes Huber's longtime tag team partner Erick Rowan": the partner, not Huber.)
             owners = {m.group(1) for m in _POSSESSIVE.finditer(sentence[:2000])}
-            after = items[i + 1 : i + 12]
-            stop = next((k for k, t in enumerate(after) if t in _BOUNDARIES), None)
-            found = [e for e in names(after[:stop]) if e.words[-1] not in owners]
-            named = _nearest(tuple(found), first=True)
+            following = items[i + 1 : i + 12]
+            stop = next((k for k, t in enumerate(following) if t in _BOUNDARIES), None)
+            not_owners = [e for e in names(following[:stop]) if e.words[-1] not in owners]
+            named = _nearest(tuple(not_owners), first=True)
             if named:
                 return named
         # "X said", "X, a senior fellow at INSS, said": the nearest person before the verb,
@@ -1128,29 +1128,27 @@ def speaker(sentence: str, before: str = "", known: frozenset[str] = frozenset()
             # the last person of the words before the first comma, when they are one noun
             # phrase; "One of South Sudan's Vice Presidents, Rebecca Nyandeng De Mabior, also
             # commented": the person the appositive names.)
-            opener = span[0].lower() in _SENTENCE_OPENERS or span[0].endswith("ing")
-            start = span.index(",") + 1 if opener and "," in span else 0
+            opens = span[0].lower() in _SENTENCE_OPENERS or span[0].endswith("ing")
+            start = span.index(",") + 1 if opens and "," in span else 0
             cut = span.index(",", start) if "," in span[start:] else len(span)
             phrase = span[start:cut]
             if phrase and all(
                 w[:1].isupper() or not w.isalpha() or w.lower() in _NOUN_PHRASE_WORDS
                 for w in phrase
             ):
-                people = [
+                persons = [
                     e
                     for e in names(phrase)
                     if e.kind == "person"
                     and e.name.split(" of ")[0].split()[-1].lower().rstrip("s") not in _ROLE_WORDS
                 ]
-                with_of = [e for e in people if " of " in e.name]
-                if with_of or people:
-                    return head_name(with_of[0].name) if with_of else people[-1].name
-                appositive = (
-                    span[cut + 1 : span.index(",", cut + 1)] if "," in span[cut + 1 :] else []
-                )
-                named_apart = [e for e in names(appositive) if e.kind == "person"]
-                if named_apart and appositive[:1] == [named_apart[0].words[0]]:
-                    return named_apart[0].name
+                with_of = [e for e in persons if " of " in e.name]
+                if with_of or persons:
+                    return head_name(with_of[0].name) if with_of else persons[-1].name
+                apposed = span[cut + 1 : span.index(",", cut + 1)] if "," in span[cut + 1 :] else []
+                in_appositive = [e for e in names(apposed) if e.kind == "person"]
+                if in_appositive and apposed[:1] == [in_appositive[0].words[0]]:
+                    return in_appositive[0].name
         named = _nearest(span_names, first=False)
         if named:
             return named
