@@ -53,7 +53,7 @@ def stratum(probe: dict) -> str:
 # the seventh; v960-v1019: the eighth (both 2026-12-06, the session after); v1020-v1079: the
 # ninth; v1080-v1139: the tenth; v1140-v1199: the eleventh; v1200-v1259: the twelfth;
 # v1260 and on: the thirteenth (all five 2026-12-06, the session after that).
-BATCHES = (400, 500, 600, 700, 800, 900, 960, 1020, 1080, 1140, 1200, 1260)
+BATCHES = (400, 500, 600, 700, 800, 900, 960, 1020, 1080, 1140, 1200, 1260, 1320)
 
 
 def batch(probe: dict) -> int:
