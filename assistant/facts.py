@@ -1069,7 +1069,8 @@ def speaker(sentence: str, before: str = "", known: frozenset[str] = frozenset()
         # sentence names before it.
         span_names = names(span)
         end = len(span)
-        while end and is_adverb(span[end - 1].lower()):
+        # ("... and have urged him": the auxiliary, like an adverb, stands between.)
+        while end and (is_adverb(span[end - 1].lower()) or span[end - 1].lower() in _AUXILIARIES):
             end -= 1
         if end and span[end - 1].lower() == "and":
             # "Tom Watson called May's deal 'lousy' and said ...": the one who called it said it
@@ -1096,6 +1097,15 @@ def speaker(sentence: str, before: str = "", known: frozenset[str] = frozenset()
                         return appositive[0].name
                     continue
                 return opening[0].name
+            # ("Other Republicans have broken with Trump and have urged him": not the name a
+            # preposition of the first verb governs.)
+            last_before = (
+                [e for e in names(span[: end - 1]) if e.words[-1] == span[end - 2]]
+                if end >= 2
+                else []
+            )
+            if last_before and _after_preposition(span[: end - 1], last_before[-1]):
+                continue
         adjacent = [e for e in names(span[:end]) if end and e.name.split()[-1] == span[end - 1]]
         # (A place right before the verb speaks for its government: "North Korea stated"; not
         # one after a preposition: "The governor of Louisiana declared".)
@@ -1219,6 +1229,7 @@ def _after_preposition(span: Sequence[str], entity: Entity) -> bool:
 
 
 _RELATIVE = frozenset({"which", "who", "whose", "whom", "that"})
+_AUXILIARIES = frozenset("have has had will would".split())
 _ADVERBS = frozenset("also later then again still now since once earlier first".split())
 
 
@@ -1266,6 +1277,9 @@ def _nearest(found: tuple[Entity, ...], first: bool) -> str | None:
     return None
 
 
+KNOWN_NAMES_CHARS = 8000  # how far back "he" may be a name given once in full
+
+
 @lru_cache(maxsize=4096)  # the same article text is read for every sentence of an answer
 def last_person(text: str, strict: bool = False) -> str | None:
     """Who "he" or "she" most likely is, after `text`: whoever was last quoted or reported by
@@ -1276,7 +1290,8 @@ def last_person(text: str, strict: bool = False) -> str | None:
     names ("He said that what Bennett meant ..." is not Bennett speaking), so such a sentence
     hands "he" back to the speaker before."""
     tail = text[-1500:]
-    known = known_names(tail)
+    # (Names the article gave before: "Wong" opening a sentence is the Michael Wong named above.)
+    known = known_names(text[-KNOWN_NAMES_CHARS:])
     sentences = [s for s in re.split(r"(?<=[.!?])\s+|(?<=[.!?][\"”])\s+", tail) if s]
     speakers: list[str] = []
     excluded: set[str] = set()
@@ -1595,8 +1610,10 @@ def stance(text: str) -> Stance:
         # "not merely X but Y", "not only": X is not denied; nor is X in "not X until October
         # 14", which says when X happens.
         restrictive = (
-            word == "not" and next_word in ("merely", "only", "just", "simply", "least")
-        ) or ((word == "not" or word.endswith("n't")) and _until_follows(items, position))
+            (word == "not" and next_word in ("merely", "only", "just", "simply", "least"))
+            or ((word == "not" or word.endswith("n't")) and _until_follows(items, position))
+            or (word == "not" and previous_word == "or")  # "whether or not they were related"
+        )
         if (word.endswith("n't") or word in NEGATORS or implicit or contrast) and not restrictive:
             negations += 1
             negate_left = GOVERNED_WORDS

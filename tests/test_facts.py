@@ -606,3 +606,24 @@ def test_acronyms_of_abbreviations_and_hyphenated_names_are_found() -> None:
     noaa = "the National Oceanic and Atmospheric Administration said"
     assert entity_found(Entity("NOAA", "organisation"), noaa, entities(noaa))
     assert not entity_found(Entity("FBI", "organisation"), "the police said", ())
+
+
+def test_whether_or_not_denies_nothing() -> None:
+    assert stance("Skulls grew alike whether or not they were related.").negated == frozenset()
+    assert "relat" in stance("They were not related.").negated
+
+
+def test_a_name_a_preposition_governs_does_not_speak_for_the_next_verb() -> None:
+    sentence = "Other Republicans have broken with Trump and have urged him to move forward."
+    assert speaker(sentence) is None
+    assert speaker("The CEO, John Smith, visited Paris and said it was fine.") == "John Smith"
+
+
+def test_he_may_be_a_surname_given_in_full_long_before() -> None:
+    filler = "The coating was tested on many surfaces in the laboratory. " * 30
+    text = (
+        "Professor Tak-Sing Wong led the study. "
+        + filler
+        + "Wong and three co-authors have started a company, spotLESS Materials, to sell it."
+    )
+    assert same_person(last_person(text) or "", "Tak-Sing Wong")
