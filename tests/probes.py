@@ -94,11 +94,11 @@ CATCH_FLOORS = {
     "wrong_organisation": 0.85,
     "wrong_attribution": 0.80,
     "flipped_polarity": 0.85,
-    "flipped_modality": 0.66,  # dev 42/62 after the fourteenth batch (2026-12-06)
+    "flipped_modality": 0.63,  # dev 43/66 after the fifteenth batch (2026-12-06)
     "invented": 0.70,
     "nonexistent_source": 1.0,
 }
-MAX_FALSE_FLAG_FLOOR = 0.035  # dev 55/1887 after the fourteenth batch (2026-12-06), two probes above, rounded up to 0.5%
+MAX_FALSE_FLAG_FLOOR = 0.035  # dev 61/2013 after the fifteenth batch (2026-12-06); two probes above, rounded up to 0.5%
 
 # The first line of every model reply under the lead's new answer prompt.
 STATUS_ANSWERED = "STATUS: answered"

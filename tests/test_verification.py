@@ -1111,3 +1111,27 @@ def test_a_description_of_the_one_the_title_names_is_that_one() -> None:
     assert [(v.status, v.reason) for v in verify(claim, [titled]).verdicts] == [("verified", None)]
     (verdict,) = verify(claim.replace("Samoa", "Fiji"), [titled]).verdicts
     assert verdict.status == "unsupported"
+
+
+def test_the_same_for_different_is_flagged() -> None:
+    passage = [
+        source(
+            1,
+            "The resistant strains found in food were almost entirely different from those "
+            "found in human infections, Livermore said.",
+            "e.txt",
+        )
+    ]
+    same = verify(
+        "Livermore said the resistant strains in food were almost entirely the same as those "
+        "found in human infections [1].",
+        passage,
+    )
+    assert same.verdicts[0].status == "unsupported"
+    assert "differ" in (same.verdicts[0].reason or "")
+    different = verify(
+        "Livermore said the resistant strains in food were almost entirely different from those "
+        "found in human infections [1].",
+        passage,
+    )
+    assert different.verdicts[0].status == "verified", different.verdicts[0].reason
