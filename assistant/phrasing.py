@@ -304,6 +304,10 @@ def topic(question: str) -> str | None:
         return None
     if parsed.aux in _BE and not parsed.wh and not parsed.verb:
         return _be_split(parsed.subject, parsed.aux)[0]
+    if parsed.aux in _BE and _passive(parsed.subject):
+        # "What storm surge was forecast when Dorian hit the Bahamas": the wh-phrase is the
+        # subject, and "it" after it is not "forecast when ...".
+        return None
     if parsed.aux in _BE or not parsed.rest:
         words = parsed.subject.split()
         if len(words) > 1 and words[-1].lower() in _STRANDED:
@@ -317,6 +321,19 @@ def topic(question: str) -> str | None:
         return f"the {' '.join(wh[1:])} {parsed.subject} {past(base)} {parsed.rest}".strip()
     base = _base(parsed.verb) or parsed.verb.lower()
     return f"{parsed.subject} {gerund(base)} {parsed.rest}"
+
+
+_IRREGULAR_PARTICIPLES = frozenset(
+    "forecast held built made known seen given taken found sold bought won lost kept shown told "
+    "said sent spent hit shot cut set put led paid brought thought caught written driven".split()
+)
+
+
+def _passive(subject: str) -> bool:
+    """Whether the words after "was"/"were" open with a past participle (a passive verb, not
+    a subject): "forecast when ...", "killed in the attack"."""
+    first = subject.split()[0] if subject.split() else ""
+    return first.islower() and (first.endswith("ed") or first in _IRREGULAR_PARTICIPLES)
 
 
 def _lower_first(text: str) -> str:

@@ -128,6 +128,9 @@ def _thing(users: list[str]) -> str | None:
     if found:
         return found
     things = [e for e in _names(last) if e.kind not in ("person",)]
+    if len(things) > 1:
+        # ("... when Dorian hit the Bahamas, and how many died once it left?": not a place.)
+        things = [e for e in things if e.kind != "place"]
     if len(things) == 1:
         name = things[0].name
         return f"the {name}" if any(ch.isdigit() for ch in name) else name

@@ -203,3 +203,11 @@ def test_standalone_questions_are_returned_unchanged(question: str, turns: list[
 def test_the_most_recent_user_turn_wins() -> None:
     turns = BENNETT + history("Who is Zvi Magen?")
     assert rewrite_offline("What did he say?", turns) == "What did Zvi Magen say?"
+
+
+def test_it_after_a_passive_question_is_the_named_thing_not_the_verb() -> None:
+    turns = [Message("user", "What storm surge was forecast when Dorian hit the Bahamas?")]
+    assert (
+        rewrite_offline("How many deaths had been confirmed once it left?", turns)
+        == "How many deaths had been confirmed once Dorian left?"
+    )
