@@ -244,6 +244,9 @@ _CLAUSE_AFTER = re.compile(
     r"\s+(?:the|a|an|this|that|these|those|it|he|she|they|we|you|i|his|her|its|their|our"
     r"|[A-Z]\w+\s+(?:is|was|are|were|has|had|[a-z]+ed)\b)\b"
 )
+_BEFORE_ADVERBIAL_FIRST = frozenset(
+    "would will could can may might should must to probably then had has have".split()
+)
 _INITIAL = re.compile(r"\binitial(?:ly)?\b", re.IGNORECASE)
 
 
@@ -348,6 +351,13 @@ def facts(text: str) -> Facts:
         parsed = _words_value(match.group("w"))
         if match.group("w").lower() == "once" and _CLAUSE_AFTER.match(flat, match.end()):
             continue  # "once the protests started": when, not how often
+        before_word = flat[max(0, match.start() - 20) : match.start()].split()[-1:]
+        if (
+            match.group("w").lower() == "first"
+            and before_word
+            and before_word[0].lower() in _BEFORE_ADVERBIAL_FIRST
+        ):
+            continue  # "they would probably first try": when, not an ordinal
         before = flat[max(0, match.start() - 4) : match.start()].lower()
         if parsed is not None and parsed[0] == 2 and before.endswith("the "):
             continue  # "the two countries": the pair already named, not a count
@@ -637,6 +647,7 @@ def entities(text: str, known: frozenset[str] = frozenset()) -> tuple[Entity, ..
                     and not (
                         lowered.endswith("ed") and len(lowered) > 5 and lowered not in _NAMES_IN_ED
                     )
+                    and lowered not in _IRREGULAR_OPENING_PARTICIPLES  # "Born Robert Burns in"
                     and lowered.split("-")[0] not in _COMPOUND_PREFIXES  # "Co-author Carl Lipo"
                     and following.lower() not in STOPWORDS
                     and following.lower() not in _TIME_WORDS  # "Early Saturday", "Late June"
@@ -654,6 +665,7 @@ def entities(text: str, known: frozenset[str] = frozenset()) -> tuple[Entity, ..
 
 
 # Everyday words in -ed that open names ("United States", "Armed Forces").
+_IRREGULAR_OPENING_PARTICIPLES = frozenset("born known seen given taken held made".split())
 _NAMES_IN_ED = frozenset({"united", "armed", "allied", "reformed", "federated", "limited"})
 # "Co-author", "Vice-chairman", "Ex-minister": an everyday word before a name, not a first name.
 _COMPOUND_PREFIXES = frozenset("co ex vice non self anti pro pre post sub semi so".split())
@@ -736,6 +748,8 @@ def entity_found(entity: Entity, context: str, context_entities: Iterable[Entity
     named = entity.name.split()
     if body and len(named) > 2 and named[0] in _places():
         return entity_found(Entity(" ".join(named[1:]), entity.kind), context, context_entities)
+    if body and len(named) > 3 and " ".join(named[:2]) in _places():  # "Saudi Arabia's ..."
+        return entity_found(Entity(" ".join(named[2:]), entity.kind), context, context_entities)
     # A person by surname: "Naftali Bennett" is the "Bennett" the context names.
     if entity.kind in ("person", "other") and len(entity.words) > 1 and not body:
         if re.search(rf"\b{re.escape(entity.words[-1])}\b", context):
@@ -748,7 +762,7 @@ def entity_found(entity: Entity, context: str, context_entities: Iterable[Entity
         # A person named by surname ("Bennett") or by full name ("Naftali Bennett").
         if entity.kind in ("person", "other") and words[-1] == theirs[-1] and not body:
             return True
-        if _acronym(other.words) == entity.name.replace(".", "") or _acronym(
+        if acronym(other.words) == entity.name.replace(".", "") or acronym(
             entity.words
         ) == other.name.replace(".", ""):
             return True
@@ -857,10 +871,10 @@ _CAPITALISED_RUN = re.compile(r"[A-Z][\w\-]*(?:\s+(?:(?:and|of|the|for|&)\s+)?[A
 def _spelled_out(context: str) -> set[str]:
     """The acronyms of the names the context spells out ("NOAA" for "National Oceanic and
     Atmospheric Administration")."""
-    return {_acronym(m.group(0).split()) for m in _CAPITALISED_RUN.finditer(context[:100_000])}
+    return {acronym(m.group(0).split()) for m in _CAPITALISED_RUN.finditer(context[:100_000])}
 
 
-def _acronym(words: Iterable[str]) -> str:
+def acronym(words: Iterable[str]) -> str:
     """The initials of a name: "USGS" for "U.S. Geological Survey", "AFP" for "Agence
     France-Presse" (an abbreviation gives all its letters, each part of a hyphenated word one)."""
     out = []
@@ -1140,6 +1154,9 @@ def speaker(sentence: str, before: str = "", known: frozenset[str] = frozenset()
             # commented": the person the appositive names.)
             opens = span[0].lower() in _SENTENCE_OPENERS or span[0].endswith("ing")
             start = span.index(",") + 1 if opens and "," in span else 0
+            marks = [k for k, t in enumerate(span) if t in ('"', "“", "”")]
+            if marks:  # '"... much worse," Khaled Al-Maeena, editor at the Gazette, said'
+                start = marks[-1] + 1 + (span[marks[-1] + 1 : marks[-1] + 2] == [","])
             cut = span.index(",", start) if "," in span[start:] else len(span)
             phrase = span[start:cut]
             if phrase and all(
@@ -1149,7 +1166,7 @@ def speaker(sentence: str, before: str = "", known: frozenset[str] = frozenset()
                 persons = [
                     e
                     for e in names(phrase)
-                    if e.kind == "person"
+                    if (e.kind == "person" or (e.kind == "other" and list(e.words) == phrase))
                     and e.name.split(" of ")[0].split()[-1].lower().rstrip("s") not in _ROLE_WORDS
                 ]
                 with_of = [e for e in persons if " of " in e.name]
@@ -1385,7 +1402,7 @@ def _same_person(a: str, b: str) -> bool:
     return (
         len(short) >= 2
         and short.replace(".", "").isupper()
-        and _acronym(long_.split()) == short.replace(".", "")
+        and acronym(long_.split()) == short.replace(".", "")
     )
 
 

@@ -27,6 +27,7 @@ from assistant.facts import (
     ORG_WORDS,
     TITLES,
     Entity,
+    acronym,
     capitals,
     date_found,
     entities,
@@ -492,6 +493,8 @@ def _fact_problem(
             and entity_found(entity, article_text, ())
         ):
             continue  # "Hardeep also stated": the article's Hardeep Singh Puri, by first name
+        if _defined_acronym_near(entity, near, article_text):
+            continue  # "Walter Reed" where the passage says "WRNMMC", defined in the article
         head_noun = entity.name.split()[-1].lower()
         if (
             entity.kind == "organisation"
@@ -684,6 +687,23 @@ def _swapped_name(
                 if before & their_before or after & their_after:
                     return entity.name, other.name
     return None
+
+
+_ACRONYM_DEFINED = re.compile(r"\(([A-Z]{2,8})\)")
+
+
+def _defined_acronym_near(entity: Entity, near: str, article_text: str) -> bool:
+    """Whether the passage uses an acronym the article defines with the name: "WRNMMC" near,
+    "Walter Reed National Military Medical Center (WRNMMC)" in the article."""
+    for match in _ACRONYM_DEFINED.finditer(article_text[:100_000]):
+        short = match.group(1)
+        if not re.search(rf"\b{short}\b", near):
+            continue
+        words = re.findall(r"[\w\-’']+", article_text[max(0, match.start() - 120) : match.start()])
+        for size in range(2, min(len(words), 10) + 1):
+            if acronym(words[-size:]) == short:
+                return entity_found(entity, " ".join(words[-size:]), ())
+    return False
 
 
 def _clause_of(unit: Passage, claim_terms: set[str]) -> Passage:

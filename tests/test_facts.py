@@ -627,3 +627,28 @@ def test_he_may_be_a_surname_given_in_full_long_before() -> None:
         + "Wong and three co-authors have started a company, spotLESS Materials, to sell it."
     )
     assert same_person(last_person(text) or "", "Tak-Sing Wong")
+
+
+def test_born_opening_a_sentence_is_no_first_name() -> None:
+    found = entities("Born Robert Burns in Arroyo Grande, Hunter wrote lyrics.")
+    assert [e.name for e in found][:1] == ["Robert Burns"]
+
+
+def test_the_person_after_a_quotation_and_its_comma_speaks() -> None:
+    sentence = (
+        '"Had it happened an hour later it would have been much worse," Khaled Al-Maeena, '
+        "editor at large at the Saudi Gazette, said."
+    )
+    assert speaker(sentence, "", known_names(sentence)) == "Khaled Al-Maeena"
+
+
+def test_a_body_of_a_two_word_country_is_found_by_its_demonym() -> None:
+    context = "According to the Saudi Interior Ministry, over 345 pilgrims have been killed."
+    ministry = Entity("Saudi Arabia Interior Ministry", "organisation")
+    assert entity_found(ministry, context, entities(context))
+    assert not entity_found(Entity("Saudi Arabia Health Ministry", "organisation"), context, ())
+
+
+def test_first_as_an_adverb_is_no_ordinal() -> None:
+    assert facts("They would probably first try to build their numbers up.").quantities == ()
+    assert [q.kind for q in facts("It was the first time.").quantities] == ["ordinal"]

@@ -1135,3 +1135,24 @@ def test_the_same_for_different_is_flagged() -> None:
         passage,
     )
     assert different.verdicts[0].status == "verified", different.verdicts[0].reason
+
+
+def test_a_name_the_passage_gives_by_the_acronym_the_article_defines_is_found() -> None:
+    article = (
+        "Trump was flown to Walter Reed National Military Medical Center (WRNMMC) in Bethesda.\n"
+        "Doctors gave him an experimental drug. Trump, now operating from the WRNMMC, is to "
+        "continue performing his duties during a quarantine."
+    )
+    start = article.index("Doctors")
+    chunk = Source(1, "c1", "wr.txt", article[start:], start, len(article), 1.0)
+
+    def verdicts(answer: str) -> list[tuple[str, str | None]]:
+        checked = verify(answer, [chunk], article=lambda _name: article)
+        return [(v.status, v.reason) for v in checked.verdicts]
+
+    assert verdicts("Trump is to keep performing his duties from Walter Reed [1].") == [
+        ("verified", None)
+    ]
+    assert verdicts("Trump is to keep performing his duties from Johns Hopkins [1].")[0][0] == (
+        "unsupported"
+    )
