@@ -939,7 +939,7 @@ def speaker(sentence: str, before: str = "", known: frozenset[str] = frozenset()
             continue  # '"... will be required to say for sure."': the quote's words, not a report
         if word == "according" and i + 1 < len(items) and lowered[i + 1] == "to":
             # "According to the Herald, Professor John Burrows ... said": Burrows speaks (the
-            # paper reports him; `also_according_to` accepts it too).
+            # paper reports him; `verification._also_according_to` accepts it too).
             comma = next((k for k in range(i + 2, len(items)) if items[k] == ","), None)
             rest = items[comma + 1 :] if comma is not None and i == 0 else []
             if any(t.lower() in SPEECH_VERBS for t in rest):

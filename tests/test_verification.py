@@ -3,6 +3,8 @@ hedging, passing faithful paraphrase, synthesis and framing, correcting misplace
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import pytest
 
 from assistant.citations import parse_answer
@@ -793,19 +795,28 @@ def test_he_said_in_the_answer_is_the_person_it_named_before() -> None:
     assert second[0] == "unsupported"
 
 
+def _chunk_verdicts(
+    article: str, chunk_opens: str
+) -> Callable[[str], list[tuple[str, str | None]]]:
+    """Verdicts of answers citing the article's chunk from `chunk_opens` on, with the whole
+    article at hand (as the chain gives it)."""
+    start = article.index(chunk_opens)
+    chunk = Source(1, "c1", "article.txt", article[start:], start, len(article), 1.0)
+
+    def verdicts(answer: str) -> list[tuple[str, str | None]]:
+        checked = verify(answer, [chunk], article=lambda _name: article)
+        return [(v.status, v.reason) for v in checked.verdicts]
+
+    return verdicts
+
+
 def test_the_body_a_passage_calls_the_agency_is_the_one_the_article_names() -> None:
     article = (
         "The Saudi Press Agency reported the attack on Saturday. Officials met in Riyadh.\n"
         "Markets fell in Asia on Monday. The agency did not mention casualties, but said "
         "exports were continuing."
     )
-    start = article.index("Markets")
-    chunk = Source(1, "c1", "saudi.txt", article[start:], start, len(article), 1.0)
-
-    def verdicts(answer: str) -> list[tuple[str, str | None]]:
-        checked = verify(answer, [chunk], article=lambda _name: article)
-        return [(v.status, v.reason) for v in checked.verdicts]
-
+    verdicts = _chunk_verdicts(article, "Markets")
     # The chunk cited says "the agency"; the article names it, a paragraph before.
     assert verdicts("The Saudi Press Agency said exports were continuing [1].") == [
         ("verified", None)
@@ -1143,13 +1154,7 @@ def test_a_name_the_passage_gives_by_the_acronym_the_article_defines_is_found() 
         "Doctors gave him an experimental drug. Trump, now operating from the WRNMMC, is to "
         "continue performing his duties during a quarantine."
     )
-    start = article.index("Doctors")
-    chunk = Source(1, "c1", "wr.txt", article[start:], start, len(article), 1.0)
-
-    def verdicts(answer: str) -> list[tuple[str, str | None]]:
-        checked = verify(answer, [chunk], article=lambda _name: article)
-        return [(v.status, v.reason) for v in checked.verdicts]
-
+    verdicts = _chunk_verdicts(article, "Doctors")
     assert verdicts("Trump is to keep performing his duties from Walter Reed [1].") == [
         ("verified", None)
     ]
