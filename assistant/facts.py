@@ -94,10 +94,11 @@ _APPROXIMATE = re.compile(
     r"\b(?:a few|several|some|a couple(?: of)?|many)\s+(?P<w>hundred|thousand|million|billion)s?\b",
     re.IGNORECASE,
 )
-# "would first try", "had first met": "first" after an auxiliary says when, not a rank.
+# "would first try", "had first met", "would probably first try", "then first": "first" after
+# an auxiliary (or one of these adverbs) says when, not a rank.
 _AUXILIARY_BEFORE = re.compile(
     r"\b(?:would|will|could|can|should|must|might|may|had|has|have|did|does|do|to|was|were"
-    r"|is|are|be|been)\s+$",
+    r"|is|are|be|been|probably|then)\s+$",
     re.IGNORECASE,
 )
 # "hundreds of people", "thousands": an order of magnitude, not a count.
@@ -244,9 +245,6 @@ _CLAUSE_AFTER = re.compile(
     r"\s+(?:the|a|an|this|that|these|those|it|he|she|they|we|you|i|his|her|its|their|our"
     r"|[A-Z]\w+\s+(?:is|was|are|were|has|had|[a-z]+ed)\b)\b"
 )
-_BEFORE_ADVERBIAL_FIRST = frozenset(
-    "would will could can may might should must to probably then had has have".split()
-)
 _INITIAL = re.compile(r"\binitial(?:ly)?\b", re.IGNORECASE)
 
 
@@ -351,13 +349,6 @@ def facts(text: str) -> Facts:
         parsed = _words_value(match.group("w"))
         if match.group("w").lower() == "once" and _CLAUSE_AFTER.match(flat, match.end()):
             continue  # "once the protests started": when, not how often
-        before_word = flat[max(0, match.start() - 20) : match.start()].split()[-1:]
-        if (
-            match.group("w").lower() == "first"
-            and before_word
-            and before_word[0].lower() in _BEFORE_ADVERBIAL_FIRST
-        ):
-            continue  # "they would probably first try": when, not an ordinal
         before = flat[max(0, match.start() - 4) : match.start()].lower()
         if parsed is not None and parsed[0] == 2 and before.endswith("the "):
             continue  # "the two countries": the pair already named, not a count

@@ -323,16 +323,14 @@ def topic(question: str) -> str | None:
     return f"{parsed.subject} {gerund(base)} {parsed.rest}"
 
 
-_IRREGULAR_PARTICIPLES = frozenset(
-    "forecast held built made known seen given taken found sold bought won lost kept shown told "
-    "said sent spent hit shot cut set put led paid brought thought caught written driven".split()
-)
+# Past participles that don't end in "-ed": the irregular table's, and "forecast".
+_IRREGULAR_PARTICIPLES = frozenset(forms[1] for forms in IRREGULAR.values()) | {"forecast"}
 
 
 def _passive(subject: str) -> bool:
     """Whether the words after "was"/"were" open with a past participle (a passive verb, not
     a subject): "forecast when ...", "killed in the attack"."""
-    first = subject.split()[0] if subject.split() else ""
+    first = next(iter(subject.split()), "")
     return first.islower() and (first.endswith("ed") or first in _IRREGULAR_PARTICIPLES)
 
 
