@@ -473,7 +473,7 @@ _CONNECTORS = frozenset({"of", "for", "the", "de", "del", "da", "di", "al", "bin
 # Words before a name that say what the person is, not who ("Prime Minister Naftali Bennett").
 _ROLE_WORDS = TITLES | frozenset(
     {"prime", "foreign", "defence", "defense", "former", "deputy", "vice", "interior", "finance",
-     "health", "senior", "acting", "state", "opposition", "then", "late"}
+     "health", "senior", "acting", "state", "opposition", "then", "late", "leader"}
 )  # fmt: skip
 # Words, dotted acronyms (U.S.), codes (S-400, COVID-19), numbers, and punctuation.
 _TOKEN = re.compile(
@@ -1046,7 +1046,8 @@ def speaker(sentence: str, before: str = "", known: frozenset[str] = frozenset()
         # within the sentence.
         begin = max(0, i - 30)
         for j in range(i - 1, begin - 1, -1):
-            if items[j] in ".!?":
+            # (Not the dot of "Portfolio.hu", which a lower-case word follows.)
+            if items[j] in ".!?" and not items[j + 1][:1].islower():
                 begin = j + 1
                 break
         span = _without_relative_clauses(items[begin:i])
@@ -1335,10 +1336,14 @@ def last_person(text: str, strict: bool = False) -> str | None:
         unquoted = _QUOTATION.sub(" ", sentence)
         if lowered and lowered[0] in _SENTENCE_OPENERS and "," in unquoted:
             unquoted = unquoted.split(",", 1)[1]  # "In his talk at X's headquarters, Y ..."
+        # (Not an office named without its holder: "Mitch McConnell, the Republican Senate
+        # Majority Leader," is McConnell.)
         people = [
             e
             for e in entities(unquoted, known)
-            if e.kind in ("person", "other") and not any(same_person(e.name, x) for x in excluded)
+            if e.kind in ("person", "other")
+            and not any(same_person(e.name, x) for x in excluded)
+            and e.name.split(" of ")[0].split()[-1].lower() not in _ROLE_WORDS
         ]
         named = [e for e in people if e.kind == "person"] or ([] if strict else people)
         if named:

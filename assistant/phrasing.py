@@ -72,7 +72,7 @@ IRREGULAR = {
     "understand": ("understood", "understood"), "undergo": ("underwent", "undergone"),
     "win": ("won", "won"), "withdraw": ("withdrew", "withdrawn"), "write": ("wrote", "written"),
 }  # fmt: skip
-_PAST_TO_BASE = {forms[0]: base for base, forms in IRREGULAR.items()} | {
+PAST_TO_BASE = {forms[0]: base for base, forms in IRREGULAR.items()} | {
     forms[1]: base for base, forms in IRREGULAR.items()
 }
 _DETERMINERS = frozenset(
@@ -154,8 +154,8 @@ def _base(word: str) -> str | None:
     lowered = word.lower()
     if lowered in VERBS:
         return lowered
-    if lowered in _PAST_TO_BASE:
-        return _PAST_TO_BASE[lowered]
+    if lowered in PAST_TO_BASE:
+        return PAST_TO_BASE[lowered]
     for suffix, replacements in (
         ("ied", ("y",)),
         ("ying", ("y", "ie")),
@@ -191,7 +191,7 @@ def _is_participle(word: str) -> bool:
     return (
         base is not None
         and lowered != base
-        and (lowered.endswith(("ed", "ing", "en")) or lowered in _PAST_TO_BASE)
+        and (lowered.endswith(("ed", "ing", "en")) or lowered in PAST_TO_BASE)
     )
 
 

@@ -652,3 +652,23 @@ def test_a_body_of_a_two_word_country_is_found_by_its_demonym() -> None:
 def test_first_as_an_adverb_is_no_ordinal() -> None:
     assert facts("They would probably first try to build their numbers up.").quantities == ()
     assert [q.kind for q in facts("It was the first time.").quantities] == ["ordinal"]
+
+
+def test_the_dot_of_a_web_address_ends_no_sentence_before_the_speaker() -> None:
+    # "Speaking to Globo.com, ..." is one sentence: its speaker is the person its subject names,
+    # not the region the appositive mentions.
+    assert (
+        speaker(
+            "Speaking to Globo.com, Ana Ribeiro, Banco Azul's CEO for Central Europe, "
+            "explained that lending had slowed."
+        )
+        == "Ana Ribeiro"
+    )
+
+
+def test_he_is_never_an_office_named_without_its_holder() -> None:
+    text = (
+        "Dana McWhitfield, the Democratic House Minority Leader, reportedly agreed to a vote "
+        "in January."
+    )
+    assert last_person(text) == "Dana McWhitfield"

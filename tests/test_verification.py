@@ -1161,3 +1161,64 @@ def test_a_name_the_passage_gives_by_the_acronym_the_article_defines_is_found() 
     assert verdicts("Trump is to keep performing his duties from Johns Hopkins [1].")[0][0] == (
         "unsupported"
     )
+
+
+def test_a_number_the_passage_gives_someone_else_is_flagged() -> None:
+    passage = (
+        "The Green Party won 31 seats in the vote, while the Farmers' Union, the third party, "
+        "won 12. The Liberal Alliance won 7 seats and the Pirate Party won 4."
+    )
+    # The Farmers' Union won 12: the 7 is the Liberal Alliance's.
+    assert _verdicts("The Farmers' Union, the third party, won 7 seats [1].", passage) == [
+        ("unsupported", "the cited passage gives “12”, not “7”")
+    ]
+    assert _verdicts("The Farmers' Union, the third party, won 12 seats [1].", passage) == [
+        ("verified", None)
+    ]
+    # Both numbers, each given to its party, is no swap.
+    assert _verdicts(
+        "The Farmers' Union won 12 seats and the Liberal Alliance won 7 [1].", passage
+    ) == [("verified", None)]
+
+
+def test_a_number_the_passage_gives_something_else_is_flagged_when_nobody_is_named() -> None:
+    passage = (
+        "Volunteers cleared debris by the hundreds on Sunday in a bid to reopen roads. "
+        "Memorial services across the region were attended by thousands in the evening."
+    )
+    assert _verdicts(
+        "Memorial services across the region were attended by hundreds [1].", passage
+    ) == [("unsupported", "the cited passage gives “thousands”, not “hundreds”")]
+    assert _verdicts(
+        "Memorial services across the region were attended by thousands [1].", passage
+    ) == [("verified", None)]
+
+
+def test_the_end_of_a_range_of_days_is_no_count() -> None:
+    passage = (
+        "Reporters attended the Lakeside Festival on the last weekend of May, May 27–28, in "
+        "Lakeside. The Harbour Hall said the festival drew 35,000 visitors."
+    )
+    assert _verdicts("The festival ran on May 27–28 at the Harbour Hall [1].", passage) == [
+        ("verified", None)
+    ]
+
+
+def test_a_plan_stated_as_done_is_flagged_in_any_form_of_its_verb() -> None:
+    # "sued" (the stemmer's "su") is a form of "sue"; "left" of "leave".
+    assert _verdicts(
+        "The mayor has sued over the decision [1].",
+        "Residents protested outside the town hall. The mayor said he intended to sue over "
+        "the decision.",
+    ) == [("unsupported", "the cited passage only says this may happen")]
+    assert _verdicts(
+        "After the vote, the radio station reported that the senator had left the party [1].",
+        "In the aftermath of the vote, the radio station reported the senator was expected to "
+        "leave the party.",
+    ) == [("unsupported", "the cited passage only says this may happen")]
+    assert _verdicts(
+        "After the vote, the radio station reported that the senator was expected to leave "
+        "the party [1].",
+        "In the aftermath of the vote, the radio station reported the senator was expected to "
+        "leave the party.",
+    ) == [("verified", None)]
