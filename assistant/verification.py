@@ -670,6 +670,8 @@ def _swapped_name(
         for other in here:
             if other.kind != entity.kind and "other" not in (other.kind, entity.kind):
                 continue
+            if same_person(other.name, entity.name):
+                continue  # "Kurtzer announced" for "Gregory Kurtzer announced": the same one
             if country and entity_found(Entity(country, "place"), other.name, ()):
                 continue  # "Beijing" for "the Chinese government": the capital for its country
             speaks = said_by is not None and same_person(other.name, said_by)

@@ -672,3 +672,18 @@ def test_he_is_never_an_office_named_without_its_holder() -> None:
         "in January."
     )
     assert last_person(text) == "Dana McWhitfield"
+
+
+def test_a_time_zone_and_an_everyday_acronym_are_no_names() -> None:
+    names = [e.name for e in entities("The reality TV star spoke at 9:10am Pacific time.")]
+    assert names == []
+    # A time zone's name is kept where it names something else.
+    assert [e.name for e in entities("Rain fell over Central Europe.")] == ["Central Europe"]
+
+
+def test_a_full_name_spelled_a_letter_apart_is_one_person() -> None:
+    assert same_person("Faithess Hijabi", "Faithless Hijabi")
+    assert same_person("Aleksandr Kovalenko", "Aleksander Kovalenko")
+    # Short words a letter apart are other names; so is a relative with another first name.
+    assert not same_person("John Smith", "Joan Smith")
+    assert not same_person("Yingluck Shinawatra", "Thaksin Shinawatra")

@@ -1222,3 +1222,14 @@ def test_a_plan_stated_as_done_is_flagged_in_any_form_of_its_verb() -> None:
         "In the aftermath of the vote, the radio station reported the senator was expected to "
         "leave the party.",
     ) == [("verified", None)]
+
+
+def test_a_name_given_in_full_is_no_swap_for_its_surname() -> None:
+    # The passage names him by surname beside another name ("Blue Fin's announcement"); the
+    # claim's full name is the same man, not a name in another's place.
+    assert _verdicts(
+        "Soon after Blue Fin's announcement, Gregory Makower announced he would build Osprey "
+        "Linux [1].",
+        "Gregory Makower founded the project in 2004. Soon after Blue Fin's announcement, "
+        "Makower announced his intentions to build Osprey Linux.",
+    ) == [("verified", None)]
