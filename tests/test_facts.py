@@ -687,3 +687,24 @@ def test_a_full_name_spelled_a_letter_apart_is_one_person() -> None:
     # Short words a letter apart are other names; so is a relative with another first name.
     assert not same_person("John Smith", "Joan Smith")
     assert not same_person("Yingluck Shinawatra", "Thaksin Shinawatra")
+
+
+def test_a_body_after_its_owner_is_found_where_the_passage_names_both() -> None:
+    passage = (
+        "The orbiter will leave the Smithsonian's National Air and Space Museum Steven F. "
+        "Udvar-Hazy Center for New York."
+    )
+    found = entity_found(Entity("Smithsonian Udvar-Hazy Center", "organisation"), passage, ())
+    assert found
+    # The rest of the name must stand together: "Federal Foreign Office" is not found in
+    # "the Federal Aviation Office ... foreign airlines".
+    other = "The Federal Aviation Office fined foreign airlines."
+    assert not entity_found(Entity("Federal Foreign Office", "organisation"), other, ())
+
+
+def test_a_speaker_who_concedes_is_the_he_of_the_next_quote() -> None:
+    before = (
+        "Coach Mia Tronc said her side had played well. Lars Radmall conceded that his side "
+        "needed work. "
+    )
+    assert last_person(before) == "Lars Radmall"

@@ -1233,3 +1233,12 @@ def test_a_name_given_in_full_is_no_swap_for_its_surname() -> None:
         "Gregory Makower founded the project in 2004. Soon after Blue Fin's announcement, "
         "Makower announced his intentions to build Osprey Linux.",
     ) == [("verified", None)]
+
+
+def test_to_stand_for_office_is_to_run_for_it() -> None:
+    assert _verdicts(
+        "The palace said the queen thought it wrong for members of the royal family to stand "
+        "for elected office [1].",
+        "The palace issued a statement from the queen, who thought it wrong for members of the "
+        "royal family to run for elected office.",
+    ) == [("verified", None)]
