@@ -828,6 +828,14 @@ def _number_of_another(claim: str, near: str, known: frozenset[str]) -> str | No
             counted = _words_beside(clause, quantity.text) - {
                 t for e in entities(clause, known) for t in terms(e.name)
             }
+            # "Phivolcs reported the magnitude was 5.5; the USGS reported 5.8": a clause that
+            # says what the number counts, and one that says it again by the same verb.
+            said_again: set[str] = set()
+            for text, numbers, _ in holding:
+                for q in numbers.quantities:
+                    beside = _words_beside(text, q.text)
+                    if quantity_found(quantity, Facts((q,), ())) and counted & beside:
+                        said_again |= beside - counted
             for text, numbers, names in theirs:
                 if not any(entity_found(m, text, names) for m in mine):
                     continue
@@ -838,7 +846,7 @@ def _number_of_another(claim: str, near: str, known: frozenset[str]) -> str | No
                         if q.kind == quantity.kind
                         and not _YEAR.fullmatch(q.text)
                         and not quantity_found(q, claimed_all)
-                        and counted & _words_beside(text, q.text)
+                        and (counted | said_again) & _words_beside(text, q.text)
                     ),
                     None,
                 )

@@ -1242,3 +1242,16 @@ def test_to_stand_for_office_is_to_run_for_it() -> None:
         "The palace issued a statement from the queen, who thought it wrong for members of the "
         "royal family to run for elected office.",
     ) == [("verified", None)]
+
+
+def test_a_number_a_parallel_clause_gives_another_body_is_flagged() -> None:
+    passage = (
+        "The storm flooded the coast overnight. MetServe reported the storm's peak "
+        "gust was 140 km/h; the Coastal Research Institute (CRI) reported 155."
+    )
+    assert _verdicts(
+        "The Coastal Research Institute put the peak gust at 140 km/h [1].", passage
+    ) == [("unsupported", "the cited passage gives “155”, not “140”")]
+    assert _verdicts("The Coastal Research Institute put the peak gust at 155 [1].", passage) == [
+        ("verified", None)
+    ]
