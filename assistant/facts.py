@@ -102,6 +102,7 @@ _AUXILIARY_BEFORE = re.compile(
     re.IGNORECASE,
 )
 # "hundreds of people", "thousands": an order of magnitude, not a count.
+_ONE_PERCENT = re.compile(r"\bone per ?cent\b", re.IGNORECASE)
 _VAGUE = re.compile(r"\b(?P<w>dozens|hundreds|thousands|millions|billions)\b", re.IGNORECASE)
 _VAGUE_VALUES = {
     "dozens": 12.0,
@@ -364,6 +365,8 @@ def facts(text: str) -> Facts:
             alone = _words_value(word) if word.lower() not in ("a", "and") else None
             if alone is not None:
                 quantities.append(Quantity(alone[0], word, alone[1]))
+    for match in _ONE_PERCENT.finditer(flat):  # ("one" alone is left out, see _UNITS)
+        quantities.append(Quantity(1.0, match.group(0), "percent"))
     for match in _VAGUE.finditer(flat):
         value = _VAGUE_VALUES[match.group("w").lower()]
         quantities.append(Quantity(value, match.group(0), "vague"))
@@ -475,9 +478,10 @@ _ROLE_WORDS = TITLES | frozenset(
     {"prime", "foreign", "defence", "defense", "former", "deputy", "vice", "interior", "finance",
      "health", "senior", "acting", "state", "opposition", "then", "late", "leader"}
 )  # fmt: skip
-# Words, dotted acronyms (U.S.), codes (S-400, COVID-19), numbers, and punctuation.
+# Words, dotted acronyms (U.S.), ampersand ones (Q&A, AT&T), codes (S-400, COVID-19), numbers,
+# and punctuation.
 _TOKEN = re.compile(
-    r"(?:[A-Za-z]\.){2,}|[A-Z]+-\d+\w*|[^\W\d_](?:[\w’'\-]*\w)?|\d[\d,.]*\w*"
+    r"(?:[A-Za-z]\.){2,}|[A-Z]{1,3}&[A-Z]{1,3}\b|[A-Z]+-\d+\w*|[^\W\d_](?:[\w’'\-]*\w)?|\d[\d,.]*\w*"
     r"|[.!?\"“”‘«»():;,—–]"
 )
 _BOUNDARIES = frozenset('.!?"“‘«(:;—–')
@@ -658,7 +662,7 @@ def entities(text: str, known: frozenset[str] = frozenset()) -> tuple[Entity, ..
     return tuple(found)
 
 
-_EVERYDAY_ACRONYMS = frozenset({"TV", "GDP", "DNA", "ID"})
+_EVERYDAY_ACRONYMS = frozenset({"TV", "GDP", "DNA", "ID", "Q&A", "R&D"})
 _TIME_ZONES = frozenset({"eastern", "pacific", "central", "mountain", "atlantic"})
 # Everyday words in -ed that open names ("United States", "Armed Forces").
 _IRREGULAR_OPENING_PARTICIPLES = frozenset("born known seen given taken held made".split())
@@ -1136,6 +1140,18 @@ def speaker(sentence: str, before: str = "", known: frozenset[str] = frozenset()
             and adjacent[-1].kind == "place"
             and not _after_preposition(span[:end], adjacent[-1])
         )
+        if speaking_place:
+            # "The University of California, San Diego announced": the body the place names
+            # a campus or branch of.
+            cut = end - len(adjacent[-1].name.split()) - 1  # the comma before the place
+            owners = [
+                e
+                for e in (names(span[:cut]) if cut > 0 and span[cut] == "," else ())
+                if e.name.split()[-1] == span[cut - 1]
+                and any(w.lower() in ORG_WORDS for w in e.name.split())
+            ]
+            if owners:
+                return owners[-1].name
         if adjacent and (
             adjacent[-1].kind in ("person", "other", "organisation") or speaking_place
         ):

@@ -708,3 +708,23 @@ def test_a_speaker_who_concedes_is_the_he_of_the_next_quote() -> None:
         "needed work. "
     )
     assert last_person(before) == "Lars Radmall"
+
+
+def test_one_percent_is_a_share() -> None:
+    claimed = facts("It wants use below 1%.").quantities[0]
+    assert quantity_found(claimed, facts("The goal is less than one percent of users."))
+    assert quantity_found(claimed, facts("The goal is less than one per cent of users."))
+    assert not quantity_found(claimed, facts("One of the users left."))
+
+
+def test_a_body_named_with_its_campus_speaks_as_the_body() -> None:
+    assert (
+        speaker("The University of Texas, Austin announced on Monday that the dean had resigned.")
+        == "University of Texas"
+    )
+    # A country after a capital still speaks for its government.
+    assert speaker("Officials in Seoul, South Korea said the test had failed.") == "South Korea"
+
+
+def test_an_ampersand_abbreviation_is_one_word() -> None:
+    assert [e.name for e in entities("After the Q&A, AT&T said it would appeal.")] == ["AT&T"]
