@@ -1144,14 +1144,14 @@ def speaker(sentence: str, before: str = "", known: frozenset[str] = frozenset()
             # "The University of California, San Diego announced": the body the place names
             # a campus or branch of.
             cut = end - len(adjacent[-1].name.split()) - 1  # the comma before the place
-            owners = [
+            bodies = [
                 e
                 for e in (names(span[:cut]) if cut > 0 and span[cut] == "," else ())
                 if e.name.split()[-1] == span[cut - 1]
                 and any(w.lower() in ORG_WORDS for w in e.name.split())
             ]
-            if owners:
-                return owners[-1].name
+            if bodies:
+                return bodies[-1].name
         if adjacent and (
             adjacent[-1].kind in ("person", "other", "organisation") or speaking_place
         ):
