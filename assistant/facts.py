@@ -1469,13 +1469,15 @@ IMPLICIT_NEGATORS = _LACK | frozenset(
     barred""".split()
 )
 # Words that make what follows possible rather than done ("could join", "promised to pay"), or
-# a guess rather than a finding ("speculated the virus was transferred", "the presumed price").
+# a guess rather than a finding ("speculated the virus was transferred", "the presumed price"),
+# or still to come ("still awaited approval", "pending trial": dev, 2 more flipped modalities
+# caught, false flags unchanged).
 MODALS = frozenset(
     """could may might would will shall likely possible possibly possibility potential
     potentially proposed considering reportedly allegedly probably perhaps unlikely promised
     promises pledged pledges vowed vows presumed presumably supposedly purportedly speculated
     speculate speculates speculating rumoured rumored hypothesised hypothesized theorised
-    theorized""".split()
+    theorized await awaits awaited awaiting pending""".split()
 )
 # Modal words a negation denies rather than hedges with ("without the possibility of parole").
 _MODAL_NOUNS = frozenset({"possibility", "possible", "possibly", "potential", "likely"})

@@ -1255,3 +1255,15 @@ def test_a_number_a_parallel_clause_gives_another_body_is_flagged() -> None:
     assert _verdicts("The Coastal Research Institute put the peak gust at 155 [1].", passage) == [
         ("verified", None)
     ]
+
+
+def test_what_still_awaits_approval_is_not_approved() -> None:
+    passage = (
+        "Parliament voted for the bill on Sunday. The bill still awaited approval by the cabinet."
+    )
+    assert _verdicts("The cabinet has since approved the bill [1].", passage) == [
+        ("unsupported", "the cited passage only says this may happen")
+    ]
+    assert _verdicts("The bill still awaits the cabinet's approval [1].", passage) == [
+        ("verified", None)
+    ]
