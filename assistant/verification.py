@@ -1135,10 +1135,13 @@ def _stance_problem(claim: str, window_text: str) -> str | None:
     if flipped:
         return flipped
     # Overclaiming: the passage says it may happen, the claim (hedging nothing) that it did
-    # ("has joined", "sold" for "could join", "could sell").
+    # ("has joined", "sold" for "could join", "could sell"). (Not what another sentence of the
+    # passage states plainly: "people will lose faith in the future [...] We have to put aside
+    # differences", where the hedge ran on past the ellipsis; dev false flags 72 -> 71.)
+    hedged_only = theirs.hedged - _stated_plainly(window_text)
     if not mine.hedges and (
-        _done(claim, theirs.hedged & plain)
-        or (_perfect(claim) and len(theirs.hedged & plain) >= OVERCLAIM_WORDS)
+        _done(claim, hedged_only & plain)
+        or (_perfect(claim) and len(hedged_only & plain) >= OVERCLAIM_WORDS)
     ):
         return "the cited passage only says this may happen"
     # Who a guess names, stated as known: "shot by 23-year-old Louis De Zoysa" where the
@@ -1182,6 +1185,14 @@ def _stance_problem(claim: str, window_text: str) -> str | None:
     if mine.intentions and _done(window_text, mine.hedged & theirs.plain):
         return "the cited passage says this happened, not that it was planned"
     return None
+
+
+def _stated_plainly(text: str) -> frozenset[str]:
+    """The words some sentence of `text` states plainly, neither hedged nor denied there."""
+    text = text[:4000]
+    return frozenset().union(
+        *(stance(text[span.start : span.end]).plain for span in split_sentences(text))
+    )
 
 
 def _in_slot(claim: str, passage: str, said: str, other: str) -> bool:

@@ -1267,3 +1267,21 @@ def test_what_still_awaits_approval_is_not_approved() -> None:
     assert _verdicts("The bill still awaits the cabinet's approval [1].", passage) == [
         ("verified", None)
     ]
+
+
+def test_what_one_sentence_hedges_and_the_next_states_is_stated() -> None:
+    passage = (
+        'In a video, Mayor Lin said, "any acts that threaten the city will not be tolerated." '
+        'She further stated, "So long as the city remains impeded by disputes, our city cannot '
+        "move on and people will lose faith in the future […] We have to put aside differences "
+        'and stop attacking each other".'
+    )
+    assert _verdicts(
+        "In the video, Lin said people have to put aside differences and stop attacking each "
+        "other [1].",
+        passage,
+    ) == [("verified", None)]
+    assert _verdicts(
+        "The council has opened the envelope [1].",
+        "If the council could not agree, it would open the envelope left by the founder.",
+    ) == [("unsupported", "the cited passage only says this may happen")]
