@@ -113,7 +113,8 @@ _VAGUE_VALUES = {
 }
 # "$5 and $7 billion", "between 5 and 7 million": the scale belongs to both numbers.
 _SHARED_SCALE = re.compile(
-    r"(?<![\w.,])[$€£¥]?(?P<first>\d+(?:\.\d+)?)\s*(?:and|to|or|-|–)\s*[$€£¥]?\d+(?:\.\d+)?"
+    r"(?<![\w.,])[$€£¥]?(?P<first>\d+(?:\.\d+)?|two|three|four|five|six|seven|eight|nine)"
+    r"\s*(?:and|to|or|-|–)\s*[$€£¥]?(?:\d+(?:\.\d+)?|three|four|five|six|seven|eight|nine|ten)"
     r"\s*(?P<scale>hundred|thousand|million|billion|trillion|bn|mn|m)\b",
     re.IGNORECASE,
 )
@@ -370,8 +371,11 @@ def facts(text: str) -> Facts:
     for match in _VAGUE.finditer(flat):
         value = _VAGUE_VALUES[match.group("w").lower()]
         quantities.append(Quantity(value, match.group(0), "vague"))
-    for match in _SHARED_SCALE.finditer(text):
-        value = float(match.group("first")) * _SCALES[match.group("scale").lower()]
+    for match in _SHARED_SCALE.finditer(text):  # "2 to 3 million", "two to three hundred"
+        first = match.group("first").lower()
+        value = (
+            float(NUMBER_WORD_VALUES.get(first, 0) or first) * _SCALES[match.group("scale").lower()]
+        )
         quantities.append(Quantity(value, match.group(0), "number"))
     for match in _FRACTION.finditer(flat):
         word = next(g for g in match.groups() if g).lower()

@@ -1024,9 +1024,18 @@ def _subject(claim: str, said_by: str | None, known: frozenset[str]) -> Entity |
             continue
         if said_by and same_person(entity.name, said_by):
             return None
+        at = _at(items, entity)
+        # "Scotland's First Minister, Nicola Sturgeon, said": whose office, not who acts
+        # (one dev false flag fewer, catches unchanged).
+        after = claim.lstrip()[len(entity.name) :] if claim.lstrip().startswith(entity.name) else ""
+        if (
+            at is not None
+            and after[:2] in ("'s", "’s")
+            and any(w.lower() in _TITLE_WORDS for w in items[at[1] : at[1] + 2])
+        ):
+            continue
         # "The Philippine seismology agency ...", "The Navy's information ...": after an
         # article and before a common noun, a name only describes the subject.
-        at = _at(items, entity)
         if (
             at is not None
             and at[0] > 0

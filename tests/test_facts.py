@@ -728,3 +728,9 @@ def test_a_body_named_with_its_campus_speaks_as_the_body() -> None:
 
 def test_an_ampersand_abbreviation_is_one_word() -> None:
     assert [e.name for e in entities("After the Q&A, AT&T said it would appeal.")] == ["AT&T"]
+
+
+def test_a_range_in_words_shares_its_scale() -> None:
+    said = facts("An estimated two to three hundred cars were damaged.")
+    assert quantity_found(facts("200 to 300 cars").quantities[0], said)
+    assert not quantity_found(facts("2000 cars").quantities[0], said)

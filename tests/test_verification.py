@@ -1285,3 +1285,14 @@ def test_what_one_sentence_hedges_and_the_next_states_is_stated() -> None:
         "The council has opened the envelope [1].",
         "If the council could not agree, it would open the envelope left by the founder.",
     ) == [("unsupported", "the cited passage only says this may happen")]
+
+
+def test_whose_office_a_speaker_holds_is_not_the_subject() -> None:
+    assert _verdicts(
+        'Wales\'s First Minister, Mark Drakeford, said it was "a moment of great risk" for the '
+        "country [1].",
+        "There were several speakers at the rally, including First Minister of Wales Mark "
+        'Drakeford, Labour MP Tom Evans, and Sadiq Ali. Tom Evans called the deal "lousy" and '
+        "said he would only vote for it if the people could also vote on it. Mark Drakeford "
+        'said it was "a moment of great risk" for the country.',
+    ) == [("verified", None)]
