@@ -804,6 +804,8 @@ def _number_of_another(claim: str, near: str, known: frozenset[str]) -> str | No
     have. Where the claim names nobody, or the number is vague ("hundreds"), what it counts
     decides (`_counted_elsewhere`)."""
     claimed_all = facts(claim)
+    if not any(not _YEAR.fullmatch(q.text) for q in claimed_all.quantities):
+        return None  # (the common case, and reading every clause of the passage is the cost)
     theirs = [(c, facts(c), _actors(c, known)) for c in _clauses(near)]
     for clause in _CLAUSE_BREAK.split(claim[:2000]):
         mine = _actors(clause, known)
