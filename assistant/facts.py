@@ -1195,7 +1195,7 @@ def speaker(sentence: str, before: str = "", known: frozenset[str] = frozenset()
                     e
                     for e in names(phrase)
                     if (e.kind == "person" or (e.kind == "other" and list(e.words) == phrase))
-                    and e.name.split(" of ")[0].split()[-1].lower().rstrip("s") not in _ROLE_WORDS
+                    and _head_word(e.name).rstrip("s") not in _ROLE_WORDS
                 ]
                 with_of = [e for e in persons if " of " in e.name]
                 if with_of or persons:
@@ -1352,8 +1352,7 @@ def last_person(text: str, strict: bool = False) -> str | None:
                 excluded.add(speakers.pop())
             continue
         quoted = speaker(sentence, "", known)
-        last = quoted.split(" of ")[0].split()[-1:] if quoted else []
-        body = bool(last) and last[0].lower() in ORG_WORDS
+        body = bool(quoted) and _head_word(quoted or "") in ORG_WORDS
         if quoted and quoted.lower() not in _PRONOUN_SPEAKERS and not body:
             speakers.append(quoted)  # (a university that announced something is no "he")
     if speakers:
@@ -1379,12 +1378,19 @@ def last_person(text: str, strict: bool = False) -> str | None:
             for e in entities(unquoted, known)
             if e.kind in ("person", "other")
             and not any(same_person(e.name, x) for x in excluded)
-            and e.name.split(" of ")[0].split()[-1].lower() not in _ROLE_WORDS
+            and _head_word(e.name) not in _ROLE_WORDS
         ]
         named = [e for e in people if e.kind == "person"] or ([] if strict else people)
         if named:
             return named[0].name
     return None
+
+
+def _head_word(name: str) -> str:
+    """The last word of a name before any "of", lower-case: what it is ("Secretary" of
+    "Secretary of State", "University" of "University of Kansas", "Leader")."""
+    words = name.split(" of ")[0].split()
+    return words[-1].lower() if words else ""
 
 
 def head_name(name: str) -> str:

@@ -812,8 +812,8 @@ def _number_of_another(claim: str, near: str, known: frozenset[str]) -> str | No
         for quantity in facts(clause).quantities:
             if _YEAR.fullmatch(quantity.text):
                 continue
-            at = clause.find(quantity.text)
-            if _RANGE_END.search(clause[max(0, at - 12) : at]):
+            at = _number_at(clause, quantity.text)
+            if at is not None and _RANGE_END.search(clause[max(0, at - 12) : at]):
                 continue  # "July 27–28": the end of a range of days, not a count
             holding = [t for t in theirs if quantity_found(quantity, t[1])]
             if not mine or quantity.kind == "vague":
@@ -832,12 +832,13 @@ def _number_of_another(claim: str, near: str, known: frozenset[str]) -> str | No
             }
             # "Phivolcs reported the magnitude was 5.5; the USGS reported 5.8": a clause that
             # says what the number counts, and one that says it again by the same verb.
-            said_again: set[str] = set()
-            for text, numbers, _ in holding:
-                for q in numbers.quantities:
-                    beside = _words_beside(text, q.text)
-                    if quantity_found(quantity, Facts((q,), ())) and counted & beside:
-                        said_again |= beside - counted
+            said_again = set().union(
+                *(
+                    beside - counted
+                    for beside in _held_beside(quantity, holding)
+                    if counted & beside
+                )
+            )
             for text, numbers, names in theirs:
                 if not any(entity_found(m, text, names) for m in mine):
                     continue
@@ -870,10 +871,8 @@ def _counted_elsewhere(
     has it is a word beside it in the claim, and another number of the passage has at least
     MIN_COUNTED_WORDS of them beside it."""
     counted = _words_beside(clause, quantity.text)
-    for text, numbers, _ in holding:
-        for q in numbers.quantities:
-            if quantity_found(quantity, Facts((q,), ())) and counted & _words_beside(text, q.text):
-                return None
+    if any(counted & beside for beside in _held_beside(quantity, holding)):
+        return None
     for text, numbers, _ in theirs:
         for q in numbers.quantities:
             if (
@@ -897,12 +896,29 @@ _YEAR = re.compile(r"1[5-9]\d\d|20\d\d")
 _RANGE_END = re.compile(r"\d\s*[–\-]\s*$")
 
 
+def _number_at(text: str, number: str) -> int | None:
+    """Where `number` stands in `text` as a number of its own (not the "20" of "120")."""
+    found = re.search(rf"(?<![\w.,]){re.escape(number)}(?!\w)", text[:4000])
+    return found.start() if found else None
+
+
+def _held_beside(
+    quantity: Quantity, holding: Sequence[tuple[str, Facts, list[Entity]]]
+) -> list[set[str]]:
+    """The words beside each mention of `quantity` in the clauses that hold it."""
+    return [
+        _words_beside(text, q.text)
+        for text, numbers, _ in holding
+        for q in numbers.quantities
+        if quantity_found(quantity, Facts((q,), ()))
+    ]
+
+
 def _words_beside(text: str, number: str) -> set[str]:
     """The content words (stems) either side of `number` in `text`: "lost", "seats"."""
-    found = re.search(rf"(?<![\w.,]){re.escape(number)}(?!\w)", text[:4000])
-    if found is None:
+    at = _number_at(text, number)
+    if at is None:
         return set()
-    at = found.start()
     before = terms(text[max(0, at - 200) : at])[-NUMBER_CONTEXT_WORDS:]
     after = terms(text[at + len(number) : at + len(number) + 200])[:NUMBER_CONTEXT_WORDS]
     return set(before + after)
@@ -1149,12 +1165,12 @@ def _stance_problem(claim: str, window_text: str) -> str | None:
     # ("has joined", "sold" for "could join", "could sell"). (Not what another sentence of the
     # passage states plainly: "people will lose faith in the future [...] We have to put aside
     # differences", where the hedge ran on past the ellipsis; dev false flags 72 -> 71.)
-    hedged_only = theirs.hedged - _stated_plainly(window_text)
-    if not mine.hedges and (
-        _done(claim, hedged_only & plain)
-        or (_perfect(claim) and len(hedged_only & plain) >= OVERCLAIM_WORDS)
-    ):
-        return "the cited passage only says this may happen"
+    if not mine.hedges:
+        hedged_only = theirs.hedged - _stated_plainly(window_text)
+        if _done(claim, hedged_only & plain) or (
+            _perfect(claim) and len(hedged_only & plain) >= OVERCLAIM_WORDS
+        ):
+            return "the cited passage only says this may happen"
     # Who a guess names, stated as known: "shot by 23-year-old Louis De Zoysa" where the
     # prisoner was "suspected to be 23-year-old Louis De Zoysa".
     if (
