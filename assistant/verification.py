@@ -300,21 +300,29 @@ def _near(passage: Passage, whole: str | None = None) -> tuple[str, str]:
     return f"{head}\n{text}", source.text[: max(0, passage.start - source.start)]
 
 
-def check(
+@dataclass(frozen=True)
+class _Reading:
+    """What `check` finds before judging: the claim, the windows of the cited passages that
+    best hold it, and how much of it they hold."""
+
+    claim: str
+    said_by: str | None
+    short: bool
+    claim_terms: set[str]
+    windows: tuple[Passage, ...]
+    window_text: str
+    support: float
+
+
+def _read(
     sentence: str,
     cited: Sequence[Source],
     weight: Weight,
-    similarity: Similarity | None = None,
-    question: str | None = None,
-    known: frozenset[str] = frozenset(),
-    articles: dict[str, str] | None = None,
-    before: str = "",
-) -> Check:
-    """Whether the passages of `cited` (together) back `sentence`, and if not, why.
-
-    `articles`: each article's retrieved text (all its chunks), where a quoted speaker may be
-    named when the passage says only "he told JNS". `before`: the answer's text before the
-    sentence, where the sentence's own "he said" finds who it means."""
+    question: str | None,
+    known: frozenset[str],
+    before: str,
+) -> _Reading:
+    """The claim of `sentence` and the windows of `cited` that best hold it (see `check`)."""
     claim = _claim_part(sentence)
     for source in cited:
         # "Title (date): gist": an overview line claims its gist; the title and date are the
@@ -347,17 +355,58 @@ def check(
     windows = tuple(p for p, _ in quoted)
     window_text = " ".join(plain_text(u.text) for p in windows for u in passages_in(p))
     score = support(_digits_for_words(claim, claim_terms, window_text), window_text, weight)
+    return _Reading(claim, said_by, short, claim_terms, windows, window_text, score)
+
+
+def check(
+    sentence: str,
+    cited: Sequence[Source],
+    weight: Weight,
+    similarity: Similarity | None = None,
+    question: str | None = None,
+    known: frozenset[str] = frozenset(),
+    articles: dict[str, str] | None = None,
+    before: str = "",
+) -> Check:
+    """Whether the passages of `cited` (together) back `sentence`, and if not, why.
+
+    `articles`: each article's retrieved text (all its chunks), where a quoted speaker may be
+    named when the passage says only "he told JNS". `before`: the answer's text before the
+    sentence, where the sentence's own "he said" finds who it means."""
+    reading = _read(sentence, cited, weight, question, known, before)
+    return _judge(reading, cited, weight, similarity, known, articles)
+
+
+def _judge(
+    reading: _Reading,
+    cited: Sequence[Source],
+    weight: Weight,
+    similarity: Similarity | None,
+    known: frozenset[str],
+    articles: dict[str, str] | None,
+) -> Check:
+    """The verdict on a claim read against its windows: facts first, then stance, then how
+    much of it the windows hold, in words and (given `similarity`) in meaning."""
+    claim, windows, window_text, score = (
+        reading.claim,
+        reading.windows,
+        reading.window_text,
+        reading.support,
+    )
     near_parts = [_near(p, (articles or {}).get(p.source.source)) for p in windows]
     near = "\n".join(part for part, _ in near_parts)
-    for extra in _second_windows(claim_terms, windows, weight):
+    for extra in _second_windows(reading.claim_terms, windows, weight):
         # A sentence drawing on two sentences of one source, far apart: the facts of both.
         near += "\n" + _near(extra, (articles or {}).get(extra.source.source))[0]
     article_text = "\n".join(
         f"{s.title or ''}\n{(articles or {}).get(s.source, s.text)}" for s in cited
     )
-    reason = _fact_problem(claim, near, article_text, windows, near_parts, known, cited, said_by)
+    reason = _fact_problem(
+        claim, near, article_text, windows, near_parts, known, cited, reading.said_by
+    )
     if reason is None:
         reason = _stance_problem(claim, window_text)
+    short = reading.short
     if reason is None and score < (MIN_SUPPORT_SHORT if short else MIN_SUPPORT):
         reason = "the cited passage does not say this"
     if reason is None and similarity is not None and score < STRONG_SUPPORT and not short:
@@ -1420,14 +1469,17 @@ def verify(
         # The cited source doesn't hold (or none was cited): the best other source that does,
         # plainly (MIN_CORRECTION_SUPPORT): a citation is never moved on a weak match.
         best: Check | None = None
+        floor = max(MIN_CORRECTION_SUPPORT, first.support if first else 0.0)
         for source in sources:
             if source in cited:
                 continue
-            attempt = check(
-                sentence.text, [source], weight, similarity, question, known, articles, before
-            )
-            strong = attempt.support >= max(MIN_CORRECTION_SUPPORT, first.support if first else 0.0)
-            if attempt.ok and strong and (best is None or attempt.support > best.support):
+            # Judged only where the words are there: most sources hold too little to take the
+            # citation, and judging is the costly part.
+            reading = _read(sentence.text, [source], weight, question, known, before)
+            if reading.support < floor or (best is not None and reading.support <= best.support):
+                continue
+            attempt = _judge(reading, [source], weight, similarity, known, articles)
+            if attempt.ok:
                 best = attempt
         if best is not None:
             dropped += len(cited)
