@@ -5,6 +5,8 @@ from __future__ import annotations
 import pytest
 
 from assistant.answerability import (
+    FEATURES,
+    Candidate,
     counted_unit,
     counts_unit,
     has_answer_kind,
@@ -18,6 +20,7 @@ from assistant.offline import (
     THANKS,
     ArticleLead,
     answer,
+    choose,
     closest,
     display,
     nothing,
@@ -180,6 +183,8 @@ def test_how_many_minutes_leads_with_the_number_of_minutes() -> None:
         ("How many people in Greece still follow it?", "peopl"),
         ("How much money did they raise?", "money"),
         ("How far from Earth is K2-18b?", "light"),
+        # No verb or preposition the pattern stops at: the word after "how many".
+        ("How many states later sued over Trump's emergency?", "state"),
         ("When did it happen?", None),
     ],
 )
@@ -342,3 +347,38 @@ def test_a_which_ones_question_leads_with_the_sentence_that_lists_them() -> None
     assert analyse(question).asks == "list"
     reply = answer(analyse(question), judged(question, src))
     assert reply.startswith("Officials said they disagreed on trade, on the budget and on")
+
+
+def test_a_sentence_sharing_the_leads_words_but_adding_the_answer_is_no_repeat() -> None:
+    text = (
+        "With Sunday's signings, all but one of the member states of the 55-member AU have "
+        "signed on to the agreement, with Eritrea the only state unsigned. Leaders of African "
+        "Union (AU) member states met in Niamey, Niger's capital, for an AU summit where on "
+        "Sunday the presidents of Nigeria and Benin signed the African Continental Free Trade "
+        "Area agreement."
+    )
+    question = "Which African Union member has still not signed the free trade deal?"
+    shown = answer(analyse(question), judged(question, source(1, text, "au.txt")))
+    assert "Eritrea" in shown
+
+
+def _candidate(passage: Passage, score: float, coverage: float) -> Candidate:
+    values = {"coverage": coverage, "typed": 1.0, "article": 1.0}
+    return Candidate(passage, tuple(values.get(f, 0.0) for f in FEATURES), 0.0, score)
+
+
+def test_a_runner_up_close_to_the_lead_supports_it_whatever_its_share_of_the_question() -> None:
+    src = source(
+        1,
+        "On Wednesday, nine men were jailed for abuse at a children's home in Bradford, England. "
+        "The nine men were prosecuted for 22 different crimes. "
+        "A tenth defendant was found not guilty in 2019.",
+        "bradford.txt",
+    )
+    lead = _candidate(passage_of(src, "On Wednesday"), 10.0, coverage=0.75)
+    close = _candidate(passage_of(src, "The nine men"), 9.5, coverage=0.25)
+    far = _candidate(passage_of(src, "A tenth"), 8.0, coverage=0.25)
+    intent = analyse("How many offences were the men in the Bradford case tried for?")
+    chosen = " ".join(c.text for c in choose(intent, [lead, close, far]))
+    assert "22 different crimes" in chosen  # within 0.9 of the lead's score
+    assert "tenth" not in chosen  # a weaker one about something else stays out

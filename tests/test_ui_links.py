@@ -22,7 +22,9 @@ pytestmark = [
 
 BOT = "#na-chat [data-testid='bot']"
 TIMEOUT_MS = 60_000
-QUESTION = "What did the Tromsø harbour office say about the ferry timetable?"
+# Asks for the sentence with the web address and the e-mail address (the article's three
+# sentences about the timetable all carry addresses; the answer need not quote all three).
+QUESTION = "What did the Tromsø harbour office say about the ferry timetable changes on Monday?"
 # Our own links: citations in the chat, articles in the upload summary.
 OWN_LINK = ("#cite-", "#article-")
 
