@@ -294,7 +294,15 @@ def answer_spans(text: str, asks: str, question: str = "") -> list[tuple[int, in
             items += [q.text for q in found.quantities if q.kind == "time"]
             items += [m.group(0) for m in _RELATIVE_TIME.finditer(text)]
         else:
-            items += [q.text for q in found.quantities if q.kind != "time"]
+            # "How many offences ...?" is answered by a count, not by "a tenth defendant"; but
+            # "how many times" is, by "the third time".
+            counted = counted_unit(question)
+            ordinal = not counted or counted[0] == "time"
+            items += [
+                q.text
+                for q in found.quantities
+                if q.kind != "time" and (ordinal or q.kind != "ordinal")
+            ]
         for item in items:
             if item.lower() in asked:
                 continue

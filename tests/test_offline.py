@@ -382,3 +382,11 @@ def test_a_runner_up_close_to_the_lead_supports_it_whatever_its_share_of_the_que
     chosen = " ".join(c.text for c in choose(intent, [lead, close, far]))
     assert "22 different crimes" in chosen  # within 0.9 of the lead's score
     assert "tenth" not in chosen  # a weaker one about something else stays out
+
+
+def test_an_ordinal_answers_how_many_times_but_counts_nothing_else() -> None:
+    offences = "How many offences were the men tried for?"
+    assert not has_answer_kind("A tenth defendant was found not guilty.", "number", offences)
+    assert has_answer_kind("The nine men were prosecuted for 22 crimes.", "number", offences)
+    times = "How many times had Putin met Raisi that year?"
+    assert has_answer_kind("This was the third time he met Raisi.", "number", times)
