@@ -390,3 +390,11 @@ def test_an_ordinal_answers_how_many_times_but_counts_nothing_else() -> None:
     assert has_answer_kind("The nine men were prosecuted for 22 crimes.", "number", offences)
     times = "How many times had Putin met Raisi that year?"
     assert has_answer_kind("This was the third time he met Raisi.", "number", times)
+
+
+def test_a_person_named_in_full_is_found_by_the_surname_alone() -> None:
+    full = source(1, "Elijah Cummings died in a hospice in Baltimore, his office said.", "a.txt")
+    surname = source(2, "Cummings died in a hospice in Baltimore, his office said.", "b.txt")
+    judgement = judged("Where did Elijah Cummings die?", full, surname)
+    coverage = {c.passage.source.source: c.coverage for c in judgement.candidates}
+    assert coverage["b.txt"] == pytest.approx(coverage["a.txt"])
