@@ -113,8 +113,9 @@ _VAGUE_VALUES = {
 }
 # "$5 and $7 billion", "between 5 and 7 million": the scale belongs to both numbers.
 _SHARED_SCALE = re.compile(
-    r"(?<![\w.,])[$€£¥]?(?P<first>\d+(?:\.\d+)?|two|three|four|five|six|seven|eight|nine)"
-    r"\s*(?:and|to|or|-|–)\s*[$€£¥]?(?:\d+(?:\.\d+)?|three|four|five|six|seven|eight|nine|ten)"
+    r"(?<![\w.,])[$€£¥]?(?P<first>\d+(?:\.\d+)?|one|two|three|four|five|six|seven|eight|nine)"
+    r"\s*(?:-\s*)?(?:and|to|or|-|–)(?:\s*-)?\s*[$€£¥]?"
+    r"(?:\d+(?:\.\d+)?|two|three|four|five|six|seven|eight|nine|ten)"
     r"\s*(?P<scale>hundred|thousand|million|billion|trillion|bn|mn|m)\b",
     re.IGNORECASE,
 )
@@ -248,6 +249,14 @@ _CLAUSE_AFTER = re.compile(
     r"|[A-Z]\w+\s+(?:is|was|are|were|has|had|[a-z]+ed)\b)\b"
 )
 _INITIAL = re.compile(r"\binitial(?:ly)?\b", re.IGNORECASE)
+# "an hour and a half", "two and a half hours", "half an hour": a number of hours that backs
+# a claim giving it in minutes ("about 90 minutes") or hours ("1.5 hours").
+_HOURS_AND_A_HALF = re.compile(
+    r"\b(?:(?P<h>an?|one|two|three|four|five|six|seven|eight|nine|ten|\d{1,2})\s+hours?\s+and"
+    r"\s+a\s+half|(?P<h2>an?|one|two|three|four|five|six|seven|eight|nine|ten|\d{1,2})[\s-]and"
+    r"[\s-]a[\s-]half[\s-]hours?|(?P<half>half\s+an\s+hour|a\s+half[\s-]hour))\b",
+    re.IGNORECASE,
+)
 
 
 def _per_unit(text: str, end: int) -> float:
@@ -353,7 +362,10 @@ def facts(text: str) -> Facts:
             continue  # "once the protests started": when, not how often
         before = flat[max(0, match.start() - 4) : match.start()].lower()
         if parsed is not None and parsed[0] == 2 and before.endswith("the "):
-            continue  # "the two countries": the pair already named, not a count
+            # "the two countries": the pair already named, not a count; but it backs a claim
+            # that counts them ("two conservative bills" for "the two posed by conservatives").
+            equivalents.append(Quantity(2.0, match.group(0).strip(), "number"))
+            continue
         if match.group("w").lower() == "first" and _AUXILIARY_BEFORE.search(
             flat[max(0, match.start() - 12) : match.start()]
         ):
@@ -373,15 +385,25 @@ def facts(text: str) -> Facts:
         quantities.append(Quantity(value, match.group(0), "vague"))
     for match in _SHARED_SCALE.finditer(text):  # "2 to 3 million", "two to three hundred"
         first = match.group("first").lower()
-        value = (
-            float(NUMBER_WORD_VALUES.get(first, 0) or first) * _SCALES[match.group("scale").lower()]
-        )
+        count = 1.0 if first == "one" else float(_UNITS.get(first) or first)
+        value = count * _SCALES[match.group("scale").lower()]
         quantities.append(Quantity(value, match.group(0), "number"))
     for match in _FRACTION.finditer(flat):
         word = next(g for g in match.groups() if g).lower()
         equivalents.append(Quantity(_FRACTIONS[word], match.group(0), "percent"))
     equivalents += [Quantity(1.0, m.group(0), "ordinal") for m in _INITIAL.finditer(flat)]
+    for match in _HOURS_AND_A_HALF.finditer(text):
+        whole = (match.group("h") or match.group("h2") or "").lower()
+        length = 0.5 if match.group("half") else _hour_count(whole) + 0.5
+        equivalents += [
+            Quantity(length, match.group(0), "number"),
+            Quantity(length * 60, match.group(0), "number"),
+        ]
     return Facts(tuple(quantities), tuple(dates), tuple(equivalents))
+
+
+def _hour_count(word: str) -> float:
+    return 1.0 if word in ("a", "an", "one") else float(_UNITS.get(word) or word)
 
 
 def quantity_found(quantity: Quantity, context: Facts) -> bool:
@@ -1534,6 +1556,10 @@ OPPOSITES: tuple[tuple[str, str], ...] = (
     ("likely", "unlikely"), ("possible", "impossible"), ("able", "unable"),
     ("same", "differ"),  # the fifteenth batch: "almost entirely different" for "the same"
     ("willing", "unwilling"), ("confirm", "suspect"), ("allow", "halt"), ("allow", "suspend"),
+    # 2026-12-06: "kept the date" is "did not change the date"; "refused the demands" is "did
+    # not accede to" (or accept, or agree to) them.
+    ("keep", "chang"), ("kept", "chang"), ("refus", "accept"), ("refus", "agre"),
+    ("refus", "acced"),
 )  # fmt: skip
 
 
@@ -1574,6 +1600,8 @@ class Stance:
     # Names (stems) a guess governs and the text never names plainly ("suspected to be
     # 23-year-old Louis De Zoysa").
     hedged_names: frozenset[str] = frozenset()
+    # The first content word each negation governs: "turn" in "refusing to turn over documents".
+    negated_heads: frozenset[str] = frozenset()
 
 
 # How many content words after a negation or a hedge it governs (names never are).
@@ -1619,11 +1647,19 @@ _GUESSES = frozenset("suspected believed thought presumed rumoured rumored alleg
 _BETWEEN = frozenset({"even", "ever", "also", "still", "again", "repeatedly", "completely"})
 
 
+_ASIDE = re.compile(
+    r",\s*(?:however|though|therefore|moreover|indeed|in fact|of course|after all|as yet|yet"
+    r"|so far|for now|at first|at the time|for example|for instance|in turn|in practice)\s*,",
+    re.IGNORECASE,
+)
+
+
 @lru_cache(maxsize=8192)
 def stance(text: str) -> Stance:
     """Each content word with whether a negation or a hedge governs it: the first two content
     words after "not"/"never"/"refused to"/"could"/"plans to", within the clause."""
-    text = text[:MAX_SENTENCE_CHARS]
+    # "did not, however, require": an aside between commas does not end the negation's clause.
+    text = _ASIDE.sub(" ", text[:MAX_SENTENCE_CHARS])
     negated: set[str] = set()
     hedged: set[str] = set()
     plain: set[str] = set()
@@ -1632,6 +1668,7 @@ def stance(text: str) -> Stance:
     negating = False  # a negation governs this clause
     names_hedged: set[str] = set()
     names_plain: set[str] = set()
+    heads: set[str] = set()  # the first word each negation governs
     guessing = False  # the hedge in force is a guess ("suspected to be"), not a plan
     items = re.findall(r"[A-Za-z][A-Za-z'’\-]*|[,;:()\"“”.!?]", text)
     for position, raw in enumerate(items):
@@ -1725,6 +1762,8 @@ def stance(text: str) -> Stance:
             (names_hedged if hedge_left > 0 and guessing else names_plain).add(stemmed)
             continue
         if negate_left > 0:
+            if negate_left == GOVERNED_WORDS:
+                heads.add(stemmed)
             negated.add(stemmed)
             negate_left -= 1
         elif hedge_left > 0:
@@ -1741,6 +1780,7 @@ def stance(text: str) -> Stance:
         intentions,
         frozenset(plain & negated),
         frozenset(names_hedged - names_plain),
+        frozenset(heads),
     )
 
 

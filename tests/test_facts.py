@@ -90,6 +90,14 @@ def test_may_and_march_as_words_are_not_dates(text: str) -> None:
         ("for 30 years", "for four decades", False),
         ("when it first made landfall", "made its initial landfall", True),
         ("in the 21st century", "of the twenty-first century", True),
+        # "the two" names a pair already counted; it still backs a claim that counts them.
+        ("over two conservative bills", "over the two posed by conservatives", True),
+        ("over three conservative bills", "over the two posed by conservatives", False),
+        ("about 90 minutes after the ruling", "about an hour and a half after the ruling", True),
+        ("2.5 hours later", "two and a half hours later", True),
+        ("30 minutes later", "half an hour later", True),
+        ("about 80 minutes after", "about an hour and a half after", False),
+        ("100 to 200 people came", "an estimated one-to-two hundred people came", True),
     ],
 )
 def test_a_claimed_number_or_date_is_found_only_when_the_context_states_it(

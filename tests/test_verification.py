@@ -1296,3 +1296,45 @@ def test_whose_office_a_speaker_holds_is_not_the_subject() -> None:
         "said he would only vote for it if the people could also vote on it. Mark Drakeford "
         'said it was "a moment of great risk" for the country.',
     ) == [("verified", None)]
+
+
+@pytest.mark.parametrize(
+    ("passage", "claim"),
+    [
+        # An aside between commas leaves the negation its clause; what is to be done is not done.
+        (
+            "The decree did not mandate filing a report with police officials.",
+            "The decree did not, however, require a report to be filed with the police [1].",
+        ),
+        # "kept" is "did not change"; "refused" is "did not accede to".
+        (
+            "It did not change the date of its special election for the House seat.",
+            "It kept the date of its special election for the House seat [1].",
+        ),
+        (
+            "Lam did not accede to protesters' demands for a new judge-led investigation.",
+            "Lam refused protesters' demands for a new judge-led investigation [1].",
+        ),
+        # A negation denies the word it governs, not every word after it ("documents" is
+        # stated: what was refused is turning them over).
+        (
+            "Eric Holder was held in contempt in 2012 for refusing to turn over documents "
+            "related to Operation Fast and Furious.",
+            "Eric Holder was held in contempt in 2012 over documents related to Operation "
+            "Fast and Furious [1].",
+        ),
+    ],
+)
+def test_a_paraphrase_that_keeps_the_passages_negation_is_verified(
+    passage: str, claim: str
+) -> None:
+    verdict = verify(claim, [source(1, passage, "n.txt")]).verdicts[0]
+    assert verdict.status == "verified", verdict.reason
+
+
+def test_the_word_a_negation_governs_is_still_denied_after_an_aside() -> None:
+    passage = [source(1, "The decree did not require a report to the police.", "d.txt")]
+    claim = "The decree, however, required a report to the police [1]."
+    verdict = verify(claim, passage).verdicts[0]
+    assert verdict.status == "unsupported"
+    assert "opposite" in (verdict.reason or "")
