@@ -1668,7 +1668,9 @@ def stance(text: str) -> Stance:
     negating = False  # a negation governs this clause
     names_hedged: set[str] = set()
     names_plain: set[str] = set()
-    heads: set[str] = set()  # the first word each negation governs
+    # The first word each negation governs ("parole" in "without the possibility of parole").
+    heads: set[str] = set()
+    head_pending = False
     guessing = False  # the hedge in force is a guess ("suspected to be"), not a plan
     items = re.findall(r"[A-Za-z][A-Za-z'’\-]*|[,;:()\"“”.!?]", text)
     for position, raw in enumerate(items):
@@ -1723,10 +1725,12 @@ def stance(text: str) -> Stance:
             negations += 1
             negate_left = GOVERNED_WORDS
             negating = True
+            head_pending = True
             continue
         if prefixed:
             negations += 1
             negated.add(stem(word[2:]))
+            heads.add(stem(word[2:]))
             continue
         if word in _CLAUSE_BREAKS or (word == "that" and previous_word in _SAYING):
             # ("would like to state that the federation has always condemned": the hedge
@@ -1737,6 +1741,7 @@ def stance(text: str) -> Stance:
         if word in ("or", "nor") and negating:
             # "refrained from imposing sanctions or supplying weapons": both are denied.
             negate_left = GOVERNED_WORDS
+            head_pending = True
             continue
         if word in _MODAL_NOUNS and negate_left > 0:
             # "without the possibility of parole", "no chance of": denied, not hedged.
@@ -1762,8 +1767,9 @@ def stance(text: str) -> Stance:
             (names_hedged if hedge_left > 0 and guessing else names_plain).add(stemmed)
             continue
         if negate_left > 0:
-            if negate_left == GOVERNED_WORDS:
+            if head_pending:
                 heads.add(stemmed)
+                head_pending = False
             negated.add(stemmed)
             negate_left -= 1
         elif hedge_left > 0:

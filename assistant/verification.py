@@ -394,12 +394,8 @@ def _judge(
 ) -> Check:
     """The verdict on a claim read against its windows: facts first, then stance, then how
     much of it the windows hold, in words and (given `similarity`) in meaning."""
-    claim, windows, window_text, score = (
-        reading.claim,
-        reading.windows,
-        reading.window_text,
-        reading.support,
-    )
+    claim, windows, window_text = reading.claim, reading.windows, reading.window_text
+    score, short = reading.support, reading.short
     near_parts = [_near(p, (articles or {}).get(p.source.source)) for p in windows]
     near = "\n".join(part for part, _ in near_parts)
     for extra in _second_windows(reading.claim_terms, windows, weight):
@@ -413,7 +409,6 @@ def _judge(
     )
     if reason is None:
         reason = _stance_problem(claim, window_text)
-    short = reading.short
     if reason is None and score < (MIN_SUPPORT_SHORT if short else MIN_SUPPORT):
         reason = "the cited passage does not say this"
     if reason is None and similarity is not None and score < STRONG_SUPPORT and not short:

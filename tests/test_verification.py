@@ -1338,3 +1338,18 @@ def test_the_word_a_negation_governs_is_still_denied_after_an_aside() -> None:
     verdict = verify(claim, passage).verdicts[0]
     assert verdict.status == "unsupported"
     assert "opposite" in (verdict.reason or "")
+
+
+def test_a_prefix_or_noun_negation_still_governs_its_word() -> None:
+    passage = [
+        source(
+            1, "Eritrea is the only state whose copy of the agreement remains unsigned.", "e.txt"
+        )
+    ]
+    verdict = verify("Eritrea has signed its copy of the agreement [1].", passage).verdicts[0]
+    assert verdict.status == "unsupported"
+    parole = [source(1, "He was sentenced to life without the possibility of parole.", "p.txt")]
+    verdict = verify(
+        "He was sentenced to life with the possibility of parole [1].", parole
+    ).verdicts[0]
+    assert verdict.status == "unsupported"
