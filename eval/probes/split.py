@@ -54,10 +54,11 @@ def stratum(probe: dict) -> str:
 # ninth; v1080-v1139: the tenth; v1140-v1199: the eleventh; v1200-v1259: the twelfth;
 # v1260-v1319: the thirteenth (all five 2026-12-06, the session after that); v1320-v1379:
 # the fourteenth; v1380-v1439: the fifteenth; v1440-v1499: the sixteenth (all three the
-# fourth session that day); v1500-v1559: the seventeenth; v1560-v1619: the eighteenth; v1620
-# and on: the nineteenth (all three 2026-12-06, the fifth session).
+# fourth session that day); v1500-v1559: the seventeenth; v1560-v1619: the eighteenth;
+# v1620-v1679: the nineteenth (all three 2026-12-06, the fifth session); v1680 and on: the
+# twentieth (the sixth session).
 BATCHES = (400, 500, 600, 700, 800, 900, 960, 1020, 1080, 1140, 1200, 1260, 1320, 1380, 1440, 1500,
-           1560, 1620)  # fmt: skip
+           1560, 1620, 1680)  # fmt: skip
 
 
 def batch(probe: dict) -> int:
