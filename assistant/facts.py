@@ -249,6 +249,11 @@ _CLAUSE_AFTER = re.compile(
     r"|[A-Z]\w+\s+(?:is|was|are|were|has|had|[a-z]+ed)\b)\b"
 )
 _INITIAL = re.compile(r"\binitial(?:ly)?\b", re.IGNORECASE)
+# "in his forties", "the nineties": a decade, which backs a claim giving it in digits ("in his
+# 40s").
+_DECADE_WORD = re.compile(r"\b(twen|thir|for|fif|six|seven|eigh|nine)ties\b", re.IGNORECASE)
+_DECADES = {"twen": 20, "thir": 30, "for": 40, "fif": 50, "six": 60, "seven": 70, "eigh": 80,
+            "nine": 90}  # fmt: skip
 # "an hour and a half", "two and a half hours", "half an hour": a number of hours that backs
 # a claim giving it in minutes ("about 90 minutes") or hours ("1.5 hours").
 _HOURS_AND_A_HALF = re.compile(
@@ -392,6 +397,10 @@ def facts(text: str) -> Facts:
         word = next(g for g in match.groups() if g).lower()
         equivalents.append(Quantity(_FRACTIONS[word], match.group(0), "percent"))
     equivalents += [Quantity(1.0, m.group(0), "ordinal") for m in _INITIAL.finditer(flat)]
+    equivalents += [
+        Quantity(float(_DECADES[m.group(1).lower()]), m.group(0), "number")
+        for m in _DECADE_WORD.finditer(text)
+    ]
     for match in _HOURS_AND_A_HALF.finditer(text):
         whole = (match.group("h") or match.group("h2") or "").lower()
         length = 0.5 if match.group("half") else _hour_count(whole) + 0.5

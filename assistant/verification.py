@@ -5,6 +5,7 @@ passage that supports it), unsupported (with the reason), or framing (nothing to
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Callable, Iterator, Sequence, Set
 from dataclasses import dataclass
@@ -765,17 +766,24 @@ def _defined_acronym_near(entity: Entity, near: str, article_text: str) -> bool:
     return False
 
 
+# Where a sentence's clauses part, each with its own speaker: at semicolons and before "while"
+# or "whereas" ("Duda said ... while Interior Minister Brudziński wrote he had ordered ...").
+_SPEAKERS_PART = re.compile(r";|\b(?=(?:while|whereas)\b)", re.IGNORECASE)
+
+
 def _clause_of(unit: Passage, claim_terms: set[str]) -> Passage:
     """The clause of a sentence (split at its semicolons) that says most of the claim: in
     "The agency told the Post it would end its search; the paper also spoke to the Navy, who
     told it ..." each clause has its own speaker."""
-    parts = [m for m in re.finditer(r"[^;]+", unit.text[:4000]) if m.group(0).strip()]
+    text = unit.text[:4000]
+    cuts = [0, *(m.end() for m in _SPEAKERS_PART.finditer(text)), len(text)]
+    parts = [(a, b) for a, b in itertools.pairwise(cuts) if text[a:b].strip(" ;")]
     if len(parts) < 2:
         return unit
-    best = max(parts, key=lambda m: len(matched(claim_terms, set(terms(m.group(0))))))
-    text = best.group(0).strip()
-    start = unit.start + best.start() + best.group(0).index(text)
-    return Passage(unit.source, start, start + len(text), text)
+    a, b = max(parts, key=lambda p: len(matched(claim_terms, set(terms(text[p[0] : p[1]])))))
+    clause = text[a:b].strip(" ;")
+    start = unit.start + a + text[a:b].index(clause)
+    return Passage(unit.source, start, start + len(clause), clause)
 
 
 _LOCATIVE = frozenset("in at to from near outside inside into of across around".split())

@@ -98,6 +98,8 @@ def test_may_and_march_as_words_are_not_dates(text: str) -> None:
         ("30 minutes later", "half an hour later", True),
         ("about 80 minutes after", "about an hour and a half after", False),
         ("100 to 200 people came", "an estimated one-to-two hundred people came", True),
+        ("a man in his 40s", "a man in his forties", True),
+        ("a man in his 40s", "a man in his fifties", False),
     ],
 )
 def test_a_claimed_number_or_date_is_found_only_when_the_context_states_it(

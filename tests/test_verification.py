@@ -1353,3 +1353,20 @@ def test_a_prefix_or_noun_negation_still_governs_its_word() -> None:
         "He was sentenced to life with the possibility of parole [1].", parole
     ).verdicts[0]
     assert verdict.status == "unsupported"
+
+
+def test_each_speaker_of_a_sentence_keeps_the_clause_after_while() -> None:
+    text = (
+        'President Andrzej Duda said the victims were "joyful girls" in an "appalling tragedy" '
+        "while Interior Minister Joachim Brudziński wrote he had ordered fire safety checks on "
+        "escape rooms across Poland."
+    )
+    claim = (
+        "Interior Minister Joachim Brudziński said he had ordered fire safety checks on escape "
+        "rooms across Poland [1]."
+    )
+    verdict = verify(claim, [source(1, text, "fire.txt")]).verdicts[0]
+    assert verdict.status == "verified", verdict.reason
+    swapped = claim.replace("Interior Minister Joachim Brudziński", "President Andrzej Duda")
+    verdict = verify(swapped, [source(1, text, "fire.txt")]).verdicts[0]
+    assert verdict.status == "unsupported"
