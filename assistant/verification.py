@@ -46,6 +46,7 @@ from assistant.facts import (
     stance,
     stem,
     tokens,
+    un_negated,
 )
 from assistant.phrasing import PAST_TO_BASE
 from assistant.records import Citation, Source, Verdict
@@ -1176,10 +1177,10 @@ def _speaker_of(unit: Passage, before: str, known: frozenset[str]) -> str | None
 def _stance_problem(claim: str, window_text: str) -> str | None:
     """Negation, opposite words or hedging that disagree between the claim and its passage."""
     mine, theirs = stance(claim), stance(window_text)  # window_text has its labels removed
-    claim_words = raw_words(claim)
+    claim_words, window_words = raw_words(claim), raw_words(window_text)
     # What the claim states plainly, each verb in all its stems ("sued": "su" and "sue").
     plain = set(mine.plain).union(*(_verb_stems(w) for w in claim_words if stem(w) in mine.plain))
-    my_words, their_words = _with_prefixes(claim_words), _with_prefixes(raw_words(window_text))
+    my_words, their_words = _with_prefixes(claim_words), _with_prefixes(window_words)
     # A word one side denies, the other's opposite of it: "absent" and "not present" agree.
     agreeing = {
         pair
@@ -1195,6 +1196,15 @@ def _stance_problem(claim: str, window_text: str) -> str | None:
         # authorized services ... without authorization".)
         if (side.negated_heads - side.also_plain) & (other.plain | other.hedged):
             return "the cited passage says the opposite (negation differs)"
+    # An "un-" word against the plain word, either way round: "considered the deal
+    # unacceptable" where the passage says "acceptable" (each side may negate something else).
+    for one_side, other_side, other in ((claim_words, window_words, theirs),
+                                        (window_words, claim_words, mine)):  # fmt: skip
+        for word in one_side - other_side:
+            denied = un_negated(word)
+            if denied and denied in other_side and stem(denied) in other.plain:
+                shown = (denied, word) if one_side is claim_words else (word, denied)
+                return f"the cited passage says “{shown[0]}”, not “{shown[1]}”"
     # Word by word: what the passage denies, the claim states as done ("supplied Ukraine with
     # weapons" for "refrained from imposing sanctions or supplying Ukraine with weapons"). Dev
     # probes: polarity 15/20 -> 16/20, false flags unchanged (9/302). The other way round (the

@@ -1370,3 +1370,32 @@ def test_each_speaker_of_a_sentence_keeps_the_clause_after_while() -> None:
     swapped = claim.replace("Interior Minister Joachim Brudziński", "President Andrzej Duda")
     verdict = verify(swapped, [source(1, text, "fire.txt")]).verdicts[0]
     assert verdict.status == "unsupported"
+
+
+@pytest.mark.parametrize(
+    ("passage", "claim"),
+    [
+        (
+            "His mother told reporters she considered the deal acceptable, saying it would not "
+            "bring her daughter back.",
+            "His mother told reporters she considered the deal unacceptable [1].",
+        ),
+        (
+            "After passing over the Bahamas, Dorian was forecast to reach the eastern coast of "
+            "the United States late on Monday.",
+            "After passing over the Bahamas, Dorian reached the eastern coast of the United "
+            "States late on Monday [1].",
+        ),
+    ],
+)
+def test_an_un_word_against_its_plain_word_or_a_forecast_stated_as_done_is_caught(
+    passage: str, claim: str
+) -> None:
+    verdict = verify(claim, [source(1, passage, "p.txt")]).verdicts[0]
+    assert verdict.status == "unsupported"
+
+
+def test_a_plain_word_the_passage_also_states_plainly_is_no_un_word_contradiction() -> None:
+    passage = [source(1, "She considered the deal acceptable, saying it would not help.", "p.txt")]
+    verdict = verify("She considered the deal acceptable [1].", passage).verdicts[0]
+    assert verdict.status == "verified", verdict.reason
