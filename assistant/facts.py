@@ -1773,7 +1773,13 @@ def stance(text: str) -> Stance:
             and next_word not in ("to", "")
             and previous_word not in _NOT_EXPECTING
         )  # "He expects rising production costs"
-        if word in MODALS or (word in MODALS_BEFORE_TO and next_word == "to") or expecting:
+        # "has to approve": what must still happen, not what has.
+        obliged = word in ("has", "have") and next_word == "to"
+        if (
+            word in MODALS
+            or ((word in MODALS_BEFORE_TO or obliged) and next_word == "to")
+            or expecting
+        ):
             guessing = word in _GUESSES and next_word == "to"  # "suspected to be X"
             hedges += 1
             intentions += word in MODALS_BEFORE_TO and word not in _SEEMING

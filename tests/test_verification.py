@@ -1386,6 +1386,10 @@ def test_each_speaker_of_a_sentence_keeps_the_clause_after_while() -> None:
             "After passing over the Bahamas, Dorian reached the eastern coast of the United "
             "States late on Monday [1].",
         ),
+        (
+            "UOKiK, the Polish anti-monopoly agency, has to approve the deal.",
+            "UOKiK, the Polish anti-monopoly agency, has approved the deal [1].",
+        ),
     ],
 )
 def test_an_un_word_against_its_plain_word_or_a_forecast_stated_as_done_is_caught(
