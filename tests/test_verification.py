@@ -1392,7 +1392,7 @@ def test_each_speaker_of_a_sentence_keeps_the_clause_after_while() -> None:
         ),
     ],
 )
-def test_an_un_word_against_its_plain_word_or_a_forecast_stated_as_done_is_caught(
+def test_an_un_word_or_what_is_forecast_or_still_needed_stated_as_done_is_caught(
     passage: str, claim: str
 ) -> None:
     verdict = verify(claim, [source(1, passage, "p.txt")]).verdicts[0]
