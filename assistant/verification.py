@@ -494,6 +494,34 @@ _PROPORTION_BACKED = re.compile(
 )
 
 
+# A span of years: "from 2007 until 2011", "between 1995 and 2001", "2007-2011".
+_YEAR_RANGE = re.compile(
+    r"\b(?:from|between)\s+(?P<a>(?:1[89]|20)\d\d)\s+(?:until|till|to|through|and)\s+"
+    r"(?P<b>(?:1[89]|20)\d\d)\b|\b(?P<c>(?:1[89]|20)\d\d)\s*[-–]\s*(?P<d>(?:1[89]|20)\d\d)\b",
+    re.IGNORECASE,
+)
+
+
+def _year_ranges(text: str) -> list[tuple[str, str]]:
+    return [
+        (m.group("a") or m.group("c"), m.group("b") or m.group("d"))
+        for m in _YEAR_RANGE.finditer(text[:100_000])
+    ]
+
+
+def _range_changed(claim: str, near: str) -> str | None:
+    """A span of years the passage gives with one end moved ("from 2007 until 2017" where the
+    passage says "from 2007 until 2011", 2017 being another year of the same sentence)."""
+    theirs = _year_ranges(near)
+    for start, end in _year_ranges(claim):
+        if (start, end) in theirs:
+            continue
+        for their_start, their_end in theirs:
+            if (their_start == start) != (their_end == end):
+                return f"the cited passage gives {their_start} to {their_end}, not {start} to {end}"
+    return None
+
+
 def _fact_problem(
     claim: str,
     near: str,
@@ -514,6 +542,9 @@ def _fact_problem(
     for date in claimed.dates:
         if not date_found(date, context):
             return f"“{date.text}” is not in the cited passage"
+    changed = _range_changed(claim, near)
+    if changed:
+        return changed
     if _PROPORTION.search(claim[:2000]) and not _PROPORTION_BACKED.search(near):
         # "Most of the deaths were in Wuhan": a share the passages never give.
         return "the cited passage does not say “most”"

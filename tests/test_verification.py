@@ -1403,3 +1403,19 @@ def test_a_plain_word_the_passage_also_states_plainly_is_no_un_word_contradictio
     passage = [source(1, "She considered the deal acceptable, saying it would not help.", "p.txt")]
     verdict = verify("She considered the deal acceptable [1].", passage).verdicts[0]
     assert verdict.status == "verified", verdict.reason
+
+
+def test_a_span_of_years_with_one_end_moved_is_caught() -> None:
+    passage = [
+        source(
+            1,
+            "He chaired the committee from 2007 until 2011, and remained a member of it until "
+            "he retired in 2017.",
+            "c.txt",
+        )
+    ]
+    moved = verify("He chaired the committee from 2007 until 2017 [1].", passage).verdicts[0]
+    assert moved.status == "unsupported"
+    assert "2007 to 2011" in (moved.reason or "")
+    kept = verify("He chaired the committee from 2007 to 2011 [1].", passage).verdicts[0]
+    assert kept.status == "verified", kept.reason
