@@ -1370,6 +1370,9 @@ def test_each_speaker_of_a_sentence_keeps_the_clause_after_while() -> None:
     swapped = claim.replace("Interior Minister Joachim Brudziński", "President Andrzej Duda")
     verdict = verify(swapped, [source(1, text, "fire.txt")]).verdicts[0]
     assert verdict.status == "unsupported"
+    # The whole sentence, both clauses: its first speaker says it.
+    verbatim = verify(text[:-1] + " [1].", [source(1, text, "fire.txt")]).verdicts[0]
+    assert verbatim.status == "verified", verbatim.reason
 
 
 @pytest.mark.parametrize(
