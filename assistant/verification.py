@@ -810,24 +810,21 @@ _SPEAKERS_PART = re.compile(r";|\b(?=(?:while|whereas)\b)", re.IGNORECASE)
 SPANNED_CLAUSE = 0.5
 
 
-def _share_held(claim_terms: set[str], clause: str) -> float:
-    own = set(terms(clause))
-    return len(matched(claim_terms, own)) / len(own) if own else 0.0
-
-
 def _clause_of(unit: Passage, claim_terms: set[str]) -> Passage:
-    """The clause of a sentence (split at its semicolons) that says most of the claim: in
-    "The agency told the Post it would end its search; the paper also spoke to the Navy, who
-    told it ..." each clause has its own speaker."""
+    """The clause of a sentence (split at its semicolons, and before "while" or "whereas")
+    that says most of the claim: in "The agency told the Post it would end its search; the
+    paper also spoke to the Navy, who told it ..." each clause has its own speaker."""
     text = unit.text[:4000]
     cuts = [0, *(m.end() for m in _SPEAKERS_PART.finditer(text)), len(text)]
     parts = [(a, b) for a, b in itertools.pairwise(cuts) if text[a:b].strip(" ;")]
     if len(parts) < 2:
         return unit
-    held = [_share_held(claim_terms, text[a:b]) for a, b in parts]
-    if sum(share >= SPANNED_CLAUSE for share in held) > 1:
+    owns = [set(terms(text[a:b])) for a, b in parts]
+    held = [len(matched(claim_terms, own)) for own in owns]
+    spanned = [n >= SPANNED_CLAUSE * len(own) > 0 for n, own in zip(held, owns, strict=True)]
+    if sum(spanned) > 1:
         return unit  # the claim says what both clauses say: the sentence's speaker says it
-    a, b = max(parts, key=lambda p: len(matched(claim_terms, set(terms(text[p[0] : p[1]])))))
+    a, b = parts[held.index(max(held))]
     clause = text[a:b].strip(" ;")
     start = unit.start + a + text[a:b].index(clause)
     return Passage(unit.source, start, start + len(clause), clause)

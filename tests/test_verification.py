@@ -1328,31 +1328,29 @@ def test_whose_office_a_speaker_holds_is_not_the_subject() -> None:
 def test_a_paraphrase_that_keeps_the_passages_negation_is_verified(
     passage: str, claim: str
 ) -> None:
-    verdict = verify(claim, [source(1, passage, "n.txt")]).verdicts[0]
-    assert verdict.status == "verified", verdict.reason
+    assert _verdicts(claim, passage) == [("verified", None)]
 
 
 def test_the_word_a_negation_governs_is_still_denied_after_an_aside() -> None:
-    passage = [source(1, "The decree did not require a report to the police.", "d.txt")]
-    claim = "The decree, however, required a report to the police [1]."
-    verdict = verify(claim, passage).verdicts[0]
-    assert verdict.status == "unsupported"
-    assert "opposite" in (verdict.reason or "")
+    ((status, reason),) = _verdicts(
+        "The decree, however, required a report to the police [1].",
+        "The decree did not require a report to the police.",
+    )
+    assert status == "unsupported"
+    assert "opposite" in (reason or "")
 
 
 def test_a_prefix_or_noun_negation_still_governs_its_word() -> None:
-    passage = [
-        source(
-            1, "Eritrea is the only state whose copy of the agreement remains unsigned.", "e.txt"
-        )
-    ]
-    verdict = verify("Eritrea has signed its copy of the agreement [1].", passage).verdicts[0]
-    assert verdict.status == "unsupported"
-    parole = [source(1, "He was sentenced to life without the possibility of parole.", "p.txt")]
-    verdict = verify(
-        "He was sentenced to life with the possibility of parole [1].", parole
-    ).verdicts[0]
-    assert verdict.status == "unsupported"
+    ((status, _),) = _verdicts(
+        "Eritrea has signed its copy of the agreement [1].",
+        "Eritrea is the only state whose copy of the agreement remains unsigned.",
+    )
+    assert status == "unsupported"
+    ((status, _),) = _verdicts(
+        "He was sentenced to life with the possibility of parole [1].",
+        "He was sentenced to life without the possibility of parole.",
+    )
+    assert status == "unsupported"
 
 
 def test_each_speaker_of_a_sentence_keeps_the_clause_after_while() -> None:
@@ -1365,14 +1363,12 @@ def test_each_speaker_of_a_sentence_keeps_the_clause_after_while() -> None:
         "Interior Minister Joachim Brudziński said he had ordered fire safety checks on escape "
         "rooms across Poland [1]."
     )
-    verdict = verify(claim, [source(1, text, "fire.txt")]).verdicts[0]
-    assert verdict.status == "verified", verdict.reason
+    assert _verdicts(claim, text) == [("verified", None)]
     swapped = claim.replace("Interior Minister Joachim Brudziński", "President Andrzej Duda")
-    verdict = verify(swapped, [source(1, text, "fire.txt")]).verdicts[0]
-    assert verdict.status == "unsupported"
+    ((status, _),) = _verdicts(swapped, text)
+    assert status == "unsupported"
     # The whole sentence, both clauses: its first speaker says it.
-    verbatim = verify(text[:-1] + " [1].", [source(1, text, "fire.txt")]).verdicts[0]
-    assert verbatim.status == "verified", verbatim.reason
+    assert _verdicts(text[:-1] + " [1].", text) == [("verified", None)]
 
 
 @pytest.mark.parametrize(
@@ -1398,27 +1394,25 @@ def test_each_speaker_of_a_sentence_keeps_the_clause_after_while() -> None:
 def test_an_un_word_or_what_is_forecast_or_still_needed_stated_as_done_is_caught(
     passage: str, claim: str
 ) -> None:
-    verdict = verify(claim, [source(1, passage, "p.txt")]).verdicts[0]
-    assert verdict.status == "unsupported"
+    ((status, _),) = _verdicts(claim, passage)
+    assert status == "unsupported"
 
 
 def test_a_plain_word_the_passage_also_states_plainly_is_no_un_word_contradiction() -> None:
-    passage = [source(1, "She considered the deal acceptable, saying it would not help.", "p.txt")]
-    verdict = verify("She considered the deal acceptable [1].", passage).verdicts[0]
-    assert verdict.status == "verified", verdict.reason
+    assert _verdicts(
+        "She considered the deal acceptable [1].",
+        "She considered the deal acceptable, saying it would not help.",
+    ) == [("verified", None)]
 
 
 def test_a_span_of_years_with_one_end_moved_is_caught() -> None:
-    passage = [
-        source(
-            1,
-            "He chaired the committee from 2007 until 2011, and remained a member of it until "
-            "he retired in 2017.",
-            "c.txt",
-        )
+    passage = (
+        "He chaired the committee from 2007 until 2011, and remained a member of it until he "
+        "retired in 2017."
+    )
+    ((status, reason),) = _verdicts("He chaired the committee from 2007 until 2017 [1].", passage)
+    assert status == "unsupported"
+    assert "2007 to 2011" in (reason or "")
+    assert _verdicts("He chaired the committee from 2007 to 2011 [1].", passage) == [
+        ("verified", None)
     ]
-    moved = verify("He chaired the committee from 2007 until 2017 [1].", passage).verdicts[0]
-    assert moved.status == "unsupported"
-    assert "2007 to 2011" in (moved.reason or "")
-    kept = verify("He chaired the committee from 2007 to 2011 [1].", passage).verdicts[0]
-    assert kept.status == "verified", kept.reason
