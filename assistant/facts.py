@@ -149,6 +149,9 @@ _TIME = re.compile(
     r"|\b(?P<h24>[01]?\d|2[0-3]):(?P<m24>[0-5]\d)\b",
     re.IGNORECASE,
 )
+# "2100 UTC", "(1620 UTC)", "0930 GMT": a clock time written without its colon (read before
+# years, which "1620" would otherwise be).
+_ZONED_CLOCK = re.compile(r"\b([01]\d|2[0-3])([0-5]\d) ?(?:UTC|GMT)\b")
 
 
 @dataclass(frozen=True)
@@ -190,6 +193,20 @@ class Facts:
     # What a passage says that a claimed number may restate, but that a claim need not have
     # backed: "half" (= 50%), "initial" (= first).
     equivalents: tuple[Quantity, ...] = ()
+
+
+_PAST_WORD = re.compile(r"\s+([a-z]{3,})\b")
+_DETERMINER_BEFORE = re.compile(r"\b(?:the|a|an|its|his|her|their|our|my|your|this|that)\s+$", re.I)
+
+
+def _first_did(flat: str, match: re.Match[str]) -> bool:
+    """Whether "first" says when something was done ("first identified", "first went"), not
+    which one ("the first reported case")."""
+    verb = _PAST_WORD.match(flat, match.end())
+    if verb is None or _DETERMINER_BEFORE.search(flat[max(0, match.start() - 8) : match.start()]):
+        return False
+    word = verb.group(1)
+    return word.endswith("ed") or word in IRREGULAR_PAST
 
 
 def _number_value(text: str) -> float | None:
@@ -283,7 +300,19 @@ def facts(text: str) -> Facts:
     def mask(start: int, end: int) -> None:
         masked[start:end] = " " * (end - start)
 
+    clocks = [
+        (
+            m.start(),
+            m.end(),
+            Quantity(float(int(m.group(1)) * 60 + int(m.group(2))), m.group(0), "time"),
+        )
+        for m in _ZONED_CLOCK.finditer(text)
+    ]
+    for start, end, _ in clocks:
+        mask(start, end)
     for match in _DATE.finditer(text):
+        if any(start < match.end() and match.start() < end for start, end, _ in clocks):
+            continue
         g = match.groupdict()
         raw = match.group(0)
         if g["m4"] and not raw[0].isupper():
@@ -308,7 +337,7 @@ def facts(text: str) -> Facts:
                 # "2000 people" or "in 2000": a bare year may be a count as well.
                 bare_years.append(Quantity(float(year_text), raw))
         mask(match.start(), match.end())
-    quantities: list[Quantity] = list(bare_years)
+    quantities: list[Quantity] = [*bare_years, *(q for _, _, q in clocks)]
     equivalents: list[Quantity] = []
     flat = "".join(masked)
     for match in _DURATION.finditer(flat):
@@ -375,6 +404,11 @@ def facts(text: str) -> Facts:
             flat[max(0, match.start() - 12) : match.start()]
         ):
             continue  # "they would first try": when, not which one
+        if match.group("w").lower() == "first" and _first_did(flat, match):
+            # "Kepler first identified it in 2015": when, not which one; but it backs a claim
+            # that says "his first win in 1964" for "first won in 1964".
+            equivalents.append(Quantity(1.0, match.group(0), "ordinal"))
+            continue
         if parsed is not None:
             value = parsed[0] * (_per_unit(flat, match.end()) if parsed[1] == "number" else 1.0)
             quantities.append(Quantity(value, match.group(0).strip(), parsed[1]))
@@ -408,7 +442,38 @@ def facts(text: str) -> Facts:
             Quantity(length, match.group(0), "number"),
             Quantity(length * 60, match.group(0), "number"),
         ]
+    equivalents += _spans_of_time(text)
     return Facts(tuple(quantities), tuple(dates), tuple(equivalents))
+
+
+# "a 14-day quarantine" is "a two-week quarantine"; "48 hours" is "two days"; "18 months" is
+# "a year and a half" only in words, so only whole conversions count.
+_SPAN_OF_TIME = re.compile(
+    rf"\b(\d{{1,4}}|{_NUMBER_WORD}|one|a)[\s\-](hour|day|week|month|year)s?\b", re.IGNORECASE
+)
+# A unit -> the units it converts to, each as how many of the first make one of the second.
+_IN_UNITS: dict[str, dict[str, float]] = {
+    "hour": {"day": 24},
+    "day": {"hour": 1 / 24, "week": 7},
+    "week": {"day": 1 / 7},
+    "month": {"year": 12},
+    "year": {"month": 1 / 12},
+}
+
+
+def _spans_of_time(text: str) -> list[Quantity]:
+    """Each span of time the text gives, counted in the neighbouring units it makes whole."""
+    out = []
+    for match in _SPAN_OF_TIME.finditer(text):
+        word = match.group(1).lower()
+        count = 1.0 if word in ("a", "one") else _number_value(word) or _UNITS.get(word)
+        if not count:
+            continue
+        for per in _IN_UNITS[match.group(2).lower()].values():
+            value = float(count) / per
+            if value == int(value):
+                out.append(Quantity(value, match.group(0), "number"))
+    return out
 
 
 def _hour_count(word: str) -> float:
@@ -590,6 +655,19 @@ def _kind(words: list[str], titled: bool) -> str:
 
 
 @lru_cache(maxsize=8192)
+def _initial_dot(items: Sequence[str], index: int) -> bool:
+    """Whether the token at `index` is the dot of a middle initial ("John G. Roberts")."""
+    following = items[index + 1] if index + 1 < len(items) else ""
+    return (
+        items[index] == "."
+        and index > 0
+        and len(items[index - 1]) == 1
+        and items[index - 1].isupper()
+        and _capitalised(following)
+        and following.lower() not in STOPWORDS
+    )
+
+
 def entities(text: str, known: frozenset[str] = frozenset()) -> tuple[Entity, ...]:
     """The named things in `text` (people, organisations, places), in order, without repeats.
 
@@ -643,6 +721,9 @@ def entities(text: str, known: frozenset[str] = frozenset()) -> tuple[Entity, ..
 
     items = tokens(text)
     for index, token in enumerate(items):
+        following = items[index + 1] if index + 1 < len(items) else ""
+        if len(run) >= 2 and _initial_dot(items, index):
+            continue  # a middle initial: "John G. Roberts" is one name, not "John G" and another
         if token in _BOUNDARIES or token in ",)»”":
             close()
             continue
@@ -657,7 +738,6 @@ def entities(text: str, known: frozenset[str] = frozenset()) -> tuple[Entity, ..
             continue
         lowered = token.lower()
         starts = index == 0 or items[index - 1] in _BOUNDARIES
-        following = items[index + 1] if index + 1 < len(items) else ""
         if token in _CURRENCY_CODE_SET and following[:1].isdigit():
             close()  # "SEK 9m": an amount's currency, not a name
             continue
@@ -1092,7 +1172,14 @@ def speaker(sentence: str, before: str = "", known: frozenset[str] = frozenset()
             # ("writes Huber's longtime tag team partner Erick Rowan": the partner, not Huber.)
             owners = {m.group(1) for m in _POSSESSIVE.finditer(sentence[:2000])}
             following = items[i + 1 : i + 12]
-            stop = next((k for k, t in enumerate(following) if t in _BOUNDARIES), None)
+            stop = next(
+                (
+                    k
+                    for k, t in enumerate(following)
+                    if t in _BOUNDARIES and not _initial_dot(following, k)
+                ),
+                None,
+            )
             not_owners = [e for e in names(following[:stop]) if e.words[-1] not in owners]
             named = _nearest(tuple(not_owners), first=True)
             if named:

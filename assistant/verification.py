@@ -338,7 +338,9 @@ def _read(
         # cited article's own.
         if source.title and claim.startswith(source.title):
             claim = re.sub(r"^\s*(?:\([^)]{0,40}\))?\s*:\s*", "", claim[len(source.title) :])
-    claim_terms = set(terms(claim))
+    # A number the claim spells out is found as the passage writes it, in digits or words
+    # ("Imus was seventy-nine" is held by "He was 79", not by the sentence naming Imus).
+    claim_terms = _as_digits(claim, set(terms(claim)))
     # "Bennett said X": the passage is found by what was said; who said it is checked apart
     # (the sentence naming Bennett is often not the one holding his words).
     said_by = speaker(claim, "", known)
@@ -444,6 +446,22 @@ def _reported_by(claim: str, name: str) -> bool:
     """Whether the claim has `name` report something ("the National Hurricane Center
     reported", "Maritime Bulletin has suggested")."""
     return bool(re.search(rf"\b{re.escape(name)}\s+{_REPORTING}", claim[:2000]))
+
+
+def _as_digits(claim: str, claim_terms: set[str]) -> set[str]:
+    """The claim's terms with each whole number it spells out as its digits (a window's terms
+    hold both, see `_text_terms`)."""
+    out = set(claim_terms)
+    for quantity in facts(claim).quantities:
+        if not quantity.text[:1].isalpha() or quantity.kind != "number":
+            continue
+        # (the words' own value: "five" of "five decades" is 5, as `_text_terms` reads it)
+        alone = facts(quantity.text).quantities
+        value = alone[0].value if len(alone) == 1 else 0.0
+        spelled = set(terms(quantity.text))
+        if value >= 2 and value == int(value) and spelled and spelled <= out:
+            out = (out - spelled) | {str(int(value))}
+    return out
 
 
 def _digits_for_words(claim: str, claim_terms: set[str], window_text: str) -> set[str]:
@@ -572,6 +590,15 @@ def _fact_problem(
                 for window, (_, before) in zip(windows, near_parts, strict=True)
                 if _PRONOUN_OR_QUOTE.search(window.text)
                 for person in [last_person(before)]
+                if person
+            }
+            # ... or the speaker of the quotation a window sits in the middle of.
+            resolved |= {
+                person
+                for window, (_, before) in zip(windows, near_parts, strict=True)
+                for unit in passages_in(window)
+                if quote_balance(unit.text) == 0
+                for person in [_inside_quotation(unit, before, known)]
                 if person
             }
         if any(same_person(entity.name, person) for person in resolved):
@@ -1196,6 +1223,10 @@ def _speaker_of(unit: Passage, before: str, known: frozenset[str]) -> str | None
             if balance >= 0:
                 return speaker(plain_text(item.text), before, known)
         return None
+    if found is None and quote_balance(unit.text) == 0:
+        inside = _inside_quotation(unit, before, known)
+        if inside is not None:
+            return inside
     if found or not unit.text.lstrip().startswith(('"', "“")):
         return found
     # A quotation that runs on, or whose speaker follows it ('"... Who's so stupid to steal a
@@ -1214,6 +1245,24 @@ def _speaker_of(unit: Passage, before: str, known: frozenset[str]) -> str | None
     previous = [p for p in passages(unit.source) if p.end <= unit.start]
     if previous and previous[-1].text.rstrip().endswith(":"):
         return speaker(previous[-1].text, before, known)
+    return None
+
+
+def _inside_quotation(unit: Passage, before: str, known: frozenset[str]) -> str | None:
+    """Who speaks a sentence in the middle of a quotation opened sentences before ('"A couple
+    of yellows. [...] We're just bringing silly mistakes ..."'): whoever the sentence opening
+    it names, or, when it names no one, the speaker of the quotation just before, which it
+    continues ('"... silly mistakes", Marshall said. "A couple of yellows ...'). None when the
+    sentence is not inside a quotation."""
+    earlier = [p for p in passages(unit.source) if p.end <= unit.start][-QUOTE_SENTENCES:]
+    balance = 0
+    for k in range(len(earlier) - 1, -1, -1):
+        balance += quote_balance(earlier[k].text)
+        if balance > 0:  # earlier[k] opens the quotation the sentence is in
+            found = speaker(plain_text(earlier[k].text), before, known)
+            if found is None and k > 0 and quote_balance(earlier[k - 1].text) == 0:
+                found = speaker(plain_text(earlier[k - 1].text), before, known)
+            return found
     return None
 
 

@@ -88,7 +88,7 @@ def test_may_and_march_as_words_are_not_dates(text: str) -> None:
         ("for at least 40 years", "for at least four decades", True),
         ("for four decades", "for 40 years", True),
         ("for 30 years", "for four decades", False),
-        ("when it first made landfall", "made its initial landfall", True),
+        ("when it made its first landfall", "made its initial landfall", True),
         ("in the 21st century", "of the twenty-first century", True),
         # "the two" names a pair already counted; it still backs a claim that counts them.
         ("over two conservative bills", "over the two posed by conservatives", True),
@@ -744,3 +744,40 @@ def test_a_range_in_words_shares_its_scale() -> None:
     said = facts("An estimated two to three hundred cars were damaged.")
     assert quantity_found(facts("200 to 300 cars").quantities[0], said)
     assert not quantity_found(facts("2000 cars").quantities[0], said)
+
+
+def test_a_middle_initial_stays_inside_the_name() -> None:
+    found = entities("Chief Justice John G. Roberts wrote that Stevens served with honour.")
+    assert [e.name for e in found][:2] == ["John G Roberts", "Stevens"]
+    quoted = '"I am saddened," wrote Chief Justice John G. Roberts, "to report his death.'
+    assert speaker(quoted) == "John G Roberts"
+    # A lone capital letter that ends a sentence is not an initial.
+    assert [e.name for e in entities("They chose Plan B. The vote was close.")] == ["Plan B"]
+
+
+def test_a_clock_time_without_its_colon_is_a_time() -> None:
+    said = facts("He was sworn in at 5 p.m. local time (2100 UTC), and left at (1620 UTC).")
+    assert [q.kind for q in said.quantities if q.text.endswith("UTC")] == ["time", "time"]
+    assert not said.dates  # "1620" is not a year here
+    assert quantity_found(facts("at 21:00 UTC").quantities[0], said)
+    assert quantity_found(facts("at 4:20 pm").quantities[0], said)
+    assert not quantity_found(facts("at 22:00 UTC").quantities[0], said)
+
+
+def test_a_span_of_time_is_found_in_the_neighbouring_unit() -> None:
+    assert quantity_found(
+        facts("a two-week quarantine").quantities[0], facts("during a 14-day quarantine")
+    )
+    assert quantity_found(facts("a 14-day quarantine").quantities[0], facts("for two weeks"))
+    assert quantity_found(facts("within two days").quantities[0], facts("within 48 hours"))
+    assert quantity_found(facts("24 months").quantities[0], facts("two years in prison"))
+    assert not quantity_found(facts("three weeks").quantities[0], facts("for 20 days"))
+
+
+def test_first_before_a_past_verb_says_when_not_which() -> None:
+    assert not facts("The Kepler telescope first identified the planet.").quantities
+    assert facts("It was the first reported case.").quantities[0].kind == "ordinal"
+    # ... and it still backs a claim that says "first".
+    claimed = facts("He won his first race in 1964.").quantities
+    passage = facts("Conyers, first elected to Congress in 1964, was born in Detroit.")
+    assert all(quantity_found(q, passage) for q in claimed)

@@ -1416,3 +1416,34 @@ def test_a_span_of_years_with_one_end_moved_is_caught() -> None:
     assert _verdicts("He chaired the committee from 2007 to 2011 [1].", passage) == [
         ("verified", None)
     ]
+
+
+def test_a_sentence_inside_a_running_quotation_is_its_speakers() -> None:
+    text = (
+        "Maroochydore captain Sam Marshall lamented the loss. \"It didn't come our way, we had a "
+        'few silly mistakes", Marshall said. "A couple of yellows cost us. We\'re training '
+        "really well together. We're just bringing silly mistakes and errors on to the field. "
+        'Those are things we have to work on."'
+    )
+    claim = "Marshall said his side kept bringing silly mistakes and errors on to the field [1]."
+    assert _verdicts(claim, text) == [("verified", None)]
+    # ... and given to someone else it is still caught.
+    other = "Ingram said his side kept bringing silly mistakes and errors on to the field [1]."
+    assert _verdicts(other, text)[0][0] == "unsupported"
+
+
+def test_a_number_in_words_finds_the_sentence_giving_it_in_digits() -> None:
+    text = (
+        "Radio host Don Imus died on Friday at a medical center in College Station, Texas, "
+        "after being hospitalized since Christmas Eve. Associated Press reported his cause of "
+        "death as complications from lung disease. He was 79."
+    )
+    sources = [source(1, text, "imus.txt")]
+
+    def statuses(answer: str) -> list[str]:
+        # A number is rarer in a library than the name its article repeats, as IDF weighs it.
+        rare = lambda t: 3.0 if t.isdigit() else 1.0  # noqa: E731
+        return [v.status for v in verify(answer, sources, rare).verdicts]
+
+    assert statuses("Imus was seventy-nine [1].") == ["verified"]
+    assert statuses("Imus was seventy-eight [1].") == ["unsupported"]
