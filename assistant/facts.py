@@ -899,6 +899,14 @@ def entity_found(entity: Entity, context: str, context_entities: Iterable[Entity
         return entity_found(Entity(rest, entity.kind), context, context_entities)
     if not rest and len(first) > 1 and first.isupper() and first in _spelled_out(context):
         return True  # "NOAA": the context spells it out
+    # "Sunni MPs" are "Sunni Members of Parliament": a name that ends with an acronym (or its
+    # plural) of one the context gives in full.
+    before_last, _, last = entity.name.rpartition(" ")
+    short = last[:-1] if _PLURAL_ACRONYM.fullmatch(last) else last
+    if len(short) > 1 and short.isupper() and short in _spelled_out(context):
+        return not before_last or entity_found(
+            Entity(before_last, entity.kind), context, context_entities
+        )
     # "Iraq's Parliament" is the "Parliament of Iraq".
     named_words = entity.name.split()
     if (
@@ -986,13 +994,24 @@ def _one_apart(a: str, b: str) -> bool:
 
 
 # A run of capitalised words, with the small words a body's name joins them by.
+_PLURAL_ACRONYM = re.compile(r"[A-Z]{2,6}s")
 _CAPITALISED_RUN = re.compile(r"[A-Z][\w\-]*(?:\s+(?:(?:and|of|the|for|&)\s+)?[A-Z][\w\-]*)+")
+
+
+SPELLED_OUT_WORDS = 8  # the longest name an acronym stands for, in words
 
 
 def _spelled_out(context: str) -> set[str]:
     """The acronyms of the names the context spells out ("NOAA" for "National Oceanic and
-    Atmospheric Administration")."""
-    return {acronym(m.group(0).split()) for m in _CAPITALISED_RUN.finditer(context[:100_000])}
+    Atmospheric Administration"), and of each name inside a longer run of capitals ("MP" in
+    "Kurdish and Sunni Members of Parliament")."""
+    out: set[str] = set()
+    for match in _CAPITALISED_RUN.finditer(context[:100_000]):
+        words = match.group(0).split()
+        for start in range(len(words)):
+            for end in range(start + 2, min(len(words), start + SPELLED_OUT_WORDS) + 1):
+                out.add(acronym(words[start:end]))
+    return out
 
 
 def acronym(words: Iterable[str]) -> str:

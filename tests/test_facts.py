@@ -781,3 +781,12 @@ def test_first_before_a_past_verb_says_when_not_which() -> None:
     claimed = facts("He won his first race in 1964.").quantities
     passage = facts("Conyers, first elected to Congress in 1964, was born in Detroit.")
     assert all(quantity_found(q, passage) for q in claimed)
+
+
+def test_an_acronym_is_found_where_a_longer_run_of_capitals_spells_it_out() -> None:
+    context = "The vote was boycotted by both Kurdish and Sunni Members of Parliament."
+    found = entities(context)
+    assert entity_found(Entity("Sunni MPs", "other"), context, found)
+    assert entity_found(Entity("MP", "other"), context, found)
+    assert not entity_found(Entity("Shia MPs", "other"), context, found)
+    assert not entity_found(Entity("Sunni MEPs", "other"), context, found)
