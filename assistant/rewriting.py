@@ -11,6 +11,7 @@ from assistant.facts import Entity, entities, known_names
 from assistant.phrasing import topic
 from assistant.questions import analyse
 from assistant.records import Message
+from assistant.text import STOPWORDS
 
 # Only the last few turns can be what a pronoun points back to.
 RECENT_TURNS = 4
@@ -138,16 +139,63 @@ def _thing(users: list[str]) -> str | None:
 
 
 def _group(users: list[str]) -> str | None:
-    """What "they" means: the organisation, or the several things, the last question named."""
+    """What "they" means: the organisation, the people or things the last question counted or
+    named in the plural ("the protesters", "North Korean defectors"), or the several things it
+    named (two places are no "they" for people: "Kurdish and Syria")."""
     if not users:
         return None
     named = _names(users[-1])
     orgs = [e.name for e in named if e.kind == "organisation"]
     if orgs:
         return orgs[0]
+    plural = _plural_phrase(users[-1])
+    if plural:
+        return plural
     if len(named) >= 2:
         return " and ".join(e.name for e in named[:2])
     return named[0].name if named else None
+
+
+# Words before a plural noun that make it one ("the protesters", "how many people", "which
+# companies"); a plural after a question word or a name is a verb ("Who leads ...").
+_BEFORE_PLURAL = frozenset(
+    """the these those many some all both several other their his her its our which what of for
+    to against with by on at from about among between and""".split()
+)
+_IRREGULAR_PLURALS = frozenset({"people", "children", "men", "women", "police", "staff"})
+_NOT_PLURAL = re.compile(r"(?:ss|us|is|ous|ics|news|series|species)$")
+_WORD = re.compile(r"[A-Za-z][A-Za-z\-’']*")
+PLURAL_MODIFIERS = 3  # words between the determiner and the noun ("North Korean defectors")
+
+
+def _plural_phrase(question: str) -> str | None:
+    """The first plural noun phrase of a question, with "the": "the protesters" in "Why did
+    Seoul ban the protesters?", "the North Korean defectors" in "How many North Korean
+    defectors arrived?"."""
+    words = _WORD.findall(question[:MAX_REWRITE_CHARS])
+    lowered = [w.lower() for w in words]
+    for i, word in enumerate(lowered):
+        plural = word in _IRREGULAR_PLURALS or (
+            len(word) > 3
+            and word.endswith("s")
+            and not _NOT_PLURAL.search(word)
+            and word not in STOPWORDS
+            and words[i][:1].islower()
+        )
+        if not plural:
+            continue
+        start = i
+        while (
+            start > 0
+            and i - start < PLURAL_MODIFIERS
+            and lowered[start - 1] not in _BEFORE_PLURAL
+            and lowered[start - 1] not in STOPWORDS
+        ):
+            start -= 1
+        if start == 0 or lowered[start - 1] not in _BEFORE_PLURAL:
+            continue
+        return "the " + " ".join(words[start : i + 1])
+    return None
 
 
 def _place(users: list[str], answers: list[str], question: str) -> tuple[str, str] | None:
@@ -167,7 +215,20 @@ def _place(users: list[str], answers: list[str], question: str) -> tuple[str, st
         if i == 0 and venues:
             the = "the " if f"the {venues[0].lower()}" in text.lower() else ""
             return "at", f"{the}{venues[0]}"
+    # Else a name the last question puts after "at" or "in", a place known or not ("the
+    # penguins at Punta Tombo").
+    located = _LOCATED.search(users[-1]) if users else None
+    if located and located.group(2).lower() not in asked:
+        return located.group(1).lower(), located.group(2)
     return None
+
+
+_THERE_INSIDE = re.compile(
+    r"(?<!\bis )(?<!\bare )(?<!\bwas )(?<!\bwere )\bthere\b"
+    r"(?!\s+(?:is|are|was|were|be|been|has|have|had|will|would|could|must|may|might|seems?)\b)",
+    re.IGNORECASE,
+)
+_LOCATED = re.compile(r"\b(at|in)\s+([A-Z][\w\-’']+(?:\s+[A-Z][\w\-’']+){0,3})")
 
 
 def rewrite_offline(question: str, history: Sequence[Message]) -> str:
@@ -194,13 +255,17 @@ def rewrite_offline(question: str, history: Sequence[Message]) -> str:
         # "What did she do after that?" after "When did Doris Day make her last film?": "after
         # making her last film", not "after Doris Day making her last film".
         thing = thing[len(person) + 1 :]
+    group = _group(users)
+    if thing and thing == group and re.search(rf"\b(?:{_PLURAL})\b", text, re.IGNORECASE):
+        # "When will they launch it?" after "What did Google announce?": "they" is Google; "it"
+        # is something else (not "When will Google launch Google?").
+        thing = None
     if thing:
         text, count = _replace(text, rf"\b(?:{_THING})\b", thing, possessive=("its",))
         changed = changed or bool(count)
         if not count:
             text, count = _replace_demonstrative(text, thing)
             changed = changed or bool(count)
-    group = _group(users)
     if group:
         text, count = _replace(text, rf"\b(?:{_PLURAL})\b", group, possessive=("their",))
         changed = changed or bool(count)
@@ -214,7 +279,9 @@ def rewrite_offline(question: str, history: Sequence[Message]) -> str:
             count=1,
         )
         if not count:
-            text, count = re.subn(r"\bthere\b", place, text, count=1, flags=re.I)
+            # "their total number there dropped": "at Punta Tombo" (not the "there" of "were
+            # there any", "there is").
+            text, count = _THERE_INSIDE.subn(f"{preposition} {place}", text, count=1)
         changed = changed or bool(count)
     if not changed:
         return question
@@ -225,7 +292,10 @@ def rewrite_offline(question: str, history: Sequence[Message]) -> str:
 def _replace(text: str, pattern: str, name: str, possessive: tuple[str, ...]) -> tuple[str, int]:
     def swap(match: re.Match[str]) -> str:
         word = match.group(0).lower()
-        return f"{name}’s" if word in possessive else name
+        if word not in possessive:
+            return name
+        # "the penguins’", "Russia and Iran’s"
+        return f"{name}’" if name.startswith("the ") and name.endswith("s") else f"{name}’s"
 
     return re.subn(pattern, swap, text, count=1, flags=re.IGNORECASE)
 

@@ -211,3 +211,44 @@ def test_it_after_a_passive_question_is_the_named_thing_not_the_verb() -> None:
         rewrite_offline("How many deaths had been confirmed once it left?", turns)
         == "How many deaths had been confirmed once Dorian left?"
     )
+
+
+@pytest.mark.parametrize(
+    ("question", "turns", "expected"),
+    [
+        (  # "them": the people the question named in the plural, not the city
+            "What did the police do to them?",
+            history("Why did Seoul ban the protesters from the square?", "..."),
+            "What did the police do to the protesters?",
+        ),
+        (
+            "Where do most of them live now?",
+            history("How many North Korean defectors arrived in South Korea last year?", "..."),
+            "Where do most of the North Korean defectors live now?",
+        ),
+        (
+            "How many of them were children?",
+            history("How many people died in road accidents in 2018?", "..."),
+            "How many of the people were children?",
+        ),
+        (  # a plural after a question word is a verb: nothing to point back to
+            "What do they study?",
+            history("Who leads the research station?", "..."),
+            "What do they study?",
+        ),
+        (  # "their ... there": the possessive of a plural, and a place known or not
+            "And by how much has their total number there dropped?",
+            history("What happened to the Magellanic penguins at Punta Tombo?", "..."),
+            "By how much has the Magellanic penguins’ total number at Punta Tombo dropped?",
+        ),
+        (  # "they" is the company; "it" is not the company too
+            "When will they launch it?",
+            history("What did Google announce?", "..."),
+            "When will Google launch it?",
+        ),
+    ],
+)
+def test_they_them_and_there_point_back_to_what_the_last_question_named(
+    question: str, turns: list[Message], expected: str
+) -> None:
+    assert rewrite_offline(question, turns) == expected
