@@ -263,7 +263,8 @@ _FRACTION_OF_SCALE = re.compile(
 # "once the protests started", "once it is built": a clause follows.
 _CLAUSE_AFTER = re.compile(
     r"\s+(?:the|a|an|this|that|these|those|it|he|she|they|we|you|i|his|her|its|their|our"
-    r"|[A-Z]\w+\s+(?:is|was|are|were|has|had|[a-z]+ed)\b)\b"
+    # "once Wednesday's schedule of games is over": a name, perhaps a noun after it, a verb
+    r"|[A-Z][\w’']*(?:\s+[a-z]+){0,3}\s+(?:is|was|are|were|has|had|[a-z]+ed)\b)\b"
 )
 _INITIAL = re.compile(r"\binitial(?:ly)?\b", re.IGNORECASE)
 # "in his forties", "the nineties": a decade, which backs a claim giving it in digits ("in his
@@ -392,7 +393,7 @@ def facts(text: str) -> Facts:
     flat = "".join(masked)
     for match in _NUMBER_WORDS.finditer(flat):
         parsed = _words_value(match.group("w"))
-        if match.group("w").lower() == "once" and _CLAUSE_AFTER.match(flat, match.end()):
+        if match.group("w").lower() == "once" and _CLAUSE_AFTER.match(text, match.end()):
             continue  # "once the protests started": when, not how often
         before = flat[max(0, match.start() - 4) : match.start()].lower()
         if parsed is not None and parsed[0] == 2 and before.endswith("the "):

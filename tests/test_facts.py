@@ -790,3 +790,8 @@ def test_an_acronym_is_found_where_a_longer_run_of_capitals_spells_it_out() -> N
     assert entity_found(Entity("MP", "other"), context, found)
     assert not entity_found(Entity("Shia MPs", "other"), context, found)
     assert not entity_found(Entity("Sunni MEPs", "other"), context, found)
+
+
+def test_once_before_a_clause_about_a_named_day_says_when() -> None:
+    assert not facts("Play is suspended once Wednesday's schedule of games is over.").quantities
+    assert facts("They met once in Paris.").quantities[0].value == 1
