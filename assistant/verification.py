@@ -1054,11 +1054,19 @@ def _words_beside(text: str, number: str) -> set[str]:
     return set(before + after)
 
 
+# ... and before a clause of time, which has its own speaker too ("Trump declared the national
+# emergency on Friday, two days after the World Health Organization declared a pandemic").
+_SPEAKERS_CLAUSE_BREAK = re.compile(
+    r",\s*(?:and|but|while|whereas)\s+|;\s*"
+    r"|,\s*(?:[\w\-]+\s+){0,2}(?:after|before|when|since|until|as)\s+"
+)
+
+
 def _reports_in_a_clause(claim: str, name: str, known: frozenset[str]) -> bool:
     """Whether a later clause of the claim reports `name`'s words ("The Taliban claimed
     responsibility, and their spokesperson Zabiullah Mujahid claimed 190 were dead"): each
     clause has its own speaker."""
-    clauses = _CLAUSE_BREAK.split(claim[:2000])
+    clauses = _SPEAKERS_CLAUSE_BREAK.split(claim[:2000])
     return any(
         (found := speaker(clause, "", known)) is not None and same_person(found, name)
         for clause in clauses[1:]

@@ -1447,3 +1447,16 @@ def test_a_number_in_words_finds_the_sentence_giving_it_in_digits() -> None:
 
     assert statuses("Imus was seventy-nine [1].") == ["verified"]
     assert statuses("Imus was seventy-eight [1].") == ["unsupported"]
+
+
+def test_a_clause_of_time_has_its_own_speaker() -> None:
+    emergency = "On Friday, President Trump declared a national emergency over the outbreak."
+    pandemic = "On Wednesday, the World Health Organization declared the outbreak a pandemic."
+    claim = (
+        "Trump declared the national emergency on Friday, days after the World Health "
+        "Organization declared the outbreak a pandemic [1][2]."
+    )
+    assert _verdicts(claim, emergency, pandemic) == [("verified", None)]
+    # ... but the WHO's words given to Trump are still caught.
+    swapped = "Trump declared the outbreak a pandemic on Wednesday [2]."
+    assert _verdicts(swapped, emergency, pandemic)[0][0] == "unsupported"
