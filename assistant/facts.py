@@ -195,14 +195,14 @@ class Facts:
     equivalents: tuple[Quantity, ...] = ()
 
 
-_PAST_WORD = re.compile(r"\s+([a-z]{3,})\b")
+_NEXT_WORD = re.compile(r"\s+([a-z]{3,})\b")
 _DETERMINER_BEFORE = re.compile(r"\b(?:the|a|an|its|his|her|their|our|my|your|this|that)\s+$", re.I)
 
 
 def _first_did(flat: str, match: re.Match[str]) -> bool:
     """Whether "first" says when something was done ("first identified", "first went"), not
     which one ("the first reported case")."""
-    verb = _PAST_WORD.match(flat, match.end())
+    verb = _NEXT_WORD.match(flat, match.end())
     if verb is None or _DETERMINER_BEFORE.search(flat[max(0, match.start() - 8) : match.start()]):
         return False
     word = verb.group(1)
@@ -655,7 +655,6 @@ def _kind(words: list[str], titled: bool) -> str:
     return "other"
 
 
-@lru_cache(maxsize=8192)
 def _initial_dot(items: Sequence[str], index: int) -> bool:
     """Whether the token at `index` is the dot of a middle initial ("John G. Roberts")."""
     following = items[index + 1] if index + 1 < len(items) else ""
@@ -669,6 +668,7 @@ def _initial_dot(items: Sequence[str], index: int) -> bool:
     )
 
 
+@lru_cache(maxsize=8192)
 def entities(text: str, known: frozenset[str] = frozenset()) -> tuple[Entity, ...]:
     """The named things in `text` (people, organisations, places), in order, without repeats.
 

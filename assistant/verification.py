@@ -1054,11 +1054,11 @@ def _words_beside(text: str, number: str) -> set[str]:
     return set(before + after)
 
 
-# ... and before a clause of time, which has its own speaker too ("Trump declared the national
-# emergency on Friday, two days after the World Health Organization declared a pandemic").
+# Where a claim's clauses part, each with its own speaker: as `_CLAUSE_BREAK`, and before a
+# clause of time ("Trump declared the national emergency on Friday, two days after the World
+# Health Organization declared a pandemic").
 _SPEAKERS_CLAUSE_BREAK = re.compile(
-    r",\s*(?:and|but|while|whereas)\s+|;\s*"
-    r"|,\s*(?:[\w\-]+\s+){0,2}(?:after|before|when|since|until|as)\s+"
+    _CLAUSE_BREAK.pattern + r"|,\s*(?:[\w\-]+\s+){0,2}(?:after|before|when|since|until|as)\s+"
 )
 
 
