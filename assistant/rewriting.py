@@ -157,10 +157,12 @@ def _group(users: list[str]) -> str | None:
 
 
 # Words before a plural noun that make it one ("the protesters", "how many people", "which
-# companies"); a plural after a question word or a name is a verb ("Who leads ...").
+# companies", "what do experts say"); a plural after a question word or a name is a verb ("Who
+# leads ...").
 _BEFORE_PLURAL = frozenset(
     """the these those many some all both several other their his her its our which what of for
-    to against with by on at from about among between and""".split()
+    to against with by on at from about among between and do did are were have had will would
+    can could""".split()
 )
 _IRREGULAR_PLURALS = frozenset({"people", "children", "men", "women", "police", "staff"})
 _NOT_PLURAL = re.compile(r"(?:ss|us|is|ous|ics|news|series|species)$")

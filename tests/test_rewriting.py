@@ -231,6 +231,11 @@ def test_it_after_a_passive_question_is_the_named_thing_not_the_verb() -> None:
             history("How many people died in road accidents in 2018?", "..."),
             "How many of the people were children?",
         ),
+        (  # a plural right after an auxiliary is its subject
+            "What did they recommend?",
+            history("What do experts say about the sanctions?", "..."),
+            "What did the experts recommend?",
+        ),
         (  # a plural after a question word is a verb: nothing to point back to
             "What do they study?",
             history("Who leads the research station?", "..."),
