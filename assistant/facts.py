@@ -425,7 +425,7 @@ def facts(text: str) -> Facts:
         quantities.append(Quantity(value, match.group(0), "vague"))
     for match in _SHARED_SCALE.finditer(text):  # "2 to 3 million", "two to three hundred"
         first = match.group("first").lower()
-        count = 1.0 if first == "one" else float(_UNITS.get(first) or first)
+        count = _count_word(first) or 0.0
         value = count * _SCALES[match.group("scale").lower()]
         quantities.append(Quantity(value, match.group(0), "number"))
     for match in _FRACTION.finditer(flat):
@@ -438,7 +438,7 @@ def facts(text: str) -> Facts:
     ]
     for match in _HOURS_AND_A_HALF.finditer(text):
         whole = (match.group("h") or match.group("h2") or "").lower()
-        length = 0.5 if match.group("half") else _hour_count(whole) + 0.5
+        length = 0.5 if match.group("half") else (_count_word(whole) or 0.0) + 0.5
         equivalents += [
             Quantity(length, match.group(0), "number"),
             Quantity(length * 60, match.group(0), "number"),
@@ -467,7 +467,7 @@ def _spans_of_time(text: str) -> list[Quantity]:
     out = []
     for match in _SPAN_OF_TIME.finditer(text):
         word = match.group(1).lower()
-        count = 1.0 if word in ("a", "one") else _number_value(word) or _UNITS.get(word)
+        count = _count_word(word)
         if not count:
             continue
         for per in _IN_UNITS[match.group(2).lower()].values():
@@ -477,8 +477,12 @@ def _spans_of_time(text: str) -> list[Quantity]:
     return out
 
 
-def _hour_count(word: str) -> float:
-    return 1.0 if word in ("a", "an", "one") else float(_UNITS.get(word) or word)
+def _count_word(word: str) -> float | None:
+    """How many a count's word or digits give ("a", "one": 1; "twelve": 12; "24"), else None."""
+    word = word.lower()
+    if word in ("a", "an", "one"):
+        return 1.0
+    return float(_UNITS[word]) if word in _UNITS else _number_value(word)
 
 
 def quantity_found(quantity: Quantity, context: Facts) -> bool:
@@ -1002,7 +1006,8 @@ _CAPITALISED_RUN = re.compile(r"[A-Z][\w\-]*(?:\s+(?:(?:and|of|the|for|&)\s+)?[A
 SPELLED_OUT_WORDS = 8  # the longest name an acronym stands for, in words
 
 
-def _spelled_out(context: str) -> set[str]:
+@lru_cache(maxsize=512)  # one answer checks many names against the same passages and article
+def _spelled_out(context: str) -> frozenset[str]:
     """The acronyms of the names the context spells out ("NOAA" for "National Oceanic and
     Atmospheric Administration"), and of each name inside a longer run of capitals ("MP" in
     "Kurdish and Sunni Members of Parliament")."""
@@ -1012,7 +1017,7 @@ def _spelled_out(context: str) -> set[str]:
         for start in range(len(words)):
             for end in range(start + 2, min(len(words), start + SPELLED_OUT_WORDS) + 1):
                 out.add(acronym(words[start:end]))
-    return out
+    return frozenset(out)
 
 
 def acronym(words: Iterable[str]) -> str:
