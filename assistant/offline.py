@@ -19,6 +19,8 @@ from assistant.answerability import (
     Weight,
     judge,
     lead_candidate,
+    needs_context,
+    previous_unit,
     units,
 )
 from assistant.citations import Passage, parse_answer, plain_text, with_markers
@@ -87,10 +89,6 @@ CLOSEST_SENTENCES = 2
 
 _SUBJECT_PRONOUN = re.compile(r"^(?P<p>He|She)\b(?P<rest>\s+\S)")
 _POSSESSIVE = re.compile(r"^(?P<p>His|Her)\b(?P<rest>\s+\S)")
-_DEPENDENT = re.compile(
-    r"^(?:It|Its|This|That|These|Those|They|Their|Them|Such|The latter|The former|Both|Here"
-    r"|There|He|She|His|Her|Also|However|But|And|Meanwhile|Instead|Still|Yet)\b"
-)
 _BULLET_LINE = re.compile(r"^\s*(?:[-–—•*▪►➡→]|\d+[.)])\s*")
 
 GREETING = (
@@ -132,7 +130,7 @@ def _antecedent(passage: Passage) -> str | None:
     the answer brings that sentence along: a wrong name put in an article's mouth is worse than
     a "he" with its sentence before it (on the dev split the wider rule wrote "Greek Orthodox
     announced ..." for Erdogan and named a runner-up as the winner)."""
-    previous = _previous_unit(passage)
+    previous = previous_unit(passage)
     if previous is None:
         return None
     before = passage.source.text[: max(0, passage.start - passage.source.start)]
@@ -151,19 +149,10 @@ def _antecedent(passage: Passage) -> str | None:
     return None
 
 
-def _previous_unit(passage: Passage) -> Passage | None:
-    earlier = [u for u in units(passage.source) if u.end <= passage.start]
-    return earlier[-1] if earlier else None
-
-
-def _needs_context(text: str) -> bool:
-    return bool(_DEPENDENT.match(text))
-
-
 def _unresolvable(candidate: Candidate) -> bool:
     """A sentence that leans on one before it ("He said ...", "This is why ...") when the
     chunk has no sentence before it to bring along."""
-    return _needs_context(display(candidate.passage)) and _previous_unit(candidate.passage) is None
+    return needs_context(display(candidate.passage)) and previous_unit(candidate.passage) is None
 
 
 def answer(intent: Intent, judgement: Judgement, shown: frozenset[str] = frozenset()) -> str:
@@ -238,12 +227,12 @@ def choose(
     out: list[Chosen] = []
     for item in [lead, *support]:
         text = display(item.passage)
-        previous = _previous_unit(item.passage) if _needs_context(text) else None
+        previous = previous_unit(item.passage) if needs_context(text) else None
         if (
             previous is not None
             and normalise(display(previous)) not in shown
             and not any(_spans_overlap(previous, p) for c in out for p in c.passages)
-            and not _needs_context(display(previous))
+            and not needs_context(display(previous))
         ):
             before = display(previous)
             if item is lead and len(before) + len(text) <= MERGED_CHARS:
@@ -339,7 +328,7 @@ def closest(intent: Intent, judgement: Judgement) -> str:
         if len(picks) == CLOSEST_SENTENCES:
             break
         text = display(item.passage)
-        if _needs_context(text) or any(_spans_overlap(item.passage, c.passage) for c in picks):
+        if needs_context(text) or any(_spans_overlap(item.passage, c.passage) for c in picks):
             continue
         picks.append(Chosen(text, (item.passage,)))
     lead = f"The articles don't say {what}"

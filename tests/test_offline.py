@@ -398,3 +398,37 @@ def test_a_person_named_in_full_is_found_by_the_surname_alone() -> None:
     judgement = judged("Where did Elijah Cummings die?", full, surname)
     coverage = {c.passage.source.source: c.coverage for c in judgement.candidates}
     assert coverage["b.txt"] == pytest.approx(coverage["a.txt"])
+
+
+def test_a_lead_saying_the_answer_was_not_given_makes_the_question_unanswered() -> None:
+    src = source(
+        1,
+        "The league suspended its season on Wednesday after a Utah Jazz player tested positive. "
+        "The league did not release the identity of the player in its announcement. "
+        "They did say he was not at the arena when coach Quin Snyder spoke to reporters.",
+        "league.txt",
+    )
+    question = "Which Utah Jazz player tested positive?"
+    judgement = judged(question, src)
+    assert judgement.outcome == "related"
+    assert closest(analyse(question), judgement).startswith("The articles don't say which")
+    # A lead that leans on such a sentence ("They did say ...") is read with it.
+    leaning = source(
+        2,
+        "The police did not release the name of the driver. "
+        "They did say Sergeant John Miles arrested the driver at the scene.",
+        "crash.txt",
+    )
+    assert judged("Who was the driver that was arrested?", leaning).outcome == "related"
+
+
+def test_a_number_beside_a_withheld_name_still_answers_how_many() -> None:
+    src = source(
+        1,
+        "Police have not released the names of the victims, but said 12 people died in the fire.",
+        "fire.txt",
+    )
+    question = "How many people died in the fire?"
+    judgement = judged(question, src)
+    assert judgement.outcome == "answered"
+    assert answer(analyse(question), judgement).startswith("Police have not released")
