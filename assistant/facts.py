@@ -154,6 +154,17 @@ _TIME = re.compile(
 _ZONED_CLOCK = re.compile(r"\b([01]\d|2[0-3])([0-5]\d) ?(?:UTC|GMT)\b")
 
 
+# "two and a half million", "a million and a half", "million-and-a-half", "one and a half":
+# the whole number and a half, read before its parts are ("a half million" is 500,000).
+_AND_A_HALF = re.compile(
+    r"\b(?:(?P<n>\d{1,3}|an?|one|two|three|four|five|six|seven|eight|nine|ten)[\s-]+and[\s-]+a"
+    r"[\s-]+half(?:[\s-]+(?P<s>hundred|thousand|million|billion|trillion))?"
+    r"|(?:(?P<n2>\d{1,3}|an?|one)[\s-]+)?(?P<s2>hundred|thousand|million|billion|trillion)"
+    r"[\s-]+and[\s-]+a[\s-]+half)\b",
+    re.IGNORECASE,
+)
+
+
 @dataclass(frozen=True)
 class Quantity:
     """A number the text states: a count, amount, percentage, ordinal or time of day."""
@@ -360,6 +371,13 @@ def facts(text: str) -> Facts:
             hour = 0
         quantities.append(Quantity(hour * 60 + minute, match.group(0), "time"))
         mask(match.start(), match.end())
+    flat = "".join(masked)
+    for match in _AND_A_HALF.finditer(flat):
+        whole = _count_word(match.group("n") or match.group("n2") or "one") or 0.0
+        scale = (match.group("s") or match.group("s2") or "").lower()
+        value = (whole + 0.5) * (_SCALES[scale] if scale else 1.0)
+        quantities.append(Quantity(value, match.group(0).strip(), "number"))
+        mask(match.start(), match.end())
     # "230-to-198": both numbers ("198" after a hyphen is otherwise part of a name, "COVID-19").
     flat = _HYPHENATED_RANGE.sub(lambda m: m.group(0).replace("-", " "), "".join(masked))
     for match in _NUMBER.finditer(flat):
@@ -401,6 +419,8 @@ def facts(text: str) -> Facts:
             # that counts them ("two conservative bills" for "the two posed by conservatives").
             equivalents.append(Quantity(2.0, match.group(0).strip(), "number"))
             continue
+        if match.group("w").lower() == "second" and before.endswith("per "):
+            continue  # "8 metres per second": a unit, not which one
         if match.group("w").lower() == "first" and _AUXILIARY_BEFORE.search(
             flat[max(0, match.start() - 12) : match.start()]
         ):

@@ -795,3 +795,18 @@ def test_an_acronym_is_found_where_a_longer_run_of_capitals_spells_it_out() -> N
 def test_once_before_a_clause_about_a_named_day_says_when() -> None:
     assert not facts("Play is suspended once Wednesday's schedule of games is over.").quantities
     assert facts("They met once in Paris.").quantities[0].value == 1
+
+
+def test_a_number_and_a_half_is_read_whole() -> None:
+    passage = facts("Two million replied and an additional million-and-a-half expressed interest.")
+    assert quantity_found(facts("another 1.5 million").quantities[0], passage)
+    assert [q.value for q in facts("two and a half million people").quantities] == [2_500_000]
+    assert [q.value for q in facts("a million and a half").quantities] == [1_500_000]
+    assert [q.value for q in facts("one and a half years").quantities] == [1.5]
+
+
+def test_per_second_is_a_unit_not_an_ordinal() -> None:
+    assert [q.value for q in facts("about 8 metres per second").quantities] == [8]
+    assert [(q.value, q.kind) for q in facts("He won a second term.").quantities] == [
+        (2, "ordinal")
+    ]
