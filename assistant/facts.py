@@ -1079,6 +1079,21 @@ _ALIASES = {
 # it made 2 dev false flags, "several alleged accomplices") are left out. The seventeenth
 # batch added "conceded" and its like ("replied", "responded", "revealed", ...): dev false
 # flags one fewer ("Radmall conceded ... \"...\", he said"), catches unchanged.
+INVERTED_AFTER = 5  # words of report before ", argued X" for X to be its speaker
+
+
+def _ends_report(following: Sequence[str], name: str) -> bool:
+    """Whether `name` ends the sentence, or an apposition does ("..., argued Richard Keen,
+    the government's lawyer."), rather than starting what was said ("said Hagan died") or
+    ending what was announced ("..., announced the death of cosmonaut Alexei Leonov.")."""
+    last = name.split()[-1]
+    at = next((k for k, t in enumerate(following) if t == last), None)
+    if at is None or any(t.lower() in _OBJECT_WORDS for t in following[:at]):
+        return False
+    return at + 1 == len(following) or following[at + 1] in (".", ",", "!", "?")
+
+
+_OBJECT_WORDS = frozenset("of that to for on in at about with from".split())
 SPEECH_VERBS = frozenset(
     """said says say told tells warned warns argued argues stated noted added adds claimed
     explained explains insisted insists announced announces wrote writes tweeted stressed
@@ -1204,9 +1219,17 @@ def speaker(sentence: str, before: str = "", known: frozenset[str] = frozenset()
         # ("told" is followed by whom it was told to, not who spoke).
         # (A comma alone is no quotation's end: "Ryan Coogler, the director, wrote of Boseman".)
         quoted_before = any(t in ('"', "”", "“", "’", "‘") for t in items[:i])
+        # (Or reported without quotation marks, the speaker last: "It is not for the Court to
+        # opine, argued the government's lawyer, Richard Keen.")
+        reported_last = (
+            previous == ","
+            and i >= INVERTED_AFTER
+            and i + 1 < len(items)
+            and (lowered[i + 1] in ("the", "a", "an") or items[i + 1][:1].isupper())
+        )
         inverted = (
             previous in ('"', "”", "’", "'")
-            or (previous == "," and quoted_before)
+            or (previous == "," and (quoted_before or reported_last))
             or (
                 previous in ("also", "then")
                 and i > 1
@@ -1227,7 +1250,8 @@ def speaker(sentence: str, before: str = "", known: frozenset[str] = frozenset()
             )
             not_owners = [e for e in names(following[:stop]) if e.words[-1] not in owners]
             named = _nearest(tuple(not_owners), first=True)
-            if named:
+            unquoted = previous == "," and not quoted_before
+            if named and (not unquoted or _ends_report(following, named)):
                 return named
         # "X said", "X, a senior fellow at INSS, said": the nearest person before the verb,
         # within the sentence.

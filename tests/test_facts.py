@@ -810,3 +810,14 @@ def test_per_second_is_a_unit_not_an_ordinal() -> None:
     assert [(q.value, q.kind) for q in facts("He won a second term.").quantities] == [
         (2, "ordinal")
     ]
+
+
+def test_a_speaker_named_last_without_quotation_marks() -> None:
+    said = "It is not for the Court to opine on motives, argued the government's lawyer, Tom Keen."
+    assert speaker(said, "", known_names(said)) == "Tom Keen"
+    # ... but not whoever what was said or announced names after the verb.
+    for sentence, who in (
+        ("Her former spokeswoman, Sadie Weiner, said Hagan died from the Powassan virus.", "Sadie Weiner"),
+        ("Yesterday, Roscosmos, the Russian space agency, announced the death of Alexei Leonov.", "Roscosmos"),
+    ):  # fmt: skip
+        assert speaker(sentence, "", known_names(sentence)) == who
