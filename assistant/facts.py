@@ -1205,7 +1205,7 @@ def speaker(sentence: str, before: str = "", known: frozenset[str] = frozenset()
         subject_word = lowered[i - 2] if i > 1 and is_adverb(previous) else previous
         if subject_word in _PRONOUN_SPEAKERS:
             return last_person(before) if subject_word != "they" else None
-        if previous in ("was", "were", "been", "is", "are", "be"):
+        if subject_word in ("was", "were", "been", "is", "are", "be"):
             # "The death of Walter Munk was announced on Friday by the University": the one
             # after "by" spoke, not the one before the verb.
             later = lowered[i + 1 : i + 6]
@@ -1739,7 +1739,7 @@ def _wordnet_opposites() -> tuple[tuple[str, str], ...]:
 
     raw = (resources.files("assistant") / "data" / "opposites.tsv").read_text(encoding="utf-8")
     pairs = (line.split("\t") for line in raw.splitlines() if "\t" in line)
-    return tuple((a, b) for a, b in pairs if (a, b) not in _ONE_TIE | _ONE_ACT)
+    return tuple((a, b) for a, b in pairs if (a, b) not in _ONE_TIE | _ONE_ACT | _OTHER_SENSE)
 
 
 # Kin words that name one tie from either side: "Waseem, brother of Qandeel Baloch" is "his
@@ -1747,6 +1747,9 @@ def _wordnet_opposites() -> tuple[tuple[str, str], ...]:
 _ONE_TIE = frozenset({("brother", "sister"), ("husband", "wife")})
 # Verbs WordNet opposes that news uses for one act: to "stand" for office is to "run" for it.
 _ONE_ACT = frozenset({("run", "stand")})
+# Pairs opposed in a sense news seldom means: a "live" broadcast against a "recorded" one, where
+# "claimed 6606 lives" and "recorded 6,606 deaths" say the same.
+_OTHER_SENSE = frozenset({("live", "record")})
 
 
 OPPOSITES = tuple(dict.fromkeys(OPPOSITES + _wordnet_opposites()))

@@ -640,18 +640,22 @@ def _fact_problem(
     claim_terms = set(terms(claim))
     subject = _subject(claim, said_by, known)
     cited_text = " ".join(plain_text(w.text) for w in windows)
+    # The words of the claim's clause its speaker says ("Trump hailed the report, while Biden
+    # said the growth was not enough": Biden's clause), to find where the passage says them.
+    said_terms = _terms_said_by(claim, said_by, known) if said_by else claim_terms
     for window, (_, before_window) in zip(windows, near_parts, strict=True):
         # The sentence of the window that says what the claim says, and who says it there.
         units = passages_in(window)
         best = max(units, key=lambda u: len(matched(claim_terms, set(terms(u.text)))))
-        said_in = _clause_of(best, claim_terms)
+        said_unit = max(units, key=lambda u: len(matched(said_terms, set(terms(u.text)))))
+        said_in = _clause_of(said_unit, said_terms)
         before = before_window + window.text[: said_in.start - window.start]
         quoted_person = _speaker_of(said_in, before, known)
         if (
             said_by
             and quoted_person
             and not same_person(said_by, quoted_person)
-            and not _also_according_to(plain_text(best.text), said_by)
+            and not _also_according_to(plain_text(said_unit.text), said_by)
             and not _reports_in_a_clause(claim, quoted_person, known)
             and not _one_in_article(said_by, quoted_person, article_text)
         ):
@@ -1060,6 +1064,18 @@ def _words_beside(text: str, number: str) -> set[str]:
 _SPEAKERS_CLAUSE_BREAK = re.compile(
     _CLAUSE_BREAK.pattern + r"|,\s*(?:[\w\-]+\s+){0,2}(?:after|before|when|since|until|as)\s+"
 )
+
+
+def _terms_said_by(claim: str, said_by: str, known: frozenset[str]) -> set[str]:
+    """The terms of the claim's clause whose speaker is `said_by`, when the claim has several
+    clauses (see `_SPEAKERS_CLAUSE_BREAK`); else all the claim's terms."""
+    clauses = _SPEAKERS_CLAUSE_BREAK.split(claim[:2000])
+    if len(clauses) > 1:
+        for clause in clauses:
+            found = speaker(clause, "", known)
+            if found is not None and same_person(found, said_by):
+                return set(terms(clause))
+    return set(terms(claim))
 
 
 def _reports_in_a_clause(claim: str, name: str, known: frozenset[str]) -> bool:

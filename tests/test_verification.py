@@ -1460,3 +1460,35 @@ def test_a_clause_of_time_has_its_own_speaker() -> None:
     # ... but the WHO's words given to Trump are still caught.
     swapped = "Trump declared the outbreak a pandemic on Wednesday [2]."
     assert _verdicts(swapped, emergency, pandemic)[0][0] == "unsupported"
+
+
+def test_each_clause_is_checked_against_its_own_speaker() -> None:
+    report = (
+        "Trump said he hailed the report on Twitter as great news for workers. "
+        'Biden described the growth as not "nearly enough."'
+    )
+    claim = (
+        'Trump hailed the report on Twitter, while Biden said the growth was not "nearly '
+        'enough" [1].'
+    )
+    assert _verdicts(claim, report) == [("verified", None)]
+    # ... but Trump's words given to Biden are still caught.
+    swapped = "Biden hailed the report on Twitter as great news for workers [1]."
+    assert _verdicts(swapped, report)[0][0] == "unsupported"
+
+
+def test_a_passive_report_is_not_said_by_its_subject() -> None:
+    # "COVID-19 was previously announced ...": the outbreak did not speak.
+    passage = (
+        'COVID-19 was previously announced to be a "pandemic" by the World Health Organization. '
+        "Its situation report dated March 16 recorded 6,606 deaths."
+    )
+    claim = "The World Health Organization declared COVID-19 a pandemic [1]."
+    assert _verdicts(claim, passage) == [("verified", None)]
+
+
+def test_lives_claimed_are_deaths_recorded() -> None:
+    passage = "According to the situation report, the virus claimed 6606 lives by March 16."
+    assert _verdicts("The situation report recorded 6,606 deaths by March 16 [1].", passage) == [
+        ("verified", None)
+    ]
