@@ -373,10 +373,10 @@ def facts(text: str) -> Facts:
         mask(match.start(), match.end())
     flat = "".join(masked)
     for match in _AND_A_HALF.finditer(flat):
-        whole = _count_word(match.group("n") or match.group("n2") or "one") or 0.0
+        count = _count_word(match.group("n") or match.group("n2") or "one") or 0.0
         scale = (match.group("s") or match.group("s2") or "").lower()
-        value = (whole + 0.5) * (_SCALES[scale] if scale else 1.0)
-        quantities.append(Quantity(value, match.group(0).strip(), "number"))
+        halved = (count + 0.5) * (_SCALES[scale] if scale else 1.0)
+        quantities.append(Quantity(halved, match.group(0).strip(), "number"))
         mask(match.start(), match.end())
     # "230-to-198": both numbers ("198" after a hyphen is otherwise part of a name, "COVID-19").
     flat = _HYPHENATED_RANGE.sub(lambda m: m.group(0).replace("-", " "), "".join(masked))
