@@ -823,7 +823,15 @@ def _name_like(token: str, known: frozenset[str] = frozenset()) -> bool:
         return False
     if token in known or token in _places() or token in _demonyms():
         return True
+    if _PEOPLE_WHO.search(lowered):
+        return False  # "Responders drove ...", "Lawmakers chose ...": people by what they do
     return token.replace(".", "").isupper() or not _everyday(lowered)
+
+
+# A plural of people named by what they do ("responders", "lawmakers", "jurors"), which the
+# model's vocabulary often lacks; a surname like it ("Sanders") is a name once the text uses
+# it mid-sentence (see `known_names`).
+_PEOPLE_WHO = re.compile(r"^[a-z]{3,}(?:er|or)s$")
 
 
 def _everyday(lowered: str) -> bool:
@@ -894,6 +902,18 @@ def entity_found(entity: Entity, context: str, context_entities: Iterable[Entity
         and entity_found(Entity(" ".join(named[1:]), entity.kind), context, context_entities)
     ):
         return True
+    if (
+        body
+        and len(named) == 2
+        and named[0] in _places()
+        and re.search(
+            rf"\b{re.escape(named[1])}\b(?: \w+){{0,2}} (?:of|from|in|for) (?:the )?"
+            rf"{re.escape(named[0])}\b",
+            context[:100_000],
+            re.IGNORECASE,
+        )
+    ):
+        return True  # "the Colorado Senate seat" is "the senate seat from Colorado"
     if body and len(named) > 3 and " ".join(named[:2]) in _places():  # "Saudi Arabia's ..."
         return entity_found(Entity(" ".join(named[2:]), entity.kind), context, context_entities)
     # A person by surname: "Naftali Bennett" is the "Bennett" the context names.

@@ -821,3 +821,19 @@ def test_a_speaker_named_last_without_quotation_marks() -> None:
         ("Yesterday, Roscosmos, the Russian space agency, announced the death of Alexei Leonov.", "Roscosmos"),
     ):  # fmt: skip
         assert speaker(sentence, "", known_names(sentence)) == who
+
+
+def test_a_places_body_is_found_as_the_body_of_that_place() -> None:
+    passage = "The senate seat from Colorado due for election next year is that of Cory Gardner."
+    found = entities(passage, frozenset())
+    assert entity_found(Entity("Colorado Senate", "organisation"), passage, found)
+    assert not entity_found(Entity("Colorado House", "organisation"), passage, found)
+    assert not entity_found(Entity("Texas Senate", "organisation"), passage, found)
+
+
+def test_people_named_by_what_they_do_open_a_sentence_without_being_a_name() -> None:
+    for sentence in ("Responders drove onto the Ellipse.", "Lawmakers chose the cabinet's bill."):
+        assert [e.name for e in entities(sentence, frozenset())] in ([], ["Ellipse"])
+    # ... but a surname used mid-sentence stays a name.
+    text = "Rogers won. The coach praised Rogers."
+    assert "Rogers" in [e.name for e in entities(text, known_names(text))]
