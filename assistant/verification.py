@@ -1312,6 +1312,12 @@ def _stance_problem(claim: str, window_text: str) -> str | None:
         # authorized services ... without authorization".)
         if (side.negated_heads - side.also_plain) & (other.plain | other.hedged):
             return "the cited passage says the opposite (negation differs)"
+    elif mine.negations and theirs.negations and not agreeing and not _EXPLICIT_NOT.search(claim):
+        # The claim negates only by an "un-" word, the passage by "not": what the passage
+        # denies, the claim states plainly ("treated as suspicious and unexplained" for "as not
+        # suspicious but unexplained").
+        if (theirs.negated_heads - theirs.also_plain - mine.negated) & mine.plain:
+            return "the cited passage says the opposite (negation differs)"
     # An "un-" word against the plain word, either way round: "considered the deal
     # unacceptable" where the passage says "acceptable" (each side may negate something else).
     for one_side, other_side, other in ((claim_words, window_words, theirs),
@@ -1397,6 +1403,9 @@ def _stance_problem(claim: str, window_text: str) -> str | None:
     if mine.intentions and _done(window_text, mine.hedged & theirs.plain):
         return "the cited passage says this happened, not that it was planned"
     return None
+
+
+_EXPLICIT_NOT = re.compile(r"\b(?:not|no|never|none|nor|without|neither)\b|n[’']t\b", re.IGNORECASE)
 
 
 def _stated_plainly(text: str) -> frozenset[str]:

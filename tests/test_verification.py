@@ -1492,3 +1492,11 @@ def test_lives_claimed_are_deaths_recorded() -> None:
     assert _verdicts("The situation report recorded 6,606 deaths by March 16 [1].", passage) == [
         ("verified", None)
     ]
+
+
+def test_a_claim_negating_only_by_an_un_word_is_read_for_what_the_passage_denies() -> None:
+    passage = "BTP started an investigation of the death, which they treated as not suspicious but unexplained."
+    dropped = "BTP opened an investigation, treating the death as suspicious and unexplained [1]."
+    assert _verdicts(dropped, passage)[0][0] == "unsupported"
+    kept = "BTP opened an investigation, treating the death as unexplained but not suspicious [1]."
+    assert _verdicts(kept, passage) == [("verified", None)]
