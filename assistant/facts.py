@@ -1696,6 +1696,10 @@ MODALS = frozenset(
     speculate speculates speculating rumoured rumored hypothesised hypothesized theorised
     theorized await awaits awaited awaiting pending""".split()
 )
+# Verbs that make possible what follows their object's "to" ("allows it to advise").
+PERMITTING = frozenset(
+    "allow allows allowed allowing enable enables enabled enabling permit permits permitted".split()
+)
 # Modal words a negation denies rather than hedges with ("without the possibility of parole").
 _MODAL_NOUNS = frozenset({"possibility", "possible", "possibly", "potential", "likely"})
 # Verbs that hedge only before "to" ("plans to build", "is set to join"; not "set up").
@@ -1954,10 +1958,17 @@ def stance(text: str) -> Stance:
         )  # "He expects rising production costs"
         # "has to approve": what must still happen, not what has.
         obliged = word in ("has", "have") and next_word == "to"
+        # "allows it to advise", "allowed police to": made possible, not done.
+        permitted = (
+            word in PERMITTING
+            and position + 2 < len(items)
+            and (next_word == "to" or items[position + 2].lower() == "to")
+        )
         if (
             word in MODALS
             or ((word in MODALS_BEFORE_TO or obliged) and next_word == "to")
             or expecting
+            or permitted
         ):
             guessing = word in _GUESSES and next_word == "to"  # "suspected to be X"
             hedges += 1

@@ -26,6 +26,7 @@ from assistant.facts import (
     NUMBER_WORD_VALUES,
     OPPOSITES,
     ORG_WORDS,
+    PERMITTING,
     TITLES,
     Entity,
     Facts,
@@ -1385,14 +1386,14 @@ def _stance_problem(claim: str, window_text: str) -> str | None:
     # "will" where the passage says "could" or "may", of the same words: a possibility stated
     # as certain ("Barry will strengthen into a hurricane" for "could develop into a hurricane").
     # (Sentence by sentence: a "will" of another sentence of the passage changes nothing.)
-    if claim_words & _CERTAIN_FUTURE and not claim_words & _POSSIBLE:
+    if claim_words & _CERTAIN_FUTURE and not claim_words & (_POSSIBLE | PERMITTING):
         text = window_text[:4000]
         for span in split_sentences(text):
             sentence = text[span.start : span.end]
             sentence_words = raw_words(sentence)
             hedged = stance(sentence).hedged
             if (
-                sentence_words & _POSSIBLE
+                sentence_words & (_POSSIBLE | PERMITTING)
                 and not sentence_words & _CERTAIN_FUTURE
                 and any(w in hedged or synonyms(w) & hedged for w in mine.hedged)
             ):

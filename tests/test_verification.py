@@ -1500,3 +1500,17 @@ def test_a_claim_negating_only_by_an_un_word_is_read_for_what_the_passage_denies
     assert _verdicts(dropped, passage)[0][0] == "unsupported"
     kept = "BTP opened an investigation, treating the death as unexplained but not suspicious [1]."
     assert _verdicts(kept, passage) == [("verified", None)]
+
+
+def test_what_a_passage_only_allows_is_not_what_will_happen() -> None:
+    passage = (
+        "USA Today noted the commission's scope allows it to advise including women in the "
+        "draft or eliminating the draft entirely."
+    )
+    will = "The commission will recommend including women in the draft [1]."
+    assert _verdicts(will, passage)[0] == (
+        "unsupported",
+        "the cited passage only says this may happen",
+    )
+    may = "The commission is allowed to advise including women in the draft [1]."
+    assert _verdicts(may, passage) == [("verified", None)]
