@@ -322,6 +322,10 @@ class _Reading:
     windows: tuple[Passage, ...]
     window_text: str
     support: float
+    # Windows of cited sources that carry too little of the claim to count as its support,
+    # whose names and numbers still count ("Peebles, a Princeton professor, ... [3][4]" where
+    # [4] says only "He is a professor at Princeton University").
+    slight: tuple[Passage, ...] = ()
 
 
 def _read(
@@ -360,14 +364,16 @@ def _read(
         claim_terms |= set(terms(question))
         window_weight = lambda t: weight(t) * (2.0 if t in own else 1.0)  # noqa: E731
     quoted = [best_window(claim_terms, source, window_weight) for source in cited]
+    slight: tuple[Passage, ...] = ()
     if len(quoted) > 1:
         # Synthesis: each cited source must carry part of the claim, or it is not cited.
         kept = [q for q in quoted if q[1] >= MIN_PART_SUPPORT]
+        slight = tuple(p for p, score in quoted if 0 < score < MIN_PART_SUPPORT and kept)
         quoted = kept or [max(quoted, key=lambda q: q[1])]
     windows = tuple(p for p, _ in quoted)
     window_text = " ".join(plain_text(u.text) for p in windows for u in passages_in(p))
     score = support(_digits_for_words(claim, claim_terms, window_text), window_text, weight)
-    return _Reading(claim, said_by, short, claim_terms, windows, window_text, score)
+    return _Reading(claim, said_by, short, claim_terms, windows, window_text, score, slight)
 
 
 def check(
@@ -406,6 +412,8 @@ def _judge(
     for extra in _second_windows(reading.claim_terms, windows, weight):
         # A sentence drawing on two sentences of one source, far apart: the facts of both.
         near += "\n" + _near(extra, (articles or {}).get(extra.source.source))[0]
+    for extra in reading.slight:
+        near += "\n" + extra.text  # a cited passage holding only a name or a number of it
     article_text = "\n".join(
         f"{s.title or ''}\n{(articles or {}).get(s.source, s.text)}" for s in cited
     )

@@ -1514,3 +1514,20 @@ def test_what_a_passage_only_allows_is_not_what_will_happen() -> None:
     )
     may = "The commission is allowed to advise including women in the draft [1]."
     assert _verdicts(may, passage) == [("verified", None)]
+
+
+def test_a_cited_passage_holding_only_a_name_of_the_claim_still_counts_for_it() -> None:
+    prize = (
+        "Canadian-US scientist James Peebles won his half of the prize for his work in "
+        "predicting the cosmic microwave background and creating a theoretical framework from "
+        "which other scientists have been able to calculate the age and structure of the universe."
+    )
+    post = "He is a professor at Princeton University."
+    claim = (
+        "Peebles, a Princeton professor, was honoured for predicting the cosmic microwave "
+        "background and building a framework to calculate the universe's age and structure [1][2]."
+    )
+    assert _verdicts(claim, prize, post)[0][0] in ("verified", "corrected")
+    # ... but a name no cited passage has is still caught.
+    wrong = claim.replace("Princeton", "Harvard")
+    assert _verdicts(wrong, prize, post)[0][0] == "unsupported"
