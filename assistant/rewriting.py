@@ -85,7 +85,12 @@ def _recent(history: Sequence[Message]) -> tuple[list[str], list[str]]:
     return users, answers
 
 
+# A nickname in quotation marks inside a name: Matiu "Matt" Ratana is Matiu Ratana.
+_NICKNAME = re.compile(r"(?<=[A-Za-z]) [\"“][A-Z][\w\-’']{0,30}[\"”](?= [A-Z])")
+
+
 def _names(text: str) -> list[Entity]:
+    text = _NICKNAME.sub("", text)
     return list(entities(text, known_names(text)))
 
 
@@ -243,6 +248,9 @@ def rewrite_offline(question: str, history: Sequence[Message]) -> str:
     users, answers = _recent(history)
     if not users:
         return question
+    # The last question as it stood alone: "Can he still challenge that?" after "What
+    # punishment did the court give him?" means the "him" that question meant.
+    users[-1] = _resolved_last(history, users[-1])
     swapped = _what_about(text, users[-1])
     if swapped is not None:
         return swapped
@@ -289,6 +297,18 @@ def rewrite_offline(question: str, history: Sequence[Message]) -> str:
         return question
     text = text[:1].upper() + text[1:]
     return text if text.endswith("?") else text.rstrip(".! ") + "?"
+
+
+def _resolved_last(history: Sequence[Message], last_user: str) -> str:
+    """The history's last question rewritten against the turns before it (one level: those
+    turns' own questions are taken as they were asked)."""
+    turns = list(history)[-RECENT_TURNS:]
+    at = max((i for i, m in enumerate(turns) if m.role == "user"), default=0)
+    earlier = turns[:at]
+    if not earlier or not any(m.role == "user" for m in earlier):
+        return last_user
+    resolved = rewrite_offline(last_user, [m for m in earlier if m.role in ("user", "assistant")][-2:])
+    return " ".join(resolved[:MAX_REWRITE_CHARS].split())
 
 
 def _replace(text: str, pattern: str, name: str, possessive: tuple[str, ...]) -> tuple[str, int]:

@@ -20,6 +20,9 @@ EVAL = PROJECT_ROOT / "eval"
 BUNDLED_ARTICLES = PROJECT_ROOT / "data" / "articles"
 WIKINEWS = EVAL / "wikinews"
 WIKINEWS_FILES = (WIKINEWS / "dev.jsonl", WIKINEWS / "heldout.jsonl")
+# The second Wikinews set (eval/wikinews-2/README.md): the same format and split rule.
+WIKINEWS_2 = EVAL / "wikinews-2"
+WIKINEWS_2_FILES = (WIKINEWS_2 / "dev.jsonl", WIKINEWS_2 / "heldout.jsonl")
 
 KINDS = {"single", "multi", "followup", "unanswerable"}
 ASKS = {
@@ -79,6 +82,8 @@ def test_all_gold_sets_are_found() -> None:
         "eval/wikinews/dev.jsonl",
         "eval/wikinews/heldout.jsonl",
         "eval/wikinews-fresh/questions.jsonl",
+        "eval/wikinews-2/dev.jsonl",
+        "eval/wikinews-2/heldout.jsonl",
     }
 
 
@@ -165,8 +170,14 @@ def load_split_rule() -> ModuleType:
     return module
 
 
+def both_sets_rows() -> list[Row]:
+    return [r for part in wikinews_rows() for r in part] + [
+        r for path in WIKINEWS_2_FILES for r in read_rows(path)
+    ]
+
+
 def test_wikinews_rows_say_what_they_ask_and_why_unanswerable() -> None:
-    for row in (r for part in wikinews_rows() for r in part):
+    for row in both_sets_rows():
         assert row.get("asks") in ASKS, row["id"]
         if row["kind"] == "unanswerable":
             why = row.get("why_unanswerable")
@@ -177,7 +188,7 @@ def test_wikinews_rows_say_what_they_ask_and_why_unanswerable() -> None:
 
 def test_wikinews_multi_questions_need_each_of_their_articles() -> None:
     folder = WIKINEWS / "articles"
-    for row in (r for part in wikinews_rows() for r in part if r["kind"] == "multi"):
+    for row in (r for r in both_sets_rows() if r["kind"] == "multi"):
         for name in row["sources"]:
             text = cleaned_text(folder / name)
             assert any(any(alt.lower() in text for alt in g) for g in row["must"]), (
@@ -222,3 +233,11 @@ def test_wikinews_corpus_ships_with_its_notice_and_index() -> None:
     assert on_disk == indexed
     notice = (WIKINEWS / "NOTICE.md").read_text(encoding="utf-8")
     assert "CC BY 2.5" in notice and "Wikinews contributors" in notice
+
+
+def test_the_second_wikinews_set_is_split_by_the_same_rule() -> None:
+    dev, held_out = (read_rows(p) for p in WIKINEWS_2_FILES)
+    want_dev, want_held = load_split_rule().split([*dev, *held_out])
+    assert [r["id"] for r in dev] == [r["id"] for r in want_dev]
+    assert [r["id"] for r in held_out] == [r["id"] for r in want_held]
+    assert len(held_out) == 30 and len(dev) == 60

@@ -31,6 +31,8 @@ from assistant.questions import analyse, parts
         # The noun that says what is asked may follow several words, or "which of X's".
         ("Which New York Knicks player was injured?", "person"),
         ("Which of the senator's aides resigned?", "person"),
+        ("Which police officer was shot in the custody centre?", "person"),
+        ("Which Chinese astronaut flew the mission?", "person"),
         ("Which small opposition parties boycotted the vote?", "organisation"),
         ("What were the names of the victims?", "person"),
         ("On how many charges was the doctor convicted?", "number"),

@@ -257,3 +257,21 @@ def test_they_them_and_there_point_back_to_what_the_last_question_named(
     question: str, turns: list[Message], expected: str
 ) -> None:
     assert rewrite_offline(question, turns) == expected
+
+
+def test_a_pronoun_means_what_the_last_question_meant_by_its_own() -> None:
+    turns = history(
+        "Who killed Qandeel Baloch?",
+        "Her brother, Mohammed Waseem, who confessed to strangling her in 2016.",
+        "What punishment did the court give him?",
+        "Life in prison, handed down by a court in Multan.",
+    )
+    assert rewrite_offline("Can he still appeal?", turns) == "Can Mohammed Waseem still appeal?"
+
+
+def test_a_nickname_inside_a_name_stays_inside_it() -> None:
+    turns = history(
+        "Which police officer was shot inside the custody centre?",
+        'Metropolitan Police sergeant Matiu "Matt" Ratana, who was 54.',
+    )
+    assert rewrite_offline("Where was he from?", turns) == "Where was Matiu Ratana from?"

@@ -57,10 +57,10 @@ def stratum(probe: dict) -> str:
 # fourth session that day); v1500-v1559: the seventeenth; v1560-v1619: the eighteenth;
 # v1620-v1679: the nineteenth (all three 2026-12-06, the fifth session); v1680-v1739: the
 # twentieth (the sixth session); v1740-v1799: the twenty-first;
-# v1800-v1859: the twenty-second (both the seventh session); v1860 and on: the twenty-third
-# (the eighth session).
+# v1800-v1859: the twenty-second (both the seventh session); v1860-v1919: the twenty-third;
+# v1920 and on: the twenty-fourth (both the eighth session).
 BATCHES = (400, 500, 600, 700, 800, 900, 960, 1020, 1080, 1140, 1200, 1260, 1320, 1380, 1440, 1500,
-           1560, 1620, 1680, 1740, 1800, 1860)  # fmt: skip
+           1560, 1620, 1680, 1740, 1800, 1860, 1920)  # fmt: skip
 
 
 def batch(probe: dict) -> int:
