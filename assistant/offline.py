@@ -226,6 +226,8 @@ def choose(
     support = sorted(picked[1:], key=lambda c: (c.passage.source.n, c.passage.start))
     out: list[Chosen] = []
     for item in [lead, *support]:
+        if any(_spans_overlap(item.passage, p) for c in out for p in c.passages):
+            continue  # already read out as the sentence an earlier one leans on
         text = display(item.passage)
         previous = previous_unit(item.passage) if needs_context(text) else None
         if (

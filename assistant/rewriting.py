@@ -307,7 +307,9 @@ def _resolved_last(history: Sequence[Message], last_user: str) -> str:
     earlier = turns[:at]
     if not earlier or not any(m.role == "user" for m in earlier):
         return last_user
-    resolved = rewrite_offline(last_user, [m for m in earlier if m.role in ("user", "assistant")][-2:])
+    resolved = rewrite_offline(
+        last_user, [m for m in earlier if m.role in ("user", "assistant")][-2:]
+    )
     return " ".join(resolved[:MAX_REWRITE_CHARS].split())
 
 

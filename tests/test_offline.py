@@ -432,3 +432,15 @@ def test_a_number_beside_a_withheld_name_still_answers_how_many() -> None:
     judgement = judged(question, src)
     assert judgement.outcome == "answered"
     assert answer(analyse(question), judgement).startswith("Police have not released")
+
+
+def test_a_sentence_read_out_with_the_lead_is_not_repeated_after_it() -> None:
+    # Two overlapping chunks of one article: the lead leans on the sentence before it, which
+    # the other chunk also offers as support.
+    first = "We are trying to get more volunteers for Faithless Hijabi to come in. "
+    lead = "But Kay also has two other jobs, as a programmatic analyst and a bartender."
+    whole = Source(1, "c1", "kay.txt", first + lead, 0, len(first + lead), 1.0, title="Kay")
+    again = Source(2, "c2", "kay.txt", first.strip(), 0, len(first.strip()), 1.0, title="Kay")
+    question = "What other jobs does Kay have as an analyst and a bartender?"
+    text = answer(analyse(question), judged(question, whole, again))
+    assert text.count("get more volunteers") == 1, text

@@ -16,7 +16,9 @@ HERE = Path(__file__).resolve().parent
 DEV = HERE / "dev.jsonl"
 HELDOUT = HERE / "heldout.jsonl"
 
-_spec = importlib.util.spec_from_file_location("wikinews_split", HERE.parent / "wikinews" / "split.py")
+_spec = importlib.util.spec_from_file_location(
+    "wikinews_split", HERE.parent / "wikinews" / "split.py"
+)
 assert _spec is not None and _spec.loader is not None
 rule = importlib.util.module_from_spec(_spec)
 _spec.loader.exec_module(rule)
@@ -27,7 +29,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--from", dest="source", type=Path, help="a JSONL file of all questions")
     parser.add_argument("--check", action="store_true", help="only check the current files")
     args = parser.parse_args(argv)
-    rows = rule.read_rows(args.source) if args.source else rule.read_rows(DEV) + rule.read_rows(HELDOUT)
+    rows = (
+        rule.read_rows(args.source)
+        if args.source
+        else rule.read_rows(DEV) + rule.read_rows(HELDOUT)
+    )
     dev, held_out = rule.split(rows)
     wanted = {DEV: rule.to_jsonl(dev), HELDOUT: rule.to_jsonl(held_out)}
     if args.check:
