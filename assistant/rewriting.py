@@ -130,17 +130,24 @@ def _thing(users: list[str]) -> str | None:
     if not users:
         return None
     last = users[-1]
-    found = topic(last)
-    if found:
-        return found
     things = [e for e in _names(last) if e.kind not in ("person",)]
     if len(things) > 1:
         # ("... when Dorian hit the Bahamas, and how many died once it left?": not a place.)
         things = [e for e in things if e.kind != "place"]
+    if _HOW_MANY.match(last) and len(things) == 1 and things[0].kind != "place":
+        # "How many ballots can one person carry under Montana's BIPA?": "it" is the law, not
+        # "one person carrying for others under Montana's BIPA".
+        return things[0].name
+    found = topic(last)
+    if found:
+        return found
     if len(things) == 1:
         name = things[0].name
         return f"the {name}" if any(ch.isdigit() for ch in name) else name
     return None
+
+
+_HOW_MANY = re.compile(r"\s*how (?:many|much)\b", re.IGNORECASE)
 
 
 def _group(users: list[str]) -> str | None:

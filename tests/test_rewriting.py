@@ -275,3 +275,8 @@ def test_a_nickname_inside_a_name_stays_inside_it() -> None:
         'Metropolitan Police sergeant Matiu "Matt" Ratana, who was 54.',
     )
     assert rewrite_offline("Where was he from?", turns) == "Where was Matiu Ratana from?"
+
+
+def test_it_after_a_how_many_question_is_the_thing_that_question_names() -> None:
+    turns = history("How many ballots can one person carry for others under the BIPA?", "Six.")
+    assert rewrite_offline("Why was it passed?", turns) == "Why was BIPA passed?"
