@@ -124,7 +124,10 @@ _CAUSAL = re.compile(
     r"|fear(?:s|ed)? (?:of|that)|concerns? (?:about|over|that)|concerned (?:about|that)"
     r"|worr(?:y|ies|ied) (?:about|that)|wary of|in response to|in protest|argued that"
     r"|considerations?|imperative|therefore|thus|hence|stems? from|attributed to|triggered"
-    r"|sparked|after (?:being|a|an|the) \w+ (?:by|of))\b",
+    r"|sparked|after (?:being|a|an|the) \w+ (?:by|of)"
+    # a purpose: "in a bid to gain jackal meat", "in an effort to", "with the aim of"
+    r"|in (?:a|an) (?:bid|effort|attempt) to|with the (?:aim|goal|intention) of"
+    r"|for the purpose of|in retaliation|in revenge)\b",
     re.IGNORECASE,
 )
 _RELATIVE_TIME = re.compile(

@@ -444,3 +444,17 @@ def test_a_sentence_read_out_with_the_lead_is_not_repeated_after_it() -> None:
     question = "What other jobs does Kay have as an analyst and a bartender?"
     text = answer(analyse(question), judged(question, whole, again))
     assert text.count("get more volunteers") == 1, text
+
+
+def test_a_purpose_answers_why() -> None:
+    src = source(
+        1,
+        "Authorities on Monday arrested twelve people in Tamil Nadu after a jackal died. "
+        "Authorities said the killing occurred in the forest in a bid to gain jackal meat.",
+        "jackal.txt",
+    )
+    question = "Why did the men kill the jackal?"
+    assert has_answer_kind("They did it in a bid to gain its meat.", "reason", question)
+    assert answer(analyse(question), judged(question, src)).startswith(
+        "Authorities said the killing"
+    )
