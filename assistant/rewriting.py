@@ -147,6 +147,21 @@ def _thing(users: list[str]) -> str | None:
     return None
 
 
+def _answered_thing(answers: list[str]) -> str | None:
+    """What "it" means when the last question names nothing it could be: the one thing (not a
+    person or place) the last answer's first sentence names ("Which racial group was most likely
+    to die from it?" after "Fine particulate matter, PM2.5 ...": PM2.5)."""
+    if not answers:
+        return None
+    first_sentence = re.split(r"(?<=[.!?])\s", answers[-1], maxsplit=1)[0]
+    things = [e for e in _names(first_sentence) if e.kind not in ("person", "place")]
+    if len(things) != 1:
+        return None
+    # (the whole of a name the splitter cut at a decimal point: "PM2.5", not "PM2")
+    whole = re.search(re.escape(things[0].name) + r"(?:\.\d+)?", first_sentence)
+    return whole.group(0) if whole else things[0].name
+
+
 _HOW_MANY = re.compile(r"\s*how (?:many|much)\b", re.IGNORECASE)
 
 
@@ -267,7 +282,7 @@ def rewrite_offline(question: str, history: Sequence[Message]) -> str:
     if person:
         text, count = _replace_person(text, person)
         changed = changed or bool(count)
-    thing = _thing(users)
+    thing = _thing(users) or _answered_thing(answers)
     if thing and person and thing.startswith(person + " ") and person in text:
         # "What did she do after that?" after "When did Doris Day make her last film?": "after
         # making her last film", not "after Doris Day making her last film".

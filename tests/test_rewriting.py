@@ -280,3 +280,14 @@ def test_a_nickname_inside_a_name_stays_inside_it() -> None:
 def test_it_after_a_how_many_question_is_the_thing_that_question_names() -> None:
     turns = history("How many ballots can one person carry for others under the BIPA?", "Six.")
     assert rewrite_offline("Why was it passed?", turns) == "Why was BIPA passed?"
+
+
+def test_it_is_the_thing_the_last_answer_named_when_the_question_named_none() -> None:
+    turns = history(
+        "What kind of pollution from power plants did the study track?",
+        "Fine particulate matter, PM2.5: airborne particles smaller than 2.5 micrometers.",
+    )
+    assert (
+        rewrite_offline("Which group was most likely to die from it?", turns)
+        == "Which group was most likely to die from PM2.5?"
+    )
