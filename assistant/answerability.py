@@ -717,14 +717,25 @@ _WITHHELD = re.compile(
     r"|not (?:yet )?(?:been )?(?:named|identified|released|disclosed|known|determined|revealed"
     r"|made public)"
     r"|unnamed|unidentified|undisclosed|unknown|unclear|without naming|not naming"
-    r"|(?:declined|refused) to (?:name|say|disclose|reveal|identify|comment|give|specify))\b",
+    r"|(?:declined|refused) to (?:name|say|disclose|reveal|identify|comment|give|specify)"
+    # "has yet to be calculated", "resigned without public explanation"
+    r"|(?:has|have|had|is|are|was|were) yet to be \w+ed)\b",
     re.IGNORECASE,
+)
+# ... and what withholds only a reason: "Volker resigned without public explanation" says why
+# is not known, not who resigned.
+_NO_REASON_GIVEN = re.compile(
+    r"\bwithout (?:any |a |public |giving a |giving any )?(?:explanation|reason)\b", re.IGNORECASE
 )
 
 
-def withheld(text: str) -> bool:
-    """Whether `text` says that something was not made known (see `_WITHHELD`)."""
-    return _WITHHELD.search(text[:2000]) is not None
+def withheld(text: str, asks: str = "") -> bool:
+    """Whether `text` says that something was not made known (see `_WITHHELD`), or, for a
+    "why" question, that no reason was given."""
+    text = text[:2000]
+    if asks == "reason" and _NO_REASON_GIVEN.search(text):
+        return True
+    return _WITHHELD.search(text) is not None
 
 
 def _outcome(
@@ -743,7 +754,7 @@ def _outcome(
     previous = previous_unit(lead.passage) if needs_context(said.lstrip()) else None
     if previous is not None:
         said = f"{previous.text} {said}"  # as the answer reads it, with the sentence before
-    if withheld(said) and not (lead.typed and asks in ("number", "date")):
+    if withheld(said, asks) and not (lead.typed and asks in ("number", "date")):
         # The sentence that best answers says the answer was not given: the articles don't
         # say (a number or date beside it still answers: "not named, he was 45"). Dev split:
         # false answers 28 -> 25 (which player, which bidders, which managers); no answerable

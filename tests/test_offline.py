@@ -458,3 +458,16 @@ def test_a_purpose_answers_why() -> None:
     assert answer(analyse(question), judged(question, src)).startswith(
         "Authorities said the killing"
     )
+
+
+def test_no_reason_given_leaves_why_unanswered_but_not_who() -> None:
+    src = source(
+        1,
+        "On the same day, Kurt Volker, the special envoy for Ukraine, resigned without public "
+        "explanation.",
+        "volker.txt",
+    )
+    assert judged("Why did Kurt Volker resign as envoy?", src).outcome == "related"
+    assert judged("Which special envoy for Ukraine resigned?", src).outcome == "answered"
+    pending = source(2, "Its R0 number has yet to be calculated, the researchers said.", "r0.txt")
+    assert judged("What is the disease's R0 number?", pending).outcome == "related"
