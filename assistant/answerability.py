@@ -718,12 +718,13 @@ _WITHHELD = re.compile(
     r"|made public)"
     r"|unnamed|unidentified|undisclosed|unknown|unclear|without naming|not naming"
     r"|(?:declined|refused) to (?:name|say|disclose|reveal|identify|comment|give|specify)"
-    # "has yet to be calculated", "resigned without public explanation"
+    # "has yet to be calculated"
     r"|(?:has|have|had|is|are|was|were) yet to be \w+ed)\b",
     re.IGNORECASE,
 )
 # ... and what withholds only a reason: "Volker resigned without public explanation" says why
-# is not known, not who resigned.
+# is not known, not who resigned (for every question, it refused "Which envoy resigned?" on the
+# first set's dev split).
 _NO_REASON_GIVEN = re.compile(
     r"\bwithout (?:any |a |public |giving a |giving any )?(?:explanation|reason)\b", re.IGNORECASE
 )
@@ -756,9 +757,10 @@ def _outcome(
         said = f"{previous.text} {said}"  # as the answer reads it, with the sentence before
     if withheld(said, asks) and not (lead.typed and asks in ("number", "date")):
         # The sentence that best answers says the answer was not given: the articles don't
-        # say (a number or date beside it still answers: "not named, he was 45"). Dev split:
-        # false answers 28 -> 25 (which player, which bidders, which managers); no answerable
-        # question's lead sentence says this.
+        # say (a number or date beside it still answers: "not named, he was 45"). First set's
+        # dev split: false answers 28 -> 25 (which player, which bidders, which managers), no
+        # answerable question's lead sentence says this; second set's dev split ("yet to be",
+        # "without explanation"): 10 -> 8, nothing else changed.
         return "related", evidence
     # A sentence without the question's head word (or a synonym) answers only if it means
     # much the same as the question.
