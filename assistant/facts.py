@@ -1099,6 +1099,17 @@ _ALIASES = {
 # it made 2 dev false flags, "several alleged accomplices") are left out. The seventeenth
 # batch added "conceded" and its like ("replied", "responded", "revealed", ...): dev false
 # flags one fewer ("Radmall conceded ... \"...\", he said"), catches unchanged.
+SPEECH_VERBS = frozenset(
+    """said says say told tells warned warns argued argues stated noted added adds claimed
+    explained explains insisted insists announced announces wrote writes tweeted stressed
+    stresses emphasised emphasized emphasises emphasizes suggested suggests acknowledged
+    acknowledges admitted admits declared declares remarked commented asserted asserts
+    predicted predicts cautioned cautions urged urges recalled recalls estimated estimates
+    confirmed confirms denied denies observed believes believed thinks conceded concedes
+    replied replies responded responds revealed reveals disclosed countered
+    complained""".split()
+)
+
 # Words of report before ", argued X" for X to be its speaker (not swept: an aside of three or
 # four words, "The ministry, said Smith, was wrong", stays an aside; dev probes, the eighth
 # session: false flags 79 -> 78, catches unchanged).
@@ -1117,16 +1128,7 @@ def _ends_report(following: Sequence[str], name: str) -> bool:
 
 
 _OBJECT_WORDS = frozenset("of that to for on in at about with from".split())
-SPEECH_VERBS = frozenset(
-    """said says say told tells warned warns argued argues stated noted added adds claimed
-    explained explains insisted insists announced announces wrote writes tweeted stressed
-    stresses emphasised emphasized emphasises emphasizes suggested suggests acknowledged
-    acknowledges admitted admits declared declares remarked commented asserted asserts
-    predicted predicts cautioned cautions urged urges recalled recalls estimated estimates
-    confirmed confirms denied denies observed believes believed thinks conceded concedes
-    replied replies responded responds revealed reveals disclosed countered
-    complained""".split()
-)
+
 _PRONOUN_SPEAKERS = frozenset({"he", "she", "they"})
 _SAYING = SPEECH_VERBS | frozenset(
     "say state tell announce claim confirm report think believe know hope note add insist".split()

@@ -134,7 +134,7 @@ def _thing(users: list[str]) -> str | None:
     if len(things) > 1:
         # ("... when Dorian hit the Bahamas, and how many died once it left?": not a place.)
         things = [e for e in things if e.kind != "place"]
-    if _HOW_MANY.match(last) and len(things) == 1 and things[0].kind != "place":
+    if _ASKS_HOW_MANY.match(last) and len(things) == 1 and things[0].kind != "place":
         # "How many ballots can one person carry under Montana's BIPA?": "it" is the law, not
         # "one person carrying for others under Montana's BIPA".
         return things[0].name
@@ -162,7 +162,7 @@ def _answered_thing(answers: list[str]) -> str | None:
     return whole.group(0) if whole else things[0].name
 
 
-_HOW_MANY = re.compile(r"\s*how (?:many|much)\b", re.IGNORECASE)
+_ASKS_HOW_MANY = re.compile(r"\s*how (?:many|much)\b", re.IGNORECASE)
 
 
 def _group(users: list[str]) -> str | None:

@@ -29,21 +29,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--from", dest="source", type=Path, help="a JSONL file of all questions")
     parser.add_argument("--check", action="store_true", help="only check the current files")
     args = parser.parse_args(argv)
-    rows = (
-        rule.read_rows(args.source)
-        if args.source
-        else rule.read_rows(DEV) + rule.read_rows(HELDOUT)
-    )
-    dev, held_out = rule.split(rows)
-    wanted = {DEV: rule.to_jsonl(dev), HELDOUT: rule.to_jsonl(held_out)}
-    if args.check:
-        stale = [p.name for p, text in wanted.items() if p.read_text(encoding="utf-8") != text]
-        print("stale: " + ", ".join(stale) if stale else "up to date")
-        return 1 if stale else 0
-    for path, text in wanted.items():
-        path.write_text(text, encoding="utf-8")
-    print(f"dev {len(dev)}, held-out {len(held_out)}")
-    return 0
+    rows = rule.read_rows(args.source) if args.source else []
+    if not args.source:
+        rows = rule.read_rows(DEV) + rule.read_rows(HELDOUT)
+    return int(rule.write_split(rows, DEV, HELDOUT, check=args.check))
 
 
 if __name__ == "__main__":

@@ -54,12 +54,18 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--check", action="store_true", help="only check the current files")
     args = parser.parse_args(argv)
-    dev, held_out = split(read_rows(DEV) + read_rows(HELDOUT))
-    wanted = {DEV: to_jsonl(dev), HELDOUT: to_jsonl(held_out)}
-    if args.check:
+    return write_split(read_rows(DEV) + read_rows(HELDOUT), DEV, HELDOUT, check=args.check)
+
+
+def write_split(rows: list[Row], dev_path: Path, held_path: Path, check: bool = False) -> int:
+    """Write `rows` split by the rule to the two files, or with `check` only say whether they
+    already are (1 if not). The second Wikinews set's split.py uses it too."""
+    dev, held_out = split(rows)
+    wanted = {dev_path: to_jsonl(dev), held_path: to_jsonl(held_out)}
+    if check:
         stale = [p.name for p, text in wanted.items() if p.read_text(encoding="utf-8") != text]
         if stale:
-            print(f"not split by the rule: {', '.join(stale)}; run python {Path(__file__).name}")
+            print(f"not split by the rule: {', '.join(stale)}; run the split without --check")
             return 1
         print(f"ok: {len(dev)} dev, {len(held_out)} held out")
         return 0
