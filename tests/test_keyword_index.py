@@ -421,9 +421,21 @@ def test_readers_keep_the_last_generation_while_a_writer_works_and_never_trust_a
         return
     assert writer.returncode == 3
     # The index on disk is one generation behind a store the crashed writer changed: stale.
+    # (The rebuild is held until the question below is answered: on a fast machine the
+    # background rebuild of this small library could otherwise finish first, and the answer
+    # would rightly carry no notice; CI failed on that race once.)
+    gate = threading.Event()
+    rebuild = index.keywords._rebuild
+
+    def held_rebuild(*args: Any) -> Any:
+        gate.wait(timeout=120)
+        return rebuild(*args)
+
+    monkeypatch.setattr(index.keywords, "_rebuild", held_rebuild)
     index.refresh(force=True)
     assert index.keywords.state in ("rebuilding", "stale")
     result = reader.retrieve("quokkaflorin bloom")
+    gate.set()
     assert result.sources and result.notice is not None
     wait_for_rebuild(index.keywords)
     assert [c.id for c, _ in index.search([word], 5)] == ["held-1"]
