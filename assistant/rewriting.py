@@ -102,7 +102,7 @@ def _person(users: list[str], answers: list[str]) -> str | None:
     in_question = [e for e in _names(last_question) if e.kind in ("person", "other")]
     in_answer: list[Entity] = []
     if answers:
-        first_sentence = re.split(r"(?<=[.!?])\s", answers[-1], maxsplit=1)[0]
+        first_sentence = _first_sentence(answers[-1])
         in_answer = [
             e
             for e in _names(first_sentence) + _names(answers[-1])
@@ -147,13 +147,17 @@ def _thing(users: list[str]) -> str | None:
     return None
 
 
+def _first_sentence(text: str) -> str:
+    return re.split(r"(?<=[.!?])\s", text, maxsplit=1)[0]
+
+
 def _answered_thing(answers: list[str]) -> str | None:
     """What "it" means when the last question names nothing it could be: the one thing (not a
     person or place) the last answer's first sentence names ("Which racial group was most likely
     to die from it?" after "Fine particulate matter, PM2.5 ...": PM2.5)."""
     if not answers:
         return None
-    first_sentence = re.split(r"(?<=[.!?])\s", answers[-1], maxsplit=1)[0]
+    first_sentence = _first_sentence(answers[-1])
     things = [e for e in _names(first_sentence) if e.kind not in ("person", "place")]
     if len(things) != 1:
         return None

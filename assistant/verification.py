@@ -1075,13 +1075,21 @@ _SPEAKERS_CLAUSE_BREAK = re.compile(
 )
 
 
+@lru_cache(maxsize=512)  # asked once for the claim's speaker, again for each window's
+def _clause_speakers(claim: str, known: frozenset[str]) -> tuple[tuple[str, str | None], ...]:
+    """The claim's clauses (see `_SPEAKERS_CLAUSE_BREAK`), each with whom it reports."""
+    return tuple(
+        (clause, speaker(clause, "", known))
+        for clause in _SPEAKERS_CLAUSE_BREAK.split(claim[:2000])
+    )
+
+
 def _terms_said_by(claim: str, said_by: str, known: frozenset[str]) -> set[str]:
     """The terms of the claim's clause whose speaker is `said_by`, when the claim has several
-    clauses (see `_SPEAKERS_CLAUSE_BREAK`); else all the claim's terms."""
-    clauses = _SPEAKERS_CLAUSE_BREAK.split(claim[:2000])
+    clauses; else all the claim's terms."""
+    clauses = _clause_speakers(claim, known)
     if len(clauses) > 1:
-        for clause in clauses:
-            found = speaker(clause, "", known)
+        for clause, found in clauses:
             if found is not None and same_person(found, said_by):
                 return set(terms(clause))
     return set(terms(claim))
@@ -1091,10 +1099,9 @@ def _reports_in_a_clause(claim: str, name: str, known: frozenset[str]) -> bool:
     """Whether a later clause of the claim reports `name`'s words ("The Taliban claimed
     responsibility, and their spokesperson Zabiullah Mujahid claimed 190 were dead"): each
     clause has its own speaker."""
-    clauses = _SPEAKERS_CLAUSE_BREAK.split(claim[:2000])
     return any(
-        (found := speaker(clause, "", known)) is not None and same_person(found, name)
-        for clause in clauses[1:]
+        found is not None and same_person(found, name)
+        for _, found in _clause_speakers(claim, known)[1:]
     )
 
 
@@ -1321,12 +1328,17 @@ def _stance_problem(claim: str, window_text: str) -> str | None:
         # authorized services ... without authorization".)
         if (side.negated_heads - side.also_plain) & (other.plain | other.hedged):
             return "the cited passage says the opposite (negation differs)"
-    elif mine.negations and theirs.negations and not agreeing and not _EXPLICIT_NOT.search(claim):
+    elif (
+        mine.negations
+        and theirs.negations
+        and not agreeing
+        and not _EXPLICIT_NOT.search(claim)
+        and (theirs.negated_heads - theirs.also_plain - mine.negated) & mine.plain
+    ):
         # The claim negates only by an "un-" word, the passage by "not": what the passage
         # denies, the claim states plainly ("treated as suspicious and unexplained" for "as not
         # suspicious but unexplained").
-        if (theirs.negated_heads - theirs.also_plain - mine.negated) & mine.plain:
-            return "the cited passage says the opposite (negation differs)"
+        return "the cited passage says the opposite (negation differs)"
     # An "un-" word against the plain word, either way round: "considered the deal
     # unacceptable" where the passage says "acceptable" (each side may negate something else).
     for one_side, other_side, other in ((claim_words, window_words, theirs),
@@ -1394,14 +1406,14 @@ def _stance_problem(claim: str, window_text: str) -> str | None:
     # "will" where the passage says "could" or "may", of the same words: a possibility stated
     # as certain ("Barry will strengthen into a hurricane" for "could develop into a hurricane").
     # (Sentence by sentence: a "will" of another sentence of the passage changes nothing.)
-    if claim_words & _CERTAIN_FUTURE and not claim_words & (_POSSIBLE | PERMITTING):
+    if claim_words & _CERTAIN_FUTURE and not claim_words & _POSSIBLE_OR_ALLOWED:
         text = window_text[:4000]
         for span in split_sentences(text):
             sentence = text[span.start : span.end]
             sentence_words = raw_words(sentence)
             hedged = stance(sentence).hedged
             if (
-                sentence_words & (_POSSIBLE | PERMITTING)
+                sentence_words & _POSSIBLE_OR_ALLOWED
                 and not sentence_words & _CERTAIN_FUTURE
                 and any(w in hedged or synonyms(w) & hedged for w in mine.hedged)
             ):
@@ -1445,6 +1457,7 @@ def _in_slot(claim: str, passage: str, said: str, other: str) -> bool:
 _WORDS = re.compile(r"[A-Za-z][A-Za-z'’\-]*")
 _CERTAIN_FUTURE = frozenset({"will", "shall", "won't"})
 _POSSIBLE = frozenset({"could", "may", "might", "possibly", "possible", "perhaps", "potentially"})
+_POSSIBLE_OR_ALLOWED = _POSSIBLE | PERMITTING  # "could join", "allows it to advise"
 
 
 def _denies(negated: Set[str], word: str) -> bool:
