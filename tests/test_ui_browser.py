@@ -235,6 +235,8 @@ def test_a_citation_opens_its_passage_in_view_with_focus(
 
     mark = page.locator("#na-sources .na-passage mark")
     expect(mark).to_have_count(1, timeout=TIMEOUT_MS)
+    # On a phone the drawer may still be sliding in (visibility: hidden, so innerText is empty).
+    expect(mark).to_be_visible(timeout=TIMEOUT_MS)
     assert " ".join(mark.inner_text().split()) == " ".join(expected.quote.split())
     expect(mark).to_be_in_viewport()
     assert in_viewport(page, mark)
