@@ -18,6 +18,9 @@ _LABEL = re.compile(
     r"^(?P<label>[A-Z][\w’'&\-]*(?:\s+(?:[A-Z][\w’'&\-]*|of|and|the|for|in|on|to|with|&|a|an"
     r"|vs\.?|over|against)){0,8})\s*(?::|\s[–—-])\s+(?=[A-Z\"“‘])"
 )
+# A turn of an interview transcript: "((Zara Kay))  I have two other jobs ...", Wikinews's way
+# of opening each answer (and each question, "((WN))") with who speaks.
+_TURN = re.compile(r"^\(\((?P<name>[^()\n]{1,60})\)\)[ \t]*")
 MARKER = re.compile(r"\[(\d{1,3}(?:\s*[,;]\s*\d{1,3})*)\]")
 _LEADING_MARKERS = re.compile(r"^(?:\s*\[\d{1,3}(?:\s*[,;]\s*\d{1,3})*\])+")
 _TRAILING_PUNCT = re.compile(r"[.!?…:;]+[\"'”’)]*$")
@@ -43,12 +46,30 @@ class Passage:
 
 
 def plain_text(text: str) -> str:
-    """A source sentence without its bullet, emoji or "Label –" prefix: the sentence proper."""
+    """A source sentence without its bullet, emoji or "Label –" prefix: the sentence proper.
+    (A transcript turn's "((Name))" stays: the verifier reads who speaks from it.)"""
     text = _BULLET.sub("", text.strip())
     label = _LABEL.match(text)
     if label:
         text = text[label.end() :]
     return text
+
+
+def without_turn(text: str) -> str:
+    """A sentence without the "((Name))" opening its transcript turn."""
+    return _TURN.sub("", text)
+
+
+def turn_speaker(text: str) -> str | None:
+    """Who speaks at the end of `text` in an interview transcript: the name opening the
+    paragraph it ends in ("((Zara Kay))"), when that is a person's name of two words or more,
+    not the interviewer's label ("((WN))")."""
+    found = _TURN.match(text[text.rfind("\n") + 1 :])
+    if not found:
+        return None
+    name = " ".join(found.group("name").split())
+    words = name.split()
+    return name if len(words) >= 2 and all(w[:1].isupper() for w in words) else None
 
 
 _OPENING = re.compile(r"(?:^|(?<=[\s(\[—–-]))[\"“]")

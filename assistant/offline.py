@@ -23,7 +23,14 @@ from assistant.answerability import (
     previous_unit,
     units,
 )
-from assistant.citations import Passage, parse_answer, plain_text, with_markers
+from assistant.citations import (
+    Passage,
+    parse_answer,
+    plain_text,
+    turn_speaker,
+    with_markers,
+    without_turn,
+)
 from assistant.facts import entities, known_names, last_person, same_person
 from assistant.phrasing import indirect
 from assistant.prompts import status_line
@@ -89,6 +96,10 @@ CLOSEST_SENTENCES = 2
 
 _SUBJECT_PRONOUN = re.compile(r"^(?P<p>He|She)\b(?P<rest>\s+\S)")
 _POSSESSIVE = re.compile(r"^(?P<p>His|Her)\b(?P<rest>\s+\S)")
+Article = Callable[[str], str | None]  # a source's whole article text, if at hand
+_FIRST_PERSON = re.compile(
+    r"\b(?:I|I['’](?:m|ve|d|ll)|[Ww]e|[Ww]e['’](?:re|ve|d|ll)|[Mm]y|[Oo]ur|me|us)\b"
+)
 _BULLET_LINE = re.compile(r"^\s*(?:[-–—•*▪►➡→]|\d+[.)])\s*")
 
 GREETING = (
@@ -107,6 +118,7 @@ class Chosen:
 
     text: str
     passages: tuple[Passage, ...]
+    speaker: str | None = None  # an interviewee whose "I" the text is (see `interviewee`)
 
     @property
     def passage(self) -> Passage:
@@ -115,13 +127,28 @@ class Chosen:
 
 def display(passage: Passage) -> str:
     """A source sentence as it reads in an answer: no bullet, emoji or "Label –" prefix, its
-    first letter capitalised, a leading "He"/"His" replaced by the person the text means."""
-    text = " ".join(plain_text(passage.text).split())
+    first letter capitalised, a leading "He"/"His" replaced by the person the text means, and
+    no transcript's "((Name))"."""
+    text = " ".join(without_turn(plain_text(passage.text)).split())
     person = _antecedent(passage)
     if person:
         text = _SUBJECT_PRONOUN.sub(lambda m: person + m.group("rest"), text, count=1)
         text = _POSSESSIVE.sub(lambda m: person + "’s" + m.group("rest"), text, count=1)
     return text[:1].upper() + text[1:]
+
+
+def interviewee(passage: Passage, text: str, article: Article | None = None) -> str | None:
+    """Who says `text` (the passage as the answer reads it) when it speaks in the first person
+    in a turn of an interview transcript and holds no quotation of its own: the answer gives
+    them its "I" or "we" ('Zara Kay said, “I have two other jobs ...”')."""
+    if not _FIRST_PERSON.search(text) or '"' in text or "“" in text:
+        return None
+    whole = article(passage.source.source) if article else None
+    if whole is not None and whole[passage.start : passage.end] == passage.text:
+        before = whole[: passage.start]
+    else:
+        before = passage.source.text[: max(0, passage.start - passage.source.start)]
+    return turn_speaker(before + passage.text)
 
 
 def _antecedent(passage: Passage) -> str | None:
@@ -155,9 +182,14 @@ def _unresolvable(candidate: Candidate) -> bool:
     return needs_context(display(candidate.passage)) and previous_unit(candidate.passage) is None
 
 
-def answer(intent: Intent, judgement: Judgement, shown: frozenset[str] = frozenset()) -> str:
+def answer(
+    intent: Intent,
+    judgement: Judgement,
+    shown: frozenset[str] = frozenset(),
+    article: Article | None = None,
+) -> str:
     """The answer for outcome "answered": the lead, then its support, each with its [n]."""
-    chosen = choose(intent, judgement.candidates, shown)
+    chosen = choose(intent, judgement.candidates, shown, article=article)
     return compose(chosen)
 
 
@@ -166,8 +198,10 @@ def choose(
     candidates: Sequence[Candidate],
     shown: frozenset[str] = frozenset(),
     limit: int | None = None,
+    article: Article | None = None,
 ) -> list[Chosen]:
-    """The lead sentence and the sentences that support it, as they will read."""
+    """The lead sentence and the sentences that support it, as they will read. `article`: a
+    source's whole text, where an interview's turn that a chunk starts inside of is read."""
     pool = list(candidates)
     if shown:  # a follow-up: leave out what the conversation already showed
         pool = [c for c in pool if normalise(display(c.passage)) not in shown] or pool
@@ -241,13 +275,17 @@ def choose(
                 # The lead must carry the answer: "Putin traveled to Iran on Tuesday; this
                 # was the third time ..." reads as one sentence, not context then answer.
                 merged = f"{before.rstrip(' .')}; {text[:1].lower()}{text[1:]}"
-                out.append(Chosen(merged, (previous, item.passage)))
+                out.append(_chosen(merged, (previous, item.passage), article))
                 continue
-            out.append(Chosen(before, (previous,)))
-        out.append(Chosen(text, (item.passage,)))
+            out.append(_chosen(before, (previous,), article))
+        out.append(_chosen(text, (item.passage,), article))
         for entry in _list_items(item.passage):
-            out.append(Chosen(display(entry), (entry,)))
+            out.append(_chosen(display(entry), (entry,), article))
     return out
+
+
+def _chosen(text: str, passages: tuple[Passage, ...], article: Article | None) -> Chosen:
+    return Chosen(text, passages, interviewee(passages[0], text, article))
 
 
 def _for_each_name(
@@ -284,9 +322,20 @@ def compose(chosen: Sequence[Chosen]) -> str:
     [n] before the closing punctuation."""
     text = ""
     previous_item = False
+    previous_speaker = None
+    named: set[str] = set()
     for item in chosen:
         is_item = bool(_BULLET_LINE.match(item.passage.text)) and text.endswith(":")
-        line = with_markers(item.text, sorted({p.source.n for p in item.passages}))
+        said = item.text
+        if item.speaker == previous_speaker and item.speaker:
+            said = f"“{said}”"  # the same interviewee's words go on
+        elif item.speaker:
+            # Named in full the first time, by surname after: "Zara Kay said, ...", "Kay said".
+            name = item.speaker.split()[-1] if item.speaker in named else item.speaker
+            said = f"{name} said, “{said}”"
+            named.add(item.speaker)
+        previous_speaker = item.speaker
+        line = with_markers(said, sorted({p.source.n for p in item.passages}))
         if text:
             text += "\n" if is_item or previous_item else " "
         text += line
@@ -318,7 +367,7 @@ def _spans_overlap(a: Passage, b: Passage) -> bool:
     return a.source.source == b.source.source and a.start < b.end and b.start < a.end
 
 
-def closest(intent: Intent, judgement: Judgement) -> str:
+def closest(intent: Intent, judgement: Judgement, article: Article | None = None) -> str:
     """Outcome "related": say what the articles don't say, then cite what comes closest."""
     if judgement.missing:
         what = "anything about " + _join(judgement.missing)
@@ -332,7 +381,7 @@ def closest(intent: Intent, judgement: Judgement) -> str:
         text = display(item.passage)
         if needs_context(text) or any(_spans_overlap(item.passage, c.passage) for c in picks):
             continue
-        picks.append(Chosen(text, (item.passage,)))
+        picks.append(_chosen(text, (item.passage,), article))
     lead = f"The articles don't say {what}"
     if not picks:
         return lead + "."
@@ -453,9 +502,9 @@ class OfflineAnswerer:
                 judgement = max(judgements, key=lambda j: j.probability)
             yield status_line(judgement.outcome)
             if judgement.outcome == "answered":
-                yield answer(intent, judgement, shown)
+                yield answer(intent, judgement, shown, context.article)
             elif judgement.outcome == "related":
-                yield closest(intent, judgement)
+                yield closest(intent, judgement, context.article)
             else:
                 yield nothing(judgement)
             return
@@ -472,7 +521,9 @@ class OfflineAnswerer:
                 continue
             chosen = [
                 c
-                for c in choose(intent, judgement.candidates, shown, limit=PART_SENTENCES)
+                for c in choose(
+                    intent, judgement.candidates, shown, PART_SENTENCES, context.article
+                )
                 if (c.passage.source.source, c.passage.start) not in used
             ]
             used |= {(c.passage.source.source, c.passage.start) for c in chosen}
@@ -506,7 +557,13 @@ def shown_sentences(history: Sequence[Message]) -> frozenset[str]:
             continue
         for sentence in parse_answer(message.content):
             out.add(normalise(sentence.text))
+            quoted = _GIVEN_TO_INTERVIEWEE.match(sentence.text.strip())
+            if quoted:  # as `compose` gives an interviewee's words
+                out.add(normalise(quoted.group("words")))
     return frozenset(out)
+
+
+_GIVEN_TO_INTERVIEWEE = re.compile(r"^(?:[^“”\n]{1,80} said, )?“(?P<words>[^“”]*)”\W*$")
 
 
 def normalise(text: str) -> str:

@@ -19,9 +19,11 @@ from assistant.offline import (
     GREETING,
     THANKS,
     ArticleLead,
+    Chosen,
     answer,
     choose,
     closest,
+    compose,
     display,
     nothing,
     overview,
@@ -471,3 +473,55 @@ def test_no_reason_given_leaves_why_unanswered_but_not_who() -> None:
     assert judged("Which special envoy for Ukraine resigned?", src).outcome == "answered"
     pending = source(2, "Its R0 number has yet to be calculated, the researchers said.", "r0.txt")
     assert judged("What is the disease's R0 number?", pending).outcome == "related"
+
+
+INTERVIEW = (
+    "Zara Kay runs the non-profit Faithless Hijabi.\n\n"
+    "((WN))  What else do you do?\n\n"
+    "((Zara Kay))  I have two other jobs. On weekdays I am a programmatic analyst in a media "
+    "agency. And on weekends, I work as a bartender.\n\n"
+    "((WN))  How many people run Faithless Hijabi?\n\n"
+    "((Zara Kay))  We are about four people now."
+)
+
+
+def test_an_interviewees_first_person_words_are_given_to_them_and_their_label_dropped() -> None:
+    whole = source(1, INTERVIEW, "kay.txt")
+    # A chunk that starts inside her turn: who speaks is read from the whole article.
+    at = INTERVIEW.index("On weekdays")
+    chunk = Source(1, "c1", "kay.txt", INTERVIEW[at:], at, len(INTERVIEW), 1.0, title="Kay")
+    question = "What jobs does Zara Kay have besides her non-profit?"
+    judgement = judged(question, chunk)
+    text = answer(analyse(question), judgement, article=lambda _name: whole.text)
+    assert "((" not in text
+    # Named once; her next sentences go on in quotation marks.
+    assert text.startswith("Zara Kay said, “") and text.count("Zara Kay said") == 1
+    assert "“On weekdays I am a programmatic analyst in a media agency.” [1]" in text
+    assert "“And on weekends, I work as a bartender.” [1]" in text
+    # Without the whole article the chunk cannot tell who "I" is: her words stay as they are.
+    alone = answer(analyse(question), judgement)
+    assert "[1] On weekdays I am a programmatic analyst in a media agency [1]." in alone
+    # A sentence opening her turn is read without its label; the interviewer is never named.
+    assert display(passage_of(whole, "((Zara Kay))  I have")) == "I have two other jobs."
+    assert display(passage_of(whole, "((WN))")) == "What else do you do?"
+    # What an earlier answer showed in her name is not repeated.
+    shown = shown_sentences([Message("assistant", text)])
+    assert "on weekdays i am a programmatic analyst in a media agency" in shown
+
+
+def test_an_interviewee_quoted_again_after_another_sentence_is_named_by_surname() -> None:
+    src = source(1, INTERVIEW, "kay.txt")
+    jobs = passage_of(src, "((Zara Kay))  I have")
+    runs = passage_of(src, "Zara Kay runs")
+    count = passage_of(src, "((Zara Kay))  We are")
+    text = compose(
+        [
+            Chosen("I have two other jobs.", (jobs,), "Zara Kay"),
+            Chosen(display(runs), (runs,)),
+            Chosen("We are about four people now.", (count,), "Zara Kay"),
+        ]
+    )
+    assert text == (
+        "Zara Kay said, “I have two other jobs.” [1] Zara Kay runs the non-profit Faithless "
+        "Hijabi [1]. Kay said, “We are about four people now.” [1]"
+    )
