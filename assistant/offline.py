@@ -179,7 +179,16 @@ def _antecedent(passage: Passage) -> str | None:
 def _unresolvable(candidate: Candidate) -> bool:
     """A sentence that leans on one before it ("He said ...", "This is why ...") when the
     chunk has no sentence before it to bring along."""
-    return needs_context(display(candidate.passage)) and previous_unit(candidate.passage) is None
+    return needs_context(display(candidate.passage)) and _context_of(candidate.passage) is None
+
+
+def _context_of(passage: Passage) -> Passage | None:
+    """The sentence before `passage`, to read out with it: a statement, never a question (an
+    interviewer's "How many employees were there?" is no part of an answer)."""
+    previous = previous_unit(passage)
+    if previous is None or previous.text.rstrip().endswith("?"):
+        return None
+    return previous
 
 
 def answer(
@@ -263,7 +272,7 @@ def choose(
         if any(_spans_overlap(item.passage, p) for c in out for p in c.passages):
             continue  # already read out as the sentence an earlier one leans on
         text = display(item.passage)
-        previous = previous_unit(item.passage) if needs_context(text) else None
+        previous = _context_of(item.passage) if needs_context(text) else None
         if (
             previous is not None
             and normalise(display(previous)) not in shown

@@ -227,10 +227,11 @@ _PAST_VERBS = "|".join(
     sorted(IRREGULAR_PAST | {"fell", "got", "rose", "said", "sang", "saw", "shot"})
 )
 _SECOND_QUESTION = re.compile(
-    r"(?:,\s*and|;|\s+and)\s+(?=(?:what|who|whom|which|when|where|why|how(?:\s+(?:many|much"
+    r"(?:,\s*and|;|\s+and)\s+(?=(?:(?:on|in|at|by|for|from|to|with|since|until|after|before)"
+    r"\s+)?(?:what|who|whom|which|when|where|why|how(?:\s+(?:many|much"
     r"|long|far|old))?)(?!\s+(?:it|he|she|they|we|you|i|the|a|an|his|her|its|their|this|that"
     r"|these|those)\b)(?:\s+[\w\-’']+){0,3}?\s+(?:is|are|was|were|do|does|did|has|have|had"
-    rf"|can|could|will|would|should|\w{{2,}}ed|{_PAST_VERBS})\b)",
+    rf"|can|could|will|would|should|may|might|must|shall|\w{{2,}}ed|{_PAST_VERBS})\b)",
     re.IGNORECASE,
 )
 MAX_PARTS = 3

@@ -525,3 +525,14 @@ def test_an_interviewee_quoted_again_after_another_sentence_is_named_by_surname(
         "Zara Kay said, “I have two other jobs.” [1] Zara Kay runs the non-profit Faithless "
         "Hijabi [1]. Kay said, “We are about four people now.” [1]"
     )
+
+
+def test_an_interviewers_question_is_never_read_out_as_the_context_of_an_answer() -> None:
+    text = (
+        "Thank you for this interview. How many people were there in the all-women crew?\n\n"
+        "((Aparna Garg))  There were fifteen of them. The crew ran the train to Bangalore."
+    )
+    src = source(1, text, "crew.txt")
+    question = "How many people were in the all-women crew of the train?"
+    said = answer(analyse(question), judged(question, src))
+    assert said == "There were fifteen of them [1]."

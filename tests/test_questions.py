@@ -74,6 +74,11 @@ def test_entities_and_overview_topics() -> None:
             "How far did the crew drive the train, and how many women made up the crew?",
             ["How far did the crew drive the train?", "How many women made up the crew?"],
         ),
+        # The second question may open with a preposition and ask with a modal verb.
+        (
+            "By how many votes did the House pass it, and on what day might the trial start?",
+            ["By how many votes did the House pass it?", "On what day might the trial start?"],
+        ),
         # "when it passed" is a clause of the first question, not a second question.
         (
             "How strong were the winds when it formed, and when it passed Bermuda?",
