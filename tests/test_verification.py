@@ -1531,3 +1531,26 @@ def test_a_cited_passage_holding_only_a_name_of_the_claim_still_counts_for_it() 
     # ... but a name no cited passage has is still caught.
     wrong = claim.replace("Princeton", "Harvard")
     assert _verdicts(wrong, prize, post)[0][0] == "unsupported"
+
+
+def test_a_number_the_cited_sentence_gives_otherwise_is_not_taken_from_the_next_one() -> None:
+    text = (
+        "The diocese announced the news on Sunday. Bishop Emeritus Dinualdo Gutierrez, 79, died "
+        "early yesterday in a General Santos City hospital. He would have been 80 on February "
+        "20. He had been ill for years."
+    )
+    (verdict,) = _verdicts(
+        "Bishop Gutierrez died aged 80 in a General Santos City hospital [1].", text
+    )
+    assert verdict == ("unsupported", "the cited passage says “79”, not “80”")
+    assert _verdicts(
+        "Bishop Gutierrez died aged 79 in a General Santos City hospital [1].", text
+    ) == [("verified", None)]
+    # A year is not set against a count, nor "twice" against anything.
+    troops = (
+        "The United States withdrew its forces from Iraq in 2011. They returned in 2014. "
+        "About 5,000 US troops are in Iraq now, and the team travelled there twice this year."
+    )
+    assert _verdicts("There are about 5,000 US troops in Iraq now [1].", troops) == [
+        ("verified", None)
+    ]
