@@ -550,7 +550,6 @@ def _range_changed(claim: str, near: str) -> str | None:
     return None
 
 
-_YEAR_NUMBER = re.compile(r"(?:18|19|20)\d\d")
 _TIMES = frozenset({"once", "twice", "thrice"})
 
 
@@ -564,7 +563,7 @@ def _number_changed(claimed: Facts, claim: str, cited_text: str) -> str | None:
     cited = facts(cited_text)
 
     def kind(q: Quantity) -> tuple[str, bool]:
-        return q.kind, bool(_YEAR_NUMBER.fullmatch(q.text.strip()))
+        return q.kind, bool(_YEAR.fullmatch(q.text.strip()))
 
     for quantity in claimed.quantities:
         if quantity_found(quantity, cited) or quantity.text.lower() in _TIMES:
