@@ -591,6 +591,40 @@ def _number_changed(claimed: Facts, claim: str, cited_text: str) -> str | None:
     return None
 
 
+def _date_of_another(claimed: Facts, claim: str, near: str) -> str | None:
+    """A date the passage gives to something else: "Maryland rescheduled its primaries to
+    April 28" where it says "rescheduled its primaries to June 2; they were originally planned
+    for April 28". As `_counted_elsewhere` for numbers: no word beside the date where the
+    passage has it is a word beside it in the claim, and another date of the passage has at
+    least MIN_COUNTED_WORDS of them beside it. Dev probes: 2 more wrong dates caught; with bare
+    years too, 1 more faithful sentence flagged ("the 2020 race" in an article dated 2020)."""
+    if not claimed.dates:
+        return None
+    theirs = [(c, facts(c)) for c in _clauses(near)]
+    for date in claimed.dates:
+        if date.month is None and date.day is None:
+            continue  # a bare year is also the article's, in its title and dateline
+        mine = _words_beside(claim, date.text)
+        # (Beside the date as the passage writes it: "February 1" for "1 February".)
+        held = [
+            _words_beside(text, d.text)
+            for text, found in theirs
+            for d in found.dates
+            if date.fits(d)
+        ]
+        if not held or any(mine & beside for beside in held):
+            continue
+        for text, found in theirs:
+            for other in found.dates:
+                if (
+                    _precision(other) == _precision(date)
+                    and not date_found(other, claimed)
+                    and len(mine & _words_beside(text, other.text)) >= MIN_COUNTED_WORDS
+                ):
+                    return f"the cited passage gives “{other.text}”, not “{date.text}”"
+    return None
+
+
 def _precision(date: DateFact) -> tuple[bool, bool, bool]:
     return date.year is None, date.month is None, date.day is None
 
@@ -625,7 +659,7 @@ def _fact_problem(
     if swapped_number:
         return swapped_number
     cited_text = " ".join(plain_text(w.text) for w in windows)
-    changed = _number_changed(claimed, claim, cited_text)
+    changed = _number_changed(claimed, claim, cited_text) or _date_of_another(claimed, claim, near)
     if changed:
         return changed
     relative = _relative_times(claim)

@@ -1554,3 +1554,19 @@ def test_a_number_the_cited_sentence_gives_otherwise_is_not_taken_from_the_next_
     assert _verdicts("There are about 5,000 US troops in Iraq now [1].", troops) == [
         ("verified", None)
     ]
+
+
+def test_a_date_the_passage_gives_to_something_else_is_unsupported() -> None:
+    text = (
+        "Ohio postponed its election. Maryland rescheduled most of its primary races to June 2; "
+        "they were originally planned for April 28. Amazon acknowledged the leak on February 1."
+    )
+    (verdict,) = _verdicts("Maryland rescheduled most of its primary races to April 28 [1].", text)
+    assert verdict == ("unsupported", "the cited passage gives “June 2”, not “April 28”")
+    assert _verdicts("Maryland moved most of its primary races to June 2 [1].", text) == [
+        ("verified", None)
+    ]
+    # The date read as the passage writes it ("February 1"), whatever order the claim uses.
+    assert _verdicts("Amazon acknowledged the leak on 1 February [1].", text) == [
+        ("verified", None)
+    ]
