@@ -31,6 +31,7 @@ from assistant.inputs import (
 )
 from assistant.offline import AnswerContext, ArticleLead
 from assistant.prompts import read_status
+from assistant import spelling
 from assistant.questions import Intent, analyse, parts
 from assistant.records import Answer, Message, Outcome, Retrieved, Source
 from assistant.retrieval import HybridRetriever, RetrievalResult
@@ -401,13 +402,17 @@ def build_chain(
             inputs = {"question": inputs}
         question = normalize_question(inputs.get("question"), limits.max_question_chars)
         history = bound_history(normalize_history(inputs.get("history")), limits)
+        # Capitals and misspelt words read as meant ("pasengers" as "passengers"), against
+        # the library's words as they are now.
+        retriever.index.refresh()
+        reading = spelling.read(question, retriever.index.knows, retriever.index.weight)
         return {
             "started": time.perf_counter(),
-            "question": question,
+            "question": reading.question,
             "history": history.messages,
             "k": check_k(inputs.get("k"), k, limits.max_k),
             "timings": {},
-            "notes": [history.note],
+            "notes": [history.note, reading.note],
         }
 
     def rewrite(state: dict[str, Any]) -> dict[str, Any]:

@@ -103,7 +103,12 @@ _SMALLTALK = re.compile(
     r"|nice|awesome|perfect|got it|bye|goodbye|see you|good ?night"
     r"|who are you|what are you|what can you do|how can you help(?: me)?|help"
     r"|how are you(?: doing)?|what'?s up)"
-    r"(?:[\s,!.]+(?:there|again|assistant|bot|a lot|so much|very much))*[\s!.?]*$",
+    r"(?:[\s,!.]+(?:there|again|assistant|bot|a lot|so much|very much))*"
+    # "Thanks, that's helpful", "thank you, that helps", "great, much appreciated"
+    r"(?:[\s,!.;:-]+(?:(?:that(?:'s|’s| is| was)|this is|it(?:'s|’s| is| was))\s+(?:(?:very|really"
+    r"|so|super|most)\s+)?(?:helpful|useful|great|perfect|interesting|clear|good|nice|kind"
+    r"|fine)|that (?:helps|helped)|(?:much )?appreciated|i appreciate it|appreciate it))?"
+    r"[\s!.?]*$",
     re.IGNORECASE,
 )
 _OVERVIEW = re.compile(

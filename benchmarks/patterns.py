@@ -80,6 +80,12 @@ def _call(dotted: str) -> Callable[[object], object]:
     return run
 
 
+def _spelling(text: object) -> object:
+    from assistant.spelling import read
+
+    return read(str(text), lambda _term: False, lambda _term: 1.0)
+
+
 def _terms(text: object) -> object:
     from assistant import text as words
 
@@ -269,6 +275,21 @@ CASES: list[Case] = [
         "'which of the x y ' runs",
         lambda n: rep("which of the x y ", n),
         _call("assistant.questions.analyse"),
+        LEAD,
+    ),
+    # Reading a question's capitals and misspellings (every word unknown to the library).
+    Case(
+        "assistant.spelling.read",
+        "misspelt words: 'pasengers ' runs",
+        lambda n: rep("pasengers ", n),
+        _spelling,
+        LEAD,
+    ),
+    Case(
+        "assistant.spelling.read",
+        "capitals: 'WHER ' runs",
+        lambda n: rep("WHER ", n),
+        _spelling,
         LEAD,
     ),
     # What an article's sentence holds (over uploaded text).

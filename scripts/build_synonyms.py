@@ -1,5 +1,5 @@
-"""Build assistant/data/synonyms.tsv and opposites.tsv from the WordNet 3.0 database (a
-development step; the project ships the result, never reads WordNet at run time).
+"""Build assistant/data/synonyms.tsv, opposites.tsv and english_stems.txt from the WordNet 3.0
+database (a development step; the project ships the result, never reads WordNet at run time).
 
     apt-get download wordnet-base && dpkg-deb -x wordnet-base_*.deb wordnet
     uv run python scripts/build_synonyms.py wordnet/usr/share/wordnet
@@ -26,6 +26,9 @@ OPPOSITE_SENSES = {"verb": 1, "adj": 1}
 DATA = Path(__file__).resolve().parent.parent / "assistant" / "data"
 OUT = DATA / "synonyms.tsv"
 OPPOSITES_OUT = DATA / "opposites.tsv"
+# Every single-word lemma of WordNet, as stems of the project's term analysis: the English words
+# a question's word is checked against before it is read as misspelt (assistant/spelling.py).
+ENGLISH_OUT = DATA / "english_stems.txt"
 _NEGATIVE_PREFIX = re.compile(r"^(?:un|in|im|il|ir|dis|non|a|an|anti|counter|de|mis)")
 
 
@@ -111,6 +114,16 @@ def read_synsets(folder: Path, pos: str) -> dict[str, list[str]]:
     return synsets
 
 
+def build_english_stems(folder: Path) -> list[str]:
+    stems: set[str] = set()
+    for pos in SENSES:
+        for line in (folder / f"index.{pos}").read_text(encoding="latin-1").splitlines():
+            lemma = line.split(" ", 1)[0]
+            if not line.startswith("  ") and lemma.isalpha() and lemma.isascii():
+                stems.add(_stem(lemma))
+    return sorted(stems)
+
+
 def main() -> int:
     folder = Path(sys.argv[1])
     synonyms: dict[str, set[str]] = {}
@@ -129,6 +142,9 @@ def main() -> int:
     opposites = build_opposites(folder)
     OPPOSITES_OUT.write_text("".join(f"{a}\t{b}\n" for a, b in opposites), encoding="utf-8")
     print(f"{len(opposites)} pairs of opposites -> {OPPOSITES_OUT}")
+    english = build_english_stems(folder)
+    ENGLISH_OUT.write_text("\n".join(english) + "\n", encoding="utf-8")
+    print(f"{len(english)} stems of English words -> {ENGLISH_OUT}")
     return 0
 
 

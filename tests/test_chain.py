@@ -189,7 +189,7 @@ def test_the_first_sentence_holds_the_asked_for_fact(
     assert all(v.status == "verified" for v in answer.verdicts)
 
 
-@pytest.mark.parametrize("greeting", ["hi", "Hello!", "thanks!"])
+@pytest.mark.parametrize("greeting", ["hi", "Hello!", "thanks!", "Thanks, that's helpful"])
 def test_a_greeting_gets_a_short_reply_and_no_sources(
     assistant: Assistant, first: Answer, greeting: str
 ) -> None:
@@ -449,3 +449,12 @@ def test_the_stream_hides_the_status_line_and_markers_of_missing_sources(
     pieces = [visible.feed(d) for d in deltas] + [visible.finish()]
     assert "".join(pieces) == shown
     assert not any("[7" in p or "[9" in p or "STATUS" in p for p in pieces)
+
+
+def test_a_misspelt_question_is_answered_as_meant_and_says_how_it_was_read(
+    assistant: Assistant, first: Answer
+) -> None:
+    answer = assistant.ask("WHY DID ISRAEL AVOID SANCTONING RUSSIA?")
+    assert answer.outcome == "answered"
+    assert answer.notice == "Read “sanctoning” as “sanctioning”."
+    assert answer.answer == first.answer

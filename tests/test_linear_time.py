@@ -72,6 +72,7 @@ def test_the_cases_cover_every_input_facing_function() -> None:
         "assistant.facts.facts",
         "assistant.facts.stance",
         "assistant.questions.analyse",
+        "assistant.spelling.read",
         "assistant.phrasing.indirect",
         "assistant.verification.is_refusal",
         "assistant.text.words",

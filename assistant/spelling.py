@@ -1,0 +1,148 @@
+"""Reading a question as it was meant: a question typed in capitals is read in sentence case,
+and a misspelt word as the word one edit away that the library or English has ("pasengers" is
+"passengers", "wher" is "where"), in the way of Norvig's spelling corrector. Without
+this, such words read as names the library lacks, and the answer is "Nothing in the library is
+about paseng or wer"."""
+
+from __future__ import annotations
+
+import json
+import re
+import string
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+from pathlib import Path
+
+from assistant.text import STOPWORDS, _stem
+
+Known = Callable[[str], bool]  # a term (stem) some chunk of the library has
+Weight = Callable[[str], float]  # a term's IDF in the library
+
+# A word, in any alphabet ("Rosselló" is one word, and not read: only English letters are).
+_WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)?")
+_LETTERS = string.ascii_lowercase
+# Misspelt words corrected, at most: a long question costs no more than a short one.
+MAX_CHECKED = 12
+# A word shorter than this is left as it is; one of SHORT_LETTERS is read only as missing a
+# letter ("wer" as "were": among its other neighbours, "we", "her", the slip is least clear).
+MIN_LETTERS = 3
+SHORT_LETTERS = 3
+MAX_LETTERS = 20  # a longer "word" is no typing slip, and its neighbours are many and long
+# A question with at least this share of its letters in capitals was typed in capitals.
+CAPITALS_SHARE = 0.8
+
+
+@dataclass(frozen=True)
+class Reading:
+    """The question as it is read, and each word read otherwise (typed, read as)."""
+
+    question: str
+    changed: tuple[tuple[str, str], ...] = ()
+
+    @property
+    def note(self) -> str | None:
+        if not self.changed:
+            return None
+        read = ", ".join(f"“{typed}” as “{meant}”" for typed, meant in self.changed)
+        return f"Read {read}."
+
+
+def read(question: str, known: Known, weight: Weight) -> Reading:
+    """`question` in sentence case if typed in capitals, with misspelt words corrected."""
+    letters = [c for c in question if c.isalpha()]
+    if len(letters) >= 10 and sum(c.isupper() for c in letters) >= CAPITALS_SHARE * len(letters):
+        question = question[:1].upper() + question[1:].lower()
+    changed: list[tuple[str, str]] = []
+    parts: list[str] = []
+    position = 0
+    checked = 0
+    for match in _WORD.finditer(question):
+        word = match.group(0)
+        if not _misspelt(word, known) or checked == MAX_CHECKED:
+            continue
+        checked += 1
+        meant = _correction(word.lower(), known, weight)
+        if meant:
+            parts.append(question[position : match.start()])
+            parts.append(meant)
+            position = match.end()
+            changed.append((word, meant))
+    parts.append(question[position:])
+    return Reading("".join(parts), tuple(changed))
+
+
+def _misspelt(word: str, known: Known) -> bool:
+    """Whether `word` may be misspelt: a word in lower case that neither English nor the library
+    has. A capitalised word is taken as written: a name the library lacks is more likely a name
+    it lacks than a misspelling of one it has."""
+    return (
+        word.isascii()
+        and word.islower()
+        and "'" not in word
+        and "’" not in word
+        and MIN_LETTERS <= len(word) <= MAX_LETTERS
+        and _stem(word) not in _english_stems()  # "backers": "backer" is an English word
+        and not known(_stem(word))
+    )
+
+
+def _correction(lowered: str, known: Known, weight: Weight) -> str | None:
+    """The word one edit away that `lowered` was meant to be, if there is one."""
+    # Most likely first: an English word the library has, then an English word, then a word
+    # only the library has; within each, a swapped pair of letters before a letter left out,
+    # one mistyped, one too many; then the commoner word.
+    ranks = _english_ranks()
+    unranked = len(ranks)
+    found: list[tuple[int, int, float, str]] = []
+    for candidate, kind in _edits(lowered).items():
+        if len(lowered) <= SHORT_LETTERS and kind > 1:
+            continue
+        in_library = candidate in STOPWORDS or known(_stem(candidate))  # ("were": unindexed)
+        english = ranks.get(candidate)
+        if english is None and _stem(candidate) in _english_stems():
+            english = unranked
+        if english is not None:
+            found.append((0 if in_library else 1, kind, english, candidate))
+        elif in_library:
+            found.append((2, kind, weight(_stem(candidate)), candidate))
+    return min(found)[3] if found else None
+
+
+def _edits(word: str) -> dict[str, int]:
+    """Every string one edit from `word`, with the kind of edit: 0 a transposition, 1 an
+    insertion or a doubled letter undone, 2 a replacement, 3 a deletion (the likelier kinds of
+    typing slip first)."""
+    splits = [(word[:i], word[i:]) for i in range(len(word) + 1)]
+    found: dict[str, int] = {}
+    kinds = (
+        {a + b[1] + b[0] + b[2:] for a, b in splits if len(b) > 1},
+        # a letter left out, or one of a pair typed twice ("toilett")
+        {a + c + b for a, b in splits for c in _LETTERS}
+        | {a + b[1:] for a, b in splits if len(b) > 1 and b[0] == b[1]},
+        {a + c + b[1:] for a, b in splits if b for c in _LETTERS},
+        {a + b[1:] for a, b in splits if b},
+    )
+    for rank, candidates in enumerate(kinds):
+        for candidate in candidates:
+            found.setdefault(candidate, rank)
+    found.pop(word, None)
+    return found
+
+
+@cache
+def _english_stems() -> frozenset[str]:
+    """Stems of English words: WordNet 3.0's (assistant/data/english_stems.txt, built by
+    scripts/build_synonyms.py) and the embedding model's vocabulary."""
+    raw = (resources.files("assistant") / "data" / "english_stems.txt").read_text(encoding="utf-8")
+    return frozenset(raw.split()) | {_stem(w) for w in _english_ranks()}
+
+
+@cache
+def _english_ranks() -> dict[str, int]:
+    """English words (the embedding model's vocabulary, which lists commoner words first)
+    with their place in it."""
+    path = Path(__file__).resolve().parent.parent / "vectorstore" / "assets" / "tokenizer.json"
+    vocab = json.loads(path.read_text(encoding="utf-8"))["model"]["vocab"]
+    return {w: i for w, i in vocab.items() if w.isalpha() and w.islower() and len(w) > 1}

@@ -1,0 +1,56 @@
+"""Reading a question as it was meant: capitals in sentence case, a misspelt word as the word one
+edit away that the library or English has."""
+
+from __future__ import annotations
+
+from assistant.spelling import read
+from assistant.text import _stem
+
+LIBRARY = {_stem(w) for w in "passengers conception boat fire toilet gold stolen putin".split()}
+
+
+def known(term: str) -> bool:
+    return term in LIBRARY
+
+
+def weight(_term: str) -> float:
+    return 1.0
+
+
+def test_misspelt_words_are_read_as_the_word_one_edit_away() -> None:
+    reading = read("how many pasengers wer on the boat? wher did the fier start?", known, weight)
+    assert reading.question == "how many passengers were on the boat? where did the fire start?"
+    assert reading.changed == (
+        ("pasengers", "passengers"),
+        ("wer", "were"),
+        ("wher", "where"),
+        ("fier", "fire"),
+    )
+    assert reading.note == (
+        "Read “pasengers” as “passengers”, “wer” as “were”, “wher” as “where”, “fier” as “fire”."
+    )
+
+
+def test_words_names_and_acronyms_are_left_as_they_are() -> None:
+    for question in (
+        "How do I bake sourdough bread?",  # "bake": "baked" is an English word
+        "Who is Sanna Marin?",  # a name the library lacks is no misspelling of another word
+        "What happened to the Conseption?",  # nor is a capitalised word
+        "What did the backers of the poaching law say?",  # English words the library lacks
+        "What did the IAEA say about Putin?",
+        "What did Tedros's spokesman say?",
+    ):
+        reading = read(question, known, weight)
+        assert (reading.question, reading.note) == (question, None)
+
+
+def test_a_question_typed_in_capitals_is_read_in_sentence_case() -> None:
+    reading = read("HOW MANY PASSENGERS WERE ON THE BOAT?", known, weight)
+    assert reading.question == "How many passengers were on the boat?"
+    assert reading.note is None
+
+
+def test_a_long_question_of_unknown_words_is_read_quickly_and_only_in_part() -> None:
+    question = " ".join(["xqzv"] * 300 + ["b" * 1500])
+    reading = read(question, known, weight)
+    assert reading.question == question  # nothing one edit away from these
