@@ -6,7 +6,10 @@ from __future__ import annotations
 from assistant.spelling import read
 from assistant.text import _stem
 
-LIBRARY = {_stem(w) for w in "passengers conception boat fire toilet gold stolen putin".split()}
+LIBRARY = {
+    _stem(w)
+    for w in ["passengers", "conception", "boat", "fire", "toilet", "gold", "stolen", "putin"]
+}
 
 
 def known(term: str) -> bool:
