@@ -59,6 +59,7 @@ _ABBREVIATIONS = frozenset(
 # lookahead here would rescan a long run of dots from each of its positions, quadratic time).
 _SENTENCE_END = re.compile(r"[.!?…]+[\"'”’)\]]*")
 _NEWLINE = re.compile(r"\n+")
+_LOWER_NEXT = re.compile(r"[^\S\n]*[a-z]")
 
 
 @dataclass(frozen=True)
@@ -90,8 +91,11 @@ class Chunk:
         return self.text
 
 
-def split_sentences(text: str) -> list[Span]:
-    """Sentence spans of `text` (stripped of surrounding whitespace); lines are boundaries too."""
+def split_sentences(text: str, read_on: bool = True) -> list[Span]:
+    """Sentence spans of `text` (stripped of surrounding whitespace); lines are boundaries too.
+    `read_on`: a "?" or "!" before words in lower case or inside brackets ends no sentence
+    ('"... steal a toilet?" wrote Cattelan', "checking [?] the trains"). Chunking splits
+    without it, so that the chunks stored (and what was embedded) stay as they were."""
     spans: list[Span] = []
     for block_start, block_end in _blocks(text):
         start = block_start
@@ -100,6 +104,13 @@ def split_sentences(text: str) -> list[Span]:
             if end >= block_end or not text[end].isspace():
                 continue
             if _is_abbreviation(text, match.start()):
+                continue
+            asks = read_on and text[match.start()] in "?!"
+            if asks and match.start() > 0 and text[match.start() - 1] in "[(":
+                continue  # an editor's "[?]" or "(!)" inside the sentence ("[.]" ends one)
+            if asks and _LOWER_NEXT.match(text, end, block_end):
+                # '"... steal a toilet?" wrote Cattelan': the question goes on (after a full
+                # stop, a word in lower case may start a sentence: "youtube-dl is ...").
                 continue
             spans.extend(_trimmed(text, start, end))
             start = end
@@ -161,7 +172,7 @@ def split_article(
     `overlap` characters of trailing sentences. Each chunk's text is exactly text[start:end]."""
     if chunk_size <= 0 or overlap < 0 or overlap >= chunk_size:
         raise ValueError("need chunk_size > 0 and 0 <= overlap < chunk_size")
-    sentences = split_sentences(text)
+    sentences = split_sentences(text, read_on=False)
     groups: list[tuple[int, int]] = []
     first = 0
     while first < len(sentences):

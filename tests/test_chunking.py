@@ -248,3 +248,19 @@ def test_no_at_the_end_of_a_sentence_ends_it() -> None:
         "The vote was no.",
         "Then they left.",
     ]
+
+
+def test_a_question_mark_before_words_in_lower_case_ends_no_sentence() -> None:
+    text = (
+        '"At first I thought it was a prank: who steals a toilet?" wrote Cattelan in an e-mail. '
+        "We were checking [?] the trains completely. Really? Yes. It runs on Vimeo. youtube-dl "
+        "is free software."
+    )
+    assert [text[s.start : s.end] for s in split_sentences(text)] == [
+        '"At first I thought it was a prank: who steals a toilet?" wrote Cattelan in an e-mail.',
+        "We were checking [?] the trains completely.",
+        "Really?",
+        "Yes.",
+        "It runs on Vimeo.",
+        "youtube-dl is free software.",
+    ]
