@@ -12,7 +12,7 @@ from typing import Literal, Protocol
 
 import numpy as np
 
-from assistant.citations import Passage, passages, quote_balance
+from assistant.citations import Passage, passages, quote_balance, without_language_marks
 from assistant.facts import (
     _NUMBER_WORD,
     _common_words,
@@ -261,14 +261,9 @@ def units(source: Source) -> list[Passage]:
             i += 1
             continue
         first, last = items[i], items[j]
-        out.append(
-            Passage(
-                source,
-                first.start,
-                last.end,
-                source.text[first.start - source.start : last.end - source.start],
-            )
-        )
+        text = source.text[first.start - source.start : last.end - source.start]
+        if without_language_marks(text).strip():  # (not a translation's original words alone)
+            out.append(Passage(source, first.start, last.end, text))
         i = j + 1
     return out
 

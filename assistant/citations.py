@@ -60,6 +60,23 @@ def without_turn(text: str) -> str:
     return _TURN.sub("", text)
 
 
+# Wikinews marks a quotation it translated with the language's code, and may give the words as
+# said after it: '"... to their relatives." ((fr))French language: Paris pleure les siens ...'.
+# The stored article keeps them (its chunks, and what was embedded, stay as they were); an
+# answer reads without the mark, and without the original words up to the end of the sentence
+# or a double space (after which the article's English goes on). (A run of spaces is read from
+# its start only: the patterns stay linear on a line of spaces.)
+_ORIGINAL_WORDS = re.compile(
+    r"(?<![ \t])[ \t]*\(\([a-z]{2,3}\)\)[A-Z][a-z]{1,20}(?: language)?:[^\n]*?(?=  |$)"
+)
+_LANGUAGE_MARK = re.compile(r"(?<![ \t])[ \t]*\(\([a-z]{2,3}\)\)")  # '"dangerous" ((it)) and'
+
+
+def without_language_marks(text: str) -> str:
+    """A sentence without a translated quotation's "((it))" and the original words after it."""
+    return _LANGUAGE_MARK.sub("", _ORIGINAL_WORDS.sub("", text))
+
+
 def turn_speaker(text: str) -> str | None:
     """Who speaks at the end of `text` in an interview transcript: the name opening the
     paragraph it ends in ("((Zara Kay))"), when that is a person's name of two words or more,

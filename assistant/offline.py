@@ -29,6 +29,7 @@ from assistant.citations import (
     plain_text,
     turn_speaker,
     with_markers,
+    without_language_marks,
     without_turn,
 )
 from assistant.facts import entities, known_names, last_person, same_person
@@ -128,8 +129,8 @@ class Chosen:
 def display(passage: Passage) -> str:
     """A source sentence as it reads in an answer: no bullet, emoji or "Label –" prefix, its
     first letter capitalised, a leading "He"/"His" replaced by the person the text means, and
-    no transcript's "((Name))"."""
-    text = " ".join(without_turn(plain_text(passage.text)).split())
+    no transcript's "((Name))" or translation's "((it))"."""
+    text = " ".join(without_language_marks(without_turn(plain_text(passage.text))).split())
     person = _antecedent(passage)
     if person:
         text = _SUBJECT_PRONOUN.sub(lambda m: person + m.group("rest"), text, count=1)

@@ -172,21 +172,6 @@ class CleanArticle:
     original_source: str | None = None
 
 
-# Wikinews marks a quotation it translated with the language's code, and may give the words
-# as said after it: '"... to their relatives." ((fr))French language: Paris pleure les siens
-# ...'. The mark goes, and the original words with it, up to the end of the line or a double
-# space (after which the article's English goes on). (A run of spaces is read from its start
-# only: the patterns stay linear on a line of spaces.)
-_ORIGINAL_WORDS = re.compile(
-    r"(?<![ \t])[ \t]*\(\([a-z]{2,3}\)\)[A-Z][a-z]{1,20}(?: language)?:[^\n]*?(?=  |$)"
-)
-_LANGUAGE_MARK = re.compile(r"(?<![ \t])[ \t]*\(\([a-z]{2,3}\)\)")  # '"dangerous" ((it)) and'
-
-
-def _without_language_marks(line: str) -> str:
-    return _LANGUAGE_MARK.sub("", _ORIGINAL_WORDS.sub("", line))
-
-
 def clean_article(raw: str, known: dict[str, str] | None = None) -> CleanArticle:
     """Strip boilerplate from an article's raw text; `known` is metadata the file format gave.
 
@@ -202,7 +187,7 @@ def clean_article(raw: str, known: dict[str, str] | None = None) -> CleanArticle
     kept_body = False  # whether any text line was kept yet (the headline comes before it)
     title_key = _key(meta["title"]) if meta.get("title") else None
     for i, line in enumerate(lines):
-        stripped = _without_language_marks(line).strip()
+        stripped = line.strip()
         if not stripped:
             kept.append("")
             continue

@@ -536,3 +536,21 @@ def test_an_interviewers_question_is_never_read_out_as_the_context_of_an_answer(
     question = "How many people were in the all-women crew of the train?"
     said = answer(analyse(question), judged(question, src))
     assert said == "There were fifteen of them [1]."
+
+
+def test_a_translations_language_mark_and_original_words_are_not_read_out() -> None:
+    text = (
+        'The bishops called the ruling "dangerous" ((it)) and "ideological" ((it)).\n\n'
+        'The mayor tweeted: "Paris mourns its own this afternoon." ((fr))French language: '
+        "Paris pleure les siens cet après-midi.\n\n"
+        "((fr))French language: Le bilan est lourd, plusieurs policiers ont perdu la vie."
+    )
+    src = source(1, text, "paris.txt")
+    assert display(passage_of(src, "The bishops")) == (
+        'The bishops called the ruling "dangerous" and "ideological".'
+    )
+    assert display(passage_of(src, "The mayor")) == (
+        'The mayor tweeted: "Paris mourns its own this afternoon."'
+    )
+    # The original words alone are no sentence of an answer.
+    assert not any(u.text.startswith("((fr))") for u in units(src))
