@@ -130,7 +130,7 @@ def display(passage: Passage) -> str:
     """A source sentence as it reads in an answer: no bullet, emoji or "Label –" prefix, its
     first letter capitalised, a leading "He"/"His" replaced by the person the text means, and
     no transcript's "((Name))" or translation's "((it))"."""
-    text = " ".join(without_language_marks(without_turn(plain_text(passage.text))).split())
+    text = " ".join(without_turn(without_language_marks(plain_text(passage.text))).split())
     person = _antecedent(passage)
     if person:
         text = _SUBJECT_PRONOUN.sub(lambda m: person + m.group("rest"), text, count=1)

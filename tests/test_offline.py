@@ -543,7 +543,8 @@ def test_a_translations_language_mark_and_original_words_are_not_read_out() -> N
         'The bishops called the ruling "dangerous" ((it)) and "ideological" ((it)).\n\n'
         'The mayor tweeted: "Paris mourns its own this afternoon." ((fr))French language: '
         "Paris pleure les siens cet après-midi.\n\n"
-        "((fr))French language: Le bilan est lourd, plusieurs policiers ont perdu la vie."
+        "((fr))French language: Le bilan est lourd, plusieurs policiers ont perdu la vie.\n\n"
+        '((ko))Korean language: 전화기가 꺼져 있다  His phone was last active in Seongbuk-gu.'
     )
     src = source(1, text, "paris.txt")
     assert display(passage_of(src, "The bishops")) == (
@@ -552,5 +553,7 @@ def test_a_translations_language_mark_and_original_words_are_not_read_out() -> N
     assert display(passage_of(src, "The mayor")) == (
         'The mayor tweeted: "Paris mourns its own this afternoon."'
     )
+    # (A paragraph opening with the mark is no interview's turn.)
+    assert display(passage_of(src, "((ko))")) == "His phone was last active in Seongbuk-gu."
     # The original words alone are no sentence of an answer.
     assert not any(u.text.startswith("((fr))") for u in units(src))
