@@ -16,7 +16,7 @@ from typing import Any, Protocol
 
 from langchain_core.runnables import Runnable, RunnableConfig, RunnableLambda
 
-from assistant import offline
+from assistant import offline, spelling
 from assistant.answerability import SentenceVectors
 from assistant.errors import BackendError
 from assistant.inputs import (
@@ -31,7 +31,6 @@ from assistant.inputs import (
 )
 from assistant.offline import AnswerContext, ArticleLead
 from assistant.prompts import read_status
-from assistant import spelling
 from assistant.questions import Intent, analyse, parts
 from assistant.records import Answer, Message, Outcome, Retrieved, Source
 from assistant.retrieval import HybridRetriever, RetrievalResult

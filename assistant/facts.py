@@ -568,9 +568,15 @@ def capitals() -> dict[str, str]:
 def _common_words() -> frozenset[str]:
     """Lower-case English words (the embedding model's vocabulary), to tell a sentence's
     capitalised first word ("Analysts", "Meanwhile") from a name ("Netanyahu")."""
+    return frozenset(english_ranks())
+
+
+@lru_cache(maxsize=1)
+def english_ranks() -> dict[str, int]:
+    """Those words with their place in the vocabulary, which lists commoner words first."""
     path = Path(__file__).resolve().parent.parent / "vectorstore" / "assets" / "tokenizer.json"
     vocab = json.loads(path.read_text(encoding="utf-8"))["model"]["vocab"]
-    return frozenset(w for w in vocab if w.isalpha() and w.islower() and len(w) > 1)
+    return {w: i for w, i in vocab.items() if w.isalpha() and w.islower() and len(w) > 1}
 
 
 # Last words that make a name an organisation.

@@ -6,15 +6,14 @@ about paseng or wer"."""
 
 from __future__ import annotations
 
-import json
 import re
 import string
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
-from pathlib import Path
 
+from assistant.facts import english_ranks
 from assistant.text import STOPWORDS, _stem
 
 Known = Callable[[str], bool]  # a term (stem) some chunk of the library has
@@ -93,7 +92,7 @@ def _correction(lowered: str, known: Known, weight: Weight) -> str | None:
     # Most likely first: an English word the library has, then an English word, then a word
     # only the library has; within each, a swapped pair of letters before a letter left out,
     # one mistyped, one too many; then the commoner word.
-    ranks = _english_ranks()
+    ranks = english_ranks()
     unranked = len(ranks)
     found: list[tuple[int, int, float, str]] = []
     for candidate, kind in _edits(lowered).items():
@@ -136,13 +135,4 @@ def _english_stems() -> frozenset[str]:
     """Stems of English words: WordNet 3.0's (assistant/data/english_stems.txt, built by
     scripts/build_synonyms.py) and the embedding model's vocabulary."""
     raw = (resources.files("assistant") / "data" / "english_stems.txt").read_text(encoding="utf-8")
-    return frozenset(raw.split()) | {_stem(w) for w in _english_ranks()}
-
-
-@cache
-def _english_ranks() -> dict[str, int]:
-    """English words (the embedding model's vocabulary, which lists commoner words first)
-    with their place in it."""
-    path = Path(__file__).resolve().parent.parent / "vectorstore" / "assets" / "tokenizer.json"
-    vocab = json.loads(path.read_text(encoding="utf-8"))["model"]["vocab"]
-    return {w: i for w, i in vocab.items() if w.isalpha() and w.islower() and len(w) > 1}
+    return frozenset(raw.split()) | {_stem(w) for w in english_ranks()}
