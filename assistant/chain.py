@@ -402,8 +402,8 @@ def build_chain(
         question = normalize_question(inputs.get("question"), limits.max_question_chars)
         history = bound_history(normalize_history(inputs.get("history")), limits)
         # Capitals and misspelt words read as meant ("pasengers" as "passengers"), against
-        # the library's words as they are now.
-        retriever.index.refresh()
+        # the library's words as the index on disk has them.
+        retriever.index.load_terms()
         reading = spelling.read(question, retriever.index.knows, retriever.index.weight)
         return {
             "started": time.perf_counter(),

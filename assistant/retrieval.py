@@ -141,6 +141,11 @@ class LexicalIndex:
         Checked at most once a second unless `force`."""
         self.keywords.refresh(force)
 
+    def load_terms(self) -> None:
+        """Read the index generation on disk for `knows` and `weight`, without checking it
+        against the store or starting a rebuild (a question is read before it is searched)."""
+        self.keywords.load()
+
     @property
     def ready(self) -> bool:
         return self.keywords.current() is not None

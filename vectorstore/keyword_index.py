@@ -260,6 +260,12 @@ class KeywordIndex:
         term weights while a rebuild runs)."""
         return self._snapshot
 
+    def load(self) -> None:
+        """Read the generation on disk if it is newer than the one loaded, for its term
+        statistics only: no check against the store, no rebuild (that is `refresh`)."""
+        with self._lock:
+            self._reload()
+
     def refresh(self, force: bool = False) -> None:
         """Load a newer generation if another process wrote one, and check it against the
         store; start a background rebuild when it is missing, corrupt or stale."""
