@@ -74,6 +74,8 @@ _LANGUAGE_MARK = re.compile(r"(?<![ \t])[ \t]*\(\([a-z]{2,3}\)\)")  # '"dangerou
 
 def without_language_marks(text: str) -> str:
     """A sentence without a translated quotation's "((it))" and the original words after it."""
+    if "((" not in text:  # (nearly every sentence: read for every unit of every source)
+        return text
     return _LANGUAGE_MARK.sub("", _ORIGINAL_WORDS.sub("", text))
 
 

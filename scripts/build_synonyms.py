@@ -72,13 +72,17 @@ def _only_prefixed(a: str, b: str) -> bool:
     return False
 
 
+def index_entries(folder: Path, pos: str) -> Iterator[list[str]]:
+    """The fields of each entry of WordNet's index for `pos` (its lemma first)."""
+    for line in (folder / f"index.{pos}").read_text(encoding="latin-1").splitlines():
+        if not line.startswith("  "):  # (the licence header)
+            yield line.split()
+
+
 def senses_of(folder: Path, pos: str, senses: int) -> Iterator[tuple[str, list[str]]]:
     """Each single-word lemma of WordNet's index for `pos`, with the offsets of its `senses`
     most frequent senses."""
-    for line in (folder / f"index.{pos}").read_text(encoding="latin-1").splitlines():
-        if line.startswith("  "):
-            continue  # licence header
-        fields = line.split()
+    for fields in index_entries(folder, pos):
         if _word(fields[0]):
             yield fields[0], fields[6 + int(fields[3]) :][:senses]
 
@@ -115,12 +119,12 @@ def read_synsets(folder: Path, pos: str) -> dict[str, list[str]]:
 
 
 def build_english_stems(folder: Path) -> list[str]:
-    stems: set[str] = set()
-    for pos in SENSES:
-        for line in (folder / f"index.{pos}").read_text(encoding="latin-1").splitlines():
-            lemma = line.split(" ", 1)[0]
-            if not line.startswith("  ") and lemma.isalpha() and lemma.isascii():
-                stems.add(_stem(lemma))
+    stems = {
+        _stem(fields[0])
+        for pos in SENSES
+        for fields in index_entries(folder, pos)
+        if fields[0].isalpha() and fields[0].isascii()
+    }
     return sorted(stems)
 
 
