@@ -236,6 +236,7 @@ def concepts(intent: Intent, known: Known) -> tuple[list[set[str]], list[bool]]:
             essential.append(
                 not known(term)
                 and not term.isdigit()
+                and len(term) > 1  # the "q" of "Q&A"
                 and not any(w in common or w in common_here for w in plain)
             )
     return groups, essential
@@ -269,8 +270,13 @@ def units(source: Source) -> list[Passage]:
 
 
 _DEPENDENT = re.compile(
-    r"^(?:It|Its|This|That|These|Those|They|Their|Them|Such|The latter|The former|Both|Here"
-    r"|There|He|She|His|Her|Also|However|But|And|Meanwhile|Instead|Still|Yet)\b"
+    r"^(?:It|Its|They|Their|Them|Such|The latter|The former|Both|Here|He|She|His|Her|Also"
+    r"|However|But|And|Meanwhile|Instead|Still|Yet)\b"
+    # ... and "This", "There", but not "This morning Jacques Chirac died" (a time, not a
+    # pointer) or "There were fifteen" (nothing pointed at).
+    r"|^(?:This|That|These|Those)\b(?!\s+(?:morning|afternoon|evening|night|week|weekend"
+    r"|month|year|season|spring|summer|autumn|fall|winter|days)\b)"
+    r"|^There\b(?!\s+(?:is|are|was|were|has|have|had|will|would|could|may|might)\b)"
 )
 
 

@@ -34,7 +34,7 @@ from assistant.prompts import read_status
 from assistant.questions import Intent, analyse, parts
 from assistant.records import Answer, Message, Outcome, Retrieved, Source
 from assistant.retrieval import HybridRetriever, RetrievalResult
-from assistant.rewriting import is_follow_up
+from assistant.rewriting import is_follow_up, search_text
 from assistant.verification import Recheck, VerifiedAnswer, is_refusal, verify
 
 log = logging.getLogger(__name__)
@@ -434,9 +434,7 @@ def build_chain(
             if standalone == question:
                 # Nothing to put in place of "why?" or "these operations": search with the
                 # question it follows too, without showing a made-up rewrite.
-                earlier = [m.content for m in history if m.role == "user"]
-                if earlier:
-                    search = f"{question} {earlier[-1][:500]}"
+                search = search_text(question, state["history"])
         state["timings"]["rewrite"] = _ms(started)
         return {**state, "standalone": standalone, "search": search}
 

@@ -159,22 +159,31 @@ def _antecedent(passage: Passage) -> str | None:
     a "he" with its sentence before it (on the dev split the wider rule wrote "Greek Orthodox
     announced ..." for Erdogan and named a runner-up as the winner)."""
     previous = previous_unit(passage)
-    if previous is None:
+    if previous is None or _THIRD_PERSON.search(previous.text):
+        # "His death was announced by his son Abhijit Mukherjee. He died at ...": the sentence
+        # before has a "he" of its own, so the one person it names need not be this one.
         return None
     before = passage.source.text[: max(0, passage.start - passage.source.start)]
     person = last_person(before, strict=True)
     if person is None:
         return None
-    people = [
-        e.name for e in entities(previous.text, known_names(before[-1500:])) if e.kind == "person"
+    # Anyone the sentence before may name, of a kind the name alone doesn't settle: in
+    # "Mukherjee was elected to the Rajya Sabha" the one "person" is a house of parliament.
+    named = [
+        e
+        for e in entities(previous.text, known_names(before[-1500:]))
+        if e.kind in ("person", "other")
     ]
     distinct: list[str] = []
-    for name in people:
-        if not any(same_person(name, other) for other in distinct):
-            distinct.append(name)
+    for entity in named:
+        if not any(same_person(entity.name, other) for other in distinct):
+            distinct.append(entity.name)
     if len(distinct) == 1 and same_person(distinct[0], person):
         return person
     return None
+
+
+_THIRD_PERSON = re.compile(r"\b(?:he|she|him|his|her|hers)\b", re.IGNORECASE)
 
 
 def _unresolvable(candidate: Candidate) -> bool:

@@ -33,7 +33,7 @@ from assistant.evaluation import load_gold
 from assistant.offline import display
 from assistant.questions import analyse
 from assistant.records import Message
-from assistant.rewriting import is_follow_up, rewrite_offline
+from assistant.rewriting import is_follow_up, rewrite_offline, search_text
 
 
 @dataclass
@@ -68,8 +68,7 @@ def collect(gold_path: Path, articles: Path) -> list[Item]:
             question = rewrite_offline(question, history)
             search = question
             if question == gold.question:
-                earlier = [m.content for m in history if m.role == "user"]
-                search = f"{question} {earlier[-1][:500]}" if earlier else question
+                search = search_text(question, history)
         result = assistant.retriever.search(search, 5)
         judgement = answerability.judge(
             analyse(question),

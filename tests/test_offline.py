@@ -7,11 +7,13 @@ import pytest
 from assistant.answerability import (
     FEATURES,
     Candidate,
+    concepts,
     counted_unit,
     counts_unit,
     has_answer_kind,
     judge,
     lead_candidate,
+    needs_context,
     units,
 )
 from assistant.citations import Passage
@@ -229,6 +231,24 @@ def test_he_is_named_only_when_the_sentence_before_names_one_person() -> None:
     # The sentence before names two runners besides "he": the pronoun stays (an answer brings
     # that sentence along) rather than guessing which of them spoke.
     assert display(passage_of(src, "He said")) == "He said it was hard."
+
+
+DEATH = (
+    "On Monday, Pranab Mukherjee, a career politician, died. "
+    "Mukherjee was elected to the Rajya Sabha, the upper legislature, in 1969. "
+    "He became finance minister in 1982. "
+    "His death was announced by his son Abhijit Mukherjee via Twitter. "
+    "He died at the Army's Research and Referral Hospital."
+)
+
+
+def test_he_stays_when_the_sentence_before_may_name_someone_else_or_has_a_he_of_its_own() -> None:
+    src = source(1, DEATH, "death.txt")
+    # "Rajya Sabha" reads as a person's name but is a house of parliament, and "Mukherjee"
+    # beside it may be the one meant: no guess ("Rajya Sabha became finance minister").
+    assert display(passage_of(src, "He became")) == "He became finance minister in 1982."
+    # The son is the one person named, but "his death" before is the father's.
+    assert display(passage_of(src, "He died")).startswith("He died at")
 
 
 TRIP = (
@@ -544,7 +564,7 @@ def test_a_translations_language_mark_and_original_words_are_not_read_out() -> N
         'The mayor tweeted: "Paris mourns its own this afternoon." ((fr))French language: '
         "Paris pleure les siens cet après-midi.\n\n"
         "((fr))French language: Le bilan est lourd, plusieurs policiers ont perdu la vie.\n\n"
-        '((ko))Korean language: 전화기가 꺼져 있다  His phone was last active in Seongbuk-gu.'
+        "((ko))Korean language: 전화기가 꺼져 있다  His phone was last active in Seongbuk-gu."
     )
     src = source(1, text, "paris.txt")
     assert display(passage_of(src, "The bishops")) == (
@@ -557,3 +577,32 @@ def test_a_translations_language_mark_and_original_words_are_not_read_out() -> N
     assert display(passage_of(src, "((ko))")) == "His phone was last active in Seongbuk-gu."
     # The original words alone are no sentence of an answer.
     assert not any(u.text.startswith("((fr))") for u in units(src))
+
+
+def test_a_single_letter_is_never_a_word_the_question_hinges_on() -> None:
+    # "Q&A" gives the term "q": unknown to the library, it made the answer "Nothing in the
+    # library is about q."
+    groups, essential = concepts(analyse("Who hosted the Q&A at the eisteddfod?"), lambda _: False)
+    assert {"q"} in groups
+    assert essential[groups.index({"q"})] is False
+    assert essential[groups.index({"eisteddfod"})] is True  # an unknown longer word is
+
+
+@pytest.mark.parametrize(
+    ("sentence", "leans"),
+    [
+        ("He said it was hard.", True),
+        ("This is why Israel stayed out.", True),
+        ("These operations continued.", True),
+        ("There, he said, the deal was signed.", True),
+        # A time or an existential "there" points back at nothing: "This morning Jacques Chirac
+        # died" led no answer, for want of a sentence before the article's first.
+        ("This morning Jacques Chirac died at home.", False),
+        ("That year he won the race.", False),
+        ("There were fifteen people on board.", False),
+    ],
+)
+def test_a_sentence_leans_on_the_one_before_only_when_it_points_back(
+    sentence: str, leans: bool
+) -> None:
+    assert needs_context(sentence) is leans

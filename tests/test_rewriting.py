@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from assistant.records import Message
-from assistant.rewriting import is_follow_up, rewrite_offline
+from assistant.rewriting import is_follow_up, rewrite_offline, search_text
 
 
 def history(*turns: str) -> list[Message]:
@@ -290,4 +290,53 @@ def test_it_is_the_thing_the_last_answer_named_when_the_question_named_none() ->
     assert (
         rewrite_offline("Which group was most likely to die from it?", turns)
         == "Which group was most likely to die from PM2.5?"
+    )
+
+
+@pytest.mark.parametrize(
+    "question",
+    ["Who picked up the remaining ones?", "What happened to the rest?", "Was the latter fined?"],
+)
+def test_a_word_standing_in_for_things_named_before_makes_a_follow_up(question: str) -> None:
+    assert is_follow_up(question, SANCTIONS) is True
+
+
+def test_a_follow_up_that_cannot_be_rewritten_searches_with_the_question_before_it_resolved() -> (
+    None
+):
+    turns = history(
+        "Who won the caucuses in the Northern Mariana Islands?",
+        "Bernie Sanders won four of the six delegates [1].",
+    ) + history("How many delegates did that give him?", "Four of the six [1].")
+    question = "Who picked up the remaining ones?"
+    assert rewrite_offline(question, turns) == question
+    # "him" in the question before is read as the person it meant, so the search has a topic.
+    assert search_text(question, turns) == (
+        "Who picked up the remaining ones? How many delegates did that give Bernie Sanders?"
+    )
+
+
+@pytest.mark.parametrize("question", ["who brought the case?", "Who is the suspect?"])
+def test_a_question_that_names_nothing_follows_the_conversation(question: str) -> None:
+    turns = history("What did the Texas judge decide about the draft?", "It is unconstitutional.")
+    assert is_follow_up(question, turns) is True
+    assert search_text(question, turns) == (
+        f"{question} What did the Texas judge decide about the draft?"
+    )
+    assert is_follow_up(question, []) is False
+
+
+def test_it_is_never_the_person_the_question_before_asked_about() -> None:
+    turns = history("Who set himself on fire near the White House?", "Arnav Gupta [1].")
+    turns += history("Did he survive?", "He was listed in critical condition [1].")
+    assert rewrite_offline("Why did he do it?", turns) == "Why did Arnav Gupta do it?"
+
+
+def test_after_a_how_many_question_naming_no_thing_it_is_the_thing_named_before() -> None:
+    turns = history(
+        "Who declared a state of emergency in Louisiana ahead of Barry?",
+        "Governor John Bel Edwards [1].",
+    ) + history("how many national guard troops did he get ready?", "3,000 [1].")
+    assert rewrite_offline("when was it supposed to make landfall?", turns) == (
+        "When was Barry supposed to make landfall?"
     )

@@ -57,3 +57,15 @@ def test_a_long_question_of_unknown_words_is_read_quickly_and_only_in_part() -> 
     question = " ".join(["xqzv"] * 300 + ["b" * 1500])
     reading = read(question, known, weight)
     assert reading.question == question  # nothing one edit away from these
+
+
+def test_a_word_typed_without_its_apostrophe_and_chat_shorthand_are_read_written_out() -> None:
+    reading = read("whats going on? is there enuf fire? why dont u say", known, weight)
+    assert reading.question == "what's going on? is there enough fire? why don't you say"
+    assert reading.note == (
+        "Read “whats” as “what's”, “enuf” as “enough”, “dont” as “don't”, “u” as “you”."
+    )
+    assert read("Whats up?", known, weight).question == "What's up?"
+    # A word or a name that is also shorthand is left as written.
+    for question in ("What did R Kelly say?", "Is U2 touring?", "Where is Ur?"):
+        assert read(question, known, weight).question == question
