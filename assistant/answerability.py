@@ -471,9 +471,11 @@ def judge(
     if not sources:
         return Judgement("unrelated", [])
     groups, essential = concepts(intent, known)
+    describing = set()
     for index, entity in enumerate(intent.entities):
         if _describes(entity.name, intent.question):
             essential[index] = False  # "Which Hollywood actors": the actors must be found
+            describing.add(index)
     named = [i < len(intent.entities) for i in range(len(groups))]
     # An everyday word the library never uses ("kind", "trying") says little about which
     # sentence answers; a name-like one the library lacks is essential (see `concepts`).
@@ -505,7 +507,7 @@ def judge(
             if not hit and named[index]:
                 hit = entity_found(intent.entities[index], text, entities(text, known_names(text)))
             found_anywhere[index] = found_anywhere[index] or hit
-            if hit and named[index] and essential[index]:
+            if hit and named[index] and (essential[index] or index in describing):
                 names_in.setdefault(name, set()).add(index)
     # A name the retrieved chunks leave to "he" or "the company" is still the article's subject:
     # "according to Zvi Magen" is answered by a chunk that quotes him two paragraphs on.
@@ -633,7 +635,13 @@ def judge(
     # about something else. Dev split: first sentence 0.602 -> 0.617, false answers 29 -> 28,
     # false refusals 1 -> 2, key facts 0.737 -> 0.726 (two two-part questions lost a fact).
     # (Not for a question about several, "How old were Guy and Conway?": each has an article.)
-    wanted = {i for i in range(len(groups)) if named[i] and essential[i]}
+    # (A name that describes, "the Lion Air plane", counts when some article has it: then the
+    # answer is not about another airline's plane.)
+    wanted = {
+        i
+        for i in range(len(groups))
+        if named[i] and (essential[i] or (i in describing and found_anywhere[i]))
+    }
     several = len(wanted) > 1 and intent.about_several
     covering = {
         name for name, held in names_in.items() if wanted and held >= wanted and not several

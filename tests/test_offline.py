@@ -317,6 +317,25 @@ def test_the_lead_comes_from_the_article_that_names_what_is_asked_about() -> Non
     assert lead_candidate(judgement.candidates).passage.source.source == "clairton.txt"
 
 
+def test_a_name_that_describes_still_keeps_the_answer_to_the_article_that_has_it() -> None:
+    lion = source(
+        1,
+        "Lion Air flight 610 went down in the Java Sea. The jet disintegrated upon impact.",
+        "lion.txt",
+    )
+    bomber = source(
+        2,
+        "Thirteen people were on board when the bomber crashed at Bradley airport, officials said.",
+        "bomber.txt",
+    )
+    # "the Lion Air plane": a name describing the plane asked about. It need not be found, but
+    # when an article has it, another airline's crash is no answer.
+    question = "How many people were on the Lion Air plane that crashed?"
+    judgement = judged(question, lion, bomber)
+    assert judgement.outcome != "answered" or "bomber" not in answer(analyse(question), judgement)
+    assert lead_candidate(judgement.candidates).passage.source.source == "lion.txt"
+
+
 def test_support_comes_from_the_leads_article_unless_another_is_as_much_on_subject() -> None:
     crash = source(
         1,
