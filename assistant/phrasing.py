@@ -97,6 +97,19 @@ _YES_NO = re.compile(
     re.IGNORECASE,
 )
 _WH_SUBJECT = re.compile(r"^(?:who|what|which|how many|how much)\b", re.IGNORECASE)
+# "Who were named ...", "Which players were not picked": the wh-phrase is the subject, and the
+# question is already in the order of an indirect one.
+_WH_PASSIVE = re.compile(
+    r"^(?:who|what|(?:which|how many)(?:\s+[a-z][\w\-’']*){1,3}?)\s+(?:is|are|was|were)"
+    r"(?:\s+not)?\s+(?P<verb>[a-z][\w\-]*)\b",
+    re.IGNORECASE,
+)
+# An auxiliary with "n't" ("Why wasn't", "Why didn't the").
+_NEGATED_AUX = re.compile(
+    r"\b(?P<aux>is|are|was|were|do|does|did|ca|could|wo|would|should|has|have|had)n[’']t\b",
+    re.IGNORECASE,
+)
+_UNCONTRACTED = {"ca": "can", "wo": "will"}
 _STRANDED = frozenset({"for", "about", "with", "to", "from", "of", "in", "on", "at", "by"})
 _RELATIVE = frozenset({"that", "which", "who", "whom", "whose", "where", "when"})
 MAX_PHRASED_CHARS = 300
@@ -244,6 +257,19 @@ def indirect(question: str) -> str | None:
     Russia". None for shapes it doesn't know."""
     text = " ".join(question.strip().rstrip("?.! ").split())[:MAX_PHRASED_CHARS]
     text = re.sub(r"^(?:and|but|so|also|then|ok(?:ay)?|well|now)[,\s]+", "", text, flags=re.I)
+    # "Why wasn't the NTSB investigating?": read without the "n't", which goes back in after
+    # the subject ("why the NTSB was not investigating").
+    negated = _NEGATED_AUX.search(text)
+    spelled = text
+    if negated:
+        aux = negated.group("aux")
+        aux = _UNCONTRACTED.get(aux.lower(), aux)
+        before, after = text[: negated.start()], text[negated.end() :]
+        spelled = " ".join(f"{before} {aux} not {after}".split())
+        text = " ".join(f"{before} {aux} {after}".split())
+    passive = _WH_PASSIVE.match(spelled)
+    if passive and _is_participle(passive.group("verb")):
+        return _lower_first(spelled).replace(" can not ", " cannot ")
     parsed = parse(text)
     if parsed is None:
         # "Who leads the station?", "How many people died?": the order is already indirect.
@@ -254,6 +280,15 @@ def indirect(question: str) -> str | None:
             return _lower_first(text)
         return None
     lead = _lower_first(parsed.wh) if parsed.wh else "whether"
+    if negated:
+        base = _base(parsed.verb) or parsed.verb.lower()
+        verb = base if parsed.aux in _DO else parsed.verb
+        if parsed.aux in _BE and not parsed.verb:
+            subject, aux, complement = _be_split(parsed.subject, parsed.aux)
+            parts = [lead, subject, aux, "not", complement]
+        else:
+            parts = [lead, parsed.subject, parsed.aux, "not", verb, parsed.rest]
+        return " ".join(p for p in parts if p).replace(" can not ", " cannot ")
     if parsed.aux in _DO:
         base = _base(parsed.verb) or parsed.verb.lower()
         if parsed.aux == "did":

@@ -287,6 +287,13 @@ CASES: list[Case] = [
     ),
     Case(
         "assistant.spelling.read",
+        "shorthand: 'whats enuf u ' runs",
+        lambda n: rep("whats enuf u ", n),
+        _spelling,
+        LEAD,
+    ),
+    Case(
+        "assistant.spelling.read",
         "capitals: 'WHER ' runs",
         lambda n: rep("WHER ", n),
         _spelling,
@@ -322,6 +329,13 @@ CASES: list[Case] = [
         "assistant.phrasing.indirect",
         "'what did ' runs",
         lambda n: rep("what did ", n),
+        _call("assistant.phrasing.indirect"),
+        LEAD,
+    ),
+    Case(
+        "assistant.phrasing.indirect",
+        "'which ' then 'wasn't x ' runs",
+        lambda n: "which " + rep("wasn't x ", n),
         _call("assistant.phrasing.indirect"),
         LEAD,
     ),

@@ -31,6 +31,20 @@ from assistant.phrasing import gerund, indirect, past, third_person, topic
             "what the deconfliction mechanism between Israel and Russia is for",
         ),
         ("Does Israel support Ukraine?", "whether Israel supports Ukraine"),
+        # The wh-word is the subject: the order stays.
+        (
+            "Who were named as the House impeachment managers?",
+            "who were named as the House impeachment managers",
+        ),
+        ("Which players weren't picked?", "which players were not picked"),
+        # "n't" goes back in after the subject.
+        (
+            "Why wasn't the NTSB investigating the Florida crash?",
+            "why the NTSB was not investigating the Florida crash",
+        ),
+        ("Why didn't Israel sanction Russia?", "why Israel did not sanction Russia"),
+        ("Why can't the team play?", "why the team cannot play"),
+        ("Why isn't Israel a member of NATO?", "why Israel is not a member of NATO"),
     ],
 )
 def test_indirect(question: str, expected: str) -> None:
