@@ -284,8 +284,8 @@ def indirect(question: str) -> str | None:
         base = _base(parsed.verb) or parsed.verb.lower()
         verb = base if parsed.aux in _DO else parsed.verb
         if parsed.aux in _BE and not parsed.verb:
-            subject, aux, complement = _be_split(parsed.subject, parsed.aux)
-            parts = [lead, subject, aux, "not", complement]
+            named, aux, complement = _be_split(parsed.subject, parsed.aux)
+            parts = [lead, named, aux, "not", complement]
         else:
             parts = [lead, parsed.subject, parsed.aux, "not", verb, parsed.rest]
         return " ".join(p for p in parts if p).replace(" can not ", " cannot ")
