@@ -15,6 +15,7 @@ import numpy as np
 from assistant.citations import Passage, passages, quote_balance, without_language_marks
 from assistant.facts import (
     _NUMBER_WORD,
+    Entity,
     _common_words,
     entities,
     entity_found,
@@ -127,7 +128,9 @@ _CAUSAL = re.compile(
     r"|sparked|after (?:being|a|an|the) \w+ (?:by|of)"
     # a purpose: "in a bid to gain jackal meat", "in an effort to", "with the aim of"
     r"|in (?:a|an) (?:bid|effort|attempt) to|with the (?:aim|goal|intention) of"
-    r"|for the purpose of|in retaliation|in revenge)\b",
+    r"|for the purpose of|in retaliation|in revenge"
+    # what someone died of: "died of Parkinson's disease", "complications from a stroke"
+    r"|(?:die|died|dies|dying) (?:of|from)|death from|complications (?:of|from)|succumbed to)\b",
     re.IGNORECASE,
 )
 _RELATIVE_TIME = re.compile(
@@ -461,13 +464,17 @@ def judge(
     query_vector: np.ndarray | None = None,
     embed_all: bool = False,
     article: Callable[[str], str | None] | None = None,
+    topic: Sequence[Entity] = (),
 ) -> Judgement:
     """Score every sentence of the sources against the question and decide the outcome.
 
     `closeness`: chunk id -> the chunk's dense similarity to the question. `embed` and
     `query_vector` add question-to-sentence similarity for the lexically best sentences (all
     of them with `embed_all`, as the tuning script does). `article`: a source's whole text, where
-    a name the retrieved chunks only call "he" is looked for, and who "he" is."""
+    a name the retrieved chunks only call "he" is looked for, and who "he" is. `topic`: the
+    names of the conversation a follow-up naming nothing is about ("who is the suspect?" after
+    a question about the El Paso shooting), which keep the answer to their article as the
+    question's own names would."""
     if not sources:
         return Judgement("unrelated", [])
     groups, essential = concepts(intent, known)
@@ -646,6 +653,14 @@ def judge(
     covering = {
         name for name, held in names_in.items() if wanted and held >= wanted and not several
     }
+    if not wanted and topic and not intent.entities:
+        covering = {
+            name
+            for name, text in article_text.items()
+            if all(entity_found(e, text, entities(text, known_names(text))) for e in topic)
+        }
+        if len(covering) == len(article_text):
+            covering = set()
     if covering:
         scored = [
             c if c.passage.source.source in covering else replace(c, on_subject=False)

@@ -83,6 +83,7 @@ CLOSE_RUNNER_UP = 0.9
 NEAR_DUPLICATE = 0.7
 MERGED_CHARS = 400  # a dependent lead and the sentence before it, joined, at most
 _TYPED = frozenset({"date", "number", "person", "organisation", "place"})
+_ASKS_A_FACT = _TYPED | {"reason", "yesno"}
 OVERVIEW_ARTICLES = 10
 # Sentences per part of a question asking several things. Dev (2026-12-06): 1 -> 2 raised key
 # facts 0.780 -> 0.790 (the part's fact is often in its second-best sentence: "members of the
@@ -183,6 +184,10 @@ def _antecedent(passage: Passage) -> str | None:
     return None
 
 
+_MORE = re.compile(
+    r"\b(?:else|more|other|others|another|besides|further|additional|apart from|aside from)\b",
+    re.IGNORECASE,
+)
 _THIRD_PERSON = re.compile(r"\b(?:he|she|him|his|her|hers)\b", re.IGNORECASE)
 
 
@@ -222,8 +227,13 @@ def choose(
     """The lead sentence and the sentences that support it, as they will read. `article`: a
     source's whole text, where an interview's turn that a chunk starts inside of is read."""
     pool = list(candidates)
-    if shown:  # a follow-up: leave out what the conversation already showed
-        pool = [c for c in pool if normalise(display(c.passage)) not in shown] or pool
+    seen = {id(c) for c in pool if shown and normalise(display(c.passage)) in shown}
+    if seen and (intent.asks not in _ASKS_A_FACT or _MORE.search(intent.question)):
+        # "Why else ...?", "Tell me more", "What do we know about X?" again: what the
+        # conversation showed is no answer. (A question for one fact may be answered by a
+        # sentence shown before: see `seen` below.)
+        pool = [c for c in pool if id(c) not in seen] or pool
+        seen = set()
     if not pool:
         return []
     # The lead: the sentence the outcome rests on (one that needs the sentence before it gets
@@ -242,6 +252,10 @@ def choose(
         if len(picked) >= limit:
             break
         if item is lead or item.score < SUPPORT_CUTOFF * lead.score:
+            continue
+        if id(item) in seen:
+            # A follow-up's support is new; its lead may be a sentence shown before ("What did
+            # he die of?" is answered by the "died of Parkinson's disease" the first answer had).
             continue
         if lead.on_subject and not item.on_subject:
             # Not from another article than those naming everything the question names (the
@@ -274,7 +288,7 @@ def choose(
             continue
         picked.append(item)
         length += len(item.passage.text)
-    picked += _for_each_name(intent, pool, picked)
+    picked += _for_each_name(intent, [c for c in pool if id(c) not in seen], picked)
     # Supporting sentences follow the lead in reading order (by article, then position).
     support = sorted(picked[1:], key=lambda c: (c.passage.source.n, c.passage.start))
     out: list[Chosen] = []
@@ -562,6 +576,9 @@ class OfflineAnswerer:
             context.closeness,
             embed=self.embed,
             article=context.article,
+            # A follow-up naming nothing was searched with the question before it: that
+            # question's names are what it is about.
+            topic=analyse(context.question).entities if context.question != question else (),
             query_vector=np.asarray(vector, dtype=np.float32)
             if vector is not None and len(vector)
             else None,

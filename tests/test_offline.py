@@ -110,6 +110,31 @@ def test_a_sentence_starting_inside_a_quotation_opened_before_the_chunk_is_not_a
     assert [u.text for u in units(src)] == ["The talks ended on Friday."]
 
 
+MENDEZ = (
+    "Former CIA agent Tony Mendez died on Saturday, aged 78, in Frederick, Maryland. "
+    "According to his publicist, Mendez died of Parkinson's disease. "
+    "Former CIA deputy director Michael Morell praised Mendez, saying his work helped to "
+    "protect the nation."
+)
+
+
+def test_a_follow_up_asking_for_one_fact_may_be_answered_by_a_sentence_shown_before() -> None:
+    src = source(1, MENDEZ, "mendez.txt")
+    first = answer(analyse("Who was Tony Mendez?"), judged("Who was Tony Mendez?", src))
+    assert "Parkinson" in first
+    shown = shown_sentences([Message("user", "Who was Tony Mendez?"), Message("assistant", first)])
+    question = "What did Tony Mendez die of?"
+    assert analyse(question).asks == "reason"
+    again = answer(analyse(question), judged(question, src), shown)
+    # "died of" gives a cause, and the sentence giving it leads though it was shown before.
+    assert again.startswith("According to his publicist, Mendez died of Parkinson's disease")
+    # ... but "what else" wants something the conversation has not shown.
+    said = "According to his publicist, Mendez died of Parkinson's disease [1]."
+    more = "What else did Tony Mendez die of?"
+    reply = answer(analyse(more), judged(more, src), shown_sentences([Message("assistant", said)]))
+    assert "Parkinson" not in reply
+
+
 def test_sentences_the_conversation_showed_are_not_repeated() -> None:
     src = source(1, STATION, "station.txt")
     question = "What do we know about the new research station?"
@@ -334,6 +359,28 @@ def test_a_name_that_describes_still_keeps_the_answer_to_the_article_that_has_it
     judgement = judged(question, lion, bomber)
     assert judgement.outcome != "answered" or "bomber" not in answer(analyse(question), judgement)
     assert lead_candidate(judgement.candidates).passage.source.source == "lion.txt"
+
+
+def test_a_follow_up_naming_nothing_is_answered_from_the_article_of_the_conversation() -> None:
+    el_paso = source(
+        1,
+        "A gunman shot shoppers at a Walmart in El Paso on Saturday. Police said the suspect "
+        "surrendered to officers after the attack.",
+        "el_paso.txt",
+    )
+    kenosha = source(
+        2, "Kyle Rittenhouse, the suspect in a Kenosha shooting, was released on bail.", "k.txt"
+    )
+    question = "Who is the suspect?"
+    alone = judged(question, el_paso, kenosha)
+    assert lead_candidate(alone.candidates).passage.source.source == "k.txt"
+    # Searched with "How many died in the El Paso Walmart shooting?" before it: about El Paso.
+    topic = analyse("How many people died in the El Paso Walmart shooting?").entities
+    following = judge(analyse(question), (el_paso, kenosha), lambda _t: 1.0, everything, {},
+                      topic=topic)  # fmt: skip
+    assert "Rittenhouse" not in " ".join(
+        c.passage.text for c in following.candidates if c.on_subject
+    )
 
 
 def test_support_comes_from_the_leads_article_unless_another_is_as_much_on_subject() -> None:
