@@ -823,3 +823,27 @@ def _is_sentence(text: str) -> bool:
     stripped = text.rstrip()
     # A question in an article is a heading or a rhetorical device, never an answer.
     return stripped.endswith((".", "!", '"', "”", "’", "'", ")")) and len(stripped) > 20
+
+
+def on_topic(topic: str, sources: Sequence[Source], weight: Weight) -> list[Source]:
+    """The sources whose article is about an overview's `topic` ("Kobe Bryant", "the maker
+    faire in Tyler"): the article's retrieved text and title hold every name the topic gives and
+    its rarest other word. A search for any topic returns articles; most of them, for a topic
+    one article covers, are about something else."""
+    names = entities(topic[:MAX_TOPIC_CHARS], known_names(topic[:MAX_TOPIC_CHARS]))
+    named = {t for e in names for t in terms(e.name)}
+    rest = [t for t in terms(topic[:MAX_TOPIC_CHARS]) if t not in named]
+    rarest = max(rest, key=weight, default=None)
+    text: dict[str, str] = {}
+    for source in sources:
+        text[source.source] = f"{text.get(source.source, source.title or '')}\n{source.text}"
+    about = {
+        name
+        for name, held in text.items()
+        if all(entity_found(e, held, entities(held, known_names(held))) for e in names)
+        and (rarest is None or soft_share({rarest}, set(terms(held))) > 0)
+    }
+    return [s for s in sources if s.source in about]
+
+
+MAX_TOPIC_CHARS = 300

@@ -17,7 +17,7 @@ from typing import Any, Protocol
 from langchain_core.runnables import Runnable, RunnableConfig, RunnableLambda
 
 from assistant import offline, spelling
-from assistant.answerability import SentenceVectors
+from assistant.answerability import SentenceVectors, on_topic
 from assistant.errors import BackendError
 from assistant.inputs import (
     Limits,
@@ -249,7 +249,8 @@ class AnswerStep(Runnable[dict, Answer]):
         """One cited line per article: the whole library, or the articles about a topic."""
         result: RetrievalResult = state["retrieval"]
         if intent.topic:
-            leads, total = _topic_leads(result.sources), len({s.source for s in result.sources})
+            about = on_topic(intent.topic, result.sources, self.retriever.index.weight)
+            leads, total = _topic_leads(about), len({s.source for s in about})
         else:
             sources, total = self.retriever.article_leads(offline.OVERVIEW_ARTICLES)
             leads = [ArticleLead(s, None) for s in sources]

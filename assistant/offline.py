@@ -470,7 +470,7 @@ def overview(intent: Intent, leads: Sequence[ArticleLead], total: int) -> str:
         line = f"{head}: {text}" if head else text
         lines.append(with_markers(line, [lead.source.n]))
     if not lines:
-        return NOTHING
+        return f"Nothing in the library is about {intent.topic}." if intent.topic else NOTHING
     about = f" about {intent.topic}" if intent.topic else ""
     intro = f"Here is what the articles{about} cover, by date:"
     more = total - len(lines)
@@ -479,8 +479,11 @@ def overview(intent: Intent, leads: Sequence[ArticleLead], total: int) -> str:
 
 
 def _first_sentence(source: Source) -> Passage | None:
+    """The chunk's first sentence that reads on its own (no "He said that ..." for a gist)."""
     for unit in units(source):
         text = display(unit)
+        if needs_context(text):
+            continue
         if len(terms(text)) >= 4 and text.rstrip().endswith((".", "!", "?", "”", '"')):
             return unit
     return None

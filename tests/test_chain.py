@@ -199,6 +199,19 @@ def test_a_greeting_gets_a_short_reply_and_no_sources(
     assert "articles" in answer.answer
 
 
+def test_an_overview_on_a_topic_cites_only_the_articles_about_it(assistant: Assistant) -> None:
+    answer = assistant.ask("What's new on Bennett?")
+    assert answer.answer.startswith("Here is what the articles about Bennett cover, by date:")
+    about = {p.name for p in BUNDLED_ARTICLES.iterdir() if "Bennett" in p.read_text("utf-8")}
+    assert 0 < len({c.source for c in answer.citations}) <= len(about) < 5
+    assert {c.source for c in answer.citations} <= about
+    # Each line reads on its own: no gist opens with "He said that ...".
+    assert not any(line.split(": ", 1)[-1].startswith("He ") for line in answer.answer.splitlines())
+    assert assistant.ask("What's new on unicorns?").answer == (
+        "Nothing in the library is about unicorns."
+    )
+
+
 @pytest.mark.parametrize("question", ["What are these articles about?", "Summarize the news"])
 def test_an_overview_cites_one_line_per_article(assistant: Assistant, question: str) -> None:
     answer = assistant.ask(question)

@@ -14,6 +14,7 @@ from assistant.answerability import (
     judge,
     lead_candidate,
     needs_context,
+    on_topic,
     units,
 )
 from assistant.citations import Passage
@@ -672,3 +673,17 @@ def test_a_sentence_leans_on_the_one_before_only_when_it_points_back(
     sentence: str, leans: bool
 ) -> None:
     assert needs_context(sentence) is leans
+
+
+def test_an_overview_on_a_topic_keeps_only_the_articles_about_it() -> None:
+    faire = source(
+        1, "Wikinews attended the sixth annual Mini Maker Faire in Tyler, Texas.", "faire.txt"
+    )
+    clock = source(2, "A Texas student built a clock and brought it to school.", "clock.txt")
+    tyler = source(3, "Tyler Perry opened a studio in Atlanta on Saturday.", "perry.txt")
+    kept = on_topic("the maker faire in Tyler", [faire, clock, tyler], lambda _t: 1.0)
+    # Every name of the topic and its other words: a search returns the clock and Perry too.
+    assert [s.source for s in kept] == ["faire.txt"]
+    assert on_topic("unicorns", [faire, clock, tyler], lambda _t: 1.0) == []
+    intent = analyse("What's new on unicorns?")
+    assert overview(intent, [], 0) == "Nothing in the library is about unicorns."
