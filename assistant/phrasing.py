@@ -110,6 +110,9 @@ _NEGATED_AUX = re.compile(
     re.IGNORECASE,
 )
 _UNCONTRACTED = {"ca": "can", "wo": "will"}
+# Question words that are no object of the verb, "in what year", "by how much" too.
+_ADJUNCT_WH = frozenset(["when", "where", "why", "how", "how long", "how often", "how far"])
+_PREPOSITIONS = frozenset("in on at by since from for to with during until".split())
 _STRANDED = frozenset({"for", "about", "with", "to", "from", "of", "in", "on", "at", "by"})
 _RELATIVE = frozenset({"that", "which", "who", "whom", "whose", "where", "when"})
 MAX_PHRASED_CHARS = 300
@@ -201,11 +204,10 @@ class Parsed:
 def _is_participle(word: str) -> bool:
     lowered = word.lower()
     base = _base(word)
-    return (
-        base is not None
-        and lowered != base
-        and (lowered.endswith(("ed", "ing", "en")) or lowered in PAST_TO_BASE)
-    )
+    if base is None:
+        # A verb the list lacks, in "-ed" after "was": "When was the mayor stabbed?"
+        return word.isalpha() and word.islower() and len(word) > 4 and word.endswith("ed")
+    return lowered != base and (lowered.endswith(("ed", "ing", "en")) or lowered in PAST_TO_BASE)
 
 
 def _split_subject(words: list[str], form: str) -> tuple[list[str], str, list[str]]:
@@ -309,6 +311,22 @@ def indirect(question: str) -> str | None:
     else:
         parts = [lead, parsed.subject, parsed.aux, parsed.verb, parsed.rest]
     return " ".join(p for p in parts if p)
+
+
+def asked_again(question: str, wh: str) -> str | None:
+    """`question` asked with another question word, for a bare "why?" after it: "By how much
+    did the monarch count go up?" -> "Why did the monarch count go up?". None when the question
+    has no subject and verb of its own to keep ("How many people were killed?")."""
+    parsed = parse(question)
+    if parsed is None or not parsed.verb:
+        return None
+    # Only where the question word stands for no object of the verb: "What did Bennett say?"
+    # gives no "Why did Bennett say?".
+    asked = parsed.wh.lower().split()
+    if asked and " ".join(asked) not in _ADJUNCT_WH and asked[0] not in _PREPOSITIONS:
+        return None
+    words = [wh.capitalize(), parsed.aux, parsed.subject, parsed.verb, parsed.rest]
+    return " ".join(w for w in words if w) + "?"
 
 
 def _be_split(rest: str, aux: str) -> list[str]:

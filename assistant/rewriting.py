@@ -8,7 +8,7 @@ import re
 from collections.abc import Sequence
 
 from assistant.facts import Entity, entities, known_names
-from assistant.phrasing import topic
+from assistant.phrasing import asked_again, topic
 from assistant.questions import analyse
 from assistant.records import Message
 from assistant.text import STOPWORDS
@@ -53,7 +53,17 @@ _THERE_AT_END = re.compile(
     r"there\b(?=\s*[?.!]*$)",
     re.IGNORECASE,
 )
+# A follow-up that is only a question word: "why?", "and how?", "when, then?"
+_BARE_WH = re.compile(
+    r"^\s*(?:and\s+|but\s+|so\s+)?(why|how|when|where)(?:\s+(?:then|exactly|so))?\s*[?.!]*\s*$",
+    re.IGNORECASE,
+)
 _YEAR = re.compile(r"\b(?:1[5-9]\d\d|20\d\d)\b")
+_ORDINAL = re.compile(
+    r"\b(?:first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth|last"
+    r"|\d{1,3}(?:st|nd|rd|th))\b",
+    re.IGNORECASE,
+)
 
 
 def is_follow_up(question: str, history: Sequence[Message]) -> bool:
@@ -150,7 +160,7 @@ def _thing(users: list[str]) -> str | None:
     if _ASKS_HOW_MANY.match(last) and len(things) == 1 and things[0].kind != "place":
         # "How many ballots can one person carry under Montana's BIPA?": "it" is the law, not
         # "one person carrying for others under Montana's BIPA".
-        return things[0].name
+        return _phrase_of(things[0].name, last)
     if _ASKS_HOW_MANY.match(last) and not things:
         for earlier in reversed(users[:-1]):
             named = [e for e in _names(earlier) if e.kind not in ("person", "place")]
@@ -162,8 +172,49 @@ def _thing(users: list[str]) -> str | None:
         return found  # ("Did Arnav Gupta survive?": "it" is not Arnav Gupta)
     if len(things) == 1:
         name = things[0].name
-        return f"the {name}" if any(ch.isdigit() for ch in name) else name
+        return f"the {name}" if any(ch.isdigit() for ch in name) else _phrase_of(name, last)
     return None
+
+
+# "What type of plane ...", "Which kind of vaccine ...".
+_KIND_OF = re.compile(
+    r"^\s*(?:what|which)\s+(?:type|kind|sort|make|model|brand)s?\s+of\s+([a-z][\w\-]*)\b",
+    re.IGNORECASE,
+)
+
+
+def _phrase_of(name: str, question: str) -> str:
+    """The noun phrase a name stands in, for "it": "the Jolo cathedral bombing" (the name and
+    the nouns after it, to the end of the question), "the bomb in Mokha" (the noun before it);
+    the name alone otherwise."""
+    words = question.strip().rstrip("?.! ").split()
+    parts = name.split()
+    for i in range(len(words) - len(parts) + 1):
+        if [w.strip(",;:") for w in words[i : i + len(parts)]] != parts:
+            continue
+        after = words[i + len(parts) :]
+        if (
+            i
+            and words[i - 1].lower() == "the"
+            and 0 < len(after) <= NOUNS_AFTER_NAME
+            and all(w.islower() and w.isalpha() and w not in STOPWORDS for w in after)
+        ):
+            return " ".join(["the", name, *after])  # to the end of the question
+        if (
+            not after
+            and i >= 3
+            and words[i - 1].lower() in ("in", "at", "near", "on")
+            and words[i - 3].lower() == "the"
+            and words[i - 2].isalpha()
+            and words[i - 2].islower()
+            and words[i - 2] not in STOPWORDS
+        ):
+            return " ".join(["the", words[i - 2], words[i - 1], name])
+        break
+    return name
+
+
+NOUNS_AFTER_NAME = 3  # "the Jolo cathedral bombing", "the Chittagong slum fire"
 
 
 def _first_sentence(text: str) -> str:
@@ -298,14 +349,28 @@ def rewrite_offline(question: str, history: Sequence[Message]) -> str:
     users[-1] = _resolved_last(history, users[-1])
     swapped = _what_about(text, users[-1])
     if swapped is not None:
-        return swapped
+        return swapped[:1].upper() + swapped[1:]
+    bare = _BARE_WH.match(text)
+    if bare:
+        # "why?" after "By how much did the count go up?": "Why did the count go up?"
+        again = asked_again(users[-1], bare.group(1).lower())
+        if again:
+            return again
     text = _LEADING_CONNECTIVE.sub("", text)
-    person = _person(users, answers)
+    # A question that names a person means them by its own "his" ("How much did Karsten
+    # Warholm earn for his win?"): no other person is put in.
+    names_own = any(e.kind == "person" for e in _names(text))
+    person = None if names_own else _person(users, answers)
     changed = False
     if person:
         text, count = _replace_person(text, person)
         changed = changed or bool(count)
-    thing = _thing(users) or _answered_thing(answers)
+    kind_of = _KIND_OF.match(users[-1])
+    if kind_of:
+        # "What type of plane crashed ...?": "it" is the kind the answer named, else the plane.
+        thing = _answered_thing(answers) or f"the {kind_of.group(1)}"
+    else:
+        thing = _thing(users) or _answered_thing(answers)
     if thing and person and thing.startswith(person + " ") and person in text:
         # "What did she do after that?" after "When did Doris Day make her last film?": "after
         # making her last film", not "after Doris Day making her last film".
@@ -415,6 +480,9 @@ def _what_about(text: str, last_question: str) -> str | None:
     year = _YEAR.search(new)
     if year and _YEAR.search(base):
         return _YEAR.sub(year.group(0), base, count=1) + "?"
+    # ... and a place in an order, a place in an order: "and third?" after "who came second?"
+    if _ORDINAL.fullmatch(new) and _ORDINAL.search(base):
+        return _ORDINAL.sub(new.lower(), base, count=1) + "?"
     new_names = _names(new[:1].upper() + new[1:])
     old = _names(base)
     if new_names and old:

@@ -40,6 +40,8 @@ _SHORTHAND = {
     **{w: w[:-1] + "'s" for w in "whats thats whos wheres hows whens whys theres heres".split()},
     **{w: w[:-2] + "n't" for w in "dont doesnt didnt isnt arent wasnt werent hasnt havent hadnt"
        " couldnt wouldnt shouldnt".split()},
+    **{w + suffix: f"{w} did" for w in "why how where what when".split()
+       for suffix in ("'d", "’d")},
     "cant": "can't", "wont": "won't", "ive": "I've", "youre": "you're",
     "theyre": "they're", "enuf": "enough", "abt": "about", "wat": "what", "wht": "what",
     "u": "you", "ur": "your", "r": "are", "pls": "please", "plz": "please", "ppl": "people",

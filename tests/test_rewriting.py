@@ -340,3 +340,37 @@ def test_after_a_how_many_question_naming_no_thing_it_is_the_thing_named_before(
     assert rewrite_offline("when was it supposed to make landfall?", turns) == (
         "When was Barry supposed to make landfall?"
     )
+
+
+def test_it_is_the_noun_phrase_a_name_stands_in_not_the_name_alone() -> None:
+    bombing = history("How many people were killed in the Jolo cathedral bombing?", "20 [1].")
+    assert rewrite_offline("who's suspected of doing it?", bombing) == (
+        "Who's suspected of doing the Jolo cathedral bombing?"
+    )
+    bomb = history("Which journalist was killed by the bomb in Mokha?", "Nabil al-Quaety [1].")
+    assert (
+        rewrite_offline("who got blamed for it?", bomb) == "Who got blamed for the bomb in Mokha?"
+    )
+    plane = history(
+        "What type of plane crashed after taking off from Henderson Executive Airport?",
+        "At the time, there were four people on board [1].",
+    )
+    assert rewrite_offline("where was it going?", plane) == "Where was the plane going?"
+
+
+def test_a_question_naming_a_person_keeps_its_own_his() -> None:
+    turns = history("and third?", "Third place went to Abderrahman Samba of Qatar [1].")
+    question = "How much prize money did Karsten Warholm earn for his Doha win?"
+    assert rewrite_offline(question, turns) == question
+
+
+def test_an_ordinal_replaces_an_ordinal_and_a_bare_why_asks_the_last_question_again() -> None:
+    assert rewrite_offline("and third?", history("who came second?", "Samba [1].")) == (
+        "Who came third?"
+    )
+    count = history("By how much did the monarch count in Mexico go up this winter?", "144% [1].")
+    assert (
+        rewrite_offline("why?", count) == "Why did the monarch count in Mexico go up this winter?"
+    )
+    # Not where the question word was the verb's object: "Why did Bennett say?" is no question.
+    assert rewrite_offline("why?", history("What did Bennett say?", "That [1].")) == "why?"

@@ -69,3 +69,9 @@ def test_a_word_typed_without_its_apostrophe_and_chat_shorthand_are_read_written
     # A word or a name that is also shorthand is left as written.
     for question in ("What did R Kelly say?", "Is U2 touring?", "Where is Ur?"):
         assert read(question, known, weight).question == question
+
+
+def test_a_question_word_with_d_is_read_with_did() -> None:
+    reading = read("why'd the nba stop the season", known, weight)
+    assert reading.question == "why did the nba stop the season"
+    assert read("How’d it end?", known, weight).question == "How did it end?"
