@@ -366,6 +366,7 @@ def rewrite_offline(question: str, history: Sequence[Message]) -> str:
         text, count = _replace_person(text, person)
         changed = changed or bool(count)
     kind_of = _KIND_OF.match(users[-1])
+    thing: str | None
     if kind_of:
         # "What type of plane crashed ...?": "it" is the kind the answer named, else the plane.
         thing = _answered_thing(answers) or f"the {kind_of.group(1)}"
