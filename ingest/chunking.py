@@ -60,6 +60,8 @@ _ABBREVIATIONS = frozenset(
 _SENTENCE_END = re.compile(r"[.!?…]+[\"'”’)\]]*")
 _NEWLINE = re.compile(r"\n+")
 _LOWER_NEXT = re.compile(r"[^\S\n]*[a-z]")
+_BRACKET_NEXT = re.compile(r"[^\S\n]*\(")
+_SHORT_NAME = re.compile(r"\b[A-Z][A-Za-z]{0,3}\.$")  # "Kft.", "GmbH.", "Ltd." (not "left.")
 
 
 @dataclass(frozen=True)
@@ -94,7 +96,9 @@ class Chunk:
 def split_sentences(text: str, read_on: bool = True) -> list[Span]:
     """Sentence spans of `text` (stripped of surrounding whitespace); lines are boundaries too.
     `read_on`: a "?" or "!" before words in lower case or inside brackets ends no sentence
-    ('"... steal a toilet?" wrote Cattelan', "checking [?] the trains"). Chunking splits
+    ('"... steal a toilet?" wrote Cattelan', "checking [?] the trains"), nor does the full stop
+    of a short capitalised word before a bracket ("Ipari Kft. (HDT Limited) acquired"; not
+    "he left. (It rained.)"). Chunking splits
     without it, so that the chunks stored (and what was embedded) stay as they were."""
     spans: list[Span] = []
     for block_start, block_end in _blocks(text):
@@ -105,6 +109,10 @@ def split_sentences(text: str, read_on: bool = True) -> list[Span]:
                 continue
             if _is_abbreviation(text, match.start()):
                 continue
+            if read_on and _BRACKET_NEXT.match(text, end, block_end) and _SHORT_NAME.search(
+                text, max(block_start, match.start() - 6), match.start() + 1
+            ):
+                continue  # "HDT Védelmi Ipari Kft. (HDT Limited) acquired ...": no new sentence
             asks = read_on and text[match.start()] in "?!"
             if asks and match.start() > 0 and text[match.start() - 1] in "[(":
                 continue  # an editor's "[?]" or "(!)" inside the sentence ("[.]" ends one)

@@ -264,3 +264,16 @@ def test_a_question_mark_before_words_in_lower_case_ends_no_sentence() -> None:
         "It runs on Vimeo.",
         "youtube-dl is free software.",
     ]
+
+
+def test_a_full_stop_before_a_bracket_ends_no_sentence_when_reading_on() -> None:
+    text = (
+        "On October 29, HDT Védelmi Ipari Kft. (HDT Limited) acquired Hirtenberger. "
+        "The price was secret."
+    )
+    assert [text[s.start : s.end] for s in split_sentences(text)] == [
+        "On October 29, HDT Védelmi Ipari Kft. (HDT Limited) acquired Hirtenberger.",
+        "The price was secret.",
+    ]
+    # Chunking splits as it always did: the stored chunks stay as they were.
+    assert len(split_sentences(text, read_on=False)) == 3
