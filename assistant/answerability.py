@@ -735,9 +735,14 @@ def lead_candidate(ranked: Sequence[Candidate]) -> Candidate | None:
 # identity of the player", "While not naming any other bidders", "as yet unnamed managers".
 # News states this often, and such a sentence is what a search for the question finds first.
 _WITHHELD = re.compile(
-    r"\b(?:(?:did|do|does|has|have|had|was|were|is|are)(?:n[’']t| not)(?: yet| immediately| been)*"
+    r"\b(?:(?:did|do|does|has|have|had|was|were|is|are)(?:n[’']t| not)"
+    r"(?: yet| immediately| been| publicly| officially| formally)*"
     r" (?:release|reveal|disclose|name|identif|specif|confirm|known|clear|determin|establish"
-    r"|made public|publish|announce)\w*"
+    r"|made public|publish|announce|mention|decide)\w*"
+    # "No cause of death was announced", "no details were given"
+    r"|\bno (?:cause|reason|motive|details?|names?|information|figures?)(?: of \w+)?"
+    r" (?:was|were|has been|have been|had been) (?:given|released|announced|disclosed"
+    r"|made public|provided|reported|offered)"
     r"|not (?:yet )?(?:been )?(?:named|identified|released|disclosed|known|determined|revealed"
     r"|made public)"
     r"|unnamed|unidentified|undisclosed|unknown|unclear|without naming|not naming"

@@ -34,7 +34,7 @@ from assistant.prompts import read_status
 from assistant.questions import Intent, analyse, parts
 from assistant.records import Answer, Message, Outcome, Retrieved, Source
 from assistant.retrieval import HybridRetriever, RetrievalResult
-from assistant.rewriting import is_follow_up, search_text
+from assistant.rewriting import is_follow_up, names_something, search_text
 from assistant.verification import Recheck, VerifiedAnswer, is_refusal, verify
 
 log = logging.getLogger(__name__)
@@ -432,10 +432,11 @@ def build_chain(
             standalone, note = bound_rewrite(standalone, question, limits)
             state["notes"].append(note)
             search = standalone
-            if standalone == question:
-                # Nothing to put in place of "why?" or "these operations": search with the
-                # question it follows too, without showing a made-up rewrite.
-                search = search_text(question, state["history"])
+            if standalone == question or not names_something(standalone):
+                # Nothing to put in place of "why?" or "these operations", or a rewrite that
+                # still names nothing ("Who came third?"): search with the question it follows
+                # too, without showing a made-up rewrite.
+                search = search_text(standalone, state["history"])
         state["timings"]["rewrite"] = _ms(started)
         return {**state, "standalone": standalone, "search": search}
 

@@ -108,6 +108,11 @@ def _recent(history: Sequence[Message]) -> tuple[list[str], list[str]]:
 _NICKNAME = re.compile(r"(?<=[A-Za-z]) [\"“][A-Z][\w\-’']{0,30}[\"”](?= [A-Z])")
 
 
+def names_something(text: str) -> bool:
+    """Whether `text` names a person, place, organisation or thing."""
+    return bool(_names(text))
+
+
 def _names(text: str) -> list[Entity]:
     text = _NICKNAME.sub("", text)
     return list(entities(text, known_names(text)))
@@ -413,11 +418,17 @@ def rewrite_offline(question: str, history: Sequence[Message]) -> str:
 def search_text(question: str, history: Sequence[Message]) -> str:
     """What to search with for a follow-up that could not be rewritten ("why?", "Who picked up
     the remaining ones?"): the question and the question it follows, that one as it stood
-    alone ("How many delegates did that give Bernie Sanders?", not "... give him?")."""
+    alone ("How many delegates did that give Bernie Sanders?", not "... give him?"), and when
+    that one names nothing either, the last question before it that names something."""
     users, _ = _recent(history)
     if not users:
         return question
-    return f"{question} {_resolved_last(history, users[-1])[:MAX_REWRITE_CHARS]}"
+    last = _resolved_last(history, users[-1])[:MAX_REWRITE_CHARS]
+    if not _names(last):
+        # "who came second?" after a question about Warholm's final: the topic is further back.
+        named = next((u for u in reversed(users[:-1]) if _names(u)), "")
+        last = f"{last} {named}".strip()
+    return f"{question} {last}"
 
 
 def _resolved_last(history: Sequence[Message], last_user: str) -> str:

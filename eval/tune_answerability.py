@@ -33,7 +33,7 @@ from assistant.evaluation import load_gold
 from assistant.offline import display
 from assistant.questions import analyse
 from assistant.records import Message
-from assistant.rewriting import is_follow_up, rewrite_offline, search_text
+from assistant.rewriting import is_follow_up, names_something, rewrite_offline, search_text
 
 
 @dataclass
@@ -67,7 +67,7 @@ def collect(gold_path: Path, articles: Path) -> list[Item]:
         if is_follow_up(question, history):
             question = rewrite_offline(question, history)
             search = question
-            if question == gold.question:
+            if question == gold.question or not names_something(question):
                 search = search_text(question, history)
         result = assistant.retriever.search(search, 5)
         judgement = answerability.judge(

@@ -13,6 +13,7 @@ from assistant.answerability import (
     has_answer_kind,
     judge,
     lead_candidate,
+    withheld,
     needs_context,
     on_topic,
     units,
@@ -687,3 +688,16 @@ def test_an_overview_on_a_topic_keeps_only_the_articles_about_it() -> None:
     assert on_topic("unicorns", [faire, clock, tyler], lambda _t: 1.0) == []
     intent = analyse("What's new on unicorns?")
     assert overview(intent, [], 0) == "Nothing in the library is about unicorns."
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "She has said she will endorse a rival, but had not yet publicly decided on a candidate.",
+        "No cause of death was announced.",
+        "The agency did not mention if there were casualties.",
+        "No details were given by the police.",
+    ],
+)
+def test_what_news_says_was_not_made_known_is_read_as_withheld(sentence: str) -> None:
+    assert withheld(sentence)

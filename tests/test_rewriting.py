@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from assistant.records import Message
-from assistant.rewriting import is_follow_up, rewrite_offline, search_text
+from assistant.rewriting import is_follow_up, names_something, rewrite_offline, search_text
 
 
 def history(*turns: str) -> list[Message]:
@@ -374,3 +374,14 @@ def test_an_ordinal_replaces_an_ordinal_and_a_bare_why_asks_the_last_question_ag
     )
     # Not where the question word was the verb's object: "Why did Bennett say?" is no question.
     assert rewrite_offline("why?", history("What did Bennett say?", "That [1].")) == "why?"
+
+
+def test_the_search_reaches_back_to_the_last_question_that_names_something() -> None:
+    turns = history(
+        "What was Warholm's winning time in the Doha 400m hurdles final?", "47.42 seconds [1]."
+    ) + history("who came second?", "Rai Benjamin [1].")
+    assert names_something("Who came third?") is False
+    assert search_text("Who came third?", turns) == (
+        "Who came third? who came second? What was Warholm's winning time in the Doha 400m "
+        "hurdles final?"
+    )
