@@ -279,7 +279,7 @@ def indirect(question: str) -> str | None:
         if _WH_SUBJECT.match(text) and any(
             _base(w) is not None and not w[:1].isupper() for w in words[1:7]
         ):
-            return _lower_first(text)
+            return _lower_first(spelled).replace(" can not ", " cannot ")  # with its "not"
         return None
     lead = _lower_first(parsed.wh) if parsed.wh else "whether"
     if negated:

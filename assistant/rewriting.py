@@ -492,7 +492,7 @@ def _what_about(text: str, last_question: str) -> str | None:
     year = _YEAR.search(new)
     if year and _YEAR.search(base):
         return _YEAR.sub(year.group(0), base, count=1) + "?"
-    # ... and a place in an order, a place in an order: "and third?" after "who came second?"
+    # ... and an ordinal an ordinal: "and third?" after "who came second?"
     if _ORDINAL.fullmatch(new) and _ORDINAL.search(base):
         return _ORDINAL.sub(new.lower(), base, count=1) + "?"
     new_names = _names(new[:1].upper() + new[1:])

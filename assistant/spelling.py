@@ -33,21 +33,25 @@ MAX_LETTERS = 20  # a longer "word" is no typing slip, and its neighbours are ma
 CAPITALS_SHARE = 0.8
 
 
-# Words typed without their apostrophe, and chat shorthand, read as written out: without this,
-# "whats going on with Lorenzo?" reads as about "what" and "enuf" as the library's "enur".
-# (Not the ones that are words or names too: "its", "were", "well", "lets", "id", "Im".)
-_SHORTHAND = {
+# Words typed without their apostrophe, read as written out, also opening a question ("Whats
+# going on with Lorenzo?" read as about "what"). (Not the ones that are words or names too:
+# "its", "were", "well", "lets", "id", "Im".)
+_CONTRACTED = {
     **{w: w[:-1] + "'s" for w in "whats thats whos wheres hows whens whys theres heres".split()},
     **{w: w[:-2] + "n't" for w in "dont doesnt didnt isnt arent wasnt werent hasnt havent hadnt"
        " couldnt wouldnt shouldnt".split()},
     **{w + suffix: f"{w} did" for w in "why how where what when".split()
        for suffix in ("'d", "’d")},
-    "cant": "can't", "wont": "won't", "ive": "I've", "youre": "you're",
-    "theyre": "they're", "enuf": "enough", "abt": "about", "wat": "what", "wht": "what",
-    "u": "you", "ur": "your", "r": "are", "pls": "please", "plz": "please", "ppl": "people",
-    "bc": "because", "cuz": "because", "coz": "because", "tho": "though", "thru": "through",
-    "govt": "government", "gov": "government", "yrs": "years",
-    "wanna": "want to", "gonna": "going to", "gotta": "got to", "bday": "birthday",
+    "cant": "can't", "wont": "won't", "ive": "I've", "youre": "you're", "theyre": "they're",
+}  # fmt: skip
+# Chat shorthand, read as written out only in lower case ("enuf" was read as the library's
+# "enur"; "R Kelly" and "Ur" are names).
+_CHAT = {
+    "enuf": "enough", "abt": "about", "wat": "what", "wht": "what", "u": "you", "ur": "your",
+    "r": "are", "pls": "please", "plz": "please", "ppl": "people", "bc": "because",
+    "cuz": "because", "coz": "because", "tho": "though", "thru": "through",
+    "govt": "government", "gov": "government", "yrs": "years", "wanna": "want to",
+    "gonna": "going to", "gotta": "got to", "bday": "birthday",
 }  # fmt: skip
 
 
@@ -77,8 +81,12 @@ def read(question: str, known: Known, weight: Weight) -> Reading:
     checked = 0
     for match in _WORD.finditer(question):
         word = match.group(0)
-        written = _SHORTHAND.get(word.lower()) if word[1:].islower() or len(word) == 1 else None
-        if written and (word.islower() or match.start() == 0):
+        written = _CHAT.get(word) or (
+            _CONTRACTED.get(word.lower())
+            if word.islower() or (match.start() == 0 and word[1:].islower())
+            else None
+        )
+        if written:
             written = written[:1].upper() + written[1:] if word[:1].isupper() else written
             parts += [question[position : match.start()], written]
             position = match.end()

@@ -98,8 +98,8 @@ def split_sentences(text: str, read_on: bool = True) -> list[Span]:
     `read_on`: a "?" or "!" before words in lower case or inside brackets ends no sentence
     ('"... steal a toilet?" wrote Cattelan', "checking [?] the trains"), nor does the full stop
     of a short capitalised word before a bracket ("Ipari Kft. (HDT Limited) acquired"; not
-    "he left. (It rained.)"). Chunking splits
-    without it, so that the chunks stored (and what was embedded) stay as they were."""
+    "he left. (It rained.)"). Chunking splits without it, so that the chunks stored (and what
+    was embedded) stay as they were."""
     spans: list[Span] = []
     for block_start, block_end in _blocks(text):
         start = block_start
@@ -109,8 +109,10 @@ def split_sentences(text: str, read_on: bool = True) -> list[Span]:
                 continue
             if _is_abbreviation(text, match.start()):
                 continue
-            if read_on and _BRACKET_NEXT.match(text, end, block_end) and _SHORT_NAME.search(
-                text, max(block_start, match.start() - 6), match.start() + 1
+            if (
+                read_on
+                and _BRACKET_NEXT.match(text, end, block_end)
+                and _SHORT_NAME.search(text, max(block_start, match.start() - 6), match.start() + 1)
             ):
                 continue  # "HDT Védelmi Ipari Kft. (HDT Limited) acquired ...": no new sentence
             asks = read_on and text[match.start()] in "?!"

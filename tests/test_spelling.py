@@ -67,7 +67,7 @@ def test_a_word_typed_without_its_apostrophe_and_chat_shorthand_are_read_written
     )
     assert read("Whats up?", known, weight).question == "What's up?"
     # A word or a name that is also shorthand is left as written.
-    for question in ("What did R Kelly say?", "Is U2 touring?", "Where is Ur?"):
+    for question in ("What did R Kelly say?", "Is U2 touring?", "Where is Ur?", "R Kelly?"):
         assert read(question, known, weight).question == question
 
 
