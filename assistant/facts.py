@@ -714,8 +714,9 @@ def entities(text: str, known: frozenset[str] = frozenset()) -> tuple[Entity, ..
         while words and words[-1].lower() in _CONNECTORS:
             words = words[:-1]
         while len(words) > 1 and words[0].lower() in _ROLE_WORDS | _CONNECTORS:
+            # "Prime Minister X" is a person; "Al Jazeera" (a particle left off) need not be.
+            person = person or words[0].lower() in _ROLE_WORDS
             words = words[1:]
-            person = True
         if not words or (len(words) == 1 and words[0].lower() in _ROLE_WORDS):
             return
         name = " ".join(words)

@@ -7,7 +7,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from assistant.facts import Entity, entities, known_names
+from assistant.facts import Entity, entities, known_names, same_person, speaker
 from assistant.phrasing import asked_again, topic
 from assistant.questions import analyse
 from assistant.records import Message
@@ -130,11 +130,26 @@ def _person(users: list[str], answers: list[str]) -> str | None:
         in_answer = [
             e
             for e in _names(first_sentence) + _names(answers[-1])
-            if e.kind in ("person", "other") and not any(_same(e.name, q.name) for q in in_question)
+            if e.kind in ("person", "other")
+            and not any(_same(e.name, q.name) for q in in_question)
+            and not any(ch.isdigit() for ch in e.name)  # "a Volvo XC90" is no "she"
         ]
     people = [e for e in in_answer if e.kind == "person"] or in_answer
-    if asked_who and people:
-        return people[0].name
+    if asked_who:
+        # The person the answer gave, not one it quotes ("Phil Chetwynd, director of AFP,
+        # called the death ..." answered "Who was the journalist killed?"), nor a one-word name
+        # of no known kind ("Sandhurst"); when there is none, no guess.
+        quoted = [q for q in map(speaker, _sentences(answers[-1] if answers else "")) if q]
+        given = [
+            e
+            for e in sorted(in_answer, key=lambda e: e.kind != "person")
+            if (e.kind == "person" or len(e.name.split()) > 1)
+            and not any(same_person(e.name, q) for q in quoted)
+        ]
+        if given:
+            return given[0].name.split(" of ")[0]  # "Patrick Crusius of Allen": the person
+        if people:
+            return None  # only names it quotes or can't tell are people: no guess
     named = [e for e in in_question if e.kind == "person"] or in_question
     if named:
         return named[0].name
@@ -142,7 +157,15 @@ def _person(users: list[str], answers: list[str]) -> str | None:
         found = [e for e in _names(earlier) if e.kind == "person"]
         if found:
             return found[0].name
-    return people[0].name if people else None
+    # Else whom the last answer names most often ("Al Jazeera reported that Wiranto was flown
+    # to a hospital [1]. Wiranto suffered ...": Wiranto, not Jazeera).
+    said = answers[-1] if answers else ""
+    most = max(people, key=lambda e: said.count(e.name), default=None)
+    return most.name if most else None
+
+
+def _sentences(text: str) -> list[str]:
+    return [t for t in re.split(r"(?<=[.!?])\s+", text[:MAX_REWRITE_CHARS]) if t]
 
 
 def _same(a: str, b: str) -> bool:
@@ -268,8 +291,8 @@ def _group(users: list[str]) -> str | None:
 _BEFORE_PLURAL = frozenset(
     """the these those many some all both several other their his her its our which what of for
     to against with by on at from about among between and do did are were have had will would
-    can could""".split()
-)
+    can could two three four five six seven eight nine ten""".split()
+)  # ("the two Paris police officers")
 _IRREGULAR_PLURALS = frozenset({"people", "children", "men", "women", "police", "staff"})
 _NOT_PLURAL = re.compile(r"(?:ss|us|is|ous|ics|news|series|species)$")
 _WORD = re.compile(r"[A-Za-z][A-Za-z\-’']*")
@@ -280,19 +303,30 @@ def _plural_phrase(question: str) -> str | None:
     """The first plural noun phrase of a question, with "the": "the protesters" in "Why did
     Seoul ban the protesters?", "the North Korean defectors" in "How many North Korean
     defectors arrived?"."""
-    words = _WORD.findall(question[:MAX_REWRITE_CHARS])
+    # (A plural's possessive apostrophe is not part of it: "the officers’ names".)
+    words = [w.rstrip("'’") for w in _WORD.findall(question[:MAX_REWRITE_CHARS])]
     lowered = [w.lower() for w in words]
-    for i, word in enumerate(lowered):
-        plural = word in _IRREGULAR_PLURALS or (
-            len(word) > 3
-            and word.endswith("s")
-            and not _NOT_PLURAL.search(word)
-            and word not in STOPWORDS
-            and words[i][:1].islower()
+
+    def is_plural(i: int) -> bool:
+        word = lowered[i]
+        return (
+            word in _IRREGULAR_PLURALS
+            or (
+                len(word) > 3
+                and word.endswith("s")
+                and not word.endswith(("'s", "’s"))  # "the police's names": a possessive
+                and not _NOT_PLURAL.search(word)
+                and word not in STOPWORDS
+                and words[i][:1].islower()
+            )
         )
-        if not plural:
+
+    for i in range(len(lowered)):
+        if not is_plural(i):
             continue
         start = i
+        if i + 1 < len(lowered) and is_plural(i + 1):
+            i += 1  # "police officers": the noun is the last of the two
         while (
             start > 0
             and i - start < PLURAL_MODIFIERS

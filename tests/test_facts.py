@@ -129,6 +129,9 @@ def test_entities_and_their_kinds() -> None:
     assert [(e.name, e.kind) for e in entities("The body was found on Mount Bukak.")] == [
         ("Mount Bukak", "place")
     ]
+    # A particle left off a name makes it no person, as a title does ("Prime Minister X").
+    reported = entities("Reports from Al Jazeera said Prime Minister Wiranto was stable.")
+    assert [(e.name, e.kind) for e in reported] == [("Jazeera", "other"), ("Wiranto", "person")]
 
 
 @pytest.mark.parametrize(

@@ -385,3 +385,35 @@ def test_the_search_reaches_back_to_the_last_question_that_names_something() -> 
         "Who came third? who came second? What was Warholm's winning time in the Doha 400m "
         "hurdles final?"
     )
+
+
+def test_he_after_a_who_question_is_the_person_the_answer_gave_not_one_it_quotes() -> None:
+    turns = history(
+        "Who is the suspect in the El Paso shooting?",
+        "Local prosecutor Remy Heitz said the suspect's wife was taken into custody [1]. "
+        "U.S. officials identified the suspect as Patrick Crusius of Allen, Texas [2].",
+    )
+    assert rewrite_offline("What has he been charged with?", turns) == (
+        "What has Patrick Crusius been charged with?"
+    )
+    # A car is no "she", nor is a one-word name of no known kind a "he": no guess.
+    car = history("Which woman was driving the car?", "A Volvo XC90 struck him [1].")
+    assert rewrite_offline("Did she stay in Britain?", car) == "Did she stay in Britain?"
+    school = history("Who succeeded Sultan Qaboos?", "Qaboos studied at Sandhurst in England [1].")
+    assert rewrite_offline("how was he chosen?", school) == "how was he chosen?"
+
+
+def test_they_is_the_plural_the_question_counted_and_he_the_person_the_answer_names_most() -> None:
+    officers = history(
+        "What sentence did the two Paris police officers get for raping a Canadian tourist?",
+        "Seven years in prison [1].",
+    )
+    assert rewrite_offline("what are their names?", officers) == (
+        "What are the Paris police officers’ names?"
+    )
+    stabbed = history(
+        "wher was wiranto stabed",
+        "Al Jazeera reported that Wiranto was flown to a hospital [1]. Wiranto suffered two deep "
+        "wounds [2].",
+    )
+    assert rewrite_offline("did he survive?", stabbed) == "Did Wiranto survive?"
