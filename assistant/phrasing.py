@@ -113,6 +113,7 @@ _UNCONTRACTED = {"ca": "can", "wo": "will"}
 # Question words that are no object of the verb, "in what year", "by how much" too.
 _ADJUNCT_WH = frozenset(["when", "where", "why", "how", "how long", "how often", "how far"])
 _PREPOSITIONS = frozenset("in on at by since from for to with during until".split())
+_SUBORDINATORS = frozenset("when after before while because since until if during".split())
 _STRANDED = frozenset({"for", "about", "with", "to", "from", "of", "in", "on", "at", "by"})
 _RELATIVE = frozenset({"that", "which", "who", "whom", "whose", "where", "when"})
 MAX_PHRASED_CHARS = 300
@@ -303,9 +304,15 @@ def indirect(question: str) -> str | None:
     elif parsed.aux in _BE and not parsed.verb:
         if parsed.wh:
             subject = parsed.subject.split()
+            # "how old Gerald Ford was when he died": a clause after the subject stays after.
+            cut = next(
+                (i for i, w in enumerate(subject) if i and w.lower() in _SUBORDINATORS),
+                len(subject),
+            )
+            subject, clause = subject[:cut], subject[cut:]
             # "what the mechanism is for": a stranded preposition goes after the verb.
             tail = [subject.pop()] if len(subject) > 1 and subject[-1].lower() in _STRANDED else []
-            parts = [lead, " ".join(subject), parsed.aux, *tail]
+            parts = [lead, " ".join(subject), parsed.aux, *tail, " ".join(clause)]
         else:
             parts = [lead, *_be_split(parsed.subject, parsed.aux)]
     else:

@@ -46,6 +46,7 @@ from assistant.phrasing import gerund, indirect, past, third_person, topic
         ("Why can't the team play?", "why the team cannot play"),
         ("Why isn't Israel a member of NATO?", "why Israel is not a member of NATO"),
         ("Who didn't attend the summit?", "who did not attend the summit"),
+        ("How old was Gerald Ford when he died?", "how old Gerald Ford was when he died"),
         # A participle the verb list lacks ("stab") is still one.
         ("When was the mayor stabbed?", "when the mayor was stabbed"),
     ],
