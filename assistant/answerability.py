@@ -251,6 +251,17 @@ def units(source: Source) -> list[Passage]:
     out (it would read as a quote with no beginning)."""
     items = passages(source)
     out: list[Passage] = []
+    # Sentences up to the first that closes a quotation opened before the chunk are inside it:
+    # someone's words with no speaker ("She was all woman, as well as being the girl next
+    # door." from Mary Quant's quotation, read as the article's own).
+    running = 0
+    for k, item in enumerate(items):
+        running += quote_balance(item.text)
+        if running > 0:
+            break
+        if running < 0:
+            items = items[k + 1 :]
+            break
     i = 0
     while i < len(items):
         balance = quote_balance(items[i].text)

@@ -99,8 +99,10 @@ MAX_QUOTED_SENTENCES = 4
 def quote_balance(text: str) -> int:
     """+1 when the text opens a double quotation it doesn't close, -1 when it closes one it
     didn't open, 0 otherwise (straight quotes told apart by the spaces around them)."""
-    opened = len(_OPENING.findall(text))
-    closed = len(_CLOSING.findall(text))
+    openings = {m.start() for m in _OPENING.finditer(text)}
+    # (A mark in an opening place is no closing one too: 'did "...not recognize'.)
+    closed = sum(1 for m in _CLOSING.finditer(text) if m.start() not in openings)
+    opened = len(openings)
     return (opened > closed) - (closed > opened)
 
 

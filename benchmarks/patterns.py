@@ -421,6 +421,20 @@ CASES: list[Case] = [
     ),
     Case(
         "ingest.chunking.split_sentences",
+        "'!\" Aa Bb Cc ' runs (a quote's speaker?)",
+        lambda n: rep('!" Aa Bb Cc ', n),
+        _call("ingest.chunking.split_sentences"),
+        ISSUE_12,
+    ),
+    Case(
+        "ingest.chunking.split_sentences",
+        "'Kft. (' runs",
+        lambda n: rep("Kft. (", n),
+        _call("ingest.chunking.split_sentences"),
+        ISSUE_12,
+    ),
+    Case(
+        "ingest.chunking.split_sentences",
         "a.a.a. initials",
         lambda n: rep("a.", n) + " x",
         _call("ingest.chunking.split_sentences"),

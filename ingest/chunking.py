@@ -60,6 +60,10 @@ _ABBREVIATIONS = frozenset(
 _SENTENCE_END = re.compile(r"[.!?…]+[\"'”’)\]]*")
 _NEWLINE = re.compile(r"\n+")
 _LOWER_NEXT = re.compile(r"[^\S\n]*[a-z]")
+_ATTRIBUTION_NEXT = re.compile(
+    r"[^\S\n]*(?:[A-Z][\w’'\-]*[^\S\n]+){1,3}(?:said|says|told|asked|wrote|tweeted|added"
+    r"|replied|explained|stated|noted|declared|announced)\b"
+)
 _BRACKET_NEXT = re.compile(r"[^\S\n]*\(")
 _SHORT_NAME = re.compile(r"\b[A-Z][A-Za-z]{0,3}\.$")  # "Kft.", "GmbH.", "Ltd." (not "left.")
 
@@ -96,10 +100,11 @@ class Chunk:
 def split_sentences(text: str, read_on: bool = True) -> list[Span]:
     """Sentence spans of `text` (stripped of surrounding whitespace); lines are boundaries too.
     `read_on`: a "?" or "!" before words in lower case or inside brackets ends no sentence
-    ('"... steal a toilet?" wrote Cattelan', "checking [?] the trains"), nor does the full stop
-    of a short capitalised word before a bracket ("Ipari Kft. (HDT Limited) acquired"; not
-    "he left. (It rained.)"). Chunking splits without it, so that the chunks stored (and what
-    was embedded) stay as they were."""
+    ('"... steal a toilet?" wrote Cattelan', "checking [?] the trains") or before its speaker
+    ('"... in two days!" Macron told the world'), nor does the full stop of a short capitalised
+    word before a bracket ("Ipari Kft. (HDT Limited) acquired"; not "he left. (It rained.)").
+    Chunking splits without it, so that the chunks stored (and what was embedded) stay as they
+    were."""
     spans: list[Span] = []
     for block_start, block_end in _blocks(text):
         start = block_start
@@ -118,6 +123,8 @@ def split_sentences(text: str, read_on: bool = True) -> list[Span]:
             asks = read_on and text[match.start()] in "?!"
             if asks and match.start() > 0 and text[match.start() - 1] in "[(":
                 continue  # an editor's "[?]" or "(!)" inside the sentence ("[.]" ends one)
+            if asks and text[end - 1] in '"”' and _ATTRIBUTION_NEXT.match(text, end, block_end):
+                continue  # '"... in two days!" Macron told the world': the quote's speaker
             if asks and _LOWER_NEXT.match(text, end, block_end):
                 # '"... steal a toilet?" wrote Cattelan': the question goes on (after a full
                 # stop, a word in lower case may start a sentence: "youtube-dl is ...").

@@ -277,3 +277,12 @@ def test_a_full_stop_before_a_bracket_ends_no_sentence_when_reading_on() -> None
     ]
     # Chunking splits as it always did: the stored chunks stay as they were.
     assert len(split_sentences(text, read_on=False)) == 3
+
+
+def test_a_quotation_ending_in_an_exclamation_keeps_its_speaker_when_reading_on() -> None:
+    text = '"Let\'s discuss this emergency first!" Macron told the world. Merkel agreed.'
+    assert [text[s.start : s.end] for s in split_sentences(text)] == [
+        '"Let\'s discuss this emergency first!" Macron told the world.',
+        "Merkel agreed.",
+    ]
+    assert len(split_sentences(text, read_on=False)) == 3

@@ -110,6 +110,18 @@ def test_a_quotation_over_two_sentences_is_one_unit_with_both_quote_marks() -> N
 def test_a_sentence_starting_inside_a_quotation_opened_before_the_chunk_is_not_a_unit() -> None:
     src = source(1, "nothing at all,” he said. The talks ended on Friday.", "tail.txt")
     assert [u.text for u in units(src)] == ["The talks ended on Friday."]
+    # ... nor is a whole sentence before the one that closes it: Mary Quant's words, not the
+    # article's.
+    quote = source(
+        2,
+        'She was all woman, as well as being the girl next door. She had it all." '
+        "Day was born in 1922.",
+        "day.txt",
+    )
+    assert [u.text for u in units(quote)] == ["Day was born in 1922."]
+    # A mark that opens a quotation does not close one too ('did "...not recognize').
+    memo = source(3, 'The Senate cancelled because he did "...not recognize the [matter]."', "m")
+    assert [u.text for u in units(memo)] == [memo.text]
 
 
 MENDEZ = (
