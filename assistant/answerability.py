@@ -502,10 +502,7 @@ def judge(
         for g, is_essential in zip(groups, essential, strict=True)
     ]
     total = sum(weights) or 1.0
-    article_text: dict[str, str] = {}
-    for source in sources:
-        title = source.title or ""
-        article_text[source.source] = f"{article_text.get(source.source, title)}\n{source.text}"
+    article_text = _article_texts(sources)
     found_anywhere = [False] * len(groups)
     names_in: dict[str, set[int]] = {}  # article -> the question's names its text holds
     article_match: dict[str, float] = {}
@@ -665,11 +662,7 @@ def judge(
         name for name, held in names_in.items() if wanted and held >= wanted and not several
     }
     if not wanted and topic and not intent.entities:
-        covering = {
-            name
-            for name, text in article_text.items()
-            if all(entity_found(e, text, entities(text, known_names(text))) for e in topic)
-        }
+        covering = {name for name, text in article_text.items() if _holds_all(topic, text)}
         if len(covering) == len(article_text):
             covering = set()
     if covering:
@@ -850,16 +843,26 @@ def on_topic(topic: str, sources: Sequence[Source], weight: Weight) -> list[Sour
     named = {t for e in names for t in terms(e.name)}
     rest = [t for t in terms(topic[:MAX_TOPIC_CHARS]) if t not in named]
     rarest = max(rest, key=weight, default=None)
-    text: dict[str, str] = {}
-    for source in sources:
-        text[source.source] = f"{text.get(source.source, source.title or '')}\n{source.text}"
     about = {
         name
-        for name, held in text.items()
-        if all(entity_found(e, held, entities(held, known_names(held))) for e in names)
+        for name, held in _article_texts(sources).items()
+        if _holds_all(names, held)
         and (rarest is None or soft_share({rarest}, set(terms(held))) > 0)
     }
     return [s for s in sources if s.source in about]
+
+
+def _article_texts(sources: Sequence[Source]) -> dict[str, str]:
+    """Each retrieved article's title and its retrieved chunks, in retrieval order."""
+    texts: dict[str, str] = {}
+    for source in sources:
+        texts[source.source] = f"{texts.get(source.source, source.title or '')}\n{source.text}"
+    return texts
+
+
+def _holds_all(names: Sequence[Entity], text: str) -> bool:
+    """Whether `text` names every one of `names`, by any name it gives them."""
+    return all(entity_found(e, text, entities(text, known_names(text))) for e in names)
 
 
 MAX_TOPIC_CHARS = 300

@@ -268,11 +268,11 @@ def indirect(question: str) -> str | None:
         aux = negated.group("aux")
         aux = _UNCONTRACTED.get(aux.lower(), aux)
         before, after = text[: negated.start()], text[negated.end() :]
-        spelled = " ".join(f"{before} {aux} not {after}".split())
+        spelled = " ".join(f"{before} {_not(aux)} {after}".split())
         text = " ".join(f"{before} {aux} {after}".split())
     passive = _WH_PASSIVE.match(spelled)
     if passive and _is_participle(passive.group("verb")):
-        return _lower_first(spelled).replace(" can not ", " cannot ")
+        return _lower_first(spelled)
     parsed = parse(text)
     if parsed is None:
         # "Who leads the station?", "How many people died?": the order is already indirect.
@@ -280,7 +280,7 @@ def indirect(question: str) -> str | None:
         if _WH_SUBJECT.match(text) and any(
             _base(w) is not None and not w[:1].isupper() for w in words[1:7]
         ):
-            return _lower_first(spelled).replace(" can not ", " cannot ")  # with its "not"
+            return _lower_first(spelled)  # with its "not"
         return None
     lead = _lower_first(parsed.wh) if parsed.wh else "whether"
     if negated:
@@ -288,10 +288,10 @@ def indirect(question: str) -> str | None:
         verb = base if parsed.aux in _DO else parsed.verb
         if parsed.aux in _BE and not parsed.verb:
             named, aux, complement = _be_split(parsed.subject, parsed.aux)
-            parts = [lead, named, aux, "not", complement]
+            parts = [lead, named, _not(aux), complement]
         else:
-            parts = [lead, parsed.subject, parsed.aux, "not", verb, parsed.rest]
-        return " ".join(p for p in parts if p).replace(" can not ", " cannot ")
+            parts = [lead, parsed.subject, _not(parsed.aux), verb, parsed.rest]
+        return " ".join(p for p in parts if p)
     if parsed.aux in _DO:
         base = _base(parsed.verb) or parsed.verb.lower()
         if parsed.aux == "did":
@@ -334,6 +334,11 @@ def asked_again(question: str, wh: str) -> str | None:
         return None
     words = [wh.capitalize(), parsed.aux, parsed.subject, parsed.verb, parsed.rest]
     return " ".join(w for w in words if w) + "?"
+
+
+def _not(aux: str) -> str:
+    """The auxiliary with "not": "was not", "cannot"."""
+    return "cannot" if aux.lower() == "can" else f"{aux} not"
 
 
 def _be_split(rest: str, aux: str) -> list[str]:
