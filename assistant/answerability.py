@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import re
 import threading
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Literal, Protocol
 
@@ -26,7 +26,7 @@ from assistant.facts import (
 )
 from assistant.questions import Intent
 from assistant.records import Source
-from assistant.text import _stem, matched, soft_share, synonyms, terms, words
+from assistant.text import _stem, matched, normalise, soft_share, synonyms, terms, words
 
 Weight = Callable[[str], float]
 Known = Callable[[str], bool]
@@ -129,6 +129,10 @@ _CAUSAL = re.compile(
     # a purpose: "in a bid to gain jackal meat", "in an effort to", "with the aim of"
     r"|in (?:a|an) (?:bid|effort|attempt) to|with the (?:aim|goal|intention) of"
     r"|for the purpose of|in retaliation|in revenge"
+    # a stated ground: "postponed it, citing the health crisis", "as his motivation"
+    r"|citing|motivations?|motives?|rationale|justification"
+    # a circumstance: "delayed its voting in the face of the national emergency", "amid"
+    r"|in the face of|amid|amidst"
     # what someone died of: "died of Parkinson's disease", "complications from a stroke"
     r"|(?:die|died|dies|dying) (?:of|from)|death from|complications (?:of|from)|succumbed to)\b",
     re.IGNORECASE,
@@ -476,6 +480,7 @@ def judge(
     embed_all: bool = False,
     article: Callable[[str], str | None] | None = None,
     topic: Sequence[Entity] = (),
+    conversation: Collection[str] = (),
 ) -> Judgement:
     """Score every sentence of the sources against the question and decide the outcome.
 
@@ -485,7 +490,8 @@ def judge(
     a name the retrieved chunks only call "he" is looked for, and who "he" is. `topic`: the
     names of the conversation a follow-up naming nothing is about ("who is the suspect?" after
     a question about the El Paso shooting), which keep the answer to their article as the
-    question's own names would."""
+    question's own names would. `conversation`: the sentences the last answer quoted (as
+    `normalise` writes them); their article is the one such a follow-up is about."""
     if not sources:
         return Judgement("unrelated", [])
     groups, essential = concepts(intent, known)
@@ -661,8 +667,25 @@ def judge(
     covering = {
         name for name, held in names_in.items() if wanted and held >= wanted and not several
     }
-    if not wanted and topic and not intent.entities:
-        covering = {name for name, text in article_text.items() if _holds_all(topic, text)}
+    if not wanted and not intent.entities and (topic or conversation):
+        # A follow-up naming nothing ("how many showed up?") is about the article the last
+        # answer quoted, else the one naming what the question before it named.
+        quoted = [s for s in conversation if s.count(" ") >= 4]  # (not "Yes.")
+        shown_in = {
+            name
+            for name, text in article_text.items()
+            if quoted and any(s in normalise(whole.get(name) or text) for s in quoted)
+        }
+        on_topic_ = {
+            name for name, text in article_text.items() if topic and _holds_all(topic, text)
+        }
+        # ... and another article on that story: one naming the same and whose title shares
+        # a word besides those names ("Samoan government ends state of emergency over
+        # measles outbreak" and "... shuts down for measles vaccination drive"; not "Delhi
+        # hotel fire" for "Cow urine party held in Delhi").
+        titles = {s.source: _common_terms(s.title or "") for s in sources}
+        story = set().union(*(titles[n] for n in shown_in)) if shown_in else set()
+        covering = shown_in | {n for n in on_topic_ if titles[n] & story} or on_topic_
         if len(covering) == len(article_text):
             covering = set()
     if covering:
@@ -843,13 +866,21 @@ def on_topic(topic: str, sources: Sequence[Source], weight: Weight) -> list[Sour
     named = {t for e in names for t in terms(e.name)}
     rest = [t for t in terms(topic[:MAX_TOPIC_CHARS]) if t not in named]
     rarest = max(rest, key=weight, default=None)
-    about = {
-        name
-        for name, held in _article_texts(sources).items()
-        if _holds_all(names, held)
-        and (rarest is None or soft_share({rarest}, set(terms(held))) > 0)
+    texts = {name: set(terms(held)) for name, held in _article_texts(sources).items()}
+    with_names = {name for name, held in _article_texts(sources).items() if _holds_all(names, held)}
+    # Every other word of the topic ("coronavirus" and "outbreak": not an Ebola outbreak), or
+    # when no article has them all, its rarest.
+    about = {n for n in with_names if all(soft_share({t}, texts[n]) > 0 for t in rest)} or {
+        n for n in with_names if rarest is None or soft_share({rarest}, texts[n]) > 0
     }
     return [s for s in sources if s.source in about]
+
+
+def _common_terms(text: str) -> set[str]:
+    """The terms of `text` outside its names ("hotel fire kills" of "Hotel fire kills at least
+    seventeen in Karol Bagh, New Delhi")."""
+    named = {t for e in entities(text, known_names(text)) for t in terms(e.name)}
+    return set(terms(text)) - named
 
 
 def _article_texts(sources: Sequence[Source]) -> dict[str, str]:

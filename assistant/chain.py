@@ -249,7 +249,14 @@ class AnswerStep(Runnable[dict, Answer]):
         """One cited line per article: the whole library, or the articles about a topic."""
         result: RetrievalResult = state["retrieval"]
         if intent.topic:
-            about = on_topic(intent.topic, result.sources, self.retriever.index.weight)
+            # Each article's gist is its opening, which says what happened, not the sentence
+            # that matched the topic best ("Many carried signs or wore eyepatches"); whether
+            # the article is about the topic is read in both.
+            firsts = self.retriever.first_chunks([s.source for s in result.sources])
+            about = on_topic(
+                intent.topic, [*result.sources, *firsts.values()], self.retriever.index.weight
+            )
+            about = [firsts.get(s.source, s) for s in about]
             leads, total = _topic_leads(about), len({s.source for s in about})
         else:
             sources, total = self.retriever.article_leads(offline.OVERVIEW_ARTICLES)
@@ -443,8 +450,14 @@ def build_chain(
     def retrieve(state: dict[str, Any]) -> dict[str, Any]:
         started = time.perf_counter()
         asked = parts(state["search"])
-        result = retriever.search(state["search"], state["k"])
-        if len(asked) > 1:
+        intent = analyse(state["standalone"])
+        if intent.asks == "overview" and intent.topic:
+            # An overview on a topic lists every article about it: the best chunk of each of
+            # the most articles the search finds, not the k best chunks of a few.
+            result = retriever.search(intent.topic, offline.OVERVIEW_ARTICLES * 2, per_source_cap=1)
+        else:
+            result = retriever.search(state["search"], state["k"])
+        if len(asked) > 1 and intent.asks != "overview":
             # Two questions in one may be about two articles: each part brings its own best.
             result = _merge([result, *(retriever.search(q, state["k"]) for q in asked)], state["k"])
         if to_model:

@@ -39,7 +39,7 @@ from assistant.questions import Intent, analyse, parts
 from assistant.records import Message, Source
 from assistant.retrieval import _date_key as _stored_date_key
 from assistant.rewriting import rewrite_offline
-from assistant.text import terms
+from assistant.text import normalise, terms
 
 # How many sentences a question needs: one fact and one that supports it for "when"/"who";
 # a few for "why" and "how". Set from the dev split: more sentences raised key-fact coverage
@@ -582,6 +582,9 @@ class OfflineAnswerer:
             # A follow-up naming nothing was searched with the question before it: that
             # question's names are what it is about.
             topic=analyse(context.question).entities if context.question != question else (),
+            conversation=shown_sentences(
+                [m for m in context.history if m.role == "assistant"][-1:]
+            ),
             query_vector=np.asarray(vector, dtype=np.float32)
             if vector is not None and len(vector)
             else None,
@@ -603,7 +606,3 @@ def shown_sentences(history: Sequence[Message]) -> frozenset[str]:
 
 
 _GIVEN_TO_INTERVIEWEE = re.compile(r"^(?:[^“”\n]{1,80} said, )?“(?P<words>[^“”]*)”\W*$")
-
-
-def normalise(text: str) -> str:
-    return " ".join(re.findall(r"\w+", text.lower()))

@@ -122,12 +122,23 @@ _OVERVIEW = re.compile(
     r"|what (?:topics|subjects) (?:are|do)\b|(?:the |give me the )?(?:headlines|top stories)\b"
     r"|what (?:are|were) the (?:main|top|big|key) (?:stories|topics|news|headlines)\b"
     r"|what happened (?:recently|lately|this week|today)\b"
+    r"|what(?:'s| is|’s) the latest (?:on|about|with|regarding)\b"
     r"|tell me (?:about )?(?:the|what's in the) (?:news|articles)\b)",
     re.IGNORECASE,
 )
 # "what's new on X", "summarise the news about X": the topic after these words.
 _OVERVIEW_TOPIC = re.compile(
-    r"\b(?:on|about|regarding|concerning|with|in|from|of)\s+(?!the (?:news|articles)\b)(.+)$",
+    r"\b(?:on|about|regarding|concerning|involving|mentioning|featuring|covering|with|in|from"
+    r"|of)\s+(?!the (?:news|articles)\b)(.+)$",
+    re.IGNORECASE,
+)
+# What a topic opens or ends with that says where to look, not what about: "the stories on
+# Hong Kong elections", "what the library has on the measles outbreak", "Samoa about".
+_TOPIC_FRAME = re.compile(
+    r"^(?:(?:the |these |those |all (?:the )?|your |any )?(?:news|articles?|stories|story"
+    r"|reports?|coverage|pieces)|what (?:the library|the articles|the news|you) (?:has|have"
+    r"|got|say|says))\s+(?:on|about|regarding|concerning|involving|mentioning|featuring"
+    r"|covering|with|of|in)\s+|\s+(?:about|cover|say)$",
     re.IGNORECASE,
 )
 _NOT_TOPIC = re.compile(
@@ -197,6 +208,8 @@ def analyse(question: str) -> Intent:
     if _OVERVIEW.search(bare):
         topic_match = _OVERVIEW_TOPIC.search(bare)
         topic = topic_match.group(1).strip(" ?.!") if topic_match else None
+        if topic:
+            topic = _TOPIC_FRAME.sub("", _TOPIC_FRAME.sub("", topic)).strip()
         if topic and _NOT_TOPIC.match(topic):
             topic = None
         return Intent(text, "overview", named, topic=topic or None)

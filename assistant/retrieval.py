@@ -260,7 +260,11 @@ class HybridRetriever(BaseRetriever):
         index = LexicalIndex(store, store.keywords)
         return cls(store=store, index=index, embed_query=store.embeddings.embed_query, k=k)
 
-    def search(self, query: str, k: int | None = None) -> RetrievalResult:
+    def search(
+        self, query: str, k: int | None = None, per_source_cap: int | None = None
+    ) -> RetrievalResult:
+        """The k best chunks for `query` (dense and BM25 fused), at most `per_source_cap` of
+        one article while others are left (default: 60% of k)."""
         k = k or self.k
         vector = self.embed_query(query)
         dense = self.store.query(vector, CANDIDATES)
@@ -270,7 +274,7 @@ class HybridRetriever(BaseRetriever):
         by_id.update({c.id: c for c, _ in lexical})
         fused = reciprocal_rank_fusion([[s.chunk.id for s in dense], [c.id for c, _ in lexical]])
         ranked = sorted(by_id.values(), key=lambda c: (-fused[c.id], c.id))
-        chosen = diversify(ranked, k)
+        chosen = diversify(ranked, k, per_source_cap)
         similarity = {s.chunk.id: s.score for s in dense}
         missing = [c.id for c in chosen if c.id not in similarity]
         if missing:
@@ -314,6 +318,15 @@ class HybridRetriever(BaseRetriever):
         firsts.sort(key=lambda c: (_date_key(c.metadata.get("date")), c.id), reverse=True)
         chosen = firsts[:limit]
         return [_to_source(i, c, 0.0) for i, c in enumerate(chosen, start=1)], len(firsts)
+
+    def first_chunks(self, sources: Sequence[str]) -> dict[str, Source]:
+        """The first chunk of each of these articles (by file name), numbered 0."""
+        if not sources:
+            return {}
+        found = self.store.get_where(
+            {"$and": [{"source": {"$in": list(sources)}}, {"chunk_index": 0}]}
+        )
+        return {str(c.metadata.get("source")): _to_source(0, c, 0.0) for c in found}
 
     def _get_relevant_documents(
         self, query: str, *, run_manager: CallbackManagerForRetrieverRun

@@ -59,6 +59,14 @@ _BARE_WH = re.compile(
     re.IGNORECASE,
 )
 _YEAR = re.compile(r"\b(?:1[5-9]\d\d|20\d\d)\b")
+_SUPERLATIVES = (
+    r"best|worst|most|least|highest|lowest|largest|smallest|biggest|oldest|youngest|longest"
+    r"|shortest|richest|poorest|fastest|slowest|deadliest|safest|strongest|weakest|earliest"
+    r"|latest|closest|farthest|furthest|cheapest|greatest|heaviest|lightest|tallest|hottest"
+    r"|coldest|wettest|driest"
+)
+_SUPERLATIVE = re.compile(rf"(?:the\s+)?({_SUPERLATIVES})(?:\s+one)?", re.IGNORECASE)
+_SUPERLATIVE_IN = re.compile(rf"\b(?:{_SUPERLATIVES})\b", re.IGNORECASE)
 _ORDINAL = re.compile(
     r"\b(?:first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth|last"
     r"|\d{1,3}(?:st|nd|rd|th))\b",
@@ -118,9 +126,50 @@ def _names(text: str) -> list[Entity]:
     return list(entities(text, known_names(text)))
 
 
-def _person(users: list[str], answers: list[str]) -> str | None:
+_MALE = frozenset({"he", "him", "his", "himself"})
+# After a name, up to the sentence's end or the next capitalised word: the first pronoun there
+# is the name's ("Emily Murphy sent a letter ..., what she described" - but not the "his" of
+# "sent a letter to Joe Biden and his team", which follows another name).
+_AFTER_NAME = re.compile(r"[^.!?A-Z]{0,200}")
+_PRONOUN_WORD = re.compile(r"\b(?:he|him|his|himself|she|her|hers|herself)\b", re.IGNORECASE)
+# ... counted only when it can't be someone else's object: "who confessed to strangling her"
+# says nothing of who confessed.
+_OWN_PRONOUN = re.compile(r"\b(?:he|his|himself|she|hers|herself)\b", re.IGNORECASE)
+
+
+def _gender(name: str, text: str) -> str | None:
+    """ "m" or "f" when the pronouns `text` uses right after `name` say so, else None."""
+    surname = name.split()[-1]
+    votes = {"m": 0, "f": 0}
+    for match in re.finditer(rf"\b{re.escape(surname)}\b(?:['’]s)?", text[: MAX_REWRITE_CHARS * 4]):
+        after = _AFTER_NAME.match(text, match.end())
+        found = _OWN_PRONOUN.search(after.group(0)) if after else None
+        if found:
+            votes["m" if found.group(0).lower() in _MALE else "f"] += 1
+    if votes["m"] == votes["f"]:
+        return None
+    return "m" if votes["m"] > votes["f"] else "f"
+
+
+def _pronoun_gender(question: str) -> str | None:
+    """ "m" for a question's he/him/his, "f" for she/her, else None."""
+    found = _PRONOUN_WORD.search(question)
+    if not found:
+        return None
+    return "m" if found.group(0).lower() in _MALE else "f"
+
+
+def _person(users: list[str], answers: list[str], gender: str | None = None) -> str | None:
     """Who "he"/"she" means: after "Who ...?" the person the answer named; otherwise the person
-    the last question named, then the last answer."""
+    the last question named, then the last answer. With `gender`, never someone the
+    conversation calls by the other one's pronouns ("she" is not Joe Biden, "his team"), and
+    of the last answer's names, one it calls by this one's first: "did she ...?" after "Emily
+    Murphy sent a letter to Joe Biden, ... what she described as ..." is Murphy."""
+    said = " ".join(users[-1:] + answers[-1:])
+
+    def fits(e: Entity) -> bool:
+        return gender is None or _gender(e.name, said) in (None, gender)
+
     last_question = users[-1] if users else ""
     asked_who = analyse(last_question).asks == "person" if last_question else False
     in_question = [e for e in _names(last_question) if e.kind in ("person", "other")]
@@ -133,6 +182,8 @@ def _person(users: list[str], answers: list[str]) -> str | None:
             if e.kind in ("person", "other")
             and not any(_same(e.name, q.name) for q in in_question)
             and not any(ch.isdigit() for ch in e.name)  # "a Volvo XC90" is no "she"
+            and not _after_the(e.name, answers[-1])
+            and fits(e)
         ]
     people = [e for e in in_answer if e.kind == "person"] or in_answer
     if asked_who:
@@ -146,26 +197,42 @@ def _person(users: list[str], answers: list[str]) -> str | None:
             if (e.kind == "person" or len(e.name.split()) > 1)
             and not any(same_person(e.name, q) for q in quoted)
         ]
+        if gender and not any(_gender(e.name, said) == gender for e in given):
+            # ... but one it quotes whom the pronoun fits, when no one else does: "Emily Murphy
+            # sent a letter to Joe Biden, ... what she described as ...": "did she ...?"
+            given = [e for e in in_answer if _gender(e.name, said) == gender] or given
         if given:
             return given[0].name.split(" of ")[0]  # "Patrick Crusius of Allen": the person
         if people:
             return None  # only names it quotes or can't tell are people: no guess
+    in_question = [e for e in in_question if fits(e)]
     named = [e for e in in_question if e.kind == "person"] or in_question
     if named:
         return named[0].name
     for earlier in reversed(users[:-1]):
-        found = [e for e in _names(earlier) if e.kind == "person"]
+        found = [e for e in _names(earlier) if e.kind == "person" and fits(e)]
         if found:
             return found[0].name
     # Else whom the last answer names most often ("Al Jazeera reported that Wiranto was flown
     # to a hospital [1]. Wiranto suffered ...": Wiranto, not Jazeera).
-    said = answers[-1] if answers else ""
-    most = max(people, key=lambda e: said.count(e.name), default=None)
+    last_answer = answers[-1] if answers else ""
+    if gender:
+        people = [e for e in in_answer if _gender(e.name, said) == gender] or people
+    most = max(people, key=lambda e: last_answer.count(e.name), default=None)
     return most.name if most else None
 
 
+def _after_the(name: str, text: str) -> bool:
+    """Whether `text` writes "the" before `name`: "the White House" is no one's name."""
+    return re.search(rf"\bthe {re.escape(name)}\b", text, re.IGNORECASE) is not None
+
+
+# A sentence ends at ".", "!" or "?" and a space, but not at a middle initial ("Emily W. Murphy").
+_SENTENCE_END = re.compile(r"(?<=[.!?])(?<!\s[A-Z]\.)\s+")
+
+
 def _sentences(text: str) -> list[str]:
-    return [t for t in re.split(r"(?<=[.!?])\s+", text[:MAX_REWRITE_CHARS]) if t]
+    return [t for t in _SENTENCE_END.split(text[:MAX_REWRITE_CHARS]) if t]
 
 
 def _same(a: str, b: str) -> bool:
@@ -246,7 +313,7 @@ NOUNS_AFTER_NAME = 3  # "the Jolo cathedral bombing", "the Chittagong slum fire"
 
 
 def _first_sentence(text: str) -> str:
-    return re.split(r"(?<=[.!?])\s", text, maxsplit=1)[0]
+    return _SENTENCE_END.split(text, maxsplit=1)[0]
 
 
 def _answered_thing(answers: list[str]) -> str | None:
@@ -397,9 +464,9 @@ def rewrite_offline(question: str, history: Sequence[Message]) -> str:
             return again
     text = _LEADING_CONNECTIVE.sub("", text)
     # A question that names a person means them by its own "his" ("How much did Karsten
-    # Warholm earn for his win?"): no other person is put in.
-    names_own = any(e.kind == "person" for e in _names(text))
-    person = None if names_own else _person(users, answers)
+    # Warholm earn for his win?"): no other person is put in. ("The White House" is no one.)
+    names_own = any(e.kind == "person" and not _after_the(e.name, text) for e in _names(text))
+    person = None if names_own else _person(users, answers, _pronoun_gender(text))
     changed = False
     if person:
         text, count = _replace_person(text, person)
@@ -462,7 +529,22 @@ def search_text(question: str, history: Sequence[Message]) -> str:
         # "who came second?" after a question about Warholm's final: the topic is further back.
         named = next((u for u in reversed(users[:-1]) if _names(u)), "")
         last = f"{last} {named}".strip()
+    elif len(users) > 1 and last == users[-1] and _narrows(users[-2], last, history):
+        # "what model was the plane?" after "what excuse did Iran give?", after "How many were
+        # aboard the Ukrainian airliner that Iran shot down?": the story is the first one's.
+        last = f"{last} {users[-2]}"
     return f"{question} {last}"
+
+
+def _narrows(earlier: str, last: str, history: Sequence[Message]) -> bool:
+    """Whether the history's last question (`last`, left as asked) went on from the one before
+    it (`earlier`): it was a follow-up, or every name it has is one `earlier` has too."""
+    turns = list(history)[-RECENT_TURNS:]
+    at = max((i for i, m in enumerate(turns) if m.role == "user"), default=0)
+    if is_follow_up(turns[at].content, turns[:at]):
+        return True
+    before = _names(earlier)
+    return all(any(_same(e.name, b.name) for b in before) for e in _names(last))
 
 
 def _resolved_last(history: Sequence[Message], last_user: str) -> str:
@@ -510,7 +592,15 @@ def _replace_person(text: str, name: str) -> tuple[str, int]:
 
 
 def _replace_demonstrative(text: str, thing: str) -> tuple[str, int]:
-    return _DEMONSTRATIVE_PRONOUN.subn(lambda _m: thing, text, count=1)
+    for match in _DEMONSTRATIVE_PRONOUN.finditer(text):
+        if _DONE.search(text[: match.start()]):
+            # "Why is the US doing this?": an action, not the thing the last question named.
+            continue
+        return text[: match.start()] + thing + text[match.end() :], 1
+    return text, 0
+
+
+_DONE = re.compile(r"\b(?:do|does|did|doing|done)\s+$", re.IGNORECASE)
 
 
 def _what_about(text: str, last_question: str) -> str | None:
@@ -529,10 +619,23 @@ def _what_about(text: str, last_question: str) -> str | None:
     # ... and an ordinal an ordinal: "and third?" after "who came second?"
     if _ORDINAL.fullmatch(new) and _ORDINAL.search(base):
         return _ORDINAL.sub(new.lower(), base, count=1) + "?"
+    # ... and a superlative a superlative: "and the best?" after "Which state had the worst
+    # rate?", "the lowest?" after "... the highest turnout?"
+    superlative = _SUPERLATIVE.fullmatch(new)
+    if superlative and _SUPERLATIVE_IN.search(base):
+        return _SUPERLATIVE_IN.sub(superlative.group(1).lower(), base, count=1) + "?"
     new_names = _names(new[:1].upper() + new[1:])
+    if not new_names and new[:1].isupper() and all(w[:1].isupper() for w in new.split()):
+        # "and Sanders?": a surname alone, as typed, is a name of no known kind.
+        new_names = [Entity(new, "other")]
     old = _names(base)
     if new_names and old:
         kind = new_names[0].kind
-        target = next((e for e in old if e.kind == kind), old[0])
+        # (A name of no known kind takes a person's place first: "and Sanders?" after "How
+        # many delegates does Joe Biden have?")
+        target = next(
+            (e for e in old if e.kind == kind),
+            next((e for e in old if kind == "other" and e.kind == "person"), old[0]),
+        )
         return base.replace(target.name, new_names[0].name, 1) + "?"
     return None

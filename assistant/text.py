@@ -292,6 +292,12 @@ def words(text: str) -> list[str]:
 
 
 @lru_cache(maxsize=65536)
+def normalise(text: str) -> str:
+    """`text` as its words in lower case, one space apart: the same sentence however it was
+    punctuated or spaced."""
+    return " ".join(re.findall(r"\w+", text.lower()))
+
+
 def _stem(word: str) -> str:
     return str(_stemmer.stemWord(_IRREGULAR.get(word, word)))
 

@@ -212,6 +212,17 @@ def test_an_overview_on_a_topic_cites_only_the_articles_about_it(assistant: Assi
     )
 
 
+def test_an_overview_on_a_topic_lists_every_article_about_it_by_its_opening(
+    assistant: Assistant,
+) -> None:
+    answer = assistant.ask("Summarize the articles about Iran")
+    about = {p.name for p in BUNDLED_ARTICLES.iterdir() if "Iran" in p.read_text("utf-8")}
+    assert {c.source for c in answer.citations} == about
+    # Each gist is from the article's opening (its first chunk), which says what happened.
+    assert all(c.start < 700 for c in answer.citations)
+    assert_citations_resolve(assistant, answer)
+
+
 @pytest.mark.parametrize("question", ["What are these articles about?", "Summarize the news"])
 def test_an_overview_cites_one_line_per_article(assistant: Assistant, question: str) -> None:
     answer = assistant.ask(question)

@@ -13,10 +13,10 @@ from assistant.answerability import (
     has_answer_kind,
     judge,
     lead_candidate,
-    withheld,
     needs_context,
     on_topic,
     units,
+    withheld,
 )
 from assistant.citations import Passage
 from assistant.offline import (
@@ -36,6 +36,7 @@ from assistant.offline import (
 )
 from assistant.questions import analyse
 from assistant.records import Message, Source
+from assistant.text import normalise
 
 STATION = (
     "Scientists opened a new research station in Antarctica on Monday. "
@@ -713,3 +714,70 @@ def test_an_overview_on_a_topic_keeps_only_the_articles_about_it() -> None:
 )
 def test_what_news_says_was_not_made_known_is_read_as_withheld(sentence: str) -> None:
     assert withheld(sentence)
+
+
+def test_an_overview_topic_needs_all_its_words_when_some_article_has_them() -> None:
+    ebola = source(1, "The Ebola outbreak in Congo killed 2,000 people.", "ebola.txt")
+    wuhan = source(2, "The coronavirus outbreak began in Wuhan in December.", "wuhan.txt")
+    kept = on_topic(
+        "the coronavirus outbreak", [ebola, wuhan], lambda t: 2.0 if "outbreak" in t else 1.0
+    )
+    assert [s.source for s in kept] == ["wuhan.txt"]
+
+
+def test_a_follow_up_naming_nothing_is_about_the_article_the_last_answer_quoted() -> None:
+    party = source(
+        1,
+        "The cow urine party was organised by Swami Chakrapani in Delhi. Reuters estimated "
+        "around 200 people attended the event.",
+        "party.txt",
+        title="200 in New Delhi drink cow urine to fight off COVID-19",
+    )
+    fire = source(
+        2,
+        "Seventeen people died in a hotel fire in Delhi. Forty people were taken to hospital "
+        "after the fire showed up on Tuesday.",
+        "fire.txt",
+        title="Hotel fire kills at least seventeen in Karol Bagh, New Delhi",
+    )
+    question = "How many showed up?"
+    topic = analyse("Who was behind the cow urine party in Delhi?").entities
+    shown = frozenset(
+        {normalise("The cow urine party was organised by Swami Chakrapani in Delhi.")}
+    )
+    following = judge(analyse(question), (fire, party), lambda _t: 1.0, everything, {},
+                      topic=topic, conversation=shown)  # fmt: skip
+    assert lead_candidate(following.candidates).passage.source.source == "party.txt"
+    # ... and another article on that story, whose title shares a word besides the names.
+    ended = source(
+        3,
+        "The cabinet voted to lift the measles emergency in Samoa on Saturday.",
+        "ended.txt",
+        title="Samoan government ends state of emergency over measles outbreak",
+    )
+    began = source(
+        4,
+        "Samoa began a two-day shutdown for a measles vaccination drive.",
+        "began.txt",
+        title="Samoan government shuts down for measles vaccination drive",
+    )
+    topic = analyse("How many people did measles kill in Samoa?").entities
+    shown = frozenset(
+        {normalise("Samoa began a two-day shutdown for a measles vaccination drive.")}
+    )
+    lifted = judge(analyse("When was the emergency lifted?"), (began, ended), lambda _t: 1.0,
+                   everything, {}, topic=topic, conversation=shown)  # fmt: skip
+    assert lead_candidate(lifted.candidates).passage.source.source == "ended.txt"
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "Governor Mike DeWine postponed it, citing the health crisis.",
+        "Pompeo cited the government's repression as his motivation.",
+        "Ohio delayed its voting in the face of the national emergency.",
+        "The vote was postponed amid the pandemic.",
+    ],
+)
+def test_a_stated_ground_or_circumstance_answers_why(sentence: str) -> None:
+    assert has_answer_kind(sentence, "reason")

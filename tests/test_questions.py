@@ -92,3 +92,22 @@ def test_entities_and_overview_topics() -> None:
 )
 def test_a_question_asking_two_things_is_split_in_two(question: str, expected: list[str]) -> None:
     assert parts(question) == expected
+
+
+@pytest.mark.parametrize(
+    ("question", "topic"),
+    [
+        ("Give me a rundown of the stories on Hong Kong elections.", "Hong Kong elections"),
+        (
+            "Give me a rundown of what the library has on the measles outbreak in Samoa.",
+            "the measles outbreak in Samoa",
+        ),
+        ("What are the stories about Samoa about?", "Samoa"),
+        ("Give me a rundown of the articles involving Donald Trump", "Donald Trump"),
+        ("What's the latest on Hurricane Humberto?", "Hurricane Humberto"),
+        ("Summarize the articles about Alexei Navalny.", "Alexei Navalny"),
+    ],
+)
+def test_an_overview_topic_is_what_it_is_about_not_where_to_look(question: str, topic: str) -> None:
+    intent = analyse(question)
+    assert (intent.asks, intent.topic) == ("overview", topic)

@@ -417,3 +417,63 @@ def test_they_is_the_plural_the_question_counted_and_he_the_person_the_answer_na
         "wounds [2].",
     )
     assert rewrite_offline("did he survive?", stabbed) == "Did Wiranto survive?"
+
+
+def test_a_surname_alone_takes_the_place_of_the_person_the_last_question_asked_about() -> None:
+    turns = history("How many delegates does Joe Biden have now?", "A reported total of 1,124 [1].")
+    assert rewrite_offline("and Sanders?", turns) == "How many delegates does Sanders have now?"
+
+
+def test_a_superlative_replaces_a_superlative() -> None:
+    turns = history("Which state had the worst youth suicide rate in the gun study?", "Alaska [1].")
+    assert rewrite_offline("and the best?", turns) == (
+        "Which state had the best youth suicide rate in the gun study?"
+    )
+    assert rewrite_offline(
+        "and the lowest one?", history("Who got the highest vote?", "X [1].")
+    ) == ("Who got the lowest vote?")
+
+
+def test_she_is_the_one_the_answer_calls_she_not_a_man_it_names_nor_the_white_house() -> None:
+    turns = history(
+        "Who at the General Services Administration signed off on the handover?",
+        "On Monday, administrator Emily W. Murphy sent a letter to President-elect Joe Biden "
+        "and his team, giving them permission to access what she described as post-election "
+        "resources [1]. Donald Trump later tweeted about it [2].",
+    )
+    assert rewrite_offline("Did she say the White House leaned on her?", turns) == (
+        "Did Emily W Murphy say the White House leaned on her?"
+    )
+    # "her" after a name may be someone else's object: it says nothing of who confessed.
+    killer = history(
+        "Who killed Qandeel Baloch?",
+        "Her brother, Mohammed Waseem, who confessed to strangling her in 2016 [1].",
+    )
+    assert rewrite_offline("What punishment did the court give him?", killer) == (
+        "What punishment did the court give Mohammed Waseem?"
+    )
+
+
+def test_doing_this_is_an_action_not_the_thing_the_last_question_named() -> None:
+    turns = history(
+        "Which airport in Cuba can US planes still fly to under the new rules?",
+        "José Martí International Airport [1].",
+    )
+    assert rewrite_offline("why is the US doing this?", turns) == "why is the US doing this?"
+    assert search_text("why is the US doing this?", turns) == (
+        "why is the US doing this? Which airport in Cuba can US planes still fly to under the "
+        "new rules?"
+    )
+
+
+def test_the_search_reaches_back_past_a_question_naming_only_what_the_one_before_named() -> None:
+    turns = history(
+        "How many people were aboard the Ukrainian airliner that Iran shot down?", "176 [1]."
+    ) + history("what excuse did Iran give?", "Human error [1].")
+    assert search_text("what model was the plane?", turns) == (
+        "what model was the plane? what excuse did Iran give? How many people were aboard the "
+        "Ukrainian airliner that Iran shot down?"
+    )
+    # A question naming something new starts a new story.
+    turns = history("Who won in Ohio?", "Biden [1].") + history("What did Iran say?", "No [1].")
+    assert search_text("why?", turns) == "why? What did Iran say?"
