@@ -281,12 +281,20 @@ def units(source: Source) -> list[Passage]:
             continue
         first, last = items[i], items[j]
         text = source.text[first.start - source.start : last.end - source.start]
+        dateline = _DATELINE.match(text)
+        if dateline:  # "Monday, August 3, 2020  On Thursday, ...": the page's date, not said
+            text = text[dateline.end() :]
         if without_language_marks(text).strip():  # (not a translation's original words alone)
-            out.append(Passage(source, first.start, last.end, text))
+            out.append(Passage(source, last.end - len(text), last.end, text))
         i = j + 1
     return out
 
 
+# A date alone opening a sentence, before its first word: a page's dateline run into the text.
+_DATELINE = re.compile(
+    r"(?:(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day,? )?(?:January|February|March|April|May"
+    r"|June|July|August|September|October|November|December) \d{1,2}, \d{4}\s+(?=[A-Z])"
+)
 _DEPENDENT = re.compile(
     r"^(?:It|Its|They|Their|Them|Such|The latter|The former|Both|Here|He|She|His|Her|Also"
     r"|However|But|And|Meanwhile|Instead|Still|Yet)\b"

@@ -156,14 +156,24 @@ def third_person(verb: str) -> str:
 
 
 def _doubles(verb: str) -> bool:
-    """Short verbs ending consonant-vowel-consonant double it (stop, plan, ban, bar)."""
+    """Short verbs of one syllable ending consonant-vowel-consonant double it (stop, plan, ban,
+    bar; not "open": "opened")."""
     return (
         len(verb) <= 4
         and len(verb) >= 3
         and verb[-1] not in "aeiouwxy"
         and verb[-2] in "aeiou"
         and verb[-3] not in "aeiou"
+        and (not any(c in "aeiou" for c in verb[:-3]) or verb in _STRESSED_LAST)
     )
+
+
+_STRESSED_LAST = frozenset({"omit", "emit", "abet", "abut", "aver"})  # "omitted", not "edited"
+
+
+# "the name of ...", "the flight number of ...": a noun phrase naming a part or property of
+# something.
+_PART_OF = re.compile(r"^(?:the|a|an) (?:[a-z\-]+ ){1,2}of ")
 
 
 def _base(word: str) -> str | None:
@@ -283,6 +293,17 @@ def indirect(question: str) -> str | None:
             return _lower_first(spelled)  # with its "not"
         return None
     lead = _lower_first(parsed.wh) if parsed.wh else "whether"
+    if (
+        not negated
+        and parsed.aux in _BE
+        and parsed.wh.lower() in ("what", "who", "which")
+        and _PART_OF.match(parsed.subject)
+    ):
+        # "What was the flight number of the plane Iran shot down?": all after "was" is what
+        # is asked about ("what the flight number of the plane Iran shot down was"), not a
+        # passive "the flight number of the plane Iran was shot down".
+        words = [parsed.subject, parsed.verb, parsed.rest, parsed.aux]
+        return " ".join([lead, *(w for w in words if w)])
     if negated:
         base = _base(parsed.verb) or parsed.verb.lower()
         verb = base if parsed.aux in _DO else parsed.verb

@@ -781,3 +781,11 @@ def test_a_follow_up_naming_nothing_is_about_the_article_the_last_answer_quoted(
 )
 def test_a_stated_ground_or_circumstance_answers_why(sentence: str) -> None:
     assert has_answer_kind(sentence, "reason")
+
+
+def test_a_dateline_run_into_the_first_sentence_is_left_out_of_it() -> None:
+    text = "Monday, August 3, 2020  On Thursday, Sviatlana Tsikhanouskaya held a rally in Minsk."
+    src = source(1, text, "minsk.txt")
+    first = units(src)[0]
+    assert first.text == "On Thursday, Sviatlana Tsikhanouskaya held a rally in Minsk."
+    assert text[first.start : first.end] == first.text  # offsets still point at the words

@@ -49,6 +49,17 @@ from assistant.phrasing import gerund, indirect, past, third_person, topic
         ("How old was Gerald Ford when he died?", "how old Gerald Ford was when he died"),
         # A participle the verb list lacks ("stab") is still one.
         ("When was the mayor stabbed?", "when the mayor was stabbed"),
+        # "the name of ...": all after "was" is what is asked about, not a passive.
+        (
+            "What was the flight number of the Ukrainian plane Iran shot down?",
+            "what the flight number of the Ukrainian plane Iran shot down was",
+        ),
+        (
+            "What is the name of the schoolboy shot by police in Tsuen Wan?",
+            "what the name of the schoolboy shot by police in Tsuen Wan is",
+        ),
+        ("What was Maria charged with?", "what Maria was charged with"),
+        ("Why did the officer open fire?", "why the officer opened fire"),
     ],
 )
 def test_indirect(question: str, expected: str) -> None:
@@ -81,6 +92,10 @@ def test_topic(question: str, expected: str | None) -> None:
         ("try", ("tried", "trying", "tries")),
         ("visit", ("visited", "visiting", "visits")),
         ("die", ("died", "dying", "dies")),
+        # One syllable doubles its last letter; "open" has two, "omit" stresses the last.
+        ("open", ("opened", "opening", "opens")),
+        ("omit", ("omitted", "omitting", "omits")),
+        ("plan", ("planned", "planning", "plans")),
     ],
 )
 def test_verb_forms(verb: str, forms: tuple[str, str, str]) -> None:
