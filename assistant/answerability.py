@@ -210,6 +210,9 @@ class Judgement:
     head: str | None = None  # the question's head word (stem), see `judge`
 
 
+_PASSED_AWAY = re.compile(r"\bpass(?:ed|es|ing)? away\b", re.IGNORECASE)
+
+
 def concepts(intent: Intent, known: Known) -> tuple[list[set[str]], list[bool]]:
     """The question's content terms grouped into concepts (a multi-word name is one concept,
     found only when all its words are), and whether each is essential: a name, or a word the
@@ -226,7 +229,9 @@ def concepts(intent: Intent, known: Known) -> tuple[list[set[str]], list[bool]]:
     common = _common_words()
     common_here: set[str] = set()
     surface: dict[str, set[str]] = {}
-    for word in words(intent.question):
+    # "When did he pass away?" is asked in words no article uses for it: "die".
+    question = _PASSED_AWAY.sub("died", intent.question)
+    for word in words(question):
         parts = [p for p in word.split("-") if p]
         # A hyphenated word is everyday when its parts are ("pre-tax").
         everyday = word in common or (len(parts) > 1 and all(p in common for p in parts))
@@ -234,7 +239,7 @@ def concepts(intent: Intent, known: Known) -> tuple[list[set[str]], list[bool]]:
             surface.setdefault(_stem(part), set()).add(part if not everyday else part.lower())
             if everyday:
                 common_here.add(part)
-    for term in dict.fromkeys(terms(intent.question)):
+    for term in dict.fromkeys(terms(question)):
         if term not in named:
             groups.append({term})
             # A word the library lacks matters only when it is a name-like word, not an
@@ -424,7 +429,8 @@ def counted_unit(question: str) -> tuple[str, ...]:
 
 def counts_unit(text: str, unit: Sequence[str]) -> bool:
     """Whether a number in `text` counts `unit`: one of the three words after it ("22
-    different crimes", "22-mile", "ten buffalo") has one of the stems."""
+    different crimes", "22-mile", "ten buffalo") or the word before it ("aged 80", "the age of
+    80") has one of the stems."""
     if not unit:
         return False
     tokens: list[str] = []
@@ -437,6 +443,9 @@ def counts_unit(text: str, unit: Sequence[str]) -> bool:
             continue
         after = [p for t in tokens[i + 1 : i + 4] for p in t.split("-")]
         after += token.split("-")[1:]
+        # ... or the word before it: "aged 80", "at the age of 80"
+        after += tokens[max(0, i - 2) : i - 1] if i > 1 and tokens[i - 1] == "of" else []
+        after += tokens[i - 1 : i] if i > 0 else []
         if any(_stem(w).startswith(u) or w.startswith(u) for w in after for u in unit):
             return True
     return False

@@ -789,3 +789,18 @@ def test_a_dateline_run_into_the_first_sentence_is_left_out_of_it() -> None:
     first = units(src)[0]
     assert first.text == "On Thursday, Sviatlana Tsikhanouskaya held a rally in Minsk."
     assert text[first.start : first.end] == first.text  # offsets still point at the words
+
+
+def test_a_number_counts_the_unit_the_word_before_it_names() -> None:
+    old = counted_unit("How old was Ginger Baker when he died?")
+    assert counts_unit("Ginger Baker died in a hospital at the age of 80.", old)
+    assert counts_unit("The drummer, aged 80, died on Sunday.", old)
+    assert counts_unit(
+        "The bill passed by votes of 230-to-197.", counted_unit("By how many votes?")
+    )
+    assert not counts_unit("Baker was born in 1939 in London.", old)
+
+
+def test_passed_away_is_read_as_died() -> None:
+    groups, _ = concepts(analyse("How old was Ginger Baker when he passed away?"), everything)
+    assert groups == [{"ginger", "baker"}, {"old"}, {"die"}]
