@@ -381,6 +381,11 @@ def answer_spans(text: str, asks: str, question: str = "") -> list[tuple[int, in
         at = text.find(name)
         if at >= 0:
             spans.append((at, at + len(name)))
+            continue
+        # A name read across a possessive ("Demosisto's Nathan Law") is written with it.
+        found = re.search(r"(?:['’]s)?\s+".join(re.escape(w) for w in name.split()), text)
+        if found:
+            spans.append(found.span())
     return spans
 
 

@@ -466,7 +466,9 @@ def rewrite_offline(question: str, history: Sequence[Message]) -> str:
     # A question that names a person means them by its own "his" ("How much did Karsten
     # Warholm earn for his win?"): no other person is put in. ("The White House" is no one.)
     names_own = any(e.kind == "person" and not _after_the(e.name, text) for e in _names(text))
-    person = None if names_own else _person(users, answers, _pronoun_gender(text))
+    # "How old was the baby when she died?": "she" is the baby.
+    bound = _BOUND_PRONOUN.search(text) is not None
+    person = None if names_own or bound else _person(users, answers, _pronoun_gender(text))
     changed = False
     if person:
         text, count = _replace_person(text, person)
@@ -600,6 +602,12 @@ def _replace_demonstrative(text: str, thing: str) -> tuple[str, int]:
     return text, 0
 
 
+# A pronoun in a clause after the subject it stands for: "was the baby when she died".
+_BOUND_PRONOUN = re.compile(
+    r"\b(?:is|was|were|are|did|does|do)\s+the\s+[a-z]+\s+(?:when|after|before|while|because"
+    r"|until|as)\s+(?:he|she)\b",
+    re.IGNORECASE,
+)
 _DONE = re.compile(r"\b(?:do|does|did|doing|done)\s+$", re.IGNORECASE)
 
 

@@ -804,3 +804,9 @@ def test_a_number_counts_the_unit_the_word_before_it_names() -> None:
 def test_passed_away_is_read_as_died() -> None:
     groups, _ = concepts(analyse("How old was Ginger Baker when he passed away?"), everything)
     assert groups == [{"ginger", "baker"}, {"old"}, {"die"}]
+
+
+def test_a_name_read_across_a_possessive_is_still_found_as_an_answer() -> None:
+    text = "Demosisto's Nathan Law becomes the youngest Legislative Council member."
+    question = "Who is the youngest person ever elected to the Legislative Council?"
+    assert has_answer_kind(text, "person", question)

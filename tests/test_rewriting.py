@@ -477,3 +477,10 @@ def test_the_search_reaches_back_past_a_question_naming_only_what_the_one_before
     # A question naming something new starts a new story.
     turns = history("Who won in Ohio?", "Biden [1].") + history("What did Iran say?", "No [1].")
     assert search_text("why?", turns) == "why? What did Iran say?"
+
+
+def test_a_pronoun_after_the_subject_it_stands_for_stays() -> None:
+    turns = history("Why are Thomas and Manju Sam on trial?", "For the death of Gloria [1].")
+    assert rewrite_offline("how old was the baby when she died?", turns) == (
+        "how old was the baby when she died?"
+    )
