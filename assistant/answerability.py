@@ -383,9 +383,9 @@ def answer_spans(text: str, asks: str, question: str = "") -> list[tuple[int, in
             spans.append((at, at + len(name)))
             continue
         # A name read across a possessive ("Demosisto's Nathan Law") is written with it.
-        found = re.search(r"(?:['’]s)?\s+".join(re.escape(w) for w in name.split()), text)
-        if found:
-            spans.append(found.span())
+        spelt = re.search(r"(?:['’]s)?\s+".join(re.escape(w) for w in name.split()), text)
+        if spelt:
+            spans.append(spelt.span())
     return spans
 
 
