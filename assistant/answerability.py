@@ -150,9 +150,10 @@ _PART_OF_DAY = re.compile(
     re.IGNORECASE,
 )
 _PLACE_PHRASE = re.compile(
-    r"\b(?:in|at|from|near|outside|inside|to) (?:the )?(?:[\w\-]+ ){0,3}"
-    r"(?:city|town|village|resort|port|capital|province|state|region|county|district|island"
-    r"|airport|hospital|stadium|prison|base|camp|border)\b|\b(?:in|at|near|outside) [A-Z]\w+",
+    r"\b(?:in|at|from|near|outside|inside|to|into|of) (?:the )?(?:[\w\-]+ ){0,3}"
+    r"(?i:city|town|village|resort|port|capital|province|state|region|county|district|island"
+    r"|airport|hospital|stadium|prison|base|camp|border|hotel|school|university|museum"
+    r"|church|mosque|cathedral|station)\b|\b(?:in|at|near|outside) [A-Z]\w+",
 )
 # A list: "X, Y and Z", "X and Y", "including X", "such as X". The items are bounded in length,
 # so the pattern stays linear.
@@ -370,7 +371,14 @@ def answer_spans(text: str, asks: str, question: str = "") -> list[tuple[int, in
     ]
     if asks == "place":
         wanted = [e.name for e in named if e.kind == "place"]
-        spans = [m.span() for m in _PLACE_PHRASE.finditer(text)]
+        # "from the hospital" is no answer to "Which hospital ...?": a place phrase naming
+        # nothing but the kind of place the question asks for.
+        spans = [
+            m.span()
+            for m in _PLACE_PHRASE.finditer(text)
+            if any(w[:1].isupper() for w in m.group(0).split()[1:])
+            or m.group(0).split()[-1].lower() not in asked
+        ]
     elif asks == "organisation":
         wanted = [e.name for e in named if e.kind in ("organisation", "other")]
         spans = []

@@ -29,6 +29,12 @@ _PLACE_NOUNS = (
     r"|county|venue|location|airport|hospital|area|island|port|capital|district|neighbo[u]?rhood"
     r"|continent|street|site|prison|resort|stadium|building|university"
 )
+# ... which is no place when a noun follows it: "What prison term ...?", "Which state officials"
+_NOT_PLACE_HEADS = (
+    r"terms?|sentences?|officials?|guards?|staff|authorities|system|population|conditions"
+    r"|polic(?:y|ies)|officers?|board|council|governments?|police|leaders?|governors?|media"
+    r"|law|laws|elections?|legislature|residents?|budget|capacity|records?"
+)
 _ORG_NOUNS = (
     r"company|companies|organi[sz]ations?|group|groups|agency|agencies|party|parties|team|teams"
     r"|club|clubs|firm|firms|body|institution|newspaper|network|airline|bank|banks|broadcaster"
@@ -86,7 +92,8 @@ _RULES: tuple[tuple[Asks, re.Pattern[str]], ...] = tuple(
                    rf"|heavy|wide|severe)\b|^(?:what|which) (?:was |is |were |are )?(?:the )?"
                    rf"{_MODIFIERS}(?:{_NUMBER_NOUNS})\b"),
         ("place", rf"^where\b|^(?:in|at|from|to|into|near) (?:what|which) {_MODIFIERS}"
-                  rf"(?:{_PLACE_NOUNS})\b|^(?:what|which) {_MODIFIERS}(?:{_PLACE_NOUNS})\b"),
+                  rf"(?:{_PLACE_NOUNS})\b|^(?:what|which) {_MODIFIERS}(?:{_PLACE_NOUNS})\b"
+                  rf"(?!\s+(?:{_NOT_PLACE_HEADS})\b)"),
         ("organisation", rf"^(?:what|which) {_MODIFIERS}(?:{_ORG_NOUNS})\b"),
         ("person", rf"^(?:who|whom|whose)\b|^(?:what|which) {_MODIFIERS}(?:{_PERSON_NOUNS})\b"
                    rf"|^what (?:is|was|are|were) the names? of\b"),

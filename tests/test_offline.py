@@ -810,3 +810,15 @@ def test_a_name_read_across_a_possessive_is_still_found_as_an_answer() -> None:
     text = "Demosisto's Nathan Law becomes the youngest Legislative Council member."
     question = "Who is the youngest person ever elected to the Legislative Council?"
     assert has_answer_kind(text, "person", question)
+
+
+def test_a_place_answer_names_the_place_not_only_the_kind_asked_for() -> None:
+    question = "Which hospital did Trump go to after catching covid?"
+    assert has_answer_kind(
+        "He was admitted to Walter Reed Hospital as a precaution.", "place", question
+    )
+    assert not has_answer_kind("Trump was released from the hospital on Monday.", "place", question)
+    epicenter = (
+        "The USGS placed the epicenter about eight kilometers southwest of the town of Guenica."
+    )
+    assert has_answer_kind(epicenter, "place", "Where was the center of the quake?")

@@ -111,3 +111,15 @@ def test_a_question_asking_two_things_is_split_in_two(question: str, expected: l
 def test_an_overview_topic_is_what_it_is_about_not_where_to_look(question: str, topic: str) -> None:
     intent = analyse(question)
     assert (intent.asks, intent.topic) == ("overview", topic)
+
+
+@pytest.mark.parametrize(
+    ("question", "asks"),
+    [
+        ("What prison term did Kaczyński float for child abusers?", "description"),
+        ("Which city did he visit?", "place"),
+        ("Which hospital did Trump go to?", "place"),
+    ],
+)
+def test_a_place_noun_followed_by_its_head_noun_asks_no_place(question: str, asks: str) -> None:
+    assert analyse(question).asks == asks
