@@ -140,7 +140,9 @@ _CAUSAL = re.compile(
 _RELATIVE_TIME = re.compile(
     r"\b(?:yesterday|today|tonight|tomorrow|last (?:week|month|year|night)|this (?:week|month"
     r"|year|morning)|next (?:week|month|year)|ago|earlier this|later this|since \d|in \d{4}"
-    r"|(?:morning|afternoon|evening|night) of)\b",
+    r"|(?:morning|afternoon|evening|night) of"
+    # "eligible for parole in 25 years", "within two weeks"
+    rf"|(?:in|within|after) (?:\d+|a|an|{_NUMBER_WORD}) (?:years?|months?|weeks?|days?|hours?))\b",
     re.IGNORECASE,
 )
 _TIME_OF_DAY_ASKED = re.compile(r"\b(?:what|which) (?:time|hour)\b|\btime of (?:the )?day\b")

@@ -361,6 +361,8 @@ _BEFORE_PLURAL = frozenset(
     can could two three four five six seven eight nine ten""".split()
 )  # ("the two Paris police officers")
 _IRREGULAR_PLURALS = frozenset({"people", "children", "men", "women", "police", "staff"})
+# Nouns for several people that "they" points back to: "the Turpin couple".
+_COLLECTIVE = frozenset({"couple", "family", "pair", "duo", "trio", "crew", "siblings"})
 _NOT_PLURAL = re.compile(r"(?:ss|us|is|ous|ics|news|series|species)$")
 _WORD = re.compile(r"[A-Za-z][A-Za-z\-’']*")
 PLURAL_MODIFIERS = 3  # words between the determiner and the noun ("North Korean defectors")
@@ -378,6 +380,7 @@ def _plural_phrase(question: str) -> str | None:
         word = lowered[i]
         return (
             word in _IRREGULAR_PLURALS
+            or word in _COLLECTIVE
             or (
                 len(word) > 3
                 and word.endswith("s")

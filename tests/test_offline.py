@@ -822,3 +822,8 @@ def test_a_place_answer_names_the_place_not_only_the_kind_asked_for() -> None:
         "The USGS placed the epicenter about eight kilometers southwest of the town of Guenica."
     )
     assert has_answer_kind(epicenter, "place", "Where was the center of the quake?")
+
+
+def test_a_span_of_time_from_now_answers_when() -> None:
+    assert has_answer_kind("The Turpins will be eligible for parole in 25 years.", "date")
+    assert has_answer_kind("The bridge will reopen within two weeks.", "date")

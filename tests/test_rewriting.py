@@ -484,3 +484,10 @@ def test_a_pronoun_after_the_subject_it_stands_for_stays() -> None:
     assert rewrite_offline("how old was the baby when she died?", turns) == (
         "how old was the baby when she died?"
     )
+
+
+def test_they_is_a_couple_or_family_the_last_question_named() -> None:
+    turns = history("What punishment did the judge give the Turpin couple?", "Life [1].")
+    assert rewrite_offline("when could they be released?", turns) == (
+        "When could the Turpin couple be released?"
+    )
