@@ -213,7 +213,36 @@ class Judgement:
     head: str | None = None  # the question's head word (stem), see `judge`
 
 
-_PASSED_AWAY = re.compile(r"\bpass(?:ed|es|ing)? away\b", re.IGNORECASE)
+# Phrasal verbs people ask with, in the word articles use for them ("When was the company set
+# up?" is answered by "It was founded in 1992").
+_PHRASAL = {
+    "pass away": "die", "set up": "found", "put off": "postpone", "call off": "cancel",
+    "step down": "resign", "turn down": "reject", "break out": "begin", "carry out": "conduct",
+    "blow up": "explode", "shut down": "close", "find out": "discover", "give up": "surrender",
+}  # fmt: skip
+_PHRASAL_FORMS = {
+    "pass": ("pass", "passed", "passes", "passing"), "set": ("set", "sets", "setting"),
+    "put": ("put", "puts", "putting"), "call": ("call", "called", "calls", "calling"),
+    "step": ("step", "stepped", "steps", "stepping"), "turn": ("turn", "turned", "turns"),
+    "break": ("break", "broke", "breaks", "broken"), "carry": ("carry", "carried", "carries"),
+    "blow": ("blow", "blew", "blows", "blown"), "shut": ("shut", "shuts", "shutting"),
+    "find": ("find", "found", "finds"), "give": ("give", "gave", "gives", "given"),
+}  # fmt: skip
+_PHRASAL_VERB = re.compile(
+    r"\b(" + "|".join(f for forms in _PHRASAL_FORMS.values() for f in forms) + r") "
+    r"(away|up|off|down|out)\b",
+    re.IGNORECASE,
+)
+
+
+def _plain_verbs(question: str) -> str:
+    """`question` with its phrasal verbs in the words articles use ("set up" -> "found")."""
+
+    def plain(match: re.Match[str]) -> str:
+        verb = next(v for v, forms in _PHRASAL_FORMS.items() if match.group(1).lower() in forms)
+        return _PHRASAL.get(f"{verb} {match.group(2).lower()}", match.group(0))
+
+    return _PHRASAL_VERB.sub(plain, question)
 
 
 def concepts(intent: Intent, known: Known) -> tuple[list[set[str]], list[bool]]:
@@ -233,7 +262,7 @@ def concepts(intent: Intent, known: Known) -> tuple[list[set[str]], list[bool]]:
     common_here: set[str] = set()
     surface: dict[str, set[str]] = {}
     # "When did he pass away?" is asked in words no article uses for it: "die".
-    question = _PASSED_AWAY.sub("died", intent.question)
+    question = _plain_verbs(intent.question)
     for word in words(question):
         parts = [p for p in word.split("-") if p]
         # A hyphenated word is everyday when its parts are ("pre-tax").
@@ -699,6 +728,7 @@ def judge(
     covering = {
         name for name, held in names_in.items() if wanted and held >= wanted and not several
     }
+    followed = False  # a follow-up whose story some retrieved article is
     if not wanted and not intent.entities and (topic or conversation):
         # A follow-up naming nothing ("how many showed up?") is about the article the last
         # answer quoted, else the one naming what the question before it named.
@@ -718,6 +748,7 @@ def judge(
         titles = {s.source: _common_terms(s.title or "") for s in sources}
         story = set().union(*(titles[n] for n in shown_in)) if shown_in else set()
         covering = shown_in | {n for n in on_topic_ if titles[n] & story} or on_topic_
+        followed = bool(covering)
         if len(covering) == len(article_text):
             covering = set()
     if covering:
@@ -761,6 +792,9 @@ def judge(
         intent.asks not in ("reason", "list"),
         intent.asks,
     )
+    if outcome == "unrelated" and followed and not essential_missing:
+        # The conversation's article is here: the library is about this; it just may not say.
+        outcome = "related"
     head_word = " ".join(sorted(groups[head])) if head is not None else None
     return Judgement(outcome, scored, missing, probability, question_features, head_word)
 

@@ -218,7 +218,10 @@ def _is_participle(word: str) -> bool:
     if base is None:
         # A verb the list lacks, in "-ed" after "was": "When was the mayor stabbed?"
         return word.isalpha() and word.islower() and len(word) > 4 and word.endswith("ed")
-    return lowered != base and (lowered.endswith(("ed", "ing", "en")) or lowered in PAST_TO_BASE)
+    if lowered == base:
+        # "set", "put", "hit": a participle written as the verb itself ("was the company set up")
+        return base in IRREGULAR and IRREGULAR[base][1] == base
+    return lowered.endswith(("ed", "ing", "en")) or lowered in PAST_TO_BASE
 
 
 def _split_subject(words: list[str], form: str) -> tuple[list[str], str, list[str]]:

@@ -8,7 +8,7 @@ import re
 from collections.abc import Sequence
 
 from assistant.facts import Entity, entities, known_names, same_person, speaker
-from assistant.phrasing import asked_again, topic
+from assistant.phrasing import VERBS, asked_again, topic
 from assistant.questions import analyse
 from assistant.records import Message
 from assistant.text import STOPWORDS
@@ -262,6 +262,8 @@ def _thing(users: list[str]) -> str | None:
             if named:
                 return named[0].name
         return None
+    if _WHAT_HAPPENED.match(last):
+        return None  # "What happened at the Stavanger airport?": "it" is the event, unnamed
     found = topic(last)
     if found and not any(e.kind == "person" and e.name == found for e in names):
         return found  # ("Did Arnav Gupta survive?": "it" is not Arnav Gupta)
@@ -271,6 +273,8 @@ def _thing(users: list[str]) -> str | None:
     return None
 
 
+_WHAT_HAPPENED = re.compile(r"^\s*(?:so |and )?what(?:'s| has| had)? happen(?:ed|ing)?\b", re.I)
+_DO_AUX = frozenset({"do", "does", "did"})
 # "What type of plane ...", "Which kind of vaccine ...".
 _KIND_OF = re.compile(
     r"^\s*(?:what|which)\s+(?:type|kind|sort|make|model|brand)s?\s+of\s+([a-z][\w\-]*)\b",
@@ -288,6 +292,10 @@ def _phrase_of(name: str, question: str) -> str:
         if [w.strip(",;:") for w in words[i : i + len(parts)]] != parts:
             continue
         after = words[i + len(parts) :]
+        if any(w.lower() in _DO_AUX for w in words[:i]):
+            # "Where did the Hajj stampede take place?": the verb after the subject is no noun.
+            cut = next((k for k in range(1, len(after)) if after[k].lower() in VERBS), None)
+            after = after[:cut] if cut is not None else after[:-1]
         if (
             i
             and words[i - 1].lower() == "the"

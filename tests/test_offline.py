@@ -827,3 +827,22 @@ def test_a_place_answer_names_the_place_not_only_the_kind_asked_for() -> None:
 def test_a_span_of_time_from_now_answers_when() -> None:
     assert has_answer_kind("The Turpins will be eligible for parole in 25 years.", "date")
     assert has_answer_kind("The bridge will reopen within two weeks.", "date")
+
+
+def test_a_phrasal_verb_is_read_in_the_word_articles_use() -> None:
+    groups, _ = concepts(analyse("When was the company set up?"), everything)
+    assert {"found"} in groups and {"set"} not in groups
+    groups, _ = concepts(analyse("Why was the match called off?"), everything)
+    assert {"cancel"} in groups
+
+
+def test_a_follow_up_whose_article_was_retrieved_is_never_about_nothing() -> None:
+    airline = source(
+        1,
+        "Germany banned the Iranian airline Mahan Air on Monday. It was founded in 1992.",
+        "mahan.txt",
+    )
+    topic = analyse("Why did Germany ban the airline Mahan Air?").entities
+    judgement = judge(analyse("what colour are the seats?"), (airline,), lambda _t: 1.0,
+                      everything, {}, topic=topic)  # fmt: skip
+    assert judgement.outcome != "unrelated"

@@ -59,6 +59,7 @@ from assistant.phrasing import gerund, indirect, past, third_person, topic
             "what the name of the schoolboy shot by police in Tsuen Wan is",
         ),
         ("What was Maria charged with?", "what Maria was charged with"),
+        ("When was the company set up?", "when the company was set up"),
         ("Why did the officer open fire?", "why the officer opened fire"),
     ],
 )

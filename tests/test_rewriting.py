@@ -491,3 +491,10 @@ def test_they_is_a_couple_or_family_the_last_question_named() -> None:
     assert rewrite_offline("when could they be released?", turns) == (
         "When could the Turpin couple be released?"
     )
+
+
+def test_it_after_what_happened_is_no_name_and_a_subject_ends_at_its_verb() -> None:
+    happened = history("What happened at the Stavanger airport in Norway?", "A fire [1].")
+    assert rewrite_offline("what started it?", happened) == "what started it?"
+    stampede = history("Where exactly did the Hajj stampede take place?", "In Mina [1].")
+    assert rewrite_offline("what set it off?", stampede) == "What set the Hajj stampede off?"
