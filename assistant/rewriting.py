@@ -123,7 +123,15 @@ def names_something(text: str) -> bool:
 
 def _names(text: str) -> list[Entity]:
     text = _NICKNAME.sub("", text)
-    return list(entities(text, known_names(text)))
+    # (Not a "name" run over a sentence's end: "Washington, D.C. They".)
+    return [
+        e
+        for e in entities(text, known_names(text))
+        if not any(w in _PRONOUN_NAMES for w in e.name.split()[1:])
+    ]
+
+
+_PRONOUN_NAMES = frozenset({"They", "He", "She", "It", "We", "This", "These", "Those", "I"})
 
 
 _MALE = frozenset({"he", "him", "his", "himself"})
@@ -137,13 +145,20 @@ _PRONOUN_WORD = re.compile(r"\b(?:he|him|his|himself|she|her|hers|herself)\b", r
 _OWN_PRONOUN = re.compile(r"\b(?:he|his|himself|she|hers|herself)\b", re.IGNORECASE)
 
 
-def _gender(name: str, text: str) -> str | None:
-    """ "m" or "f" when the pronouns `text` uses right after `name` say so, else None."""
+# ... and the stronger evidence of a subject: "what she described", not "all his life" after
+# "a member of Scientology".
+_SUBJECT_PRONOUN = re.compile(r"\b(?:he|she)\b", re.IGNORECASE)
+
+
+def _gender(name: str, text: str, subject: bool = False) -> str | None:
+    """ "m" or "f" when the pronouns `text` uses right after `name` say so, else None; with
+    `subject`, only "he" or "she" counts."""
+    pronoun = _SUBJECT_PRONOUN if subject else _OWN_PRONOUN
     surname = name.split()[-1]
     votes = {"m": 0, "f": 0}
     for match in re.finditer(rf"\b{re.escape(surname)}\b(?:['’]s)?", text[: MAX_REWRITE_CHARS * 4]):
         after = _AFTER_NAME.match(text, match.end())
-        found = _OWN_PRONOUN.search(after.group(0)) if after else None
+        found = pronoun.search(after.group(0)) if after else None
         if found:
             votes["m" if found.group(0).lower() in _MALE else "f"] += 1
     if votes["m"] == votes["f"]:
@@ -172,7 +187,11 @@ def _person(users: list[str], answers: list[str], gender: str | None = None) -> 
 
     last_question = users[-1] if users else ""
     asked_who = analyse(last_question).asks == "person" if last_question else False
-    in_question = [e for e in _names(last_question) if e.kind in ("person", "other")]
+    in_question = [
+        e
+        for e in _names(last_question)
+        if e.kind in ("person", "other") and not _after_the(e.name, last_question)
+    ]
     in_answer: list[Entity] = []
     if answers:
         first_sentence = _first_sentence(answers[-1])
@@ -200,7 +219,7 @@ def _person(users: list[str], answers: list[str], gender: str | None = None) -> 
         if gender and not any(_gender(e.name, said) == gender for e in given):
             # ... but one it quotes whom the pronoun fits, when no one else does: "Emily Murphy
             # sent a letter to Joe Biden, ... what she described as ...": "did she ...?"
-            given = [e for e in in_answer if _gender(e.name, said) == gender] or given
+            given = [e for e in in_answer if _gender(e.name, said, subject=True) == gender] or given
         if given:
             return given[0].name.split(" of ")[0]  # "Patrick Crusius of Allen": the person
         if people:
@@ -217,9 +236,22 @@ def _person(users: list[str], answers: list[str], gender: str | None = None) -> 
     # to a hospital [1]. Wiranto suffered ...": Wiranto, not Jazeera).
     last_answer = answers[-1] if answers else ""
     if gender:
-        people = [e for e in in_answer if _gender(e.name, said) == gender] or people
+        people = [e for e in in_answer if _gender(e.name, said, subject=True) == gender] or [
+            e for e in people if e.kind == "person" or _could_be_someone(e.name)
+        ]
     most = max(people, key=lambda e: last_answer.count(e.name), default=None)
     return most.name if most else None
+
+
+def _could_be_someone(name: str) -> bool:
+    """Whether a name of no known kind may be a person's: "Wiranto", not "Economic Bill of
+    Rights"."""
+    words = name.split()
+    return len(words) <= 3 and not any(w.lower() in ("of", "and", "for", "the") for w in words)
+
+
+def _bare(phrase: str) -> str:
+    return re.sub(r"^the ", "", phrase.strip(), flags=re.IGNORECASE).lower()
 
 
 def _after_the(name: str, text: str) -> bool:
@@ -256,6 +288,9 @@ def _thing(users: list[str]) -> str | None:
         # "How many ballots can one person carry under Montana's BIPA?": "it" is the law, not
         # "one person carrying for others under Montana's BIPA".
         return _phrase_of(things[0].name, last)
+    if not things and (plain := _DEFINITE_NOUN.search(last)):
+        # "how many were on the plane?": "it" is the plane.
+        return f"the {plain.group(1)}"
     if _ASKS_HOW_MANY.match(last) and not things:
         for earlier in reversed(users[:-1]):
             named = [e for e in _names(earlier) if e.kind not in ("person", "place")]
@@ -273,6 +308,8 @@ def _thing(users: list[str]) -> str | None:
     return None
 
 
+# A question's last definite noun, one word before its end: "... on the plane?"
+_DEFINITE_NOUN = re.compile(r"\bthe ([a-z][a-z\-]{2,})\s*[?.!]*\s*$")
 _WHAT_HAPPENED = re.compile(r"^\s*(?:so |and )?what(?:'s| has| had)? happen(?:ed|ing)?\b", re.I)
 _DO_AUX = frozenset({"do", "does", "did"})
 # "What type of plane ...", "Which kind of vaccine ...".
@@ -342,13 +379,23 @@ def _answered_thing(answers: list[str]) -> str | None:
 _ASKS_HOW_MANY = re.compile(r"\s*how (?:many|much)\b", re.IGNORECASE)
 
 
-def _group(users: list[str]) -> str | None:
+def _group(users: list[str], answers: Sequence[str] = ()) -> str | None:
     """What "they" means: the organisation, the people or things the last question counted or
     named in the plural ("the protesters", "North Korean defectors"), or the several things it
     named (two places are no "they" for people: "Kurdish and Syria")."""
     if not users:
         return None
     named = _names(users[-1])
+    if answers and analyse(users[-1]).asks in ("person", "organisation"):
+        # "Who was behind the attack?" answered "... conducted by the Taliban": "they" is the
+        # Taliban, not the place the question named.
+        given = [
+            e.name
+            for e in _names(_first_sentence(answers[-1]))
+            if e.kind in ("organisation", "other") and not any(_same(e.name, n.name) for n in named)
+        ]
+        if given:
+            return f"the {given[0]}" if _after_the(given[0], answers[-1]) else given[0]
     orgs = [e.name for e in named if e.kind == "organisation"]
     if orgs:
         return orgs[0]
@@ -389,6 +436,12 @@ def _plural_phrase(question: str) -> str | None:
         return (
             word in _IRREGULAR_PLURALS
             or word in _COLLECTIVE
+            or (
+                i > 1
+                and lowered[i - 2 : i] == ["how", "many"]
+                and word not in STOPWORDS
+                and words[i][:1].islower()  # "how many bison", not "how many North Korean"
+            )
             or (
                 len(word) > 3
                 and word.endswith("s")
@@ -491,12 +544,21 @@ def rewrite_offline(question: str, history: Sequence[Message]) -> str:
         thing = _answered_thing(answers) or f"the {kind_of.group(1)}"
     else:
         thing = _thing(users) or _answered_thing(answers)
+    if thing and person and _bare(thing) == _bare(person) and _pronoun_gender(text):
+        # "Why did he say he launched it?" after "What did Erdogan name the offensive?": "it"
+        # is not Erdogan again.
+        thing = None
     if thing and person and thing.startswith(person + " ") and person in text:
         # "What did she do after that?" after "When did Doris Day make her last film?": "after
         # making her last film", not "after Doris Day making her last film".
         thing = thing[len(person) + 1 :]
-    group = _group(users)
-    if thing and thing == group and re.search(rf"\b(?:{_PLURAL})\b", text, re.IGNORECASE):
+    group = _group(users, answers)
+    if (
+        thing
+        and group
+        and _bare(thing) == _bare(group)
+        and re.search(rf"\b(?:{_PLURAL})\b", text, re.IGNORECASE)
+    ):
         # "When will they launch it?" after "What did Google announce?": "they" is Google; "it"
         # is something else (not "When will Google launch Google?").
         thing = None

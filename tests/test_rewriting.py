@@ -498,3 +498,43 @@ def test_it_after_what_happened_is_no_name_and_a_subject_ends_at_its_verb() -> N
     assert rewrite_offline("what started it?", happened) == "what started it?"
     stampede = history("Where exactly did the Hajj stampede take place?", "In Mina [1].")
     assert rewrite_offline("what set it off?", stampede) == "What set the Hajj stampede off?"
+
+
+def test_it_is_the_thing_the_last_question_ended_on_or_nothing_named_twice() -> None:
+    plane = history("How many people died in the Air India crash?", "18 [1].") + history(
+        "how many were on the plane?", "190 [1]."
+    )
+    assert rewrite_offline("where was it coming from?", plane) == "Where was the plane coming from?"
+    offensive = history("What did Erdogan name the offensive?", "Operation Peace Spring [1].")
+    assert rewrite_offline("Why did he say he launched it?", offensive) == (
+        "Why did Erdogan say he launched it?"
+    )
+
+
+def test_he_is_a_person_the_answer_names_not_a_group_written_with_the() -> None:
+    turns = history(
+        "Why was the young man who left the Sea Org arrested?",
+        "Daniel Montalvo, 19, a member of Scientology all his life, was arrested after leaving "
+        "its elite group the Sea Org [1].",
+    )
+    assert rewrite_offline("how old is he?", turns) == "How old is Daniel Montalvo?"
+    # Nor a name run over a sentence's end, nor a bill.
+    junk = history(
+        "whos the new prez of the us",
+        "Members were in Washington, D.C. They backed the Economic Bill of Rights [1].",
+    )
+    assert rewrite_offline("how many votes did he get?", junk) == "how many votes did he get?"
+
+
+def test_they_is_the_thing_counted_or_the_group_a_who_answer_gave() -> None:
+    bison = history("How many bison did the Northern Arapaho get?", "Ten [1].")
+    assert rewrite_offline("where were they brought from?", bison) == (
+        "Where were the bison brought from?"
+    )
+    attack = history(
+        "Who was behind the car bomb attack on the military base in Maidan Wardak?",
+        "Dozens died in the attack, reportedly conducted by the Taliban [1].",
+    )
+    assert rewrite_offline("how many did they say they killed?", attack) == (
+        "How many did the Taliban say they killed?"
+    )
