@@ -310,7 +310,9 @@ def _thing(users: list[str]) -> str | None:
 
 # A question's last definite noun, one word before its end: "... on the plane?"
 _DEFINITE_NOUN = re.compile(r"\bthe ([a-z][a-z\-]{2,})\s*[?.!]*\s*$")
-_WHAT_HAPPENED = re.compile(r"^\s*(?:so |and )?what(?:'s| has| had)? happen(?:ed|ing)?\b", re.I)
+_WHAT_HAPPENED = re.compile(
+    r"^\s*(?:so |and )?what(?:'s| has| had)? happen(?:ed|ing)?\b", re.IGNORECASE
+)
 _DO_AUX = frozenset({"do", "does", "did"})
 # "What type of plane ...", "Which kind of vaccine ...".
 _KIND_OF = re.compile(
