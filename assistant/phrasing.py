@@ -296,6 +296,14 @@ def indirect(question: str) -> str | None:
             return _lower_first(spelled)  # with its "not"
         return None
     lead = _lower_first(parsed.wh) if parsed.wh else "whether"
+    first = parsed.subject.split()[0]
+    if parsed.wh and (
+        first.lower() in _PREPOSITIONS
+        or (parsed.wh.lower() in ("how many", "how much") and _is_participle(first))
+    ):
+        # "How many were on the plane?", "How many were killed?": the question word is the
+        # subject; the order stays.
+        return _lower_first(spelled)
     if (
         not negated
         and parsed.aux in _BE

@@ -60,6 +60,9 @@ from assistant.phrasing import gerund, indirect, past, third_person, topic
         ),
         ("What was Maria charged with?", "what Maria was charged with"),
         ("When was the company set up?", "when the company was set up"),
+        # "how many" alone is the subject: the order stays.
+        ("How many were on the plane?", "how many were on the plane"),
+        ("How many were killed in the attack?", "how many were killed in the attack"),
         ("Why did the officer open fire?", "why the officer opened fire"),
     ],
 )
