@@ -130,6 +130,8 @@ _OVERVIEW = re.compile(
     r"|what (?:are|were) the (?:main|top|big|key) (?:stories|topics|news|headlines)\b"
     r"|what happened (?:recently|lately|this week|today)\b"
     r"|what(?:'s| is|’s) the latest (?:on|about|with|regarding)\b"
+    r"|what(?:'s|’s| has| is) (?:been )?(?:going on|happening) (?:in|with|at)\b"
+    r"|what [\w\- ]{1,40}? (?:are|is|were|was) (?:covered|reported|mentioned)\b"
     r"|tell me (?:about )?(?:the|what's in the) (?:news|articles)\b)",
     re.IGNORECASE,
 )
@@ -144,9 +146,15 @@ _OVERVIEW_TOPIC = re.compile(
 _TOPIC_FRAME = re.compile(
     r"^(?:(?:the |these |those |all (?:the )?|your |any )?(?:news|articles?|stories|story"
     r"|reports?|coverage|pieces)|what (?:the library|the articles|the news|you) (?:has|have"
-    r"|got|say|says))\s+(?:on|about|regarding|concerning|involving|mentioning|featuring"
-    r"|covering|with|of|in)\s+|\s+(?:about|cover|say)$",
+    r"|got|say|says)|what(?:'s|’s| has| is) (?:been )?(?:going on|happening))\s+(?:on|about"
+    r"|regarding|concerning|involving|mentioning|featuring|covering|with|of|in)\s+"
+    r"|^(?:in|with|on|about|at)\s+|\s+(?:about|cover|say|lately|recently|these days)$"
+    r"|\s+(?:news|articles|stories|reports|coverage)(?: (?:you|we) (?:have|got))?$",
     re.IGNORECASE,
+)
+# "What plane crashes are covered ...?": the topic is what is asked for.
+_COVERED = re.compile(
+    r"^what ([\w\- ]{1,40}?) (?:are|is|were|was) (?:covered|reported|mentioned)\b", re.IGNORECASE
 )
 _NOT_TOPIC = re.compile(
     r"^(?:the |these |all |your )?(?:news|articles?|stories|library|collection|corpus|documents)"
@@ -213,7 +221,7 @@ def analyse(question: str) -> Intent:
     if _SMALLTALK.match(bare):
         return Intent(text, "smalltalk", ())
     if _OVERVIEW.search(bare):
-        topic_match = _OVERVIEW_TOPIC.search(bare)
+        topic_match = _COVERED.match(bare) or _OVERVIEW_TOPIC.search(bare)
         topic = topic_match.group(1).strip(" ?.!") if topic_match else None
         if topic:
             topic = _TOPIC_FRAME.sub("", _TOPIC_FRAME.sub("", topic)).strip()

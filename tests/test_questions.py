@@ -106,6 +106,10 @@ def test_a_question_asking_two_things_is_split_in_two(question: str, expected: l
         ("Give me a rundown of the articles involving Donald Trump", "Donald Trump"),
         ("What's the latest on Hurricane Humberto?", "Hurricane Humberto"),
         ("Summarize the articles about Alexei Navalny.", "Alexei Navalny"),
+        ("What's been going on in Hong Kong lately?", "Hong Kong"),
+        ("Give me an overview of the coronavirus stories you have.", "the coronavirus"),
+        ("What plane crashes are covered in the news articles?", "plane crashes"),
+        ("Summarize what's been going on with Brexit", "Brexit"),
     ],
 )
 def test_an_overview_topic_is_what_it_is_about_not_where_to_look(question: str, topic: str) -> None:
