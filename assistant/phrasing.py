@@ -113,6 +113,15 @@ _UNCONTRACTED = {"ca": "can", "wo": "will"}
 # Question words that are no object of the verb, "in what year", "by how much" too.
 _ADJUNCT_WH = frozenset(["when", "where", "why", "how", "how long", "how often", "how far"])
 _PREPOSITIONS = frozenset("in on at by since from for to with during until".split())
+_WHEN_WORD = re.compile(
+    r"(?:\d|(?:January|February|March|April|May|June|July|August|September|October|November"
+    r"|December|Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)\b)"
+)
+# ... and more that a wh-subject's "were" may be followed by ("Which universities were behind
+# the research?")
+_PLACE_PREPOSITIONS = frozenset(
+    {"behind", "among", "near", "under", "over", "inside", "outside", "against", "about"}
+)
 _SUBORDINATORS = frozenset("when after before while because since until if during".split())
 _STRANDED = frozenset({"for", "about", "with", "to", "from", "of", "in", "on", "at", "by"})
 _RELATIVE = frozenset({"that", "which", "who", "whom", "whose", "where", "when"})
@@ -298,7 +307,7 @@ def indirect(question: str) -> str | None:
     lead = _lower_first(parsed.wh) if parsed.wh else "whether"
     first = parsed.subject.split()[0]
     if parsed.wh and (
-        first.lower() in _PREPOSITIONS
+        first.lower() in _PREPOSITIONS | _PLACE_PREPOSITIONS
         or (parsed.wh.lower() in ("how many", "how much") and _is_participle(first))
     ):
         # "How many were on the plane?", "How many were killed?": the question word is the
@@ -337,8 +346,20 @@ def indirect(question: str) -> str | None:
         if parsed.wh:
             subject = parsed.subject.split()
             # "how old Gerald Ford was when he died": a clause after the subject stays after.
+            # ... and so does a time after it: "where he was in 2019".
             cut = next(
-                (i for i, w in enumerate(subject) if i and w.lower() in _SUBORDINATORS),
+                (
+                    i
+                    for i, w in enumerate(subject)
+                    if i
+                    and (
+                        w.lower() in _SUBORDINATORS
+                        or (
+                            w.lower() in ("in", "on")
+                            and _WHEN_WORD.match(" ".join(subject[i + 1 :]))
+                        )
+                    )
+                ),
                 len(subject),
             )
             subject, clause = subject[:cut], subject[cut:]

@@ -51,8 +51,10 @@ _CHAT = {
     "r": "are", "pls": "please", "plz": "please", "ppl": "people", "bc": "because",
     "cuz": "because", "coz": "because", "tho": "though", "thru": "through",
     "govt": "government", "gov": "government", "yrs": "years", "wanna": "want to",
-    "gonna": "going to", "gotta": "got to", "bday": "birthday",
+    "gonna": "going to", "gotta": "got to", "bday": "birthday", "prez": "president",
+    "guvnor": "governor", "pres": "president",
 }  # fmt: skip
+MIN_DROPPED_G = 5  # "handlin" -> "handling"; not "thin", "kin", "sin" (thing, king, sing)
 
 
 @dataclass(frozen=True)
@@ -86,6 +88,8 @@ def read(question: str, known: Known, weight: Weight) -> Reading:
             if word.islower() or (match.start() == 0 and word[1:].islower())
             else None
         )
+        if not written and word.islower():
+            written = _dropped_g(word)
         if written:
             written = written[:1].upper() + written[1:] if word[:1].isupper() else written
             parts += [question[position : match.start()], written]
@@ -103,6 +107,18 @@ def read(question: str, known: Known, weight: Weight) -> Reading:
             changed.append((word, meant))
     parts.append(question[position:])
     return Reading("".join(parts), tuple(changed))
+
+
+def _dropped_g(word: str) -> str | None:
+    """ "handlin" as "handling", "nothin" as "nothing": an "-in" for "-ing" that English uses
+    more often with its "g"."""
+    if len(word) < MIN_DROPPED_G or not word.endswith("in"):
+        return None
+    ranks = english_ranks()
+    full = ranks.get(word + "g")
+    if full is None or (word in ranks and ranks[word] < full):
+        return None
+    return word + "g"
 
 
 def _misspelt(word: str, known: Known) -> bool:

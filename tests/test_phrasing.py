@@ -63,6 +63,11 @@ from assistant.phrasing import gerund, indirect, past, third_person, topic
         # "how many" alone is the subject: the order stays.
         ("How many were on the plane?", "how many were on the plane"),
         ("How many were killed in the attack?", "how many were killed in the attack"),
+        (
+            "Which universities were behind the research?",
+            "which universities were behind the research",
+        ),
+        ("Where was he in 2019?", "where he was in 2019"),
         ("Why did the officer open fire?", "why the officer opened fire"),
     ],
 )

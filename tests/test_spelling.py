@@ -75,3 +75,11 @@ def test_a_question_word_with_d_is_read_with_did() -> None:
     reading = read("why'd the nba stop the season", known, weight)
     assert reading.question == "why did the nba stop the season"
     assert read("How’d it end?", known, weight).question == "How did it end?"
+
+
+def test_a_dropped_g_and_slang_for_a_title_are_read_written_out() -> None:
+    reading = read("hows portugal handlin it? whos the new guvnor? nothin else", known, weight)
+    assert reading.question == "how's portugal handling it? who's the new governor? nothing else"
+    # Not a word English uses more often as it is: "thin", "cabin", "begin".
+    for question in ("is the ice thin?", "who was in the cabin?", "when does it begin?"):
+        assert read(question, known, weight).question == question
