@@ -15,6 +15,7 @@ from assistant.answerability import (
     lead_candidate,
     needs_context,
     on_topic,
+    role_asked,
     units,
     withheld,
 )
@@ -846,3 +847,17 @@ def test_a_follow_up_whose_article_was_retrieved_is_never_about_nothing() -> Non
     judgement = judge(analyse("what colour are the seats?"), (airline,), lambda _t: 1.0,
                       everything, {}, topic=topic)  # fmt: skip
     assert judgement.outcome != "unrelated"
+
+
+def test_who_is_the_role_of_x_is_answered_only_by_a_sentence_naming_the_role() -> None:
+    assert role_asked("What was the name of the Conception's captain?") == "captain"
+    assert role_asked("Who is the owner of the Hotel Arpit Palace?") == "owner"
+    assert role_asked("What were the names of the three people killed?") is None
+    boat = source(
+        1,
+        "The boat sank on Monday. "
+        "The Conception was owned by Glen Fritzler, who spoke to reporters on Monday.",
+        "boat.txt",
+    )
+    assert judged("Who was the owner of the Conception?", boat).outcome == "answered"
+    assert judged("Who was the captain of the Conception?", boat).outcome == "related"
