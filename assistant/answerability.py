@@ -334,7 +334,13 @@ _DATELINE = re.compile(
 )
 _DEPENDENT = re.compile(
     r"^(?:It|Its|They|Their|Them|Such|The latter|The former|Both|Here|He|She|His|Her|Also"
-    r"|However|But|And|Meanwhile|Instead|Still|Yet)\b"
+    r"|However|But|And|Meanwhile|Instead|Still|Yet"
+    # connectives that go on from the sentence before: "For this reason, he was not granted
+    # bail", "In that role ...", "Additionally, ..."
+    r"|Additionally|Furthermore|Moreover|Nevertheless|Nonetheless|Therefore|Thus|Hence"
+    r"|Consequently|Likewise|Similarly|Besides|In addition|As a result|For (?:this|that) reason"
+    r"|(?:In|At|By|After|Before|Despite|Because of|During) (?:this|that|these|those|then)"
+    r"|Despite (?:this|that|it))\b"
     # ... and "This", "There", but not "This morning Jacques Chirac died" (a time, not a
     # pointer) or "There were fifteen" (nothing pointed at).
     r"|^(?:This|That|These|Those)\b(?!\s+(?:morning|afternoon|evening|night|week|weekend"

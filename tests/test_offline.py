@@ -682,6 +682,10 @@ def test_a_single_letter_is_never_a_word_the_question_hinges_on() -> None:
         ("This morning Jacques Chirac died at home.", False),
         ("That year he won the race.", False),
         ("There were fifteen people on board.", False),
+        ("For this reason, he was not granted bail.", True),
+        ("In that role, she led the inquiry.", True),
+        ("Additionally, the company paid a fine.", True),
+        ("In 2019 the company paid a fine.", False),
     ],
 )
 def test_a_sentence_leans_on_the_one_before_only_when_it_points_back(
