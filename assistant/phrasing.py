@@ -245,6 +245,9 @@ def _split_subject(words: list[str], form: str) -> tuple[list[str], str, list[st
             continue
         if word[:1].isupper() or lowered in _DETERMINERS:
             continue
+        following = words[i + 1].lower() if i + 1 < len(words) else ""
+        if form == "base" and lowered in ("have", "need", "want") and following == "to":
+            return words[:i], word, words[i + 1 :]  # "does he have to pay back"
         if form == "base" and lowered in VERBS:
             return words[:i], word, words[i + 1 :]
         if form == "participle" and _is_participle(word):

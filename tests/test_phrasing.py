@@ -68,6 +68,7 @@ from assistant.phrasing import gerund, indirect, past, third_person, topic
             "which universities were behind the research",
         ),
         ("Where was he in 2019?", "where he was in 2019"),
+        ("How much does he have to pay back?", "how much he has to pay back"),
         ("Why did the officer open fire?", "why the officer opened fire"),
     ],
 )
