@@ -97,6 +97,9 @@ class Chunk:
         return self.text
 
 
+_ELISION = re.compile(r"[\[(](?:\.\s?){3}[\])]$|[\[(]…[\])]$")
+
+
 def split_sentences(text: str, read_on: bool = True) -> list[Span]:
     """Sentence spans of `text` (stripped of surrounding whitespace); lines are boundaries too.
     `read_on`: a "?" or "!" before words in lower case or inside brackets ends no sentence
@@ -120,6 +123,8 @@ def split_sentences(text: str, read_on: bool = True) -> list[Span]:
                 and _SHORT_NAME.search(text, max(block_start, match.start() - 6), match.start() + 1)
             ):
                 continue  # "HDT Védelmi Ipari Kft. (HDT Limited) acquired ...": no new sentence
+            if read_on and _ELISION.search(text, max(block_start, end - 7), end):
+                continue  # '"... for years [...] I am committed ...": words left out, no end
             asks = read_on and text[match.start()] in "?!"
             if asks and match.start() > 0 and text[match.start() - 1] in "[(":
                 continue  # an editor's "[?]" or "(!)" inside the sentence ("[.]" ends one)

@@ -286,3 +286,16 @@ def test_a_quotation_ending_in_an_exclamation_keeps_its_speaker_when_reading_on(
         "Merkel agreed.",
     ]
     assert len(split_sentences(text, read_on=False)) == 3
+
+
+def test_words_left_out_of_a_quotation_end_no_sentence_when_reading_on() -> None:
+    text = (
+        'Johnson said, "Corbyn wants to argue for years [...] I am committed to it." Then he left.'
+    )
+    spans = [text[s.start : s.end] for s in split_sentences(text)]
+    assert spans == [
+        'Johnson said, "Corbyn wants to argue for years [...] I am committed to it."',
+        "Then he left.",
+    ]
+    # Chunking splits as it always did (what was stored and embedded stays as it was).
+    assert len(split_sentences(text, read_on=False)) == 3
