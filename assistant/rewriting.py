@@ -271,7 +271,7 @@ def _same(a: str, b: str) -> bool:
     return bool(set(a.lower().split()) & set(b.lower().split()))
 
 
-def _thing(users: list[str]) -> str | None:
+def _thing(users: list[str], acting: bool = False) -> str | None:
     """What "it" means: the subject or event of the last question, never a person; after a
     "how many" question that names no thing, the thing an earlier question named ("when was it
     supposed to make landfall?" after "Who declared an emergency ahead of Barry?" and "How many
@@ -299,6 +299,10 @@ def _thing(users: list[str]) -> str | None:
         return None
     if _WHAT_HAPPENED.match(last):
         return None  # "What happened at the Stavanger airport?": "it" is the event, unnamed
+    if acting and things and not _ASKS_HOW_MANY.match(last):
+        # "when would it sit again?" after "Why does Boris Johnson want to suspend Parliament?":
+        # an "it" that acts is the thing named, not "Boris Johnson wanting to ...".
+        return _phrase_of(things[-1].name, last)
     found = topic(last)
     if found and not any(e.kind == "person" and e.name == found for e in names):
         return found  # ("Did Arnav Gupta survive?": "it" is not Arnav Gupta)
@@ -310,6 +314,12 @@ def _thing(users: list[str]) -> str | None:
 
 # A question's last definite noun, one word before its end: "... on the plane?"
 _DEFINITE_NOUN = re.compile(r"\bthe ([a-z][a-z\-]{2,})\s*[?.!]*\s*$")
+# "it" as the subject of a verb: "when would it sit again?", "where did it land?"
+_IT_ACTS = re.compile(
+    r"\b(?:would|will|did|does|can|could|should)\s+it\s+(?!be\b|have\b)[a-z]+"
+    r"|\bit\s+(?:would|will|can|could|has|had)\s+[a-z]+",
+    re.IGNORECASE,
+)
 _WHAT_HAPPENED = re.compile(
     r"^\s*(?:so |and )?what(?:'s| has| had)? happen(?:ed|ing)?\b", re.IGNORECASE
 )
@@ -545,7 +555,7 @@ def rewrite_offline(question: str, history: Sequence[Message]) -> str:
         # "What type of plane crashed ...?": "it" is the kind the answer named, else the plane.
         thing = _answered_thing(answers) or f"the {kind_of.group(1)}"
     else:
-        thing = _thing(users) or _answered_thing(answers)
+        thing = _thing(users, acting=_IT_ACTS.search(text) is not None) or _answered_thing(answers)
     if thing and person and _bare(thing) == _bare(person) and _pronoun_gender(text):
         # "Why did he say he launched it?" after "What did Erdogan name the offensive?": "it"
         # is not Erdogan again.

@@ -538,3 +538,12 @@ def test_they_is_the_thing_counted_or_the_group_a_who_answer_gave() -> None:
     assert rewrite_offline("how many did they say they killed?", attack) == (
         "How many did the Taliban say they killed?"
     )
+
+
+def test_an_it_that_acts_is_the_thing_named_not_the_event() -> None:
+    turns = history("Why does Boris Johnson want to suspend Parliament?", "To stop debate [1].")
+    assert rewrite_offline("when would it sit again?", turns) == "When would Parliament sit again?"
+    # ... while "it" as what was done stays the event.
+    assert rewrite_offline("what did Corbyn say about it?", turns) == (
+        "What did Corbyn say about Boris Johnson wanting to suspend Parliament?"
+    )
