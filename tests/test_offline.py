@@ -865,3 +865,13 @@ def test_who_is_the_role_of_x_is_answered_only_by_a_sentence_naming_the_role() -
     )
     assert judged("Who was the owner of the Conception?", boat).outcome == "answered"
     assert judged("Who was the captain of the Conception?", boat).outcome == "related"
+
+
+def test_a_sentence_saying_something_was_not_done_answers_a_yes_no_question() -> None:
+    senate = source(
+        1,
+        "Pedro Pierluisi was sworn in as governor on Friday. The House of Representatives "
+        "confirmed Pierluisi, but the Senate had not confirmed Pierluisi.",
+        "pr.txt",
+    )
+    assert judged("Did the Senate confirm Pierluisi?", senate).outcome == "answered"
