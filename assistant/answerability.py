@@ -908,10 +908,15 @@ _NO_REASON_GIVEN = re.compile(
 def withheld(text: str, asks: str = "") -> bool:
     """Whether `text` says that something was not made known (see `_WITHHELD`), or, for a
     "why" question, that no reason was given."""
-    text = text[:2000]
+    # (Not in someone's quoted words: "a decree that bars any person with an undisclosed face"
+    # is what was signed, not something kept back.)
+    text = _QUOTED.sub(" ", text[:2000])
     if asks == "reason" and _NO_REASON_GIVEN.search(text):
         return True
     return _WITHHELD.search(text) is not None
+
+
+_QUOTED = re.compile(r"“[^“”]{0,1500}”|\"[^\"]{0,1500}\"")
 
 
 def _outcome(

@@ -875,3 +875,11 @@ def test_a_sentence_saying_something_was_not_done_answers_a_yes_no_question() ->
         "pr.txt",
     )
     assert judged("Did the Senate confirm Pierluisi?", senate).outcome == "answered"
+
+
+def test_words_inside_a_quotation_say_nothing_was_withheld() -> None:
+    assert withheld("Police did not release the name of the driver.")
+    assert not withheld(
+        '"Chahed signed a decree that bars any person with an undisclosed face from offices," '
+        "an official said."
+    )
