@@ -408,7 +408,9 @@ def closest(intent: Intent, judgement: Judgement, article: Article | None = None
         # Never the question's own words in quotes: they may be an injection to echo.
         what = indirect(intent.question) or "the answer to that question"
     picks: list[Chosen] = []
-    for item in judgement.candidates:
+    # From the articles about what the question names (see `judge`), when there are such.
+    pool = [c for c in judgement.candidates if c.on_subject] or judgement.candidates
+    for item in pool:
         if len(picks) == CLOSEST_SENTENCES:
             break
         text = display(item.passage)

@@ -883,3 +883,21 @@ def test_words_inside_a_quotation_say_nothing_was_withheld() -> None:
         '"Chahed signed a decree that bars any person with an undisclosed face from offices," '
         "an official said."
     )
+
+
+def test_the_closest_passages_come_from_the_article_about_what_was_asked() -> None:
+    tusk = source(
+        1,
+        "A Polish chef fought the attacker with a narwhal tusk on London Bridge. The chef was "
+        "not named.",
+        "bridge.txt",
+    )
+    eczema = source(
+        2,
+        "The name of the father, a chef from Sydney, was given in the eczema case on Monday.",
+        "eczema.txt",
+    )
+    question = "What was the name of the London Bridge chef's father?"
+    judgement = judged(question, tusk, eczema)
+    text = closest(analyse(question), judgement)
+    assert "eczema" not in text and "tusk" in text
