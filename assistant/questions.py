@@ -69,6 +69,8 @@ _AUX = (
 # The words between "which"/"what" and the noun that says what is asked: "Which Utah Jazz
 # player", "which of Gloria Vanderbilt's sons"; never an auxiliary or an article ("what did the
 # court decide" asks no organisation).
+# "Gloria Vanderbilt's husbands", "Biden's running mate": someone's role, not someone.
+_ROLE_OF = re.compile(r"['’]s\s+[a-z][\w\-]*(?:\s+[a-z][\w\-]*)?\s*$")
 _MODIFIERS = (
     r"(?:of (?:the |his |her |their |its |[\w\-.]+(?: [\w\-.]+)?['’]s ))?"
     rf"(?:(?!(?:{_AUX}|the|a|an)\b)[\w\-.’']+ ){{0,3}}"
@@ -238,7 +240,12 @@ def analyse(question: str) -> Intent:
     if who_is and len(who_is.group(1).split()) <= 6:
         subject = who_is.group(1).strip()
         # "Who is Zvi Magen?" asks what he is; "Who is the president of France?" asks a name.
-        if asks == "person" and not re.match(r"(?:the|a|an)\b", subject, re.IGNORECASE):
+        # ("Who were Gloria Vanderbilt's husbands?" asks names too: a role of someone.)
+        if (
+            asks == "person"
+            and not re.match(r"(?:the|a|an)\b", subject, re.IGNORECASE)
+            and not _ROLE_OF.search(subject)
+        ):
             asks = "description"
     said = _SAID.match(bare)
     speaker = None

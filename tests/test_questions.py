@@ -127,3 +127,15 @@ def test_an_overview_topic_is_what_it_is_about_not_where_to_look(question: str, 
 )
 def test_a_place_noun_followed_by_its_head_noun_asks_no_place(question: str, asks: str) -> None:
     assert analyse(question).asks == asks
+
+
+@pytest.mark.parametrize(
+    ("question", "asks"),
+    [
+        ("Who were Gloria Vanderbilt's husbands?", "person"),
+        ("Who is Biden's running mate?", "person"),
+        ("Who is Zvi Magen?", "description"),
+    ],
+)
+def test_who_is_someones_role_asks_a_name(question: str, asks: str) -> None:
+    assert analyse(question).asks == asks
