@@ -291,13 +291,13 @@ def words(text: str) -> list[str]:
     return out
 
 
-@lru_cache(maxsize=65536)
 def normalise(text: str) -> str:
     """`text` as its words in lower case, one space apart: the same sentence however it was
     punctuated or spaced."""
     return " ".join(re.findall(r"\w+", text.lower()))
 
 
+@lru_cache(maxsize=65536)
 def _stem(word: str) -> str:
     return str(_stemmer.stemWord(_IRREGULAR.get(word, word)))
 
