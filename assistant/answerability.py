@@ -739,11 +739,8 @@ def judge(
         # A follow-up naming nothing ("how many showed up?") is about the article the last
         # answer quoted, else the one naming what the question before it named.
         quoted = [s for s in conversation if s.count(" ") >= 4]  # (not "Yes.")
-        shown_in = {
-            name
-            for name, text in article_text.items()
-            if quoted and any(s in normalise(whole.get(name) or text) for s in quoted)
-        }
+        plain = {n: normalise(whole.get(n) or text) for n, text in article_text.items() if quoted}
+        shown_in = {name for name in plain if any(s in plain[name] for s in quoted)}
         on_topic_ = {
             name for name, text in article_text.items() if topic and _holds_all(topic, text)
         }
