@@ -393,12 +393,23 @@ def answer_spans(text: str, asks: str, question: str = "") -> list[tuple[int, in
                 for q in found.quantities
                 if q.kind != "time" and (ordinal or q.kind != "ordinal")
             ]
+        # ("How long has he led the city?" is answered "since 1998".)
+        counting = asks == "number" and re.search(r"\bhow (?:many|much)\b", asked) is not None
         for item in items:
             if item.lower() in asked:
                 continue
             at = text.find(item)
-            if at >= 0:
-                spans.append((at, at + len(item)))
+            if at < 0:
+                continue
+            before = text[max(0, at - 30) : at + len(item)]
+            if (
+                counting
+                and _A_YEAR.search(before)
+                or asks == "number"
+                and _IN_A_NAME.search(before)
+            ):
+                continue  # "moving to California in 1939", "Route 2": no count
+            spans.append((at, at + len(item)))
         return spans
     question_names = [e.name for e in entities(question)]
     named = [
@@ -436,6 +447,17 @@ def answer_spans(text: str, asks: str, question: str = "") -> list[tuple[int, in
 
 # "How many minutes/offences/people ...", "how much money": the words up to the verb, a
 # preposition or the third word; the counted thing is the last of them.
+# A number that counts nothing: a year after a preposition ("in 1939", "since 2016"; but "How
+# long has he led the city?" is answered "since 1998") ...
+_A_YEAR = re.compile(
+    r"\b(?:in|since|by|from|until|till|before|after|during|of|on)\s+(?:1[5-9]\d\d|20\d\d)$"
+)
+# ... or a number in a name ("on Route 2", "said Apollo 11").
+_IN_A_NAME = re.compile(
+    r"(?<=[a-z,] )(?!(?:January|February|March|April|May|June|July|August|September|October"
+    r"|November|December|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec|About|Around|Over"
+    r"|Nearly|Almost|Some|Only|All|The)\b)[A-Z][a-z]+\s+\d{1,3}$"
+)
 _HOW_MANY = re.compile(
     r"\bhow (?:many|much) ((?:[\w\-’']+ ){1,3}?)(?:is|are|was|were|do|does|did|has|have|had|will"
     r"|would|can|could|in|of|at|on|for|from|by|with|to|still)\b",

@@ -901,3 +901,12 @@ def test_the_closest_passages_come_from_the_article_about_what_was_asked() -> No
     judgement = judged(question, tusk, eczema)
     text = closest(analyse(question), judgement)
     assert "eczema" not in text and "tusk" in text
+
+
+def test_a_year_or_a_number_in_a_name_counts_nothing() -> None:
+    assert not has_answer_kind(
+        "He moved to California in 1939.", "number", "How many children did Munk have?"
+    )
+    assert has_answer_kind("He has led the city since 1998.", "number", "How long has he led it?")
+    assert not has_answer_kind("A truck crashed on Route 2 in Randolph.", "number", "How fast?")
+    assert has_answer_kind("The 176 people on board were all killed.", "number", "How many?")
