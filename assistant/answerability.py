@@ -395,6 +395,8 @@ def answer_spans(text: str, asks: str, question: str = "") -> list[tuple[int, in
             ]
         # ("How long has he led the city?" is answered "since 1998".)
         counting = asks == "number" and re.search(r"\bhow (?:many|much)\b", asked) is not None
+        if asks == "number" and _HOW_OLD.search(asked):
+            return [m.span() for m in _AGE.finditer(text)]
         for item in items:
             if item.lower() in asked:
                 continue
@@ -452,6 +454,18 @@ def answer_spans(text: str, asks: str, question: str = "") -> list[tuple[int, in
 _A_YEAR = re.compile(
     r"\b(?:in|since|by|from|until|till|before|after|during|of|on)\s+(?:1[5-9]\d\d|20\d\d)$"
 )
+# How old someone or something is: "aged 28", "at the age of 80", "a 60-year-old man",
+# "eighteen-years-old", "Amman, 20, was ...", "He was 101 and ...", "five million years old",
+# "range in age from 21 to 78". A "how old" question is answered by nothing else ("three years
+# in prison", "born in 1939").
+_AGE = re.compile(
+    rf"\b(?:aged|age of|ages of|in age from)\s+(?:about |around )?(?:\d+|{_NUMBER_WORD})"
+    rf"|(?:\d+|{_NUMBER_WORD})(?:\s+(?:million|billion|thousand))?[\s\-]+(?:years?|months?|weeks?"
+    rf"|days?)(?:[\s\-]+old\b|\s+of\s+age\b)"
+    rf"|\b(?-i:[A-Z])[\w\-’']*\)?, (?:\d{{1,3}}|{_NUMBER_WORD}),"
+    rf"|\b(?:was|is|were|are) (?:\d{{1,3}}|{_NUMBER_WORD})(?=\s*(?:[.,;]|and\b|when\b|at\b|$))",
+    re.IGNORECASE,
+)
 # ... or a number in a name ("on Route 2", "said Apollo 11").
 _IN_A_NAME = re.compile(
     r"(?<=[a-z,] )(?!(?:January|February|March|April|May|June|July|August|September|October"
@@ -477,6 +491,7 @@ _HOW_UNITS = {
 # 0.753 (one two-part question), nothing else changed.
 _HOW_MANY_NOUN = re.compile(r"\bhow many ([a-z][\w\-’']*)", re.IGNORECASE)
 _HOW_ADJECTIVE = re.compile(r"\bhow (far|old|long|tall|high|deep)\b", re.IGNORECASE)
+_HOW_OLD = re.compile(r"\bhow old\b|\bwhat age\b|\bat what age\b", re.IGNORECASE)
 _NUMBER_TOKEN = re.compile(
     rf"^(?:\d[\d,.]*|one|{_NUMBER_WORD}|hundreds|thousands|dozens)(?:-|$)", re.IGNORECASE
 )
@@ -505,6 +520,8 @@ def counts_unit(text: str, unit: Sequence[str]) -> bool:
     80") has one of the stems."""
     if not unit:
         return False
+    if tuple(unit) == _HOW_UNITS["old"]:
+        return _AGE.search(text[:2000]) is not None  # an age, not "three years in prison"
     tokens: list[str] = []
     for m in _WORD_SPAN.finditer(text):
         # A unit written against its number ("139km", "5ft") is a word of its own.

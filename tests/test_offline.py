@@ -910,3 +910,21 @@ def test_a_year_or_a_number_in_a_name_counts_nothing() -> None:
     assert has_answer_kind("He has led the city since 1998.", "number", "How long has he led it?")
     assert not has_answer_kind("A truck crashed on Route 2 in Randolph.", "number", "How fast?")
     assert has_answer_kind("The 176 people on board were all killed.", "number", "How many?")
+
+
+@pytest.mark.parametrize(
+    ("sentence", "is_age"),
+    [
+        ("The attacker, identified as Sudesh Amman, 20, was placed under surveillance.", True),
+        ("He was 101 and died of pneumonia in La Jolla.", True),
+        ("The suspects range in age from 21 to 78.", True),
+        ("Guy died on Monday at 103 years of age.", True),
+        ("The victim, eighteen-years-old, was taken to hospital.", True),
+        ("The punishment is a maximum of three years in prison.", False),
+        ("The Congress has the greatest number of women, 102, in its history.", False),
+        ("He moved to California in 1939.", False),
+    ],
+)
+def test_how_old_is_answered_only_by_an_age(sentence: str, is_age: bool) -> None:
+    assert has_answer_kind(sentence, "number", "How old was he?") is is_age
+    assert counts_unit(sentence, counted_unit("How old was he?")) is is_age
