@@ -14,6 +14,7 @@ import numpy as np
 
 from assistant.citations import Passage, passages, quote_balance, without_language_marks
 from assistant.facts import (
+    _MONTHS,
     _NUMBER_WORD,
     Entity,
     _common_words,
@@ -468,9 +469,9 @@ _AGE = re.compile(
 )
 # ... or a number in a name ("on Route 2", "said Apollo 11").
 _IN_A_NAME = re.compile(
-    r"(?<=[a-z,] )(?!(?:January|February|March|April|May|June|July|August|September|October"
-    r"|November|December|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec|About|Around|Over"
-    r"|Nearly|Almost|Some|Only|All|The)\b)[A-Z][a-z]+\s+\d{1,3}$"
+    r"(?<=[a-z,] )(?!(?:"
+    + "|".join(m.capitalize() for m in _MONTHS)
+    + r"|About|Around|Over|Nearly|Almost|Some|Only|All|The)\b)[A-Z][a-z]+\s+\d{1,3}$"
 )
 _HOW_MANY = re.compile(
     r"\bhow (?:many|much) ((?:[\w\-’']+ ){1,3}?)(?:is|are|was|were|do|does|did|has|have|had|will"
@@ -1028,8 +1029,9 @@ def on_topic(topic: str, sources: Sequence[Source], weight: Weight) -> list[Sour
     named = {t for e in names for t in terms(e.name)}
     rest = [t for t in terms(topic[:MAX_TOPIC_CHARS]) if t not in named]
     rarest = max(rest, key=weight, default=None)
-    texts = {name: set(terms(held)) for name, held in _article_texts(sources).items()}
-    with_names = {name for name, held in _article_texts(sources).items() if _holds_all(names, held)}
+    held_by = _article_texts(sources)
+    texts = {name: set(terms(held)) for name, held in held_by.items()}
+    with_names = {name for name, held in held_by.items() if _holds_all(names, held)}
     # Every other word of the topic ("coronavirus" and "outbreak": not an Ebola outbreak), or
     # when no article has them all, its rarest.
     about = {n for n in with_names if all(soft_share({t}, texts[n]) > 0 for t in rest)} or {

@@ -332,22 +332,7 @@ def _topic_leads(sources: Sequence[Source]) -> list[ArticleLead]:
     for source in sources:
         seen.setdefault(source.source, source)
     return [
-        ArticleLead(
-            Source(
-                n=i,
-                chunk_id=s.chunk_id,
-                source=s.source,
-                text=s.text,
-                start=s.start,
-                end=s.end,
-                score=s.score,
-                title=s.title,
-                date=s.date,
-                original_source=s.original_source,
-            ),
-            None,
-        )
-        for i, s in enumerate(seen.values(), start=1)
+        ArticleLead(dataclasses.replace(s, n=i), None) for i, s in enumerate(seen.values(), start=1)
     ]
 
 

@@ -6,7 +6,7 @@ import hashlib
 import logging
 import math
 from collections.abc import Callable, Iterator, KeysView, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import numpy as np
@@ -306,14 +306,9 @@ class HybridRetriever(BaseRetriever):
             if not recent:
                 return [], 0
             wanted = [e.source for e in recent]
-            found = {
-                str(c.metadata.get("source")): c
-                for c in self.store.get_where(
-                    {"$and": [{"source": {"$in": wanted}}, {"chunk_index": 0}]}
-                )
-            }
+            found = self.first_chunks(wanted)
             chosen = [found[s] for s in wanted if s in found]
-            return [_to_source(i, c, 0.0) for i, c in enumerate(chosen, start=1)], len(catalogue)
+            return [replace(c, n=i) for i, c in enumerate(chosen, start=1)], len(catalogue)
         firsts = self.store.get_where({"chunk_index": 0})
         firsts.sort(key=lambda c: (_date_key(c.metadata.get("date")), c.id), reverse=True)
         chosen = firsts[:limit]

@@ -8,7 +8,7 @@ import re
 from collections.abc import Sequence
 
 from assistant.facts import Entity, entities, known_names, same_person, speaker
-from assistant.phrasing import VERBS, asked_again, topic
+from assistant.phrasing import _DO, VERBS, asked_again, topic
 from assistant.questions import analyse
 from assistant.records import Message
 from assistant.text import STOPWORDS
@@ -323,7 +323,6 @@ _IT_ACTS = re.compile(
 _WHAT_HAPPENED = re.compile(
     r"^\s*(?:so |and )?what(?:'s| has| had)? happen(?:ed|ing)?\b", re.IGNORECASE
 )
-_DO_AUX = frozenset({"do", "does", "did"})
 # "What type of plane ...", "Which kind of vaccine ...".
 _KIND_OF = re.compile(
     r"^\s*(?:what|which)\s+(?:type|kind|sort|make|model|brand)s?\s+of\s+([a-z][\w\-]*)\b",
@@ -341,7 +340,7 @@ def _phrase_of(name: str, question: str) -> str:
         if [w.strip(",;:") for w in words[i : i + len(parts)]] != parts:
             continue
         after = words[i + len(parts) :]
-        if any(w.lower() in _DO_AUX for w in words[:i]):
+        if any(w.lower() in _DO for w in words[:i]):
             # "Where did the Hajj stampede take place?": the verb after the subject is no noun.
             cut = next((k for k in range(1, len(after)) if after[k].lower() in VERBS), None)
             after = after[:cut] if cut is not None else after[:-1]
