@@ -137,7 +137,7 @@ class AnswerStep(Runnable[dict, Answer]):
         result: RetrievalResult = state["retrieval"]
         timings: dict[str, float] = state["timings"]
         started = time.perf_counter()
-        question = state["standalone"]
+        question = state["asked"]
         intent = analyse(question)
         if intent.asks == "smalltalk":
             text = offline.smalltalk(state["question"])
@@ -450,7 +450,10 @@ def build_chain(
             state["notes"].append(fitted.note)
             result = dataclasses.replace(result, sources=list(fitted.sources))
         state["timings"]["retrieve"] = _ms(started)
-        return {**state, "retrieval": result}
+        # A question typed in lower case is answered with its names as the articles write them
+        # ("wiranto" as "Wiranto"): what it is about is then read as names.
+        asked = spelling.cased(state["standalone"], [s.text for s in result.sources])
+        return {**state, "retrieval": result, "asked": asked}
 
     answer_step = AnswerStep(answerer, retriever, vectors, fallback=fallback, recheck=recheck)
     chain = (

@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import re
 import string
-from collections.abc import Callable
+from collections import Counter
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
@@ -52,7 +53,7 @@ _CHAT = {
     "cuz": "because", "coz": "because", "tho": "though", "thru": "through",
     "govt": "government", "gov": "government", "yrs": "years", "wanna": "want to",
     "gonna": "going to", "gotta": "got to", "bday": "birthday", "prez": "president",
-    "guvnor": "governor", "pres": "president",
+    "guvnor": "governor", "pres": "president", "wen": "when", "yr": "year",
 }  # fmt: skip
 MIN_DROPPED_G = 5  # "handlin" -> "handling"; not "thin", "kin", "sin" (thing, king, sing)
 
@@ -107,6 +108,65 @@ def read(question: str, known: Known, weight: Weight) -> Reading:
             changed.append((word, meant))
     parts.append(question[position:])
     return Reading("".join(parts), tuple(changed))
+
+
+def cased(question: str, texts: Sequence[str]) -> str:
+    """A question typed all in lower case with its names written as `texts` (the passages
+    retrieved for it) write them: "where was wiranto stabbed" as "where was Wiranto stabbed",
+    "new hampshire" as "New Hampshire". A word (or pair of words) is a name when the texts write
+    it with a capital inside a sentence and never in lower case ("us" stays: "told us")."""
+    if any(c.isupper() for c in question[1:]):
+        return question  # typed with capitals: taken as written
+    forms: dict[str, Counter[str]] = {}
+    for text in texts:
+        previous: re.Match[str] | None = None
+        counted = False  # whether the word before was counted (not a sentence's capital)
+        for match in _WORD.finditer(text):
+            word = match.group(0)
+            gap = text[previous.end() : match.start()] if previous else "."
+            inside = not gap.strip() or gap.strip()[-1] not in _OPENS_A_SENTENCE
+            if word.islower() or inside:
+                forms.setdefault(word.lower(), Counter())[word] += 1
+                if previous is not None and gap == " " and counted:
+                    pair = f"{previous.group(0)} {word}"
+                    forms.setdefault(pair.lower(), Counter())[pair] += 1
+            counted = word.islower() or inside
+            previous = match
+    words = list(_WORD.finditer(question))
+    meant: dict[int, str] = {}  # the start of a word in the question -> its form in the texts
+    for first, second in zip(words, words[1:], strict=False):
+        pair = f"{first.group(0)} {second.group(0)}"
+        if question[first.end() : second.start()] == " " and pair.islower():
+            written = _name_form(pair, forms)
+            if written and all(w[:1].isupper() for w in written.split(" ")):
+                meant[first.start()], meant[second.start()] = written.split(" ")
+    for match in words:
+        word = match.group(0)
+        common = english_ranks().get(word, COMMON_RANK) < COMMON_RANK
+        if match.start() not in meant and word.islower() and word not in STOPWORDS and not common:
+            written = _name_form(word, forms)
+            if written:
+                meant[match.start()] = written
+    parts, position = [], 0
+    for match in words:
+        if match.start() in meant:
+            parts += [question[position : match.start()], meant[match.start()]]
+            position = match.end()
+    return "".join(parts) + question[position:]
+
+
+# The embedding model's vocabulary lists commoner words first; the thousand commonest ("new",
+# "state", "home", "white") open names but are read as names only in a pair ("new hampshire").
+COMMON_RANK = 3000
+_OPENS_A_SENTENCE = ".!?:;\"“‘'(–—-•*"
+
+
+def _name_form(lowered: str, forms: dict[str, Counter[str]]) -> str | None:
+    """How the texts write `lowered`, if only ever with capitals (the commonest such form)."""
+    seen = forms.get(lowered)
+    if not seen or lowered in seen or len(lowered) < MIN_LETTERS:
+        return None
+    return seen.most_common(1)[0][0]
 
 
 def _dropped_g(word: str) -> str | None:

@@ -1,7 +1,10 @@
-"""Fit the answer layer's weights on the dev split of a gold set, and print the dev figures.
+"""Fit the answer layer's weights on the dev splits of the question sets, and print the figures.
 
-    uv run python eval/tune_answerability.py eval/wikinews/dev.jsonl \\
-        --articles eval/wikinews/articles [--extra eval/questions.jsonl --extra-articles data/articles]
+    uv run python eval/tune_answerability.py eval/wikinews/dev.jsonl eval/wikinews-2/dev.jsonl \\
+        eval/wikinews-graded/dev.jsonl --articles eval/wikinews/articles
+
+A gold set's sentence holds the answer when it holds a key fact; a graded set's
+(`eval/wikinews-graded/README.md`) when it holds the quoted sentence or the short answer.
 
 For every question it retrieves as the chain does and scores every sentence with
 answerability.judge (every sentence embedded), recording each sentence's features and whether it
@@ -20,8 +23,9 @@ from __future__ import annotations
 import argparse
 import hashlib
 import json
+import re
 import sys
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
@@ -34,6 +38,7 @@ from assistant.offline import display
 from assistant.questions import analyse
 from assistant.records import Message
 from assistant.rewriting import is_follow_up, names_something, rewrite_offline, search_text
+from assistant.spelling import cased
 
 
 @dataclass
@@ -45,6 +50,75 @@ class Item:
     facts: list[bool]  # per candidate: holds a key fact
     question: list[float]  # unmatched, names_missing
     essential_missing: bool
+    group: str = ""  # the article the question is about: cross-validation folds keep it whole
+    texts: list[str] = field(default_factory=list)  # per candidate: the sentence
+    asked: str = ""  # the question as answered (a follow-up rewritten)
+
+
+@dataclass
+class Labelled:
+    """A question and what tells whether a sentence answers it: a gold set's key facts, or a
+    graded question's quoted sentence or short answer (`../wikinews-graded/`)."""
+
+    id: str
+    question: str
+    history: list[dict[str, str]]
+    answerable: bool
+    asks: str
+    group: str
+    must: list[list[str]]
+    quote: str | None = None
+    answer: str | None = None
+
+    def holds(self, text: str) -> bool:
+        text = text.lower()
+        if self.quote:
+            # the sentence holds most of the quoted one, or is most of it (a quote of two)
+            quoted, said = _words(self.quote), _words(text)
+            return len(quoted & said) > QUOTE_SHARE * len(quoted) or (
+                len(said) >= 6 and len(quoted & said) > 0.8 * len(said)
+            )
+        if self.answer:
+            wanted = _words(self.answer) - _STOP
+            return bool(wanted) and wanted <= _words(text)
+        return any(any(a.lower() in text for a in group) for group in self.must)
+
+
+QUOTE_SHARE = 0.6  # the share the helpers' re-ask figure uses (eval/wikinews-graded/README.md)
+_STOP = frozenset(
+    {"a", "an", "the", "of", "in", "on", "at", "to", "for", "and", "or", "by", "with", "from"}
+    | {"is", "was", "were", "are", "be"}
+)
+
+
+def _words(text: str) -> set[str]:
+    return set(re.findall(r"[a-z0-9]+", text.lower()))
+
+
+def load(path: Path) -> list[Labelled]:
+    """A gold set, or a graded set (rows with `quote` or `answer` instead of `must`)."""
+    rows = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line]
+    if rows and "must" in rows[0]:
+        return [
+            Labelled(
+                g.id, g.question, g.history, g.answerable, g.asks, (g.sources or [g.id])[0], g.must
+            )
+            for g in load_gold(path)
+        ]
+    return [
+        Labelled(
+            r["id"],
+            r["question"],
+            r["history"],
+            r["answerable"],
+            "",
+            (r["sources"] or [r["id"]])[0],
+            [],
+            r.get("quote"),
+            r.get("answer"),
+        )
+        for r in rows
+    ]
 
 
 def open_assistant(articles: Path) -> Assistant:
@@ -56,12 +130,12 @@ def open_assistant(articles: Path) -> Assistant:
     return assistant
 
 
-def collect(gold_path: Path, articles: Path) -> list[Item]:
+def collect(golds: list[Labelled], articles: Path) -> list[Item]:
     assistant = open_assistant(articles)
     index = assistant.retriever.index
     vectors = answerability.SentenceVectors(assistant.store.embeddings)
     items: list[Item] = []
-    for gold in load_gold(gold_path):
+    for gold in golds:
         history = [Message(m["role"], m["content"]) for m in gold.history]  # type: ignore[arg-type]
         question, search = gold.question, gold.question
         if is_follow_up(question, history):
@@ -70,8 +144,10 @@ def collect(gold_path: Path, articles: Path) -> list[Item]:
             if question == gold.question or not names_something(question):
                 search = search_text(question, history)
         result = assistant.retriever.search(search, 5)
+        question = cased(question, [s.text for s in result.sources])
+        intent = analyse(question)
         judgement = answerability.judge(
-            analyse(question),
+            intent,
             result.sources,
             index.weight,
             index.knows,
@@ -89,17 +165,19 @@ def collect(gold_path: Path, articles: Path) -> list[Item]:
         rows, labels = [], []
         for i, c in enumerate(judgement.candidates):
             rows.append([*c.features, c.similarity, float(lexical_rank[i])])
-            text = display(c.passage).lower()
-            labels.append(any(any(a.lower() in text for a in g) for g in gold.must))
+            labels.append(gold.holds(display(c.passage)))
         items.append(
             Item(
                 gold.id,
                 gold.answerable,
-                gold.asks,
+                intent.asks,
                 rows,
                 labels,
                 list(judgement.question_features),
                 judgement.outcome == "unrelated" and judgement.probability == 0.0,
+                gold.group,
+                [c.passage.text for c in judgement.candidates],
+                question,
             )
         )
     return items
@@ -146,17 +224,17 @@ def top_hits(items: list[Item], weights: np.ndarray, sim_weight: float, embedded
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("gold", type=Path)
+    parser.add_argument("gold", type=Path, nargs="+", help="gold or graded sets (dev splits)")
     parser.add_argument("--articles", type=Path, required=True)
     parser.add_argument("--cache", type=Path, help="save/load the collected features (JSON)")
     args = parser.parse_args()
-    if "heldout" in args.gold.name:
+    if any("heldout" in path.name for path in args.gold):
         print("error: tuning never reads a held-out split", file=sys.stderr)
         return 2
     if args.cache and args.cache.exists():
         items = [Item(**raw) for raw in json.loads(args.cache.read_text())]
     else:
-        items = collect(args.gold, args.articles)
+        items = collect([g for path in args.gold for g in load(path)], args.articles)
         if args.cache:
             args.cache.write_text(json.dumps([i.__dict__ for i in items]))
     n_features = len(answerability.FEATURES)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import hashlib
 import importlib.util
 import json
 from collections import Counter
@@ -42,8 +43,10 @@ Row = dict[str, Any]
 
 
 def gold_files() -> list[Path]:
-    """Question sets (eval/probes/ holds verification probes, a different format)."""
-    return sorted(p for p in EVAL.rglob("*.jsonl") if "probes" not in p.relative_to(EVAL).parts)
+    """Question sets (eval/probes/ holds verification probes and eval/wikinews-graded/ graded
+    questions, other formats: see the end of this file)."""
+    other = {"probes", "wikinews-graded"}
+    return sorted(p for p in EVAL.rglob("*.jsonl") if not other & set(p.relative_to(EVAL).parts))
 
 
 def articles_for(gold_file: Path) -> Path:
@@ -241,3 +244,23 @@ def test_the_second_wikinews_set_is_split_by_the_same_rule() -> None:
     assert [r["id"] for r in dev] == [r["id"] for r in want_dev]
     assert [r["id"] for r in held_out] == [r["id"] for r in want_held]
     assert len(held_out) == 30 and len(dev) == 60
+
+
+# -- the graded questions (eval/wikinews-graded/README.md) --------------------------------------
+GRADED = EVAL / "wikinews-graded"
+
+
+def test_graded_questions_are_well_formed_and_split_by_article() -> None:
+    split = {}
+    for name in ("dev", "heldout"):
+        rows = read_rows(GRADED / f"{name}.jsonl")
+        for row in rows:
+            assert set(row) >= {"id", "question", "history", "sources", "answerable"}, row["id"]
+            assert all(m["role"] in ROLES and m["content"] for m in row["history"]), row["id"]
+            assert all((WIKINEWS / "articles" / s).is_file() for s in row["sources"]), row["id"]
+            # an answerable one says what answers it: a quoted sentence or a short answer
+            assert not row["answerable"] or bool(row["quote"]) != bool(row["answer"]), row["id"]
+            digest = int(hashlib.sha256(row["sources"][0].encode()).hexdigest(), 16)
+            assert (digest % 3 == 0) == (name == "heldout"), row["id"]
+            split[row["id"]] = name
+    assert len(split) == 700 and sum(v == "heldout" for v in split.values()) == 231

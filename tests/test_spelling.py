@@ -3,7 +3,7 @@ edit away that the library or English has."""
 
 from __future__ import annotations
 
-from assistant.spelling import read
+from assistant.spelling import cased, read
 from assistant.text import _stem
 
 LIBRARY = {
@@ -83,3 +83,28 @@ def test_a_dropped_g_and_slang_for_a_title_are_read_written_out() -> None:
     # Not a word English uses more often as it is: "thin", "cabin", "begin".
     for question in ("is the ice thin?", "who was in the cabin?", "when does it begin?"):
         assert read(question, known, weight).question == question
+
+
+PASSAGES = [
+    "On Thursday, Indonesian security minister Wiranto was stabbed in Pandeglang. Officials told "
+    "us that the attacker had been arrested in New Hampshire. The White House said nothing.",
+    "Wiranto was taken to a hospital in Jakarta. A new law was passed; the state will appeal.",
+]
+
+
+def test_a_question_in_lower_case_gets_its_names_as_the_passages_write_them() -> None:
+    assert cased("where was wiranto stabbed in jakarta?", PASSAGES) == (
+        "where was Wiranto stabbed in Jakarta?"
+    )
+    # a pair written with capitals (a common word alone is no name); "us" is also written in
+    # lower case, so it is not "US"
+    assert cased("what did new hampshire and the white house tell us", PASSAGES) == (
+        "what did New Hampshire and the White House tell us"
+    )
+    assert cased("is the new state law passed", PASSAGES) == "is the new state law passed"
+    # a sentence's first word is capitalised whatever it is: "Officials" is no name
+    assert cased("what did officials say", PASSAGES) == "what did officials say"
+    # typed with capitals: taken as written
+    assert cased("where was wiranto stabbed, Jakarta?", PASSAGES) == (
+        "where was wiranto stabbed, Jakarta?"
+    )
