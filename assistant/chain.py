@@ -452,8 +452,8 @@ def build_chain(
         state["timings"]["retrieve"] = _ms(started)
         # A question typed in lower case is answered with its names as the articles write them
         # ("wiranto" as "Wiranto"): what it is about is then read as names.
-        asked = spelling.cased(state["standalone"], [s.text for s in result.sources])
-        return {**state, "retrieval": result, "asked": asked}
+        cased = spelling.cased(state["standalone"], [s.text for s in result.sources])
+        return {**state, "retrieval": result, "asked": cased}
 
     answer_step = AnswerStep(answerer, retriever, vectors, fallback=fallback, recheck=recheck)
     chain = (
