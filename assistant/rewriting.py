@@ -150,9 +150,24 @@ _OWN_PRONOUN = re.compile(r"\b(?:he|his|himself|she|hers|herself)\b", re.IGNOREC
 _SUBJECT_PRONOUN = re.compile(r"\b(?:he|she)\b", re.IGNORECASE)
 
 
+# ... or a word for a woman or a man that the name is: "Harris would be the first woman", "X,
+# a mother of two" (not "X's mother", "X and his wife").
+_GENDERED_NOUN = re.compile(
+    r"\b(?:a|an|the|first|as)\s+(?:[a-z\-]+\s+)?(?P<noun>woman|mother|wife|daughter|sister"
+    r"|actress|queen|princess|girl|widow|grandmother|businesswoman|congresswoman|spokeswoman"
+    r"|man|father|husband|son|brother|king|prince|boy|widower|grandfather|businessman"
+    r"|congressman|spokesman)\b(?!['’])"  # (not "the king's older sister")
+)
+_FEMALE_NOUNS = frozenset(
+    "woman mother wife daughter sister actress queen princess girl widow grandmother"
+    " businesswoman congresswoman spokeswoman".split()
+)
+
+
 def _gender(name: str, text: str, subject: bool = False) -> str | None:
-    """ "m" or "f" when the pronouns `text` uses right after `name` say so, else None; with
-    `subject`, only "he" or "she" counts."""
+    """ "m" or "f" when the pronouns `text` uses right after `name` say so (or a word for a
+    woman or a man that it calls the name), else None; with `subject`, only "he" or "she"
+    counts."""
     pronoun = _SUBJECT_PRONOUN if subject else _OWN_PRONOUN
     surname = name.split()[-1]
     votes = {"m": 0, "f": 0}
@@ -161,6 +176,10 @@ def _gender(name: str, text: str, subject: bool = False) -> str | None:
         found = pronoun.search(after.group(0)) if after else None
         if found:
             votes["m" if found.group(0).lower() in _MALE else "f"] += 1
+        elif (
+            after and match.group(0) == surname and (noun := _GENDERED_NOUN.search(after.group(0)))
+        ):
+            votes["f" if noun.group("noun") in _FEMALE_NOUNS else "m"] += 1
     if votes["m"] == votes["f"]:
         return None
     return "m" if votes["m"] > votes["f"] else "f"
@@ -216,6 +235,9 @@ def _person(users: list[str], answers: list[str], gender: str | None = None) -> 
             if (e.kind == "person" or len(e.name.split()) > 1)
             and not any(same_person(e.name, q) for q in quoted)
         ]
+        if gender:
+            # one the conversation calls by this pronoun first ("she": Harris, "the first woman")
+            given.sort(key=lambda e: _gender(e.name, said) != gender)
         if gender and not any(_gender(e.name, said) == gender for e in given):
             # ... but one it quotes whom the pronoun fits, when no one else does: "Emily Murphy
             # sent a letter to Joe Biden, ... what she described as ...": "did she ...?"

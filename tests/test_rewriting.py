@@ -547,3 +547,23 @@ def test_an_it_that_acts_is_the_thing_named_not_the_event() -> None:
     assert rewrite_offline("what did Corbyn say about it?", turns) == (
         "What did Corbyn say about Boris Johnson wanting to suspend Parliament?"
     )
+
+
+def test_she_is_the_one_the_answer_calls_a_woman_not_the_man_it_names_first() -> None:
+    history = [
+        Message("user", "Who did Biden choose as his vice-presidential pick?"),
+        Message(
+            "assistant",
+            "Biden served eight years as vice president, under Barack Obama's administration "
+            "[1]. If elected, Harris would be the first woman to serve as Vice President [2].",
+        ),
+    ]
+    assert rewrite_offline("what positions has she held before?", history) == (
+        "What positions has Harris held before?"
+    )
+    # "the king's older sister" says nothing of the princess being a man
+    history = [
+        Message("user", "Who did the party put forward for prime minister?"),
+        Message("assistant", "Princess Ubolratana Mahidol, the king's older sister."),
+    ]
+    assert "Ubolratana Mahidol" in rewrite_offline("Why did she lose her royal title?", history)
