@@ -159,8 +159,8 @@ _GENDERED_NOUN = re.compile(
     r"|congressman|spokesman)\b(?!['’])"  # (not "the king's older sister")
 )
 _FEMALE_NOUNS = frozenset(
-    "woman mother wife daughter sister actress queen princess girl widow grandmother"
-    " businesswoman congresswoman spokeswoman".split()
+    {"woman", "mother", "wife", "daughter", "sister", "actress", "queen", "princess", "girl"}
+    | {"widow", "grandmother", "businesswoman", "congresswoman", "spokeswoman"}
 )
 
 
