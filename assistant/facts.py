@@ -589,11 +589,12 @@ ORG_WORDS = frozenset(
     organization parliament party police post press program programme regiment school senate
     service services society station studies team times tribunal union university""".split()
 )
-# Words that make a name a place.
+# Words that make a name a place (and a building: "Al Noor Mosque" is no one's name).
 PLACE_WORDS = frozenset(
     """airport avenue bay beach border bridge canal city coast county desert district island
     islands lake mountain mountains ocean park peninsula port province region republic river
-    road sea square state stadium strait street town valley village""".split()
+    road sea square state stadium strait street town valley village mosque cathedral church
+    synagogue palace hotel prison""".split()
 )
 TITLES = frozenset(
     """mr mrs ms miss dr prof president minister senator sen governor gov general gen king queen

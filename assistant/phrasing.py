@@ -433,6 +433,10 @@ def topic(question: str) -> str | None:
         words = parsed.subject.split()
         if len(words) > 1 and words[-1].lower() in _STRANDED:
             words.pop()
+        if parsed.wh and len(words) > 1 and words[0].lower() in _PREPOSITIONS | _PLACE_PREPOSITIONS:
+            # "Which astronauts were on board SpaceX's first flight?": the wh-phrase is the
+            # subject, and "it" is what they were on, not "on board SpaceX's first flight".
+            words = (words[2:] if words[1].lower() == "board" else words[1:]) or words
         return " ".join(words)
     wh = parsed.wh.lower().split()
     if wh and wh[-1] in ("what", "which", "who", "whom"):

@@ -567,3 +567,30 @@ def test_she_is_the_one_the_answer_calls_a_woman_not_the_man_it_names_first() ->
         Message("assistant", "Princess Ubolratana Mahidol, the king's older sister."),
     ]
     assert "Ubolratana Mahidol" in rewrite_offline("Why did she lose her royal title?", history)
+
+
+def test_it_after_who_was_on_board_something_is_that_thing() -> None:
+    history = [
+        Message("user", "Which astronauts were on board SpaceX's first flight with people?"),
+        Message("assistant", "Bob Behnken and Doug Hurley were on board [1]."),
+    ]
+    assert rewrite_offline("why didn't it go up on Wednesday like planned?", history) == (
+        "Why didn't SpaceX's first flight with people go up on Wednesday like planned?"
+    )
+    history[0] = Message("user", "Which teams were in the final?")
+    assert rewrite_offline("when was it played?", history) == "When was the final played?"
+
+
+def test_a_building_named_in_the_answer_is_no_one_he_could_be() -> None:
+    history = [
+        Message("user", "How old is the man accused of the Christchurch mosque shootings?"),
+        Message(
+            "assistant",
+            "Police arrested the accused 36 minutes after the mass shooting in Al Noor Mosque "
+            "[1]. An Australian, Brenton Tarrant, aged 28, appeared in Christchurch District "
+            "Court yesterday [2].",
+        ),
+    ]
+    assert rewrite_offline("when does he next appear in court?", history) == (
+        "When does Brenton Tarrant next appear in court?"
+    )
