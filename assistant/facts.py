@@ -710,8 +710,11 @@ def entities(text: str, known: frozenset[str] = frozenset()) -> tuple[Entity, ..
     seen: set[str] = set()
     run: list[str] = []
     titled = False
+    located = False  # the run follows "in" or "near": "struck the cathedral in Mindanao"
 
     def emit(words: list[str], person: bool) -> None:
+        nonlocal located
+        after_in, located = located, False  # (only the first part of a run follows "in")
         while words and words[-1].lower() in _CONNECTORS:
             words = words[:-1]
         while len(words) > 1 and words[0].lower() in _ROLE_WORDS | _CONNECTORS:
@@ -723,7 +726,10 @@ def entities(text: str, known: frozenset[str] = frozenset()) -> tuple[Entity, ..
         name = " ".join(words)
         if name not in seen:
             seen.add(name)
-            found.append(Entity(name, _kind(words, person)))
+            kind = _kind(words, person)
+            if kind == "other" and after_in:
+                kind = "place"  # a name of no known kind that something is in is a place
+            found.append(Entity(name, kind))
 
     def close() -> None:
         nonlocal run, titled
@@ -801,6 +807,8 @@ def entities(text: str, known: frozenset[str] = frozenset()) -> tuple[Entity, ..
                     and lowered not in STOPWORDS
                 ):
                     continue
+            if not run:
+                located = index > 0 and items[index - 1].lower() in ("in", "near")
             run.append(token)
         elif run and lowered in _CONNECTORS:
             run.append(lowered)

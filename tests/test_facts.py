@@ -840,3 +840,11 @@ def test_people_named_by_what_they_do_open_a_sentence_without_being_a_name() -> 
     # ... but a surname used mid-sentence stays a name.
     text = "Rogers won. The coach praised Rogers."
     assert "Rogers" in [e.name for e in entities(text, known_names(text))]
+
+
+def test_a_name_of_no_known_kind_that_something_is_in_is_a_place() -> None:
+    text = "Twin bombings struck the Jolo Cathedral in Mindanao; Wiranto was stabbed in Pandeglang."
+    kinds = {e.name: e.kind for e in entities(text)}
+    assert kinds["Mindanao"] == "place" and kinds["Pandeglang"] == "place"
+    assert kinds["Jolo Cathedral"] == "place"  # a cathedral, a mosque, a palace: a place
+    assert kinds["Wiranto"] == "other"  # not after "in": still of no known kind
