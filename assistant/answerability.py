@@ -131,7 +131,10 @@ class SentenceVectors:
 # Words that give a reason. Temporal ones ("after", "following", "since") are left out: most
 # news sentences have one.
 _CAUSAL = re.compile(
-    r"\b(?:because|due to|owing to|thanks to|as a result|result(?:ed|s)? (?:of|from)|in order to"
+    # (not the "due to" of a plan: "was due to stand down in August")
+    r"\b(?:because|(?<!\bwas )(?<!\bis )(?<!\bare )(?<!\bwere )(?<!\bbe )due to"
+    r"|(?:was|is|are|were|be) due to (?=(?:the|a|an|his|her|its|their|this|that|these|those)\b)"
+    r"|owing to|thanks to|as a result|result(?:ed|s)? (?:of|from)|in order to"
     r"|so that|so as to|to avoid|to prevent|to ensure|to protect|to safeguard|to preserve"
     r"|to maintain|aim(?:ed|s|ing)? (?:at|to)|reasons?|caused|causes|causing|led to|leads to"
     r"|lead to|prompted|prompting|blamed|driven (?:by|less by|more by)|motivated|for fear"
@@ -147,7 +150,8 @@ _CAUSAL = re.compile(
     # a circumstance: "delayed its voting in the face of the national emergency", "amid"
     r"|in the face of|amid|amidst"
     # what someone died of: "died of Parkinson's disease", "complications from a stroke"
-    r"|(?:die|died|dies|dying) (?:of|from)|death from|complications (?:of|from)|succumbed to)\b",
+    r"|(?:die|died|dies|dying) (?:of|from)|death from|complications (?:of|from)|succumbed to"
+    r"|cause of (?:his |her |their )?death)\b",
     re.IGNORECASE,
 )
 _RELATIVE_TIME = re.compile(

@@ -782,6 +782,8 @@ def test_a_follow_up_naming_nothing_is_about_the_article_the_last_answer_quoted(
         "Pompeo cited the government's repression as his motivation.",
         "Ohio delayed its voting in the face of the national emergency.",
         "The vote was postponed amid the pandemic.",
+        "The government announced the cause of death as a cardiac arrest.",
+        "The delay was due to the weather.",
     ],
 )
 def test_a_stated_ground_or_circumstance_answers_why(sentence: str) -> None:
@@ -928,3 +930,9 @@ def test_a_year_or_a_number_in_a_name_counts_nothing() -> None:
 def test_how_old_is_answered_only_by_an_age(sentence: str, is_age: bool) -> None:
     assert has_answer_kind(sentence, "number", "How old was he?") is is_age
     assert counts_unit(sentence, counted_unit("How old was he?")) is is_age
+
+
+def test_the_due_to_of_a_plan_gives_no_reason() -> None:
+    assert not has_answer_kind(
+        "Nkurunziza became president in 2005 and was due to stand down in August.", "reason"
+    )
