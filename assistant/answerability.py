@@ -480,6 +480,8 @@ _AGE = re.compile(
     rf"|(?:\d+|{_NUMBER_WORD})(?:\s+(?:million|billion|thousand))?[\s\-]+(?:years?|months?|weeks?"
     rf"|days?)(?:[\s\-]+old\b|\s+of\s+age\b)"
     rf"|\b(?-i:[A-Z])[\w\-’']*\)?, (?:\d{{1,3}}|{_NUMBER_WORD}),"
+    # ... or a person by what they are: "the princess, 67, announced"
+    rf"|\b(?:the|a|an) [a-z][\w\-’']*, \d{{1,3}},"
     rf"|\b(?:was|is|were|are) (?:\d{{1,3}}|{_NUMBER_WORD})(?=\s*(?:[.,;]|and\b|when\b|at\b|$))",
     re.IGNORECASE,
 )

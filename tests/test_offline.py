@@ -922,6 +922,7 @@ def test_a_year_or_a_number_in_a_name_counts_nothing() -> None:
         ("The suspects range in age from 21 to 78.", True),
         ("Guy died on Monday at 103 years of age.", True),
         ("The victim, eighteen-years-old, was taken to hospital.", True),
+        ("This past Friday, the princess, 67, announced her candidacy.", True),
         ("The punishment is a maximum of three years in prison.", False),
         ("The Congress has the greatest number of women, 102, in its history.", False),
         ("He moved to California in 1939.", False),
