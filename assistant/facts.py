@@ -585,7 +585,7 @@ ORG_WORDS = frozenset(
     authority bank board brigade cabinet center centre church club coalition college commission
     committee company conference congress corp corporation council court department division
     federation fc force forces foundation front fund government group guard hospital inc
-    institute institution league ltd ministry movement museum network news office organisation
+    institute institution league ltd ministry movement museum navy network news office organisation
     organization parliament party police post press program programme regiment school senate
     service services society station studies team times tribunal union university""".split()
 )
@@ -1932,6 +1932,7 @@ def stance(text: str) -> Stance:
                 )
             )
             and previous_word not in ("the", "a", "an", "its", "their", "his", "her", "this")
+            and not previous_word.endswith(("'s", "’s"))  # "Trump's lack of a concession"
         )
         # "unsigned" = "not signed"; "rather than X", "instead of X" deny X.
         prefixed = un_negated(word) is not None

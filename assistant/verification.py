@@ -705,6 +705,8 @@ def _fact_problem(
             continue  # "Hardeep also stated": the article's Hardeep Singh Puri, by first name
         if _defined_acronym_near(entity, near, article_text):
             continue  # "Walter Reed" where the passage says "WRNMMC", defined in the article
+        if any(_abbreviates(e.name, entity.name) for e in near_names):
+            continue  # "Coast Guard" where the passage says "USCG"
         head_noun = entity.name.split()[-1].lower()
         if (
             entity.kind == "organisation"
@@ -785,6 +787,7 @@ def _fact_problem(
                     and entity_found(subject, article_text, ())
                 )
                 or entity_found(subject, plain_text(window.text), ())
+                or any(_abbreviates(e.name, subject.name) for e in here)  # "USCG", "Coast Guard"
             ):
                 other = next((e.name for e in here if e.kind != "place"), None)
                 return (
@@ -879,6 +882,10 @@ def _swapped_name(
                 continue
             if same_person(other.name, entity.name):
                 continue  # "Kurtzer announced" for "Gregory Kurtzer announced": the same one
+            if _abbreviates(other.name, entity.name) or _abbreviates(entity.name, other.name):
+                continue  # "Coast Guard Captain" for "USCG Captain": the same body
+            if _transposed(other.name, entity.name):
+                continue  # "United Nations" for the article's "Untied Nations": a typing slip
             if country and entity_found(Entity(country, "place"), other.name, ()):
                 continue  # "Beijing" for "the Chinese government": the capital for its country
             speaks = said_by is not None and same_person(other.name, said_by)
@@ -902,6 +909,36 @@ def _swapped_name(
                 if before & their_before or after & their_after:
                     return entity.name, other.name
     return None
+
+
+def _abbreviates(short: str, name: str) -> bool:
+    """Whether `short` is an abbreviation holding the initials of `name`: "USCG" (United States
+    Coast Guard) of "Coast Guard", "FDA" of "Food and Drug Administration"."""
+    initials = acronym(name.split())
+    return (
+        2 <= len(short) <= 8
+        and short.isalpha()
+        and short.isupper()
+        and len(initials) >= 2
+        and len(name.split()) >= 2
+        and initials in short
+    )
+
+
+def _transposed(a: str, b: str) -> bool:
+    """Whether two names differ only by two neighbouring letters swapped in one word of five
+    letters or more ("Untied Nations" and "United Nations")."""
+    one, two = a.split(), b.split()
+    if len(one) != len(two) or a == b:
+        return False
+    differing = [(x, y) for x, y in zip(one, two, strict=True) if x != y]
+    if len(differing) != 1:
+        return False
+    x, y = differing[0]
+    if len(x) != len(y) or len(x) < 5:
+        return False
+    at = [i for i in range(len(x)) if x[i] != y[i]]
+    return len(at) == 2 and at[1] == at[0] + 1 and x[at[0]] == y[at[1]] and x[at[1]] == y[at[0]]
 
 
 _ACRONYM_DEFINED = re.compile(r"\(([A-Z]{2,8})\)")

@@ -252,6 +252,16 @@ def test_a_name_put_where_the_passage_has_another_is_unsupported() -> None:
             "According to Windsor Locks' first selectman, Chris Kervick, there were ten "
             "passengers aboard the aircraft.",
         ),
+        # A body by its abbreviation: "USCG" holds the initials of "Coast Guard".
+        (
+            "Coast Guard Captain Monica Rochester said the search had found nothing [1].",
+            "USCG Captain Monica Rochester told the press the search had found nothing.",
+        ),
+        # A name the article misspells by two letters swapped.
+        (
+            "The United Nations has criticised the policy of turning away boats [1].",
+            "The Untied Nations has criticised the policy of turning away boats.",
+        ),
         # A race time in another format.
         (
             "Kipchoge set the official world record, 2:01:39, in Berlin [1].",
@@ -1570,3 +1580,13 @@ def test_a_date_the_passage_gives_to_something_else_is_unsupported() -> None:
     assert _verdicts("Amazon acknowledged the leak on 1 February [1].", text) == [
         ("verified", None)
     ]
+
+
+def test_a_dropped_no_after_someones_lack_of_something_is_unsupported() -> None:
+    passage = "The lack of a concession from Trump has no legal standing."
+    # "Trump's lack of" is a noun, not a negation: what the passage denies is stated plainly.
+    verified = verify(
+        "Trump's lack of a concession has legal standing [1].", [source(1, passage, "f.txt")]
+    )
+    assert verified.verdicts[0].status == "unsupported"
+    assert "negation" in (verified.verdicts[0].reason or "")
