@@ -1715,7 +1715,8 @@ MODALS = frozenset(
     potentially proposed considering reportedly allegedly probably perhaps unlikely promised
     promises pledged pledges vowed vows presumed presumably supposedly purportedly speculated
     speculate speculates speculating rumoured rumored hypothesised hypothesized theorised
-    theorized await awaits awaited awaiting pending""".split()
+    theorized await awaits awaited awaiting pending allege alleged alleges alleging suggest suggests
+    suggested suggesting""".split()
 )
 # Verbs that make possible what follows their object's "to" ("allows it to advise").
 PERMITTING = frozenset(

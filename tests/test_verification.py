@@ -1590,3 +1590,22 @@ def test_a_dropped_no_after_someones_lack_of_something_is_unsupported() -> None:
     )
     assert verified.verdicts[0].status == "unsupported"
     assert "negation" in (verified.verdicts[0].reason or "")
+
+
+def test_what_a_study_suggests_or_a_report_alleges_stated_as_found_is_unsupported() -> None:
+    passage = (
+        "Preliminary investigations suggest a new feature on the 737 Max was forcing the nose "
+        "down, while the pilots tried and failed to correct this."
+    )
+    claim = (
+        "Investigators have established that a new feature on the 737 Max forced the nose down [1]."
+    )
+    verified = verify(claim, [source(1, passage, "f.txt")])
+    assert verified.verdicts[0].status == "unsupported"
+    assert "may" in (verified.verdicts[0].reason or "")
+    # ... but saying that they allege it is faithful
+    passage = "Police allege the accused carried out two attacks in the city."
+    verified = verify(
+        "Police allege that the accused carried out two attacks [1].", [source(1, passage, "f.txt")]
+    )
+    assert verified.verdicts[0].status == "verified", verified.verdicts[0].reason
