@@ -272,7 +272,12 @@ def _second_windows(
     brought into national politics by Indira Gandhi", three sentences apart), when it holds
     SECOND_WINDOW_TERMS such words."""
     covered = set().union(*(set(terms(w.text)) for w in windows)) if windows else set()
-    left = {t for t in claim_terms - set(matched(claim_terms, covered)) if not t.isdigit()}
+    missing = claim_terms - set(matched(claim_terms, covered))
+    left = {t for t in missing if not t.isdigit()}
+    if left:
+        # ... a number counting with a word: "a Boeing 737" is the sentence "The aircraft was a
+        # Boeing 737." (dev probes, 2026-12-07: false flags 80 -> 78 of 3204, catches unchanged)
+        left |= {t for t in missing if t.isdigit()}
     if len(left) < SECOND_WINDOW_TERMS:
         return []
     out: list[Passage] = []

@@ -1609,3 +1609,18 @@ def test_what_a_study_suggests_or_a_report_alleges_stated_as_found_is_unsupporte
         "Police allege that the accused carried out two attacks [1].", [source(1, passage, "f.txt")]
     )
     assert verified.verdicts[0].status == "verified", verified.verdicts[0].reason
+
+
+def test_a_number_and_a_word_the_window_lacks_bring_in_the_sentence_holding_them() -> None:
+    text = (  # a Wikinews article (CC BY 2.5, eval/wikinews/NOTICE.md)
+        "Air India Express flight 1344 (AXB1344/IX1344) was en-route from Dubai, UAE making its "
+        "second attempt at a landing at Calicut during monsoon rains. The flight was part of the "
+        "Vande Bharat Mission to return Indian nationals during the COVID-19 pandemic. The "
+        "aircraft was a Boeing 737."
+    )
+    claim = (
+        "The plane, a Boeing 737 flying from Dubai, was making its second attempt at landing at "
+        "Calicut during monsoon rains [1]."
+    )
+    verified = verify(claim, [source(1, text, "f.txt")])
+    assert verified.verdicts[0].status == "verified", verified.verdicts[0].reason
