@@ -342,6 +342,7 @@ _IT_ACTS = re.compile(
     r"|\bit\s+(?:would|will|can|could|has|had)\s+[a-z]+",
     re.IGNORECASE,
 )
+_IT_HOLDS = re.compile(r"\b(?:with|on|aboard|inside|onto|into|on board)\s+it\b", re.IGNORECASE)
 _WHAT_HAPPENED = re.compile(
     r"^\s*(?:so |and )?what(?:'s| has| had)? happen(?:ed|ing)?\b", re.IGNORECASE
 )
@@ -576,7 +577,10 @@ def rewrite_offline(question: str, history: Sequence[Message]) -> str:
         # "What type of plane crashed ...?": "it" is the kind the answer named, else the plane.
         thing = _answered_thing(answers) or f"the {kind_of.group(1)}"
     else:
-        thing = _thing(users, acting=_IT_ACTS.search(text) is not None) or _answered_thing(answers)
+        # ("how many sailors went down with it?": a thing something is with or on, not an
+        # event, acts as much as one that does something.)
+        acting = _IT_ACTS.search(text) is not None or _IT_HOLDS.search(text) is not None
+        thing = _thing(users, acting=acting) or _answered_thing(answers)
     if thing and person and _bare(thing) == _bare(person) and _pronoun_gender(text):
         # "Why did he say he launched it?" after "What did Erdogan name the offensive?": "it"
         # is not Erdogan again.

@@ -594,3 +594,13 @@ def test_a_building_named_in_the_answer_is_no_one_he_could_be() -> None:
     assert rewrite_offline("when does he next appear in court?", history) == (
         "When does Brenton Tarrant next appear in court?"
     )
+
+
+def test_it_that_something_is_with_or_on_is_the_thing_not_the_event() -> None:
+    history = [
+        Message("user", "Where did the Grayback submarine wreck turn up?"),
+        Message("assistant", "The wreck was located about 50 miles south of Okinawa [1]."),
+    ]
+    assert rewrite_offline("how many sailors went down with it?", history) == (
+        "How many sailors went down with the Grayback submarine wreck?"
+    )
