@@ -820,14 +820,16 @@ def judge(
     scored.sort(key=lambda c: -c.score)
     if embed is not None and query_vector is not None and scored:
         top = scored if embed_all else scored[:EMBEDDED_CANDIDATES]
-        vectors = embed([c.passage.text for c in top])
-        sims = vectors @ np.asarray(query_vector, dtype=np.float32)
         # ... and what is said, names aside: the question and each sentence with their names
         # taken out, so that "suffering from prostate cancer" meets "What health problems did
         # Bishop Gutierrez have?" although every sentence of the article names Gutierrez.
+        # (One batch for both: the model's cost is mostly per call.)
         asked = without_names(intent.question, [e.name for e in intent.entities])
-        said = embed([asked, *(without_names(c.passage.text) for c in top)])
-        nameless = said[1:] @ said[0]
+        vectors = embed(
+            [c.passage.text for c in top] + [asked] + [without_names(c.passage.text) for c in top]
+        )
+        sims = vectors[: len(top)] @ np.asarray(query_vector, dtype=np.float32)
+        nameless = vectors[len(top) + 1 :] @ vectors[len(top)]
         for index, (candidate, sim, bare) in enumerate(zip(top, sims, nameless, strict=True)):
             value = max(0.0, float(sim))
             score = SIMILARITY_WEIGHT * value + NAMELESS_WEIGHT * max(0.0, float(bare))
