@@ -661,7 +661,8 @@ def judge(
     for index, entity in enumerate(intent.entities):
         if named[index] and not found_anywhere[index]:
             found_anywhere[index] = any(
-                entity.name.split()[-1] in text
+                # (a place may be named by its people: "British" for "Britain")
+                (entity.name.split()[-1] in text or entity.kind == "place")
                 and entity_found(entity, text, entities(text, known_names(text)))
                 for text in whole.values()
             )

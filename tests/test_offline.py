@@ -937,3 +937,17 @@ def test_the_due_to_of_a_plan_gives_no_reason() -> None:
     assert not has_answer_kind(
         "Nkurunziza became president in 2005 and was due to stand down in August.", "reason"
     )
+
+
+def test_a_place_the_article_names_only_by_its_people_is_not_missing() -> None:
+    # The retrieved chunk says "BADA"; the article spells it out as "British American Drama
+    # Academy": the question's "Britain" is named there, by its demonym.
+    chunk = "Actor Denzel Washington, who paid for Boseman to attend BADA, paid tribute to him."
+    whole = f"Boseman studied at the British American Drama Academy (BADA) at Oxford. {chunk}"
+    question = "Who paid for Chadwick Boseman to attend drama school in Britain?"
+    src = source(1, chunk, "boseman.txt")
+    judgement = judge(
+        analyse(question), [src], lambda _t: 1.0, everything, {}, article=lambda _name: whole
+    )
+    assert "Britain" not in judgement.missing
+    assert judgement.outcome != "unrelated"
