@@ -54,6 +54,7 @@ _CHAT = {
     "govt": "government", "gov": "government", "yrs": "years", "wanna": "want to",
     "gonna": "going to", "gotta": "got to", "bday": "birthday", "prez": "president",
     "guvnor": "governor", "pres": "president", "wen": "when", "yr": "year",
+    "celebs": "celebrities", "celeb": "celebrity", "info": "information",
 }  # fmt: skip
 MIN_DROPPED_G = 5  # "handlin" -> "handling"; not "thin", "kin", "sin" (thing, king, sing)
 

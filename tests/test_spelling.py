@@ -108,3 +108,8 @@ def test_a_question_in_lower_case_gets_its_names_as_the_passages_write_them() ->
     assert cased("where was wiranto stabbed, Jakarta?", PASSAGES) == (
         "where was wiranto stabbed, Jakarta?"
     )
+
+
+def test_more_chat_shorthand_is_read_written_out() -> None:
+    reading = read("wen did the celebs show up this yr? any info?", known, weight)
+    assert reading.question == "when did the celebrities show up this year? any information?"
