@@ -86,8 +86,10 @@ def test_a_dropped_g_and_slang_for_a_title_are_read_written_out() -> None:
 
 
 PASSAGES = [
-    "On Thursday, Indonesian security minister Wiranto was stabbed in Pandeglang. Officials told "
-    "us that the attacker had been arrested in New Hampshire. The White House said nothing.",
+    (
+        "On Thursday, Indonesian security minister Wiranto was stabbed in Pandeglang. Officials "
+        "told us that the attacker had been arrested in New Hampshire. The White House said nothing."
+    ),
     "Wiranto was taken to a hospital in Jakarta. A new law was passed; the state will appeal.",
 ]
 
