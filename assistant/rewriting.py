@@ -152,15 +152,18 @@ _SUBJECT_PRONOUN = re.compile(r"\b(?:he|she)\b", re.IGNORECASE)
 
 # ... or a word for a woman or a man that the name is: "Harris would be the first woman", "X,
 # a mother of two" (not "X's mother", "X and his wife").
-_GENDERED_NOUN = re.compile(
-    r"\b(?:a|an|the|first|as)\s+(?:[a-z\-]+\s+)?(?P<noun>woman|mother|wife|daughter|sister"
-    r"|actress|queen|princess|girl|widow|grandmother|businesswoman|congresswoman|spokeswoman"
-    r"|man|father|husband|son|brother|king|prince|boy|widower|grandfather|businessman"
-    r"|congressman|spokesman)\b(?!['’])"  # (not "the king's older sister")
-)
 _FEMALE_NOUNS = frozenset(
     {"woman", "mother", "wife", "daughter", "sister", "actress", "queen", "princess", "girl"}
     | {"widow", "grandmother", "businesswoman", "congresswoman", "spokeswoman"}
+)
+_MALE_NOUNS = frozenset(
+    {"man", "father", "husband", "son", "brother", "king", "prince", "boy", "widower"}
+    | {"grandfather", "businessman", "congressman", "spokesman"}
+)
+_GENDERED_NOUN = re.compile(
+    r"\b(?:a|an|the|first|as)\s+(?:[a-z\-]+\s+)?"
+    rf"(?P<noun>{'|'.join(sorted(_FEMALE_NOUNS | _MALE_NOUNS))})\b(?!['’])"
+    # (not "the king's older sister")
 )
 
 
