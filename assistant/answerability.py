@@ -54,7 +54,8 @@ SIMILARITY_WEIGHT = 1.0
 # 4; on the graded ones alone, which no weight had been fitted on, 0.502 -> 0.534 at 2. Whole
 # answers, weight 0 / 2 / 3 / 4: first set's dev key facts 0.806 / 0.817 / 0.812 / 0.796 (first
 # sentence 0.677 / 0.677 / 0.677 / 0.669); second set's dev 0.704 / 0.761 / 0.775 / 0.747 (first
-# sentence 0.562 / 0.562 / 0.542 / 0.542); graded dev, first sentence holding the answer 0.454 /
+# sentence 0.562 / 0.562 / 0.542 / 0.542); graded dev (split at ". " before a capital, not yet
+# as eval/graded.py reads it), first sentence holding the answer 0.454 /
 # 0.467 / 0.462 / 0.462, anywhere 0.620 / 0.633 / 0.641 / 0.644. No refusal moved by more than
 # one question. Refitting every weight with it (pairwise logistic) scored 0.598 out of fold
 # (two-fold by article, five seeds), no better than these weights with it.

@@ -13,17 +13,16 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import re
 import sys
 from pathlib import Path
 
 from tune_answerability import load, open_assistant
 
+from assistant.citations import parse_answer
+from assistant.evaluation import first_sentence
 from assistant.records import Message
 
 ARTICLES = Path(__file__).resolve().parent / "wikinews" / "articles"
-_MARKER = re.compile(r"\s*\[\d+\]")
-_SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z“\"])")
 
 
 def main() -> int:
@@ -37,8 +36,9 @@ def main() -> int:
     for item in load(args.graded):
         history = [Message(m["role"], m["content"]) for m in item.history]  # type: ignore[arg-type]
         answer = assistant.ask(item.question, history)
-        text = _MARKER.sub("", answer.answer)
-        first = _SENTENCE_END.split(text, maxsplit=1)[0]
+        # Sentences as the eval reads them (`assistant eval`'s first sentence), markers removed.
+        text = " ".join(sentence.text for sentence in parse_answer(answer.answer))
+        first = first_sentence(answer.answer)
         rows.append(
             {
                 "id": item.id,
