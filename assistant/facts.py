@@ -1861,6 +1861,8 @@ _NOT_EXPECTING = frozenset("as than the a an is are was were be been".split())
 # Hedges that guess at who or what someone is ("suspected to be"), rather than plan what will
 # be or hedge a deed ("reportedly stabbed several people at Fishmongers' Hall").
 _GUESSES = frozenset("suspected believed thought presumed rumoured rumored alleged".split())
+# What someone is accused of is not found to be so ("was accused of inciting the murder").
+_ACCUSING = frozenset("accused accuses accusing suspected".split())
 # A word that may stand between "fails" and its "to": "fails even to get on the ballot".
 _BETWEEN = frozenset({"even", "ever", "also", "still", "again", "repeatedly", "completely"})
 
@@ -1990,6 +1992,7 @@ def stance(text: str) -> Stance:
         if (
             word in MODALS
             or ((word in MODALS_BEFORE_TO or obliged) and next_word == "to")
+            or (word in _ACCUSING and next_word == "of")
             or expecting
             or permitted
         ):
