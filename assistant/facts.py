@@ -1861,7 +1861,8 @@ _NOT_EXPECTING = frozenset("as than the a an is are was were be been".split())
 # Hedges that guess at who or what someone is ("suspected to be"), rather than plan what will
 # be or hedge a deed ("reportedly stabbed several people at Fishmongers' Hall").
 _GUESSES = frozenset("suspected believed thought presumed rumoured rumored alleged".split())
-# What someone is accused of is not found to be so ("was accused of inciting the murder").
+# What someone is accused of is not found to be so ("was accused of inciting the murder"). Dev
+# probes: 2 more flipped modalities caught, false flags unchanged.
 _ACCUSING = frozenset("accused accuses accusing suspected".split())
 # A word that may stand between "fails" and its "to": "fails even to get on the ballot".
 _BETWEEN = frozenset({"even", "ever", "also", "still", "again", "repeatedly", "completely"})

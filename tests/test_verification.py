@@ -885,6 +885,55 @@ def test_will_for_could_is_read_sentence_by_sentence_and_through_synonyms() -> N
     assert verdict == ("unsupported", "the cited passage only says this may happen")
 
 
+def test_will_for_may_is_read_clause_by_clause() -> None:
+    # The "will" of the passage's other clause does not make its "may" certain.
+    text = (
+        'A leaked internal letter says "failure to return the questionnaire without reasonable '
+        "explanation may result in an individual's asylum claim being withdrawn\", but the "
+        "government will provide a reminder after the deadline."
+    )
+    (verdict,) = _verdicts(
+        "According to a leaked letter, failing to return it will result in the asylum claim "
+        "being withdrawn [1].",
+        text,
+    )
+    assert verdict == ("unsupported", "the cited passage only says this may happen")
+    assert _verdicts(
+        "According to a leaked letter, failing to return it may result in the asylum claim "
+        "being withdrawn [1].",
+        text,
+    ) == [("verified", None)]
+
+
+def test_an_accusation_stated_as_established_is_flagged() -> None:
+    text = "Qawi was later accused of inciting the murder in some way, which he denied."
+    (verdict,) = _verdicts(
+        "Qawi was later found to have incited the murder in some way, which he denied [1].", text
+    )
+    assert verdict == ("unsupported", "the cited passage only says this may happen")
+    assert _verdicts(
+        "Qawi was later accused of inciting the murder, which he denied [1].", text
+    ) == [("verified", None)]
+
+
+def test_a_number_given_to_what_the_passage_counts_with_another_is_flagged() -> None:
+    text = (
+        "In a situational report of NDRRMC, Wednesday's tremor damaged 143 buildings including "
+        "70 schools, 40 houses, seven health facilities, and ten commercial buildings."
+    )
+    (verdict,) = _verdicts(
+        "A situational report said Wednesday's tremor damaged 143 buildings, including 40 "
+        "schools [1].",
+        text,
+    )
+    assert verdict == ("unsupported", "the cited passage gives “70 schools”, not “40”")
+    assert _verdicts(
+        "A situational report said Wednesday's tremor damaged 143 buildings, including 70 "
+        "schools and 40 houses [1].",
+        text,
+    ) == [("verified", None)]
+
+
 def test_a_plan_stated_as_done_is_flagged() -> None:
     text = (
         "The family said they planned to have a private funeral service for Imus and asked for "
