@@ -146,7 +146,18 @@ _DURATION = re.compile(
 )
 _TIME = re.compile(
     r"\b(?P<h>[01]?\d|2[0-3])(?::(?P<min>[0-5]\d))?\s?(?P<ampm>a\.?m\.?|p\.?m\.?)(?!\w)"
-    r"|\b(?P<h24>[01]?\d|2[0-3]):(?P<m24>[0-5]\d)\b",
+    r"|\b(?P<h24>[01]?\d|2[0-3]):(?P<m24>[0-5]\d)\b"
+    # "11 in the morning" is 11 a.m., "8 in the evening" 8 p.m., "11 at night" 11 p.m. (dev
+    # probes: one faithful sentence no longer flagged, nothing else changed)
+    r"|\b(?P<hd>1[0-2]|[1-9])(?::(?P<mind>[0-5]\d))?(?: o['’]clock)?"
+    r" (?:in the (?P<part>morning|afternoon|evening)|at (?P<night>night))\b",
+    re.IGNORECASE,
+)
+# The next day of a list after "March 4": ", 5", " and 5", "–5"; not "and 5 people". (Dev
+# probes: "on March 4 and 5 respectively" no longer flags "March 5"; nothing else changed.)
+_MORE_DAYS = re.compile(
+    r"(?:,\s*|\s+(?:and|or|to|through)\s+|\s*[–-]\s*)(?P<d>\d{1,2})(?![\d,.:%]\d|\s*%)"
+    r"(?=\s*(?:$|[^\w\s]|(?:and|or|respectively|to|through|in|at|on|of|the)\b))",
     re.IGNORECASE,
 )
 # "2100 UTC", "(1620 UTC)", "0930 GMT": a clock time written without its colon (read before
@@ -345,6 +356,16 @@ def facts(text: str) -> Facts:
             day = int(re.sub(r"\D", "", day_text)) if day_text else None
             year = int(year_text) if year_text else None
             dates.append(DateFact(raw, year, month, day))
+            if g["m2"] and day is not None and not year_text:
+                # "on March 4 and 5": the second day is of the same month.
+                at = match.end()
+                while more := _MORE_DAYS.match(text, at):
+                    next_day = int(more.group("d"))
+                    if not 1 <= next_day <= 31:
+                        break
+                    dates.append(DateFact(f"{month_text} {next_day}", None, month, next_day))
+                    mask(more.start("d"), more.end("d"))
+                    at = more.end()
             if g["y4"] and not raw.endswith("s"):
                 # "2000 people" or "in 2000": a bare year may be a count as well.
                 bare_years.append(Quantity(float(year_text), raw))
@@ -362,9 +383,11 @@ def facts(text: str) -> Facts:
         mask(match.start(), match.end())
     flat = "".join(masked)
     for match in _TIME.finditer(flat):
-        hour = int(match.group("h") or match.group("h24"))
-        minute = int(match.group("min") or match.group("m24") or 0)
+        hour = int(match.group("h") or match.group("h24") or match.group("hd"))
+        minute = int(match.group("min") or match.group("m24") or match.group("mind") or 0)
         ampm = (match.group("ampm") or "").lower().replace(".", "")
+        if match.group("part") or match.group("night"):
+            ampm = "am" if (match.group("part") or "").lower() == "morning" else "pm"
         if ampm == "pm" and hour < 12:
             hour += 12
         elif ampm == "am" and hour == 12:

@@ -848,3 +848,26 @@ def test_a_name_of_no_known_kind_that_something_is_in_is_a_place() -> None:
     assert kinds["Mindanao"] == "place" and kinds["Pandeglang"] == "place"
     assert kinds["Jolo Cathedral"] == "place"  # a cathedral, a mosque, a palace: a place
     assert kinds["Wiranto"] == "other"  # not after "in": still of no known kind
+
+
+def test_an_hour_of_the_morning_or_evening_is_a_time_of_day() -> None:
+    (eleven,) = facts("He left at a quarter to 11 in the morning.").quantities
+    assert (eleven.kind, eleven.value) == ("time", 660)
+    assert quantity_found(eleven, facts("He left a quarter before 11 a.m."))
+    (eight,) = facts("They met at 8 in the evening.").quantities
+    assert quantity_found(eight, facts("They met at 8 p.m."))
+    assert not quantity_found(eight, facts("They met at 8 a.m."))
+
+
+def test_a_day_listed_after_a_date_is_of_the_same_month() -> None:
+    dates = [(d.month, d.day) for d in facts("They were introduced on March 4 and 5.").dates]
+    assert dates == [(3, 4), (3, 5)]
+    assert [(d.month, d.day) for d in facts("on June 4, 5 and 6.").dates] == [
+        (6, 4),
+        (6, 5),
+        (6, 6),
+    ]
+    # ... but not a count that follows one: "5 people".
+    only = facts("On March 4 and 5 people died.")
+    assert [(d.month, d.day) for d in only.dates] == [(3, 4)]
+    assert [q.value for q in only.quantities] == [5.0]
