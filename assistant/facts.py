@@ -138,10 +138,13 @@ _NUMBER_WORDS = re.compile(
 # A race time or a length of time in two or more parts: "2:01:39", "2 hours 1 minute 39
 # seconds", "1 hour 59 minutes", "3 minutes and 20 seconds".
 _DURATION = re.compile(
-    r"\b(?:(?P<h>\d{1,2}):(?P<m>[0-5]\d):(?P<s>[0-5]\d)(?:\.\d+)?\b"
+    # (seconds with their tenths: "1:59:40.2" is "1 hour 59 minutes 40.2 seconds"; dev probes:
+    # one faithful sentence no longer flagged, nothing else changed)
+    r"\b(?:(?P<h>\d{1,2}):(?P<m>[0-5]\d):(?P<s>[0-5]\d(?:\.\d{1,3})?)\b"
     r"|(?P<h2>\d{1,3})\s*(?:hours?|hrs?|h)\b,?\s*(?:and\s+)?(?P<m2>\d{1,2})\s*(?:minutes?|mins?|m)\b"
-    r"(?:,?\s*(?:and\s+)?(?P<s2>\d{1,2})\s*(?:seconds?|secs?|s)\b)?"
-    r"|(?P<m3>\d{1,3})\s*(?:minutes?|mins?)\b,?\s*(?:and\s+)?(?P<s3>\d{1,2})\s*(?:seconds?|secs?|s)\b)",
+    r"(?:,?\s*(?:and\s+)?(?P<s2>\d{1,2}(?:\.\d{1,3})?)\s*(?:seconds?|secs?|s)\b)?"
+    r"|(?P<m3>\d{1,3})\s*(?:minutes?|mins?)\b,?\s*(?:and\s+)?(?P<s3>\d{1,2}(?:\.\d{1,3})?)"
+    r"\s*(?:seconds?|secs?|s)\b)",
     re.IGNORECASE,
 )
 _TIME = re.compile(
@@ -282,6 +285,17 @@ _FRACTION_OF_SCALE = re.compile(
     r"(?P<s>thousand|million|billion|trillion)\b",
     re.IGNORECASE,
 )
+# "a millionth of a mole" (dev probes: one faithful sentence no longer flagged).
+_SMALL_FRACTION_DIGITS = {
+    "tenth": 1,
+    "hundredth": 2,
+    "thousandth": 3,
+    "millionth": 6,
+    "billionth": 9,
+}
+_SMALL_FRACTION = re.compile(
+    r"\b(?:a|one)\s+(?P<f>tenth|hundredth|thousandth|millionth|billionth)\b", re.IGNORECASE
+)
 # "once the protests started", "once it is built": a clause follows.
 _CLAUSE_AFTER = re.compile(
     r"\s+(?:the|a|an|this|that|these|those|it|he|she|they|we|you|i|his|her|its|their|our"
@@ -377,7 +391,7 @@ def facts(text: str) -> Facts:
         group = match.group
         hours = int(group("h") or group("h2") or 0)
         minutes = int(group("m") or group("m2") or group("m3") or 0)
-        seconds = int(group("s") or group("s2") or group("s3") or 0)
+        seconds = float(group("s") or group("s2") or group("s3") or 0)
         total = hours * 3600 + minutes * 60 + seconds
         quantities.append(Quantity(float(total), match.group(0).strip(), "duration"))
         mask(match.start(), match.end())
@@ -429,6 +443,11 @@ def facts(text: str) -> Facts:
     flat = "".join(masked)
     for match in _FRACTION_OF_SCALE.finditer(flat):  # "a quarter million" = 250,000
         value = _FRACTIONS[match.group("f").lower()] / 100 * _SCALES[match.group("s").lower()]
+        quantities.append(Quantity(value, match.group(0).strip(), "number"))
+        mask(match.start(), match.end())
+    flat = "".join(masked)
+    for match in _SMALL_FRACTION.finditer(flat):  # "a millionth of a mole" = 0.000001
+        value = 10.0 ** -_SMALL_FRACTION_DIGITS[match.group("f").lower()]
         quantities.append(Quantity(value, match.group(0).strip(), "number"))
         mask(match.start(), match.end())
     flat = "".join(masked)
@@ -549,6 +568,9 @@ def quantity_found(quantity: Quantity, context: Facts) -> bool:
         candidates = [q.value for q in context.quantities if q.kind == "time"]
     if quantity.kind == "duration":
         candidates = [q.value for q in context.quantities if q.kind == "duration"]
+        if quantity.value == int(quantity.value):
+            # whole seconds for the passage's tenths: "1:59:40" for "1:59:40.2"
+            candidates += [float(int(c)) for c in candidates]
     values = [quantity.value]
     suffix = re.search(r"(?i)(\d)\s?(k|m|b)$", quantity.text)
     if suffix:  # "5.7m barrels": million, or metres; either may be meant

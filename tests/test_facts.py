@@ -871,3 +871,17 @@ def test_a_day_listed_after_a_date_is_of_the_same_month() -> None:
     only = facts("On March 4 and 5 people died.")
     assert [(d.month, d.day) for d in only.dates] == [(3, 4)]
     assert [q.value for q in only.quantities] == [5.0]
+
+
+def test_a_race_time_keeps_its_tenths_of_a_second() -> None:
+    (time,) = facts("Kipchoge finished in 1:59:40.2.").quantities
+    assert quantity_found(time, facts("His time was 1 hour 59 minutes 40.2 seconds."))
+    assert not quantity_found(time, facts("His time was 1 hour 59 minutes 40.7 seconds."))
+    (whole,) = facts("Kipchoge finished in 1:59:40.").quantities
+    assert quantity_found(whole, facts("His time was 1:59:40.2."))
+
+
+def test_a_millionth_is_a_number() -> None:
+    (tiny,) = facts("Some microbes survive with as little as 0.000001 moles.").quantities
+    assert quantity_found(tiny, facts("as little as a millionth of a mole per cubic meter"))
+    assert not quantity_found(tiny, facts("as little as a thousandth of a mole per cubic meter"))
