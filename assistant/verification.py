@@ -1795,7 +1795,6 @@ def verify(
     that don't exist; renumber citations 1..m by first use, each quoting its passage verbatim
     with its article offsets; a verdict per sentence."""
     by_n = {s.n: s for s in sources}
-    known = known_names("\n".join(s.text for s in sources))
     # Each article's text: whole when `article` can give it (a quote's speaker is often named
     # paragraphs before), else what was retrieved of it.
     articles: dict[str, str] = {}
@@ -1806,6 +1805,10 @@ def verify(
         articles[source.source] = whole or "\n".join(
             s.text for s in sources if s.source == source.source
         )
+    # The names the articles use: "Graham also wrote" names the article's Lindsey Graham, though
+    # no cited passage does (a surname that is also a word, "graham", "smith", reads as a name
+    # only when the articles write it as one).
+    known = known_names("\n".join([*(s.text for s in sources), *articles.values()]))
     pending: list[_Pending] = []
     dropped = 0
     told = ""  # the answer so far: who its "he" is

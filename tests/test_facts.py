@@ -885,3 +885,27 @@ def test_a_millionth_is_a_number() -> None:
     (tiny,) = facts("Some microbes survive with as little as 0.000001 moles.").quantities
     assert quantity_found(tiny, facts("as little as a millionth of a mole per cubic meter"))
     assert not quantity_found(tiny, facts("as little as a thousandth of a mole per cubic meter"))
+
+
+def test_the_names_a_text_knows_are_read_in_the_whole_text() -> None:
+    filler = "The committee met again on the issue and talked for a long time. " * 60
+    known = known_names(filler + "Later, Senator Lindsey Graham spoke on Fox News.")
+    assert {"Lindsey", "Graham"} <= known
+    # ... so a claim opening with the surname, also an English word, names him.
+    assert entities("Graham also wrote on Twitter.", known)[0].name == "Graham"
+
+
+def test_a_headline_or_a_label_makes_no_word_a_name() -> None:
+    known = known_names(
+        "Storm Barry Hits Louisiana Although Weakened\n"
+        "((Valeria Gazzola)) Although it's not yet clear, said Keysers."
+    )
+    assert "Although" not in known
+    assert "Keysers" in known
+
+
+def test_recounted_reports_and_spoke_reports_a_quotation() -> None:
+    assert speaker('Co-developer Jing Wang recounted, "When we put that coating on"') == "Jing Wang"
+    quoted = 'Senator Lindsey Graham spoke on Fox News, "This is going to lead to trouble."'
+    assert speaker(quoted) == "Lindsey Graham"
+    assert speaker("Sebastian Gorka also spoke in the rally and encouraged supporters.") is None
