@@ -294,7 +294,8 @@ _SMALL_FRACTION_DIGITS = {
     "billionth": 9,
 }
 _SMALL_FRACTION = re.compile(
-    r"\b(?:a|one)\s+(?P<f>tenth|hundredth|thousandth|millionth|billionth)\b", re.IGNORECASE
+    r"\b(?:a|one)\s+(?P<f>tenth|hundredth|thousandth|millionth|billionth)(?=\s+of\b)",
+    re.IGNORECASE,
 )
 # "once the protests started", "once it is built": a clause follows.
 _CLAUSE_AFTER = re.compile(

@@ -62,3 +62,16 @@ def test_names_are_taken_out_of_the_text_they_are_in() -> None:
     assert without_names("Murphy wrote to Joe Biden.", ["Joe Biden"]) == "Murphy wrote to ."
     assert without_names("Justin Trudeau met Joe Biden in Ottawa.") == "met in ."
     assert without_names("Joe Biden", ["Joe Biden"]) == "Joe Biden"
+
+
+def test_a_word_the_library_lacks_about_a_story_it_has_gets_the_closest_it_comes(
+    assistant: Assistant,
+) -> None:
+    # "the Puerto Rico quake" is in the library, pagodas are not: the articles don't say, and
+    # what they do say of the quake is shown; not "Nothing in the library is about pagoda".
+    answer = assistant.ask("How many pagodas were damaged in the Puerto Rico quake?")
+    assert answer.outcome == "related"
+    assert answer.answer.startswith(
+        "The articles don't say anything about pagodas; the closest they come is:"
+    )
+    assert answer.citations
