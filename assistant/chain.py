@@ -18,6 +18,7 @@ from langchain_core.runnables import Runnable, RunnableConfig, RunnableLambda
 
 from assistant import offline, spelling
 from assistant.answerability import SentenceVectors, on_topic
+from assistant.citations import canonical_markers
 from assistant.errors import BackendError
 from assistant.inputs import (
     Limits,
@@ -40,8 +41,8 @@ from assistant.verification import Recheck, VerifiedAnswer, is_refusal, verify
 log = logging.getLogger(__name__)
 
 ARTICLE_CACHE = 64  # whole articles kept for verification (a conversation stays on a few)
-# A marker being streamed: "[", "[1", "[12," ... held back until it closes.
-_PARTIAL_MARKER = re.compile(r"\[[\d,;\s]{0,12}$")
+# A marker being streamed: "[", "[1", "[12,", "[Sour" ... held back until it closes.
+_PARTIAL_MARKER = re.compile(r"[\[【][^\]】\n]{0,14}$|\([Ss][^)\n]{0,12}$")
 _STREAM_MARKER = re.compile(r"\[(\d{1,3}(?:\s*[,;]\s*\d{1,3})*)\]")
 
 
@@ -88,7 +89,7 @@ class _StreamFilter:
             partial = _PARTIAL_MARKER.search(text)
             if partial:
                 text = text[: partial.start()]
-        text = _STREAM_MARKER.sub(self._keep, text)
+        text = _STREAM_MARKER.sub(self._keep, canonical_markers(text))
         out = text[self.shown :] if len(text) > self.shown else ""
         self.shown = max(self.shown, len(text))
         return out
@@ -182,7 +183,7 @@ class AnswerStep(Runnable[dict, Answer]):
                 for delta in backend.stream_answer(question, result.sources, context):
                     visible.feed(delta)
             status, text = read_status(visible.raw)
-            text = text.strip()
+            text = canonical_markers(text.strip())  # "[1-3]", "[Source 2]" as "[1][2][3]", "[2]"
             outcome = status or _outcome_from_wording(text)
             if not text:
                 text, outcome = offline.NOTHING, "unrelated"

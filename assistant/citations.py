@@ -22,6 +22,16 @@ _LABEL = re.compile(
 # of opening each answer (and each question, "((WN))") with who speaks.
 _TURN = re.compile(r"^\(\((?P<name>[^()\n]{1,60})\)\)[ \t]*")
 MARKER = re.compile(r"\[(\d{1,3}(?:\s*[,;]\s*\d{1,3})*)\]")
+# Markers a model writes in other ways: "[1-3]", "[ 2 ]", "[^2]", "[Source 2]", "【2】",
+# "(Source 2)". Each is read as the plain "[n]" markers it means (see `canonical_markers`).
+_VARIANT_MARKER = re.compile(
+    r"[\[【]\s{0,3}(?:\^|(?:sources?|src)\s{0,3}:?\s{0,3})?(?P<list>\d{1,3}(?:\s{0,3}(?:[,;]|and|[-–—])"
+    r"\s{0,3}(?:(?:sources?)\s{0,3})?\d{1,3}){0,20})\s{0,3}[\]】]"
+    r"|\((?:sources?)\s{0,3}:?\s{0,3}(?P<plist>\d{1,3}(?:\s{0,3}(?:[,;]|and|[-–—])\s{0,3}\d{1,3}){0,20})\)",
+    re.IGNORECASE,
+)
+_RANGE = re.compile(r"(\d{1,3})\s*[-–—]\s*(\d{1,3})")
+MAX_RANGE = 10  # "[1-3]" is three sources; a wider range ("[1-200]") is read as its ends
 _LEADING_MARKERS = re.compile(r"^(?:\s*\[\d{1,3}(?:\s*[,;]\s*\d{1,3})*\])+")
 _TRAILING_PUNCT = re.compile(r"[.!?…:;]+[\"'”’)]*$")
 
@@ -125,6 +135,28 @@ def _spans(text: str) -> list[tuple[int, int]]:
             out.append((start, end))
             i += 1
     return out
+
+
+def canonical_markers(text: str) -> str:
+    """`text` with every citation marker written as "[n]": "[1-3]" as "[1][2][3]", "[Source
+    2]" and "[^2]" as "[2]"; "[1, 2]" is left as it is (`MARKER` reads it)."""
+    return _VARIANT_MARKER.sub(_canonical, text)
+
+
+def _canonical(match: re.Match[str]) -> str:
+    listed = match.group("list") or match.group("plist")
+    numbers: list[int] = []
+    for part in re.split(r"\s*(?:[,;]|and)\s*", listed):
+        span = _RANGE.fullmatch(part.strip())
+        if span:
+            low, high = int(span.group(1)), int(span.group(2))
+            if 0 <= high - low < MAX_RANGE:
+                numbers.extend(range(low, high + 1))
+            else:
+                numbers.extend((low, high))
+        else:
+            numbers.extend(int(n) for n in re.findall(r"\d{1,3}", part))
+    return "".join(f"[{n}]" for n in numbers)
 
 
 def parse_answer(text: str) -> list[AnswerSentence]:

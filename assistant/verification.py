@@ -1827,9 +1827,15 @@ def verify(
             )
             if first.ok:
                 kept = {p.source.n for p in first.quoted}
-                status = "verified" if len(kept) == len(cited) else "corrected"
+                status = "verified" if len(kept) == len(cited) and not missing else "corrected"
                 dropped += len(cited) - len(kept)
-                pending.append(_Pending(sentence, status, list(first.quoted), None, missing, True))
+                # ("[1, 7]" with no source 7: the user is told the [7] was dropped.)
+                also = (
+                    f"it also cited source [{missing[0]}], which doesn't exist"
+                    if missing and len(kept) == len(cited)
+                    else None
+                )
+                pending.append(_Pending(sentence, status, list(first.quoted), also, missing, True))
                 continue
         # The cited source doesn't hold (or none was cited): the best other source that does,
         # plainly (MIN_CORRECTION_SUPPORT): a citation is never moved on a weak match.
@@ -1912,7 +1918,7 @@ def _assemble(pending: list[_Pending], dropped: int) -> VerifiedAnswer:
         pieces.append(separator + text)
         position = start + len(text)
         reason = item.reason
-        if item.status == "corrected":
+        if item.status == "corrected" and reason is None:
             marks = "".join(f"[{n}]" for n in numbers)
             if item.cited_valid:
                 reason = f"the source it cited doesn't say this; {marks} does"

@@ -4,7 +4,13 @@ from __future__ import annotations
 
 import pytest
 
-from assistant.citations import AnswerSentence, parse_answer, plain_text, with_markers
+from assistant.citations import (
+    AnswerSentence,
+    canonical_markers,
+    parse_answer,
+    plain_text,
+    with_markers,
+)
 
 # --- parse_answer ---------------------------------------------------------------------------
 
@@ -91,3 +97,22 @@ def test_with_markers_goes_before_closing_punctuation(
     sentence: str, numbers: list[int], expected: str
 ) -> None:
     assert with_markers(sentence, numbers) == expected
+
+
+@pytest.mark.parametrize(
+    ("written", "read"),
+    [
+        ("It fell [1-3].", "It fell [1][2][3]."),
+        ("It fell [ 2 ].", "It fell [2]."),
+        ("It fell [^2].", "It fell [2]."),
+        ("It fell [Source 2].", "It fell [2]."),
+        ("It fell [Sources 1, 4].", "It fell [1][4]."),
+        ("It fell (Source 5).", "It fell [5]."),
+        ("It fell 【4】.", "It fell [4]."),
+        ("It fell [1 and 2].", "It fell [1][2]."),
+        # Not markers: an editor's words in a quotation, a year, a named source.
+        ('"It [the vote] passed in [round 1]" in [2019] (Source: Reuters).',) * 2,
+    ],
+)
+def test_markers_written_other_ways_are_read_as_plain_markers(written: str, read: str) -> None:
+    assert canonical_markers(written) == read

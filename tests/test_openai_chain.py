@@ -168,6 +168,34 @@ def test_streaming_yields_the_models_deltas_then_the_final_answer(
     assert_citations_resolve(assistant, final)
 
 
+def test_markers_written_other_ways_are_read_as_markers_while_streaming_and_after(
+    assistant: Assistant, fake_openai: FakeOpenAI
+) -> None:
+    # "[Source 1]", "[1-2]" and "[^1]" are how models also cite; "[Source 9]" names a source
+    # that doesn't exist and is never shown.
+    fake_openai.script(
+        "STATUS: answered\n"
+        "Israel refrained from imposing strict sanctions on Russia [Source 1]. "
+        "It offered humanitarian aid to Ukraine instead [^1][Source 9]."
+    )
+    items = list(assistant.stream(QUESTION))
+    deltas, final = [d for d in items[:-1] if isinstance(d, str)], items[-1]
+    shown = "".join(deltas)
+    assert "Source" not in shown and "^" not in shown and "9" not in shown
+    assert shown == (
+        "Israel refrained from imposing strict sanctions on Russia [1]. "
+        "It offered humanitarian aid to Ukraine instead [1]."
+    )
+    assert isinstance(final, Answer)
+    assert final.answer == shown
+    second = final.verdicts[1]
+    assert (second.status, second.reason) == (
+        "corrected",
+        "it also cited source [9], which doesn't exist",
+    )
+    assert_citations_resolve(assistant, final)
+
+
 @pytest.mark.parametrize(
     ("reply", "outcome"),
     [

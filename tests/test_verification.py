@@ -1673,3 +1673,10 @@ def test_a_number_and_a_word_the_window_lacks_bring_in_the_sentence_holding_them
     )
     verified = verify(claim, [source(1, text, "f.txt")])
     assert verified.verdicts[0].status == "verified", verified.verdicts[0].reason
+
+
+def test_a_source_that_does_not_exist_cited_beside_one_that_does_is_told() -> None:
+    (verdict,) = _verdicts(
+        "Putin traveled to Iran on Tuesday [1, 7].", "Putin traveled to Iran on Tuesday."
+    )
+    assert verdict == ("corrected", "it also cited source [7], which doesn't exist")
