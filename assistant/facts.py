@@ -746,6 +746,28 @@ def _initial_dot(items: Sequence[str], index: int) -> bool:
     )
 
 
+_BODY_ENDS = ORG_WORDS | {"nations", "international", "states"}
+_HYPHENED_ROLES = frozenset({"secretary-general", "director-general", "attorney-general"})
+
+
+def _body_before_person(run: Sequence[str]) -> int | None:
+    """Where a person's name starts after the name of a body in one run of capitals ("United
+    Nations | Nikki Haley"): the body's last word is one that ends such names, and the two or
+    three words after it are no body or place of their own. None when the run is one name.
+    (Dev probes: only a reason's wording changed, "attributes this to Nikki Haley", not "to
+    United Nations Nikki Haley"; the answer evals' dev sets unchanged.)"""
+    for cut in range(2, len(run) - 1):
+        tail = run[cut:]
+        if (
+            run[cut - 1].lower() in _BODY_ENDS
+            and 2 <= len(tail) <= 3
+            and not any(w.lower() in ORG_WORDS | PLACE_WORDS | _CONNECTORS for w in tail)
+            and all(w[:1].isupper() for w in tail)
+        ):
+            return cut
+    return None
+
+
 @lru_cache(maxsize=8192)
 def entities(text: str, known: frozenset[str] = frozenset()) -> tuple[Entity, ...]:
     """The named things in `text` (people, organisations, places), in order, without repeats.
@@ -759,12 +781,12 @@ def entities(text: str, known: frozenset[str] = frozenset()) -> tuple[Entity, ..
     titled = False
     located = False  # the run follows "in" or "near": "struck the cathedral in Mindanao"
 
-    def emit(words: list[str], person: bool) -> None:
+    def emit(words: list[str], person: bool, body: bool = False) -> None:
         nonlocal located
         after_in, located = located, False  # (only the first part of a run follows "in")
         while words and words[-1].lower() in _CONNECTORS:
             words = words[:-1]
-        while len(words) > 1 and words[0].lower() in _ROLE_WORDS | _CONNECTORS:
+        while len(words) > 1 and words[0].lower() in _ROLE_WORDS | _CONNECTORS | _HYPHENED_ROLES:
             # "Prime Minister X" is a person; "Al Jazeera" (a particle left off) need not be.
             person = person or words[0].lower() in _ROLE_WORDS
             words = words[1:]
@@ -773,7 +795,9 @@ def entities(text: str, known: frozenset[str] = frozenset()) -> tuple[Entity, ..
         name = " ".join(words)
         if name not in seen:
             seen.add(name)
-            kind = _kind(words, person)
+            kind = (
+                "organisation" if body and _kind(words, False) != "place" else _kind(words, person)
+            )
             if kind == "other" and after_in:
                 kind = "place"  # a name of no known kind that something is in is a place
             found.append(Entity(name, kind))
@@ -801,6 +825,11 @@ def entities(text: str, known: frozenset[str] = frozenset()) -> tuple[Entity, ..
         elif from_place:
             emit(run[:of], True)
             emit(run[of + 1 :], False)
+        elif (body := _body_before_person(run)) is not None:
+            # "Ambassador to the United Nations Nikki Haley", "Amnesty International Man-kei
+            # Tam": the body the person speaks for, then the person.
+            emit(run[:body], False, body=True)
+            emit(run[body:], True)
         else:
             emit(run, titled)
         run, titled = [], False

@@ -909,3 +909,18 @@ def test_recounted_reports_and_spoke_reports_a_quotation() -> None:
     quoted = 'Senator Lindsey Graham spoke on Fox News, "This is going to lead to trouble."'
     assert speaker(quoted) == "Lindsey Graham"
     assert speaker("Sebastian Gorka also spoke in the rally and encouraged supporters.") is None
+
+
+def test_a_body_and_the_person_speaking_for_it_are_two_names() -> None:
+    text = 'Former US Ambassador to the United Nations Nikki Haley wrote, "We must."'
+    named = {e.name: e.kind for e in entities(text)}
+    assert named["United Nations"] == "organisation"
+    assert named["Nikki Haley"] == "person"
+    assert speaker(text) == "Nikki Haley"
+    assert speaker("The United Nations Secretary-General Antonio Guterres said so.") == (
+        "Antonio Guterres"
+    )
+    # ... but a body's own longer name stays whole.
+    assert [e.name for e in entities("University College London Hospital said so.")] == [
+        "University College London Hospital"
+    ]
