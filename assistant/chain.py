@@ -18,7 +18,7 @@ from langchain_core.runnables import Runnable, RunnableConfig, RunnableLambda
 
 from assistant import offline, spelling
 from assistant.answerability import SentenceVectors, on_topic
-from assistant.citations import canonical_markers
+from assistant.citations import MARKER, canonical_markers
 from assistant.errors import BackendError
 from assistant.inputs import (
     Limits,
@@ -43,7 +43,6 @@ log = logging.getLogger(__name__)
 ARTICLE_CACHE = 64  # whole articles kept for verification (a conversation stays on a few)
 # A marker being streamed: "[", "[1", "[12,", "[Sour" ... held back until it closes.
 _PARTIAL_MARKER = re.compile(r"[\[【][^\]】\n]{0,14}$|\([Ss][^)\n]{0,12}$")
-_STREAM_MARKER = re.compile(r"\[(\d{1,3}(?:\s*[,;]\s*\d{1,3})*)\]")
 
 
 class Answerer(Protocol):
@@ -89,7 +88,7 @@ class _StreamFilter:
             partial = _PARTIAL_MARKER.search(text)
             if partial:
                 text = text[: partial.start()]
-        text = _STREAM_MARKER.sub(self._keep, canonical_markers(text))
+        text = MARKER.sub(self._keep, canonical_markers(text))
         out = text[self.shown :] if len(text) > self.shown else ""
         self.shown = max(self.shown, len(text))
         return out
@@ -323,7 +322,7 @@ def _outcome_from_wording(text: str) -> Outcome:
     if not text.strip():
         return "unrelated"
     if is_refusal(first):
-        return "related" if _STREAM_MARKER.search(text) else "unrelated"
+        return "related" if MARKER.search(text) else "unrelated"
     return "answered"
 
 

@@ -747,6 +747,7 @@ def _initial_dot(items: Sequence[str], index: int) -> bool:
 
 
 _BODY_ENDS = ORG_WORDS | {"nations", "international", "states"}
+_NO_PERSONS_WORDS = ORG_WORDS | PLACE_WORDS | _CONNECTORS
 _HYPHENED_ROLES = frozenset({"secretary-general", "director-general", "attorney-general"})
 
 
@@ -761,7 +762,7 @@ def _body_before_person(run: Sequence[str]) -> int | None:
         if (
             run[cut - 1].lower() in _BODY_ENDS
             and 2 <= len(tail) <= 3
-            and not any(w.lower() in ORG_WORDS | PLACE_WORDS | _CONNECTORS for w in tail)
+            and not any(w.lower() in _NO_PERSONS_WORDS for w in tail)
             and all(w[:1].isupper() for w in tail)
         ):
             return cut
@@ -943,6 +944,7 @@ _BRITISH_IS = re.compile(r"is(?=(?:e|er|ers|es|ed|ing|ation|ations)$)")
 # read whole in verification, dev probes: 2 more wrong attributions or people caught, one
 # faithful sentence less flagged (with headlines and "((Name))" labels left out).
 MAX_KNOWN_CHARS = 200_000
+_OPENS_A_NAME_LIST = _BOUNDARIES | {")", "]"}  # tokens after which a capital starts anew
 
 
 def _headline(line: str, items: Sequence[str]) -> bool:
@@ -971,7 +973,7 @@ def known_names(text: str) -> frozenset[str]:
             if i
             and _capitalised(t)
             # (nor after a label: "((Valeria Gazzola)) Although it's not yet ...")
-            and items[i - 1] not in _BOUNDARIES | {")", "]"}
+            and items[i - 1] not in _OPENS_A_NAME_LIST
             and t.lower() not in STOPWORDS
         )
     return frozenset(found)

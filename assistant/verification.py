@@ -1046,14 +1046,14 @@ def _one_in_article(a: str, b: str, article_text: str) -> bool:
 _CLAUSE_BREAK = re.compile(r",\s*(?:and|but|while|whereas)\s+|;\s*")
 
 
-def _clauses(text: str) -> list[str]:
+def _clauses(text: str, breaks: re.Pattern[str] = _CLAUSE_BREAK) -> list[str]:
     """The clauses of each sentence of `text`, split where a new subject may start (", while",
-    ", and", ";")."""
+    ", and", ";"; or where `breaks` says)."""
     text = text[:8000]
     return [
         clause
         for span in split_sentences(text)
-        for clause in _CLAUSE_BREAK.split(text[span.start : span.end])
+        for clause in breaks.split(text[span.start : span.end])
         if clause.strip()
     ]
 
@@ -1596,20 +1596,18 @@ def _stance_problem(claim: str, window_text: str) -> str | None:
     # as certain ("Barry will strengthen into a hurricane" for "could develop into a hurricane").
     # (Sentence by sentence: a "will" of another sentence of the passage changes nothing.)
     if claim_words & _CERTAIN_FUTURE and not claim_words & _POSSIBLE_OR_ALLOWED:
-        text = window_text[:4000]
-        for span in split_sentences(text):
-            # (Clause by clause: "... may result in the claim being withdrawn, but the
-            # government will provide a reminder" hedges the withdrawal. Dev probes: one more
-            # flipped modality caught, false flags unchanged.)
-            for clause in _CLAUSE.split(text[span.start : span.end]):
-                clause_words = raw_words(clause)
-                hedged = stance(clause).hedged
-                if (
-                    clause_words & _POSSIBLE_OR_ALLOWED
-                    and not clause_words & _CERTAIN_FUTURE
-                    and any(w in hedged or synonyms(w) & hedged for w in mine.hedged)
-                ):
-                    return "the cited passage only says this may happen"
+        # (Clause by clause: "... may result in the claim being withdrawn, but the government
+        # will provide a reminder" hedges the withdrawal. Dev probes: one more flipped
+        # modality caught, false flags unchanged.)
+        for clause in _clauses(window_text[:4000], _HEDGE_CLAUSE_BREAK):
+            clause_words = raw_words(clause)
+            hedged = stance(clause).hedged
+            if (
+                clause_words & _POSSIBLE_OR_ALLOWED
+                and not clause_words & _CERTAIN_FUTURE
+                and any(w in hedged or synonyms(w) & hedged for w in mine.hedged)
+            ):
+                return "the cited passage only says this may happen"
     # Underclaiming an intention: "plans to declare" where the passage says it was declared.
     # (A "could" a paraphrase adds is weaker, not wrong, and is let through.)
     # (Compared word by word: a hedge elsewhere in the passage, "reportedly", changes nothing.)
@@ -1648,7 +1646,8 @@ def _in_slot(claim: str, passage: str, said: str, other: str) -> bool:
 
 _WORDS = re.compile(r"[A-Za-z][A-Za-z'’\-]*")
 _CERTAIN_FUTURE = frozenset({"will", "shall", "won't"})
-_CLAUSE = re.compile(r"[,;:]\s+(?:but|while|whereas|and)\s+|;\s+|\s+(?:—|–)\s+")
+# Where a hedge's clause ends: as `_CLAUSE_BREAK`, and at a colon or a dash too.
+_HEDGE_CLAUSE_BREAK = re.compile(r"[,;:]\s+(?:but|while|whereas|and)\s+|;\s+|\s+(?:—|–)\s+")
 _POSSIBLE = frozenset({"could", "may", "might", "possibly", "possible", "perhaps", "potentially"})
 _POSSIBLE_OR_ALLOWED = _POSSIBLE | PERMITTING  # "could join", "allows it to advise"
 

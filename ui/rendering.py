@@ -8,6 +8,7 @@ import re
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
+from assistant.citations import MARKER
 from assistant.records import Answer, Citation
 from ui.escaping import escape_html, escape_markdown
 
@@ -15,7 +16,6 @@ if TYPE_CHECKING:
     from ui.conversation import Turn
 
 # Same shape as the engine's markers: [2], [1, 3] or [1; 3].
-MARKER = re.compile(r"\[(\d{1,3}(?:\s*[,;]\s*\d{1,3})*)\]")
 _MARKER_NUMBERS = re.compile(r"\d{1,3}")
 CURSOR = " ▍"
 # A title stands for its article in one line of the source list; a passage preview is a few
