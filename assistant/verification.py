@@ -1602,8 +1602,16 @@ def _stance_problem(claim: str, window_text: str) -> str | None:
         for clause in _clauses(window_text[:4000], _HEDGE_CLAUSE_BREAK):
             clause_words = raw_words(clause)
             hedged = stance(clause).hedged
+            # A "would" on a condition hedges too ("If elected, Harris would be the first
+            # woman ...", "Harris will be ..."), unless the claim keeps the condition. (Dev
+            # probes: one more flipped modality caught, false flags unchanged at 78/3404.)
+            conditional = (
+                "would" in clause_words
+                and bool(clause_words & _CONDITIONS)
+                and not claim_words & _CONDITIONS
+            )
             if (
-                clause_words & _POSSIBLE_OR_ALLOWED
+                (clause_words & _POSSIBLE_OR_ALLOWED or conditional)
                 and not clause_words & _CERTAIN_FUTURE
                 and any(w in hedged or synonyms(w) & hedged for w in mine.hedged)
             ):
@@ -1650,6 +1658,7 @@ _CERTAIN_FUTURE = frozenset({"will", "shall", "won't"})
 _HEDGE_CLAUSE_BREAK = re.compile(r"[,;:]\s+(?:but|while|whereas|and)\s+|;\s+|\s+(?:—|–)\s+")
 _POSSIBLE = frozenset({"could", "may", "might", "possibly", "possible", "perhaps", "potentially"})
 _POSSIBLE_OR_ALLOWED = _POSSIBLE | PERMITTING  # "could join", "allows it to advise"
+_CONDITIONS = frozenset({"if", "unless"})
 
 
 def _denies(negated: Set[str], word: str) -> bool:

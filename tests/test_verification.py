@@ -905,6 +905,22 @@ def test_will_for_may_is_read_clause_by_clause() -> None:
     ) == [("verified", None)]
 
 
+def test_will_for_a_conditional_would_drops_the_condition() -> None:
+    text = (
+        "If elected, the senator would be the first woman to serve as governor of the state, "
+        "officials said."
+    )
+    (verdict,) = _verdicts(
+        "The senator will be the first woman to serve as governor of the state [1].", text
+    )
+    assert verdict == ("unsupported", "the cited passage only says this may happen")
+    # Keeping the condition is faithful.
+    assert _verdicts(
+        "If elected, the senator will be the first woman to serve as governor of the state [1].",
+        text,
+    ) == [("verified", None)]
+
+
 def test_an_accusation_stated_as_established_is_flagged() -> None:
     text = "Qawi was later accused of inciting the murder in some way, which he denied."
     (verdict,) = _verdicts(
