@@ -921,6 +921,40 @@ def test_will_for_a_conditional_would_drops_the_condition() -> None:
     ) == [("verified", None)]
 
 
+def test_a_person_named_anywhere_in_the_cited_passage_is_named_there() -> None:
+    text = (
+        "Alan Kurdi, aged three, drowned in 2015 when the boat carrying his family capsized. "
+        "The photograph of the boy on a Turkish beach was seen around the world. "
+        "The family had hoped to reach Canada, where relatives lived. "
+        "Their application for asylum there had been turned down months before. "
+        "Hundreds of people attended a ceremony on Saturday at the beach. "
+        "Wreaths were laid in the water by local officials. "
+        "After the ceremony, his father Abdullah Kurdi said the day was very hard for him."
+    )
+    claim = "After the ceremony, {}'s father Abdullah Kurdi said the day was very hard for him [1]."
+    assert _verdicts(claim.format("Alan"), text) == [("verified", None)]
+    assert _verdicts(claim.format("Omar"), text) == [
+        ("unsupported", "Omar is not named in the cited passage")
+    ]
+
+
+def test_a_belief_the_passage_never_reports_is_flagged() -> None:
+    text = (
+        "Bontddu Hall recently underwent building work and scaffolding was still erected at the "
+        "time of the fire."
+    )
+    (verdict,) = _verdicts(
+        "The fire is believed to have started in the scaffolding that was still up from recent "
+        "building work [1].",
+        text,
+    )
+    assert verdict == ("unsupported", "the cited passage doesn't say anyone believes this")
+    assert _verdicts(
+        "Investigators believe the fire started in the scaffolding [1].",
+        "Investigators suspect the fire started in the scaffolding, the fire service said.",
+    ) == [("verified", None)]
+
+
 def test_an_accusation_stated_as_established_is_flagged() -> None:
     text = "Qawi was later accused of inciting the murder in some way, which he denied."
     (verdict,) = _verdicts(

@@ -60,9 +60,11 @@ def stratum(probe: dict) -> str:
 # v1800-v1859: the twenty-second (both the seventh session); v1860-v1919: the twenty-third;
 # v1920-v1979: the twenty-fourth (both the eighth session); v1980-v2039: the twenty-fifth;
 # v2040-v2099: the twenty-sixth (both 2026-12-07, the twelfth session); v2100-v2159: the
-# twenty-seventh; v2160 and on: the twenty-eighth (both 2026-12-07, the thirteenth session).
+# twenty-seventh; v2160-v2219: the twenty-eighth (both 2026-12-07, the thirteenth session);
+# v2220-v2279: the twenty-ninth; v2280 and on: the thirtieth (both 2026-12-07, the fourteenth
+# session).
 BATCHES = (400, 500, 600, 700, 800, 900, 960, 1020, 1080, 1140, 1200, 1260, 1320, 1380, 1440, 1500,
-           1560, 1620, 1680, 1740, 1800, 1860, 1920, 1980, 2040, 2100, 2160)  # fmt: skip
+           1560, 1620, 1680, 1740, 1800, 1860, 1920, 1980, 2040, 2100, 2160, 2220, 2280)  # fmt: skip
 
 
 def batch(probe: dict) -> int:
