@@ -224,6 +224,24 @@ _NEXT_WORD = re.compile(r"\s+([a-z]{3,})\b")
 _DETERMINER_BEFORE = re.compile(r"\b(?:the|a|an|its|his|her|their|our|my|your|this|that)\s+$", re.I)
 
 
+# "First" ending its clause says what comes before ("... up to two hundred first, so we have
+# ..."), unless a ranking verb or "the" is before it ("finished first", "came in first").
+# (Dev probes: one faithful sentence no longer flagged, no catch lost.)
+_CLAUSE_END_AFTER = re.compile(r"\s*(?:[,.;:!?)]|$|(?:so|and|before|then|because)\b)")
+_RANK_BEFORE = re.compile(
+    r"\b(?:the|finish(?:ed|es)?|came|come|comes|plac(?:ed|es)|rank(?:ed|s)?|in|is|was|were"
+    r"|be|been|went|go|goes|first)\s+$",
+    re.IGNORECASE,
+)
+
+
+def _first_in_time(flat: str, match: re.Match[str]) -> bool:
+    """Whether "first" ends its clause as an adverb of time, not a rank."""
+    return bool(_CLAUSE_END_AFTER.match(flat, match.end())) and not _RANK_BEFORE.search(
+        flat[max(0, match.start() - 14) : match.start()]
+    )
+
+
 def _first_did(flat: str, match: re.Match[str]) -> bool:
     """Whether "first" says when something was done ("first identified", "first went"), not
     which one ("the first reported case")."""
@@ -468,6 +486,8 @@ def facts(text: str) -> Facts:
             flat[max(0, match.start() - 12) : match.start()]
         ):
             continue  # "they would first try": when, not which one
+        if match.group("w").lower() == "first" and _first_in_time(flat, match):
+            continue  # "get our numbers up to two hundred first, so ...": before, not which one
         if match.group("w").lower() == "first" and _first_did(flat, match):
             # "Kepler first identified it in 2015": when, not which one; but it backs a claim
             # that says "his first win in 1964" for "first won in 1964".

@@ -108,7 +108,11 @@ _FRAMING_TERMS = frozenset(
     )
 )
 _FRAMING_OPENER = re.compile(
-    r"^\s*(?:here(?:'s| is| are)|below (?:is|are)|in (?:short|summary|brief|sum)|to sum up"
+    # (after a lead-in word: "Briefly, here is where things stand."; dev probes: the one
+    # framing sentence flagged of 31 no longer is)
+    r"^\s*(?:(?:briefly|so|well|sure|okay|ok|in short|in brief|in summary|overall|first|"
+    r"to answer your question|to summarise|to summarize|put simply|in a nutshell)\s*,\s*)?"
+    r"(?:here(?:'s|’s| is| are)|below (?:is|are)|in (?:short|summary|brief|sum)|to sum up"
     r"|overall|the (?:articles?|sources?|passages?|reports?) (?:say|says|list|lists|describe"
     r"|describes|report|reports|mention|mentions|cover|covers|give|gives|discuss|discusses)"
     r"(?: (?:several|a few|some|these|the following|two|three|four))?(?: \w+)?"

@@ -408,6 +408,15 @@ def test_first_after_an_auxiliary_says_when_not_which() -> None:
     assert [q.value for q in facts("It was the first time.").quantities] == [1.0]
 
 
+def test_first_ending_its_clause_says_when_not_which() -> None:
+    sentence = "They would build the herd up to two hundred first, so it is strong."
+    assert [q.text for q in facts(sentence).quantities] == ["two hundred"]
+    # A ranking verb before it makes it a place: "finished first" is first place.
+    assert [q.value for q in facts("Warholm finished first, ahead of Benjamin.").quantities] == [
+        1.0
+    ]
+
+
 def test_a_demonym_in_the_plural_is_its_country() -> None:
     assert entity_found(Entity("Americans", "other"), "empathy towards US citizens", ())
     assert not entity_found(Entity("Americans", "other"), "empathy towards French citizens", ())

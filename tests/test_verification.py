@@ -399,7 +399,12 @@ def test_a_short_answer_is_read_with_its_question() -> None:
 
 @pytest.mark.parametrize(
     "sentence",
-    ["Here is what the articles say.", "In short:", "The sources cover several points."],
+    [
+        "Here is what the articles say.",
+        "In short:",
+        "The sources cover several points.",
+        "Briefly, here is where things stand.",  # a lead-in word before "here is"
+    ],
 )
 def test_framing_needs_no_citation_and_is_not_flagged(sentence: str) -> None:
     verdict, verified = verdict_of(sentence)
