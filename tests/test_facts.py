@@ -894,6 +894,9 @@ def test_a_millionth_is_a_number() -> None:
     (tiny,) = facts("Some microbes survive with as little as 0.000001 moles.").quantities
     assert quantity_found(tiny, facts("as little as a millionth of a mole per cubic meter"))
     assert not quantity_found(tiny, facts("as little as a thousandth of a mole per cubic meter"))
+    # "a tenth part of" is the same share as "a tenth of".
+    (share,) = facts("They make up about a tenth of the body.").quantities
+    assert quantity_found(share, facts("They make up about a tenth part of the body."))
 
 
 def test_the_names_a_text_knows_are_read_in_the_whole_text() -> None:

@@ -960,6 +960,36 @@ def test_a_belief_the_passage_never_reports_is_flagged() -> None:
     ) == [("verified", None)]
 
 
+def test_a_subject_given_the_passages_description_is_the_one_the_article_names() -> None:
+    article = (
+        "On Wednesday, a federal judge sentenced a doctor based in Martinsville, Virginia to "
+        "prison for 40 years for prescribing opioids illegally. He was given a fine of "
+        "US$86,000. Prosecutors said patients travelled hundreds of miles to his office. The "
+        "practice had no nurses. Its lawyer, Ann Brooks, declined to comment. Dr. Joel "
+        "Smithers was found guilty in May on 859 counts of illegally distributing opioids."
+    )
+    passage = article.split(" He was")[0]
+    claim = (
+        "{}, a doctor based in Martinsville, Virginia, was sentenced to 40 years in prison for "
+        "prescribing opioids illegally [1]."
+    )
+
+    def verdicts(answer: str) -> list[tuple[str, str | None]]:
+        done = verify(answer, [source(1, passage, "a.txt")], article=lambda name: article)
+        return [(v.status, v.reason) for v in done.verdicts]
+
+    assert verdicts(claim.format("Joel Smithers")) == [("verified", None)]
+    # A name the article doesn't give is not resolved by the description.
+    assert verdicts(claim.format("Peter Marlowe"))[0][0] == "unsupported"
+    # Without the description, the passage doesn't name him.
+    assert (
+        verdicts(
+            "Joel Smithers was sentenced to 40 years in prison for prescribing opioids illegally [1]."
+        )[0][0]
+        == "unsupported"
+    )
+
+
 def test_an_accusation_stated_as_established_is_flagged() -> None:
     text = "Qawi was later accused of inciting the murder in some way, which he denied."
     (verdict,) = _verdicts(
