@@ -652,8 +652,17 @@ def _fact_problem(
     don't have, or a quote given to someone else."""
     claimed = facts(claim)
     context = facts(near)
+    # A number is looked for in the windows and the sentences beside them, then in the whole
+    # of each cited passage: the one the user is shown ("The ten buffalo came from ..." where
+    # "ten buffalo" is three sentences before). Dev probes: 6 faithful sentences no longer
+    # flagged, no catch lost; dates read so missed 2 defects ("on Friday"), so they are not.
+    whole: Facts | None = None
     for quantity in claimed.quantities:
         if not quantity_found(quantity, context):
+            if whole is None:
+                whole = facts(" ".join(plain_text(s.text) for s in cited_sources))
+            if quantity_found(quantity, whole):
+                continue
             return f"“{quantity.text}” is not in the cited passage"
     for date in claimed.dates:
         if not date_found(date, context):

@@ -990,6 +990,21 @@ def test_a_subject_given_the_passages_description_is_the_one_the_article_names()
     )
 
 
+def test_a_number_anywhere_in_the_cited_passage_backs_the_claim() -> None:
+    text = (
+        "On Wednesday, more than 100 members of the tribe turned out to watch the release of ten "
+        "buffalo on the reservation. Tribal leaders gave speeches before the gates were opened. "
+        "Children sang songs in the tribal language. A drum group performed as the crowd "
+        "waited. Elders offered prayers for the herd. These bison came from the National Bison "
+        "Range in western Montana run by the federal government."
+    )
+    claim = "The {} buffalo came from the National Bison Range in western Montana [1]."
+    assert _verdicts(claim.format("ten"), text) == [("verified", None)]
+    assert _verdicts(claim.format("twelve"), text) == [
+        ("unsupported", "“twelve” is not in the cited passage")
+    ]
+
+
 def test_an_accusation_stated_as_established_is_flagged() -> None:
     text = "Qawi was later accused of inciting the murder in some way, which he denied."
     (verdict,) = _verdicts(
