@@ -236,7 +236,9 @@ _RANK_BEFORE = re.compile(
 
 
 def _first_in_time(flat: str, match: re.Match[str]) -> bool:
-    """Whether "first" ends its clause as an adverb of time, not a rank."""
+    """Whether "first" ends its clause as an adverb of time, not a rank (or is "at first")."""
+    if re.search(r"\bat\s+$", flat[max(0, match.start() - 4) : match.start()], re.IGNORECASE):
+        return True
     return bool(_CLAUSE_END_AFTER.match(flat, match.end())) and not _RANK_BEFORE.search(
         flat[max(0, match.start() - 14) : match.start()]
     )

@@ -410,6 +410,8 @@ def test_first_after_an_auxiliary_says_when_not_which() -> None:
 
 def test_first_ending_its_clause_says_when_not_which() -> None:
     sentence = "They would build the herd up to two hundred first, so it is strong."
+    assert facts("At first, I thought it was a prank.").quantities == ()
+    assert facts("He said that at first he thought it was a prank.").quantities == ()
     assert [q.text for q in facts(sentence).quantities] == ["two hundred"]
     # A ranking verb before it makes it a place: "finished first" is first place.
     assert [q.value for q in facts("Warholm finished first, ahead of Benjamin.").quantities] == [
