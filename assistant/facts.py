@@ -1268,6 +1268,18 @@ def _quote_follows(items: Sequence[str], at: int) -> bool:
 
 
 QUOTE_WITHIN = 6  # words between "spoke" and the quotation it opens ("spoke on Fox News,")
+
+
+def _joined_not_said(lowered: Sequence[str], at: int) -> bool:
+    """Whether "admitted to" is being let in ("admitted to the Academy", "admitted to
+    hospital"), not saying something (no "that", quotation or colon follows it). Dev probes:
+    one faithful sentence was flagged, "He was elected a Fellow ... and admitted to the
+    American Academy of Arts and Sciences in 1992" read as what he said."""
+    if lowered[at] not in ("admitted", "admits") or lowered[at + 1 : at + 2] != ["to"]:
+        return False
+    return not any(t in ("that", ":", '"', "“") for t in lowered[at + 2 : at + 2 + QUOTE_WITHIN])
+
+
 # Words of report before ", argued X" for X to be its speaker (not swept: an aside of three or
 # four words, "The ministry, said Smith, was wrong", stays an aside; dev probes, the eighth
 # session: false flags 79 -> 78, catches unchanged).
@@ -1383,6 +1395,8 @@ def speaker(sentence: str, before: str = "", known: frozenset[str] = frozenset()
             continue
         if word not in SPEECH_VERBS and not (word == "spoke" and _quote_follows(items, i)):
             continue
+        if _joined_not_said(lowered, i):
+            continue  # "admitted to the American Academy of Arts and Sciences in 1992"
         previous = lowered[i - 1] if i else ""
         # "he said", "he also said"
         subject_word = lowered[i - 2] if i > 1 and is_adverb(previous) else previous
@@ -2082,8 +2096,19 @@ def stance(text: str) -> Stance:
         )
         # "unsigned" = "not signed"; "rather than X", "instead of X" deny X.
         prefixed = un_negated(word) is not None
-        contrast = (word == "rather" and next_word == "than") or (
-            word == "instead" and next_word == "of"
+        # ... and "short of a majority" is "not a majority" (dev probes: one faithful sentence
+        # no longer flagged; read before a number too, "nine short of tropical storm
+        # strength", it flagged one).
+        contrast = (
+            (word == "rather" and next_word == "than")
+            or (word == "instead" and next_word == "of")
+            # (not "nine short of tropical storm strength": how far short)
+            or (
+                word == "short"
+                and next_word == "of"
+                and position + 2 < len(items)
+                and items[position + 2].lower() in ("a", "an", "the")
+            )
         )
         # "not merely X but Y", "not only": X is not denied; nor is X in "not X until October
         # 14", which says when X happens.

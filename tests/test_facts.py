@@ -290,6 +290,15 @@ def test_entity_found(name: str, context: str, found: bool) -> None:
             "",
             "Jennifer Daskal",
         ),
+        # Let in, not saying: "admitted to the Academy" reports nothing said ...
+        (
+            "He was elected a Fellow of the Royal Society and admitted to the American Academy "
+            "of Arts and Sciences in 1992.",
+            "John Conway was a mathematician.",
+            None,
+        ),
+        # ... "admitted to reporters that" does.
+        ("Smith admitted to reporters that the plan had failed.", "", "Smith"),
     ],
 )
 def test_speaker(sentence: str, before: str, who: str | None) -> None:

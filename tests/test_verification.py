@@ -1005,6 +1005,33 @@ def test_a_number_anywhere_in_the_cited_passage_backs_the_claim() -> None:
     ]
 
 
+def test_a_denied_word_agrees_with_its_opposite_either_way_round() -> None:
+    passage = "After the election, they secured a plurality of seats, but a minority."
+    assert _verdicts("They secured a plurality of seats, but not a majority [1].", passage) == [
+        ("verified", None)
+    ]
+    assert _verdicts("They secured a plurality of seats, but not a minority [1].", passage) == [
+        ("unsupported", "the cited passage says the opposite (negation differs)")
+    ]
+    # Not words of one root: "no hope" still disagrees with "there is hope".
+    assert _verdicts(
+        "Doctors restarted his heart but there is no hope [1].",
+        'Doctors restarted his heart "and there is hope, but his condition is very difficult."',
+    ) == [("unsupported", "the cited passage says the opposite (negation differs)")]
+
+
+def test_short_of_denies_what_follows() -> None:
+    passage = (
+        "Before this election, the Conservative Party was the largest party, but had just 318 "
+        "seats, which is not a majority."
+    )
+    assert _verdicts(
+        "Before the election they were the largest party but had only 318 seats, short of a "
+        "majority [1].",
+        passage,
+    ) == [("verified", None)]
+
+
 def test_an_accusation_stated_as_established_is_flagged() -> None:
     text = "Qawi was later accused of inciting the murder in some way, which he denied."
     (verdict,) = _verdicts(
