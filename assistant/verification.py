@@ -1815,18 +1815,29 @@ def _reported_plan(items: Sequence[str], i: int) -> bool:
     return "that" in (w.lower() for w in items[max(0, i - 4) : i - 1])
 
 
-_FOR_AGAINST = re.compile(r"\b([a-z]+) (for|against)\b", re.IGNORECASE)
+# ("in favour of" is "for": "voted in favour of" against "to vote against"; compared by the
+# stem of the word before, "voted" and "vote". Dev probes: one flipped polarity more caught,
+# false flags unchanged.)
+_FOR_AGAINST = re.compile(r"\b([a-z]+) (for|against|in favou?r of)\b", re.IGNORECASE)
 
 
 def _for_against(claim: str, window_text: str) -> str | None:
     """ "voted for" where the passage says "voted against": compared only after the same word,
     since "for" alone is everywhere."""
-    mine = {(m.group(1).lower(), m.group(2).lower()) for m in _FOR_AGAINST.finditer(claim)}
-    theirs = {(m.group(1).lower(), m.group(2).lower()) for m in _FOR_AGAINST.finditer(window_text)}
-    for word, side in mine:
+
+    def sides(text: str) -> dict[tuple[str, str], str]:
+        return {
+            (stem(m.group(1).lower()), "against" if m.group(2).lower() == "against" else "for"): (
+                f"{m.group(1)} {m.group(2)}"
+            )
+            for m in _FOR_AGAINST.finditer(text[:4000])
+        }
+
+    mine, theirs = sides(claim), sides(window_text)
+    for (word, side), said in mine.items():
         opposite = "against" if side == "for" else "for"
         if (word, opposite) in theirs and (word, side) not in theirs:
-            return f"the cited passage says “{word} {opposite}”, not “{word} {side}”"
+            return f"the cited passage says “{theirs[(word, opposite)]}”, not “{said}”"
     return None
 
 

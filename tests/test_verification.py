@@ -1032,6 +1032,21 @@ def test_short_of_denies_what_follows() -> None:
     ) == [("verified", None)]
 
 
+def test_in_favour_of_is_for_and_losing_is_not_winning() -> None:
+    passage = "Jolo and the Sulu region were among the areas to vote against the measure."
+    assert _verdicts(
+        "Jolo and the Sulu region were among the areas that voted in favour of the measure [1].",
+        passage,
+    ) == [("unsupported", "the cited passage says “vote against”, not “voted in favour of”")]
+    assert _verdicts("Jolo and the Sulu region voted against the measure [1].", passage) == [
+        ("verified", None)
+    ]
+    lost = "She served for one term before losing reelection to Thom Tillis in 2014."
+    assert _verdicts("In 2014 she won reelection against Thom Tillis [1].", lost) == [
+        ("unsupported", "the cited passage says “losing…”, not “won…”")
+    ]
+
+
 def test_an_accusation_stated_as_established_is_flagged() -> None:
     text = "Qawi was later accused of inciting the murder in some way, which he denied."
     (verdict,) = _verdicts(
