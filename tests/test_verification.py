@@ -1047,6 +1047,20 @@ def test_in_favour_of_is_for_and_losing_is_not_winning() -> None:
     ]
 
 
+def test_a_sentence_with_its_own_subject_is_not_said_of_the_one_before() -> None:
+    # "her graphic novel" is Atwood's, though Stan Lee is the last person named before it.
+    passage = (
+        "Guests included Stan Lee, Mark Hamill and Margaret Atwood. Stan Lee was making his "
+        "final Canadian convention appearance at the expo. Atwood, a Booker Prize-winner, was "
+        "there to launch her graphic novel Angel Catbird, with illustrator Johnnie Christmas."
+    )
+    claim = "{} was there to launch the graphic novel Angel Catbird with Johnnie Christmas [1]."
+    assert _verdicts(claim.format("Stan Lee"), passage) == [
+        ("unsupported", "the cited passage says this of Atwood, not Stan Lee")
+    ]
+    assert _verdicts(claim.format("Margaret Atwood"), passage) == [("verified", None)]
+
+
 def test_an_accusation_stated_as_established_is_flagged() -> None:
     text = "Qawi was later accused of inciting the murder in some way, which he denied."
     (verdict,) = _verdicts(
