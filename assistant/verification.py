@@ -1706,8 +1706,11 @@ def _stance_problem(claim: str, window_text: str) -> str | None:
     # (Compared word by word: a hedge elsewhere in the passage, "reportedly", changes nothing.)
     if mine.intentions and _done(window_text, mine.hedged & theirs.plain):
         return "the cited passage says this happened, not that it was planned"
-    if _BELIEVED.search(claim[:2000]) and not _OPINION_OR_CAUSE.search(window_text[:4000]):
-        return "the cited passage doesn't say anyone believes this"
+    believed = _BELIEVED.search(claim[:2000])
+    if believed and not _OPINION_OR_CAUSE.search(window_text[:4000]):
+        if believed.group(0).lower().startswith(("believ", "thought")):
+            return "the cited passage doesn't say anyone believes this"
+        return f"the cited passage doesn't say what “{believed.group(0)}” says"
     return None
 
 
@@ -1715,11 +1718,20 @@ def _stance_problem(claim: str, window_text: str) -> str | None:
 # galley", "is believed to have caught the virus") needs a passage that gives one: a belief,
 # a guess, a cause or a blame in any words. (Dev probes: of 26 claims with such a word, the 4
 # whose passages have none are all invented; the 22 faithful ones' passages all have one.)
-_BELIEVED = re.compile(r"\b(?:believ(?:e|es|ed|ing)|blam(?:e|es|ed|ing)|thought to)\b", re.I)
+# (... and a cause: "the earthquake had triggered the blaze", where the passage says only that
+# an earthquake struck that morning. Dev probes: one more invented claim caught, false flags
+# unchanged; "sparked" flagged "has sparked controversy", and "because" and "due to" would
+# flag paraphrases of "as" and "saying".)
+_BELIEVED = re.compile(
+    r"\b(?:believ(?:e|es|ed|ing)|blam(?:e|es|ed|ing)|thought to"
+    r"|(?:caused|triggered)(?! by)|led to)\b",
+    re.I,
+)
 _OPINION_OR_CAUSE = re.compile(
     r"\b(?:believ|think|thought|suspect|likel|probabl|presum|blam|attribut|caus|because|due to"
     r"|suggest|may|might|could|appear|seem|alleg|possib|accus|theor|specul|suppos|conclu"
-    r"|determin|feel|felt|fault|responsib|view|opinion|convinc|assum|estimat)",
+    r"|determin|feel|felt|fault|responsib|view|opinion|convinc|assum|estimat|trigger|spark"
+    r"|led|lead|result|prompt|follow|after)",
     re.IGNORECASE,
 )
 

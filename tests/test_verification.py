@@ -958,6 +958,15 @@ def test_a_belief_the_passage_never_reports_is_flagged() -> None:
         "Investigators believe the fire started in the scaffolding [1].",
         "Investigators suspect the fire started in the scaffolding, the fire service said.",
     ) == [("verified", None)]
+    # A cause the passage never gives, likewise.
+    quake = "Yesterday morning also saw an earthquake of magnitude 4.9 in the city."
+    assert _verdicts("The earthquake had triggered the blaze [1].", quake) == [
+        ("unsupported", "the cited passage doesn't say what “triggered” says")
+    ]
+    assert _verdicts(
+        "The earthquake had triggered the blaze [1].",
+        "Firefighters said the blaze was caused by the earthquake yesterday morning.",
+    ) == [("verified", None)]
 
 
 def test_a_subject_given_the_passages_description_is_the_one_the_article_names() -> None:
