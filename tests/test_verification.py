@@ -1070,6 +1070,23 @@ def test_a_sentence_with_its_own_subject_is_not_said_of_the_one_before() -> None
     assert _verdicts(claim.format("Margaret Atwood"), passage) == [("verified", None)]
 
 
+def test_a_new_quotation_after_a_quoted_speaker_is_that_speakers() -> None:
+    passage = (
+        'Senator John Cornyn issued a statement on the decision. "We want to thank all of the '
+        'locations that expressed an interest," said Bolden to the crowd. "This was a very '
+        "difficult decision, but one that was made with the American public in mind. In the "
+        'end, these choices reach the greatest number of people."'
+    )
+    claim = (
+        '{} said, "This was a very difficult decision, but one that was made with the '
+        'American public in mind" [1].'
+    )
+    assert _verdicts(claim.format("Cornyn"), passage) == [
+        ("unsupported", "the passage attributes this to Bolden")
+    ]
+    assert _verdicts(claim.format("Bolden"), passage) == [("verified", None)]
+
+
 def test_an_accusation_stated_as_established_is_flagged() -> None:
     text = "Qawi was later accused of inciting the murder in some way, which he denied."
     (verdict,) = _verdicts(
