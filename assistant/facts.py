@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
@@ -1268,6 +1268,38 @@ def _quote_follows(items: Sequence[str], at: int) -> bool:
 
 
 QUOTE_WITHIN = 6  # words between "spoke" and the quotation it opens ("spoke on Fox News,")
+# Verbs that report words only when a quotation follows: "spoke on Fox News, "This is ..."",
+# "called the death "the senseless killing ..."", "denounced the claims as a "national
+# embarrassment"". (Dev probes: with "called" ... "slammed", 2 more wrong attributions caught
+# and one lost, false flags unchanged with `_appositive_speaker`. "Calling" caught one more but
+# flagged "with Steve Scalise calling X and Ross Spano calling Y" as Scalise's.)
+QUOTING_VERBS = frozenset(
+    """spoke called calls described describes denounced denounces dismissed dismisses attacked
+    attacks praised praises labelled labeled branded termed hailed hails slammed slams""".split()
+)
+
+
+def _appositive_speaker(
+    span: list[str], names: Callable[[list[str] | tuple[str, ...]], tuple[Entity, ...]]
+) -> str | None:
+    """The person a sentence opens with, when an appositive between commas stands between them
+    and the verb ("Professor Michael Siegel of Boston University, co-author of a study in the
+    American Journal of Preventive Medicine, declared"): not the last name of the appositive.
+    (Dev probes: one faithful sentence no longer flagged, no catch lost.)"""
+    if len(span) < 4 or not span[-1].endswith(",") or "," not in span[:-1]:
+        return None  # (a comma may be glued to a number: "on January 17,")
+    cut = list(span).index(",")
+    if not span[cut + 1 : cut + 2] or not span[cut + 1][:1].islower():
+        return None  # "After meeting Trump, Smith, a senator, said": not an appositive of his
+    # ("Michael Siegel of Boston University": the person, before the body he is of.)
+    head = list(span[:cut])
+    head = head[: head.index("of")] if "of" in head else head
+    # (The name is the whole head, but for a title: not "Philippine Red Cross" of "Philippine
+    # Red Cross chair Richard Gordon".)
+    people = [e for e in names(head) if e.kind == "person" and e.words[-1] == head[-1]]
+    if people and people[0].words[0] in head[:2]:
+        return people[0].name
+    return None
 
 
 def _joined_not_said(lowered: Sequence[str], at: int) -> bool:
@@ -1393,7 +1425,7 @@ def speaker(sentence: str, before: str = "", known: frozenset[str] = frozenset()
             if named:
                 return named
             continue
-        if word not in SPEECH_VERBS and not (word == "spoke" and _quote_follows(items, i)):
+        if word not in SPEECH_VERBS and not (word in QUOTING_VERBS and _quote_follows(items, i)):
             continue
         if _joined_not_said(lowered, i):
             continue  # "admitted to the American Academy of Arts and Sciences in 1992"
@@ -1479,6 +1511,9 @@ def speaker(sentence: str, before: str = "", known: frozenset[str] = frozenset()
             if described:
                 return described
             continue
+        opener = _appositive_speaker(span, names)
+        if opener:
+            return opener
         # "..., but Basu also stated": the name right before the verb spoke, whoever else the
         # sentence names before it.
         span_names = names(span)

@@ -299,6 +299,22 @@ def test_entity_found(name: str, context: str, found: bool) -> None:
         ),
         # ... "admitted to reporters that" does.
         ("Smith admitted to reporters that the plan had failed.", "", "Smith"),
+        # "called" reports words when a quotation follows ...
+        (
+            'Phil Chetwynd, director of global news for AFP, called the death "the senseless '
+            'killing of a courageous journalist".',
+            "",
+            "Phil Chetwynd",
+        ),
+        # ... and not otherwise.
+        ("Police called the fire suspicious.", "", None),
+        # The person an appositive follows speaks, not the last name of the appositive.
+        (
+            "Professor Michael Siegel of Boston University, co-author of a study in the American "
+            'Journal of Preventive Medicine on January 17, declared it "the strongest predictor".',
+            "",
+            "Michael Siegel",
+        ),
     ],
 )
 def test_speaker(sentence: str, before: str, who: str | None) -> None:
