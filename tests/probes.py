@@ -93,21 +93,22 @@ MAX_FALSE_FLAG_RATE = 0.03  # of faithful claim sentences (issue 11)
 # every rate, and "invented" fell below its floor (41/59 -> 43/67). The eighth reset them after
 # its twenty-third and twenty-fourth (dev 1170 answers): "modality" fell below (64/94 -> 67/102).
 # The thirteenth session (2026-12-07) reset them after its twenty-seventh and twenty-eighth
-# batches (dev 1318 probes), one probe below its final dev figures, rounded down to 0.01.
+# batches (dev 1318 probes), one probe below its final dev figures, rounded down to 0.01; the
+# fourteenth the same way after the twenty-ninth and thirtieth (dev 1398 probes).
 CATCH_FLOORS = {
-    "wrong_number": 0.86,  # dev 40/45
-    "wrong_date": 0.91,  # dev 34/36
-    "wrong_person": 0.82,  # dev 34/40
-    "wrong_place": 0.80,  # dev 35/42
-    "wrong_organisation": 0.79,  # dev 24/29
-    "wrong_attribution": 0.83,  # dev 90/106
-    "flipped_polarity": 0.85,  # dev 64/74
-    "flipped_modality": 0.69,  # dev 80/114
-    "invented": 0.62,  # dev 55/87
+    "wrong_number": 0.87,  # dev 42/47
+    "wrong_date": 0.92,  # dev 36/38
+    "wrong_person": 0.85,  # dev 36/41
+    "wrong_place": 0.79,  # dev 35/43
+    "wrong_organisation": 0.80,  # dev 26/31
+    "wrong_attribution": 0.85,  # dev 97/112
+    "flipped_polarity": 0.85,  # dev 69/80
+    "flipped_modality": 0.69,  # dev 84/120
+    "invented": 0.65,  # dev 62/93
     "nonexistent_source": 1.0,
 }
 MAX_FALSE_FLAG_FLOOR = 0.03  # dev 79/3000 (2.6%), the eighth session, two probes up, to 0.5%;
-# dev 78/3404 (2.3%) at the thirteenth session's end
+# dev 78/3404 (2.3%) at the thirteenth session's end; 76/3614 (2.1%) at the fourteenth's
 
 # The first line of every model reply under the lead's new answer prompt.
 STATUS_ANSWERED = "STATUS: answered"
