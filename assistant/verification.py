@@ -1726,7 +1726,7 @@ def _stance_problem(claim: str, window_text: str) -> str | None:
 _BELIEVED = re.compile(
     r"\b(?:believ(?:e|es|ed|ing)|blam(?:e|es|ed|ing)|thought to"
     r"|triggered(?! by))\b",
-    re.I,
+    re.IGNORECASE,
 )
 _OPINION_OR_CAUSE = re.compile(
     r"\b(?:believ|think|thought|suspect|likel|probabl|presum|blam|attribut|caus|because|due to"

@@ -292,8 +292,10 @@ def test_entity_found(name: str, context: str, found: bool) -> None:
         ),
         # Let in, not saying: "admitted to the Academy" reports nothing said ...
         (
-            "He was elected a Fellow of the Royal Society and admitted to the American Academy "
-            "of Arts and Sciences in 1992.",
+            (
+                "He was elected a Fellow of the Royal Society and admitted to the American "
+                "Academy of Arts and Sciences in 1992."
+            ),
             "John Conway was a mathematician.",
             None,
         ),
@@ -301,8 +303,10 @@ def test_entity_found(name: str, context: str, found: bool) -> None:
         ("Smith admitted to reporters that the plan had failed.", "", "Smith"),
         # "called" reports words when a quotation follows ...
         (
-            'Phil Chetwynd, director of global news for AFP, called the death "the senseless '
-            'killing of a courageous journalist".',
+            (
+                'Phil Chetwynd, director of global news for AFP, called the death "the senseless '
+                'killing of a courageous journalist".'
+            ),
             "",
             "Phil Chetwynd",
         ),
@@ -310,8 +314,11 @@ def test_entity_found(name: str, context: str, found: bool) -> None:
         ("Police called the fire suspicious.", "", None),
         # The person an appositive follows speaks, not the last name of the appositive.
         (
-            "Professor Michael Siegel of Boston University, co-author of a study in the American "
-            'Journal of Preventive Medicine on January 17, declared it "the strongest predictor".',
+            (
+                "Professor Michael Siegel of Boston University, co-author of a study in the "
+                "American Journal of Preventive Medicine on January 17, declared it "
+                '"the strongest predictor".'
+            ),
             "",
             "Michael Siegel",
         ),
