@@ -1938,8 +1938,9 @@ OPPOSITES: tuple[tuple[str, str], ...] = (
     ("accept", "reject"), ("expand", "restrict"), ("eas", "tighten"), ("loosen", "tighten"),
     ("improv", "worsen"), ("improv", "deteriorat"), ("rais", "cut"), ("increas", "cut"),
     ("lift", "restrict"), ("approv", "veto"), ("allow", "block"), ("permit", "ban"), ("confirm", "deny"), ("increas", "decreas"),
-    ("rise", "fall"), ("rose", "fell"), ("won", "lost"), ("win", "lose"), ("won", "losing"),
-    ("winning", "losing"),  # (dev probes: one flipped polarity more caught, "won reelection") ("support", "oppos"),
+    ("rise", "fall"), ("rose", "fell"), ("won", "lost"), ("win", "lose"), ("support", "oppos"),
+    # (dev probes: one flipped polarity more caught, "won reelection" for "losing reelection")
+    ("won", "losing"), ("winning", "losing"),
     ("allow", "ban"), ("allow", "prohibit"), ("approv", "reject"), ("legal", "illegal"),
     ("more", "less"), ("more", "fewer"), ("higher", "lower"),
     ("gain", "loss"), ("includ", "exclud"), ("guilty", "innocent"),

@@ -1035,6 +1035,10 @@ def test_in_favour_of_is_for_and_losing_is_not_winning() -> None:
     assert _verdicts("Jolo and the Sulu region voted against the measure [1].", passage) == [
         ("verified", None)
     ]
+    # (The pairs before them stay: "supported" where the passage says "opposed".)
+    assert _verdicts(
+        "Bolsonaro supported Macron's statement [1].", "Bolsonaro opposed Macron's statement."
+    ) == [("unsupported", "the cited passage says “oppos…”, not “support…”")]
     lost = "She served for one term before losing reelection to Thom Tillis in 2014."
     assert _verdicts("In 2014 she won reelection against Thom Tillis [1].", lost) == [
         ("unsupported", "the cited passage says “losing…”, not “won…”")
