@@ -94,11 +94,11 @@ _APPROXIMATE = re.compile(
     r"\b(?:a few|several|some|a couple(?: of)?|many)\s+(?P<w>hundred|thousand|million|billion)s?\b",
     re.IGNORECASE,
 )
-# "would first try", "had first met", "would probably first try", "then first": "first" after
-# an auxiliary (or one of these adverbs) says when, not a rank.
+# "would first try", "had first met", "would probably first try", "then first", "at first":
+# "first" after an auxiliary (or one of these adverbs, or "at") says when, not a rank.
 _AUXILIARY_BEFORE = re.compile(
     r"\b(?:would|will|could|can|should|must|might|may|had|has|have|did|does|do|to|was|were"
-    r"|is|are|be|been|probably|then)\s+$",
+    r"|is|are|be|been|probably|then|at)\s+$",
     re.IGNORECASE,
 )
 # "hundreds of people", "thousands": an order of magnitude, not a count.
@@ -236,9 +236,7 @@ _RANK_BEFORE = re.compile(
 
 
 def _first_in_time(flat: str, match: re.Match[str]) -> bool:
-    """Whether "first" ends its clause as an adverb of time, not a rank (or is "at first")."""
-    if re.search(r"\bat\s+$", flat[max(0, match.start() - 4) : match.start()], re.IGNORECASE):
-        return True
+    """Whether "first" ends its clause as an adverb of time, not a rank."""
     return bool(_CLAUSE_END_AFTER.match(flat, match.end())) and not _RANK_BEFORE.search(
         flat[max(0, match.start() - 14) : match.start()]
     )
@@ -1309,7 +1307,9 @@ def _joined_not_said(lowered: Sequence[str], at: int) -> bool:
     American Academy of Arts and Sciences in 1992" read as what he said."""
     if lowered[at] not in ("admitted", "admits") or lowered[at + 1 : at + 2] != ["to"]:
         return False
-    return not any(t in ("that", ":", '"', "“") for t in lowered[at + 2 : at + 2 + QUOTE_WITHIN])
+    return "that" not in lowered[at + 2 : at + 2 + QUOTE_WITHIN] and not _quote_follows(
+        lowered, at + 1
+    )
 
 
 # Words of report before ", argued X" for X to be its speaker (not swept: an aside of three or

@@ -804,10 +804,14 @@ def _fact_problem(
             title = (window.source.title or "") if pronoun_led or described else ""
             if not (
                 entity_found(subject, text, here)
+                # The sentence's "her", or the other sentence of its window, names the subject;
+                # unless the sentence has a subject of its own ("Atwood ... her novel").
                 or (
-                    referent
-                    and same_person(subject.name, referent)
-                    and not _another_subject(text, subject, known)  # "Atwood ... her novel"
+                    (
+                        (referent and same_person(subject.name, referent))
+                        or entity_found(subject, plain_text(window.text), ())
+                    )
+                    and not _another_subject(text, subject, known)
                 )
                 or (quoted_person and same_person(subject.name, quoted_person))
                 or (previous and entity_found(subject, previous, entities(previous, known)))
@@ -817,10 +821,6 @@ def _fact_problem(
                     _UNNAMED_REPORTER.search(text)
                     and _reported_by(claim, subject.name)
                     and entity_found(subject, article_text, ())
-                )
-                or (
-                    entity_found(subject, plain_text(window.text), ())
-                    and not _another_subject(text, subject, known)
                 )
                 or any(_abbreviates(e.name, subject.name) for e in here)  # "USCG", "Coast Guard"
                 # "Smithers, a doctor based in Martinsville, was sentenced" where the passage
