@@ -76,6 +76,10 @@ MIN_HEADLESS_SIMILARITY = 0.0
 # "What did X say ...?": a sentence giving X's words gains this much (about the weight of a
 # chunk that is a perfect match, the largest feature weight above).
 SPEAKER_BONUS = 3.0
+# "Who is Zvi Magen?", "What is youtube-dl?": a sentence that says what the subject is
+# ("Leonov, a Soviet cosmonaut, ...", "youtube-dl is a free ... program") gains this much, as a
+# sentence of the asked-for speaker does above.
+DEFINITION_BONUS = 3.0
 # A question naming something nothing retrieved mentions is not answered. On the dev split this
 # refused 2 answerable questions ("Olympian religion", "Hollywood actors") and caught none of
 # its unanswerable ones (they are about things the articles do name, by design); it is kept
@@ -732,6 +736,7 @@ def judge(
         for i in range(len(groups))
     ]
     unit = counted_unit(intent.question) if intent.asks == "number" else ()
+    defined = intent.subject if intent.asks == "description" else None
     first_sentence = {
         source.chunk_id: next((i for i, p in enumerate(items) if _is_sentence(p.text)), -1)
         for source, items, _ in sentences
@@ -781,6 +786,8 @@ def judge(
             if intent.speaker and _quotes(passage, intent.speaker, whole.get(source.source, "")):
                 # "What did Bennett say ...?": Bennett's own words come first.
                 score += SPEAKER_BONUS
+            if defined and defines(defined, passage.text):
+                score += DEFINITION_BONUS
             scored.append(Candidate(passage, features, 0.0, score))
     # When one article holds every name the question is about, the answer comes from such an
     # article: a sentence of another article that happens to hold the kind of fact asked for
@@ -940,6 +947,32 @@ def _quotes(passage: Passage, speaker_name: str, article_text: str = "") -> bool
         before, context = source.text[: max(0, passage.start - source.start)], source.text
     found = speaker(passage.text, before, known_names(context))
     return found is not None and same_person(found, speaker_name)
+
+
+# What follows a name in a sentence that says what it is: an apposition ("Leonov, a Soviet
+# cosmonaut", "Magen, who heads ...", "Biljon, owner of the lodge"), a copula with its article
+# or a word of renown ("youtube-dl is a free ...", "Leonov was famous for ..."), or a bracket.
+_DEFINITION = re.compile(
+    r"(?:['’]s)?(?:\s*,\s*(?:a|an|the|who|which|one|also known as|known as|now|then|formerly"
+    r"|[a-z][\w\-]*\s+(?:of|for|at|in|to)\b)"
+    r"|\s+(?:is|was|are|were|has been|had been)\s+(?:a|an|the|one|also|widely|best|known|famous"
+    r"|considered|regarded|remembered|noted)\b|\s*\()",
+)
+DEFINED_WITHIN = 80  # characters: the name is the sentence's subject, not a later mention
+
+
+def defines(subject: str, text: str) -> bool:
+    """Whether `text` says what `subject` is (see `_DEFINITION`); a person may be named by
+    the surname alone ("Leonov was famous for ...")."""
+    subject = subject.strip(" ?.!")
+    names = [subject]
+    if len(subject.split()) > 1 and subject[:1].isupper():
+        names.append(subject.split()[-1])
+    for name in names:
+        at = text.find(name)
+        if 0 <= at <= DEFINED_WITHIN and _DEFINITION.match(text, at + len(name)):
+            return True
+    return False
 
 
 def without_names(text: str, names: Sequence[str] | None = None) -> str:

@@ -402,11 +402,14 @@ def _spans_overlap(a: Passage, b: Passage) -> bool:
 
 def closest(intent: Intent, judgement: Judgement, article: Article | None = None) -> str:
     """Outcome "related": say what the articles don't say, then cite what comes closest."""
-    if judgement.missing:
+    # Never the question's own words in quotes: they may be an injection to echo.
+    asked = indirect(intent.question)
+    if judgement.missing and (asked is None or any(m[:1].isupper() for m in judgement.missing)):
+        # A name nothing mentions: "anything about Olympian". A common word reads better in
+        # the question ("why Arnav Gupta set himself alight ...", not "anything about alight").
         what = "anything about " + _join(judgement.missing)
     else:
-        # Never the question's own words in quotes: they may be an injection to echo.
-        what = indirect(intent.question) or "the answer to that question"
+        what = asked or "the answer to that question"
     picks: list[Chosen] = []
     # From the articles about what the question names (see `judge`), when there are such.
     pool = [c for c in judgement.candidates if c.on_subject] or judgement.candidates

@@ -28,6 +28,10 @@ _PLACE_NOUNS = (
     r"country|countries|city|cities|state|states|town|towns|village|place|places|region|province"
     r"|county|venue|location|airport|hospital|area|island|port|capital|district|neighbo[u]?rhood"
     r"|continent|street|site|prison|resort|stadium|building|university"
+    # (2026-12-07, the fifteenth session: places named by what they are; "Near which air base
+    # ...?" and "In which park ...?" were read as descriptions.)
+    r"|base|camp|park|river|lake|sea|bay|beach|mountain|hotel|church|mosque|temple|station"
+    r"|square|bridge|road|highway|suburb|municipality|parish|territory|museum|embassy"
 )
 # ... which is no place when a noun follows it: "What prison term ...?", "Which state officials"
 _NOT_PLACE_HEADS = (
@@ -39,6 +43,7 @@ _ORG_NOUNS = (
     r"company|companies|organi[sz]ations?|group|groups|agency|agencies|party|parties|team|teams"
     r"|club|clubs|firm|firms|body|institution|newspaper|network|airline|bank|banks|broadcaster"
     r"|channel|court|ministry|department|union|charity|website|publication|band|manufacturer"
+    r"|council|committee|commission|forum|app|platform|service|magazine|studio|label"
 )
 _PERSON_NOUNS = (
     r"person|people|man|men|woman|women|official|officials|minister|leader|leaders|player"
@@ -54,6 +59,9 @@ _PERSON_NOUNS = (
     r"|prosecutor|attorney|detective|commander|prince|princess|pope|gunman|attacker|shooter"
     r"|killer|assailant|perpetrator|protester|demonstrator|passenger|survivor|witness"
     r"|resident|employee|volunteer|inventor|designer|developer"
+    # (the fifteenth session: people named by their family or faith: "Which of Gloria
+    # Vanderbilt's sons ...?", "Which Muslim cleric ...?")
+    r"|sons?|daughters?|wife|husband|brothers?|sisters?|mother|father|cleric|imam|rabbi|monk"
 )
 _NUMBER_NOUNS = (
     r"number|percentage|percent|proportion|share|amount|sum|price|cost|toll|total|figure|rate"
@@ -206,6 +214,38 @@ def _clean(question: str) -> str:
     return " ".join(question[:MAX_ANALYSED_CHARS].split()).strip()
 
 
+# Words before the question proper that don't change what it asks: a hedge ("Roughly how many
+# ..."), a preposition before "what"/"which" ("On which message board ...") or a short opening
+# phrase ("Under Johnson's plan, when would ...", "Compared with 2016, did Sanders ..."). They
+# are taken off only when the question as written matches no rule.
+_LEAD_IN = re.compile(
+    r"^(?:(?:roughly|approximately|about|around|exactly|precisely|just|so|then)\s+"
+    r"(?=(?:how|what|which|when|where|who)\b)"
+    r"|(?:on|in|at|from|to|into|onto|near|with|for|by|under|over|through|of|during|after"
+    r"|before|since|until|up to|out of)\s+(?=(?:what|which)\b)"
+    r"|[^,?]{1,60},\s*(?=(?:what|which|who|whom|whose|when|where|why|how|" + _AUX + r")\b))",
+    re.IGNORECASE,
+)
+# ... or a question that puts its "which" last: "Mir-Mohammadi sat on which council?"
+_WHICH_LATER = re.compile(r"\b(?:which|what)\s+[\w\-’' ]{1,60}\??$", re.IGNORECASE)
+_WH_FIRST = re.compile(r"^(?:what|which|who|whom|whose|when|where|why|how)\b", re.IGNORECASE)
+
+
+def _asks(text: str) -> Asks:
+    """The first rule `text` matches; else the first its question proper matches (see
+    `_LEAD_IN`); else a description."""
+    for candidate in (text, _LEAD_IN.sub("", text, count=1)):
+        for kind, pattern in _RULES:
+            if pattern.search(candidate):
+                return kind
+    later = None if _WH_FIRST.match(text) else _WHICH_LATER.search(text[1:])
+    if later:
+        for kind, pattern in _RULES:
+            if kind not in ("list", "yesno") and pattern.search(later.group(0)):
+                return kind
+    return "description"
+
+
 @lru_cache(maxsize=2048)
 def analyse(question: str) -> Intent:
     """What `question` asks for and about whom or what."""
@@ -230,11 +270,7 @@ def analyse(question: str) -> Intent:
         if topic and _NOT_TOPIC.match(topic):
             topic = None
         return Intent(text, "overview", named, topic=topic or None)
-    asks: Asks = "description"
-    for kind, pattern in _RULES:
-        if pattern.search(bare):
-            asks = kind
-            break
+    asks = _asks(bare)
     subject = None
     who_is = _WHO_IS.match(bare)
     if who_is and len(who_is.group(1).split()) <= 6:

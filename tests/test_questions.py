@@ -139,3 +139,29 @@ def test_a_place_noun_followed_by_its_head_noun_asks_no_place(question: str, ask
 )
 def test_who_is_someones_role_asks_a_name(question: str, asks: str) -> None:
     assert analyse(question).asks == asks
+
+
+@pytest.mark.parametrize(
+    ("question", "asks"),
+    [
+        # a place named by what it is
+        ("Near which air base did the crash happen?", "place"),
+        ("In which park was the baby playing?", "place"),
+        # a preposition, a hedge or an opening phrase before the question proper
+        ("On which council did she sit?", "organisation"),
+        ("Roughly how many people died?", "number"),
+        ("Under Johnson's plan, when would Parliament sit again?", "date"),
+        ("Compared with 2016, did Sanders take a bigger share of the vote?", "yesno"),
+        # (but "for what reason" is itself a rule's)
+        ("For what reason did he quit?", "reason"),
+        # a "which" put last
+        ("Mir-Mohammadi, the official who died, sat on which council?", "organisation"),
+        # ... not when a second question brings it ("and which hospital")
+        ("What happened to the man, and which hospital was he taken to?", "description"),
+        # people named by their family or faith
+        ("Which of Gloria Vanderbilt's sons announced her death?", "person"),
+        ("Which Muslim cleric was tried alongside him?", "person"),
+    ],
+)
+def test_what_is_asked_past_the_words_around_it(question: str, asks: str) -> None:
+    assert analyse(question).asks == asks
