@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from assistant.answerability import defines, without_names
+from assistant.answerability import answer_spans, defines, without_names
 from assistant.api import Assistant
 from assistant.config import load_settings
 from tests.conftest import _SETTINGS_ENV
@@ -112,3 +112,9 @@ def test_a_word_the_library_lacks_about_a_story_it_has_gets_the_closest_it_comes
         "the closest they come is:"
     )
     assert answer.citations
+
+
+def test_who_is_answered_by_an_organisation_and_which_official_only_by_a_person() -> None:
+    text = "Poll workers quit, leading to the state using the National Guard to man the booths."
+    assert answer_spans(text, "person", "Who did Wisconsin bring in to run the booths?")
+    assert not answer_spans(text, "person", "Which official did Wisconsin bring in?")
