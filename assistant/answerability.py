@@ -820,9 +820,10 @@ def judge(
         quoted = [s for s in conversation if s.count(" ") >= 4]  # (not "Yes.")
         plain = {n: normalise(whole.get(n) or text) for n, text in article_text.items() if quoted}
         shown_in = {name for name in plain if any(s in plain[name] for s in quoted)}
-        on_topic_ = {
-            name for name, text in article_text.items() if topic and _holds_all(topic, text)
-        }
+        # (When no article holds every name, the ones holding the most: "Where was the bus
+        # headed?" after a question about "the pileup on I-75 near Gainesville" is about the
+        # article naming Gainesville and "Interstate 75", not a bus crash in Cuba.)
+        on_topic_ = _holding_most(topic, article_text) if topic else set()
         # ... and another article on that story: one naming the same and whose title shares
         # a word besides those names ("Samoan government ends state of emergency over
         # measles outbreak" and "... shuts down for measles vaccination drive"; not "Delhi
@@ -1149,7 +1150,20 @@ def _article_texts(sources: Sequence[Source]) -> dict[str, str]:
 
 def _holds_all(names: Sequence[Entity], text: str) -> bool:
     """Whether `text` names every one of `names`, by any name it gives them."""
-    return all(entity_found(e, text, entities(text, known_names(text))) for e in names)
+    return _held(names, text) == len(names)
+
+
+def _held(names: Sequence[Entity], text: str) -> int:
+    """How many of `names` `text` names, by any name it gives them."""
+    found = entities(text, known_names(text))
+    return sum(entity_found(e, text, found) for e in names)
+
+
+def _holding_most(names: Sequence[Entity], texts: Mapping[str, str]) -> set[str]:
+    """The texts (by key) that name the most of `names`, at least one."""
+    held = {key: _held(names, text) for key, text in texts.items()}
+    most = max(held.values(), default=0)
+    return {key for key, count in held.items() if count == most and most > 0}
 
 
 MAX_TOPIC_CHARS = 300

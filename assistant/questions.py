@@ -102,7 +102,7 @@ _RULES: tuple[tuple[Asks, re.Pattern[str]], ...] = tuple(
                    rf"|heavy|wide|severe)\b|^(?:what|which) (?:was |is |were |are )?(?:the )?"
                    rf"{_MODIFIERS}(?:{_NUMBER_NOUNS})\b"),
         ("place", rf"^where\b|^(?:in|at|from|to|into|near) (?:what|which) {_MODIFIERS}"
-                  rf"(?:{_PLACE_NOUNS})\b|^(?:what|which) {_MODIFIERS}(?:{_PLACE_NOUNS})\b"
+                  rf"(?:{_PLACE_NOUNS})s?\b|^(?:what|which) {_MODIFIERS}(?:{_PLACE_NOUNS})s?\b"
                   rf"(?!\s+(?:{_NOT_PLACE_HEADS})\b)"),
         ("organisation", rf"^(?:what|which) {_MODIFIERS}(?:{_ORG_NOUNS})\b"),
         ("person", rf"^(?:who|whom|whose)\b|^(?:what|which) {_MODIFIERS}(?:{_PERSON_NOUNS})\b"

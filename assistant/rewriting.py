@@ -305,6 +305,9 @@ def _thing(users: list[str], acting: bool = False) -> str | None:
         return None
     last = users[-1]
     names = _names(last)
+    defined = _WHAT_IS.match(last)
+    if defined and any(e.name == defined.group(1) for e in names):
+        return defined.group(1)  # "What is Rocky Linux?": a thing, whatever its name sounds like
     things = [e for e in names if e.kind not in ("person",)]
     if len(things) > 1:
         # ("... when Dorian hit the Bahamas, and how many died once it left?": not a place.)
@@ -337,6 +340,7 @@ def _thing(users: list[str], acting: bool = False) -> str | None:
     return None
 
 
+_WHAT_IS = re.compile(r"^\s*(?:and\s+)?what\s+(?:is|was|are|were)\s+([^?]{1,80}?)\s*\??\s*$", re.I)
 # A question's last definite noun, one word before its end: "... on the plane?"
 _DEFINITE_NOUN = re.compile(r"\bthe ([a-z][a-z\-]{2,})\s*[?.!]*\s*$")
 # "it" as the subject of a verb: "when would it sit again?", "where did it land?"
@@ -513,6 +517,15 @@ def _place(users: list[str], answers: list[str], question: str) -> tuple[str, st
     answers), or the organisation or venue the last question asked about ("What is the General
     Assembly?" -> "at the General Assembly"); never a name the follow-up itself uses."""
     asked = question.lower()
+    if users and answers and analyse(users[-1]).asks == "place":
+        # After "Which islands did Lorenzo hit before heading for Ireland?", "there" is the
+        # place the answer gave first ("The Azores, Portugal's islands"), as "he" after
+        # "Who ...?" is the person it gave.
+        first = _first_sentence(answers[-1])
+        given = [e for e in _names(first) if e.name.lower() not in asked]
+        if given and given[0].kind != "person":
+            the = "the " if f"the {given[0].name.lower()}" in first.lower() else ""
+            return "in", f"{the}{given[0].name}"
     for i, text in enumerate([*(reversed(users)), *(reversed(answers))]):
         named = [e for e in _names(text) if e.name.lower() not in asked]
         places = [e.name for e in named if e.kind == "place"]

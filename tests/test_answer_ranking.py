@@ -12,11 +12,12 @@ import pytest
 from assistant.answerability import answer_spans, defines, without_names
 from assistant.api import Assistant
 from assistant.config import load_settings
+from assistant.records import Message
 from tests.conftest import _SETTINGS_ENV
 
 WIKINEWS = Path(__file__).resolve().parent.parent / "eval" / "wikinews" / "articles"
-ARTICLES = ("wn_0001", "wn_0002", "wn_0097", "wn_0098", "wn_0102", "wn_0126", "wn_0149", "wn_0198",
-            "wn_0224", "wn_0287")  # fmt: skip
+ARTICLES = ("wn_0001", "wn_0002", "wn_0026", "wn_0033", "wn_0048", "wn_0097", "wn_0098", "wn_0102",
+            "wn_0126", "wn_0149", "wn_0198", "wn_0224", "wn_0287")  # fmt: skip
 
 
 @pytest.fixture(scope="module")
@@ -118,3 +119,17 @@ def test_who_is_answered_by_an_organisation_and_which_official_only_by_a_person(
     text = "Poll workers quit, leading to the state using the National Guard to man the booths."
     assert answer_spans(text, "person", "Who did Wisconsin bring in to run the booths?")
     assert not answer_spans(text, "person", "Which official did Wisconsin bring in?")
+
+
+def test_a_follow_up_naming_nothing_stays_with_the_article_holding_most_of_its_names(
+    assistant: Assistant,
+) -> None:
+    # No article names both "I-75" and Gainesville (the Florida one writes "Interstate 75"):
+    # the one naming Gainesville is the story, not the bus crashes in Cuba and Russia.
+    history = [
+        Message("user", "How many people died in the pileup on I-75 near Gainesville?"),
+        Message("assistant", "Seven: five children travelling on a church bus and two drivers."),
+    ]
+    answer = assistant.ask("Where was the bus headed?", history)
+    assert answer.citations
+    assert {c.source[:7] for c in answer.citations} == {"wn_0026"}

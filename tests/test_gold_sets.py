@@ -24,6 +24,9 @@ WIKINEWS_FILES = (WIKINEWS / "dev.jsonl", WIKINEWS / "heldout.jsonl")
 # The second Wikinews set (eval/wikinews-2/README.md): the same format and split rule.
 WIKINEWS_2 = EVAL / "wikinews-2"
 WIKINEWS_2_FILES = (WIKINEWS_2 / "dev.jsonl", WIKINEWS_2 / "heldout.jsonl")
+# ... and the third (eval/wikinews-3/README.md), written blind in the fifteenth session.
+WIKINEWS_3 = EVAL / "wikinews-3"
+WIKINEWS_3_FILES = (WIKINEWS_3 / "dev.jsonl", WIKINEWS_3 / "heldout.jsonl")
 
 KINDS = {"single", "multi", "followup", "unanswerable"}
 ASKS = {
@@ -87,6 +90,8 @@ def test_all_gold_sets_are_found() -> None:
         "eval/wikinews-fresh/questions.jsonl",
         "eval/wikinews-2/dev.jsonl",
         "eval/wikinews-2/heldout.jsonl",
+        "eval/wikinews-3/dev.jsonl",
+        "eval/wikinews-3/heldout.jsonl",
     }
 
 
@@ -173,14 +178,14 @@ def load_split_rule() -> ModuleType:
     return module
 
 
-def both_sets_rows() -> list[Row]:
+def all_wikinews_rows() -> list[Row]:
     return [r for part in wikinews_rows() for r in part] + [
-        r for path in WIKINEWS_2_FILES for r in read_rows(path)
+        r for path in (*WIKINEWS_2_FILES, *WIKINEWS_3_FILES) for r in read_rows(path)
     ]
 
 
 def test_wikinews_rows_say_what_they_ask_and_why_unanswerable() -> None:
-    for row in both_sets_rows():
+    for row in all_wikinews_rows():
         assert row.get("asks") in ASKS, row["id"]
         if row["kind"] == "unanswerable":
             why = row.get("why_unanswerable")
@@ -191,7 +196,7 @@ def test_wikinews_rows_say_what_they_ask_and_why_unanswerable() -> None:
 
 def test_wikinews_multi_questions_need_each_of_their_articles() -> None:
     folder = WIKINEWS / "articles"
-    for row in (r for r in both_sets_rows() if r["kind"] == "multi"):
+    for row in (r for r in all_wikinews_rows() if r["kind"] == "multi"):
         for name in row["sources"]:
             text = cleaned_text(folder / name)
             assert any(any(alt.lower() in text for alt in g) for g in row["must"]), (
@@ -244,6 +249,14 @@ def test_the_second_wikinews_set_is_split_by_the_same_rule() -> None:
     assert [r["id"] for r in dev] == [r["id"] for r in want_dev]
     assert [r["id"] for r in held_out] == [r["id"] for r in want_held]
     assert len(held_out) == 30 and len(dev) == 60
+
+
+def test_the_third_wikinews_set_is_split_by_the_same_rule() -> None:
+    dev, held_out = (read_rows(p) for p in WIKINEWS_3_FILES)
+    want_dev, want_held = load_split_rule().split([*dev, *held_out])
+    assert [r["id"] for r in dev] == [r["id"] for r in want_dev]
+    assert [r["id"] for r in held_out] == [r["id"] for r in want_held]
+    assert len(held_out) == 34 and len(dev) == 66
 
 
 # -- the graded questions (eval/wikinews-graded/README.md) --------------------------------------

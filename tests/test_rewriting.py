@@ -604,3 +604,29 @@ def test_it_that_something_is_with_or_on_is_the_thing_not_the_event() -> None:
     assert rewrite_offline("how many sailors went down with it?", history) == (
         "How many sailors went down with the Grayback submarine wreck?"
     )
+
+
+def test_there_after_a_where_question_is_the_place_the_answer_gave() -> None:
+    # "he" after "Who ...?" is the person the answer gave; "there" after "Which islands ...?"
+    # the place it gave, not the one the question went on to name.
+    turns = history(
+        "Which islands did Hurricane Lorenzo hit before heading for Ireland?",
+        "The Azores, Portugal's autonomous islands in the Atlantic.",
+    )
+    assert (
+        rewrite_offline("who leads the regional government there", turns)
+        == "Who leads the regional government in the Azores?"
+    )
+
+
+def test_it_after_what_is_x_is_x_whatever_its_name_sounds_like() -> None:
+    # ("Rocky Linux" reads as a person's name; the question asked what it is.)
+    turns = history(
+        "What is Rocky Linux?",
+        "A new community operating system compatible with Red Hat Enterprise Linux, filling "
+        "the gap left by CentOS.",
+    )
+    assert (
+        rewrite_offline("Who's behind it, and why that name?", turns)
+        == "Who's behind Rocky Linux, and why that name?"
+    )
