@@ -17,7 +17,7 @@ from tests.conftest import _SETTINGS_ENV
 
 WIKINEWS = Path(__file__).resolve().parent.parent / "eval" / "wikinews" / "articles"
 ARTICLES = ("wn_0001", "wn_0002", "wn_0026", "wn_0033", "wn_0048", "wn_0097", "wn_0098", "wn_0102",
-            "wn_0126", "wn_0149", "wn_0198", "wn_0224", "wn_0287")  # fmt: skip
+            "wn_0126", "wn_0149", "wn_0198", "wn_0224", "wn_0287", "wn_0293")  # fmt: skip
 
 
 @pytest.fixture(scope="module")
@@ -133,3 +133,13 @@ def test_a_follow_up_naming_nothing_stays_with_the_article_holding_most_of_its_n
     answer = assistant.ask("Where was the bus headed?", history)
     assert answer.citations
     assert {c.source[:7] for c in answer.citations} == {"wn_0026"}
+
+
+def test_a_why_question_leads_with_its_best_sentence_with_or_without_because(
+    assistant: Assistant,
+) -> None:
+    # Not "This comes a week after he attended a summit ...", a sentence with a word of cause
+    # further down: the reason is given by "After ... failed to procure ..., he apologised".
+    answer = assistant.ask("Why did Igor Matovič apologise to Slovaks about his economy minister?")
+    assert answer.outcome == "answered"
+    assert answer.answer.startswith("After Deputy Prime Minister for Finance")
