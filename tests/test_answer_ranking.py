@@ -143,3 +143,10 @@ def test_a_why_question_leads_with_its_best_sentence_with_or_without_because(
     answer = assistant.ask("Why did Igor Matovič apologise to Slovaks about his economy minister?")
     assert answer.outcome == "answered"
     assert answer.answer.startswith("After Deputy Prime Minister for Finance")
+
+
+def test_a_name_written_before_its_state_is_a_place() -> None:
+    question = "Which Louisiana town were the children from?"
+    text = "The children were all from Marksville, Louisiana."
+    assert answer_spans(text, "place", question) == [(27, 37)]  # Marksville
+    assert not answer_spans("Smith, Jones and Brown met there.", "place", "Where did they meet?")
