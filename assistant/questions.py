@@ -80,7 +80,9 @@ _AUX = (
 # "Gloria Vanderbilt's husbands", "Biden's running mate": someone's role, not someone.
 _ROLE_OF = re.compile(r"['’]s\s+[a-z][\w\-]*(?:\s+[a-z][\w\-]*)?\s*$")
 _MODIFIERS = (
-    r"(?:of (?:the |his |her |their |its |[\w\-.]+(?: [\w\-.]+)?['’]s ))?"
+    # ("which of the", "which of Gloria Vanderbilt's"; "what was Hurricane Dorian's final ...")
+    r"(?:of (?:the |his |her |their |its |[\w\-.]+(?: [\w\-.]+)?['’]s )"
+    rf"|(?:the |his |her |their |its )?(?:(?!(?:{_AUX})\b)[\w\-.]+ ){{0,2}}[\w\-.]+['’]s )?"
     rf"(?:(?!(?:{_AUX}|the|a|an)\b)[\w\-.’']+ ){{0,3}}"
 )
 
@@ -89,7 +91,8 @@ _RULES: tuple[tuple[Asks, re.Pattern[str]], ...] = tuple(
     (cast(Asks, asks), re.compile(pattern, re.IGNORECASE))
     for asks, pattern in (
         ("reason", r"^(?:why|how come)\b|\bfor what (?:reason|purpose)\b"
-                   r"|^what (?:is|was|are|were) the (?:main |likely |probable )?(?:reasons?"
+                   r"|^what (?:is|was|are|were) (?:the |(?:[\w\-.]+ ){0,2}[\w\-.]+['’]s )"
+                   r"(?:main |likely |probable |stated )?(?:reasons?"
                    r"|causes?|motives?|purpose|rationale|explanation|trigger)\b"
                    r"|^what (?:caused|causes|led to|leads to|prompted|motivated|drove|triggered"
                    r"|sparked|started|set off|brought|made|killed|destroyed)\b"

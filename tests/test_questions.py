@@ -161,6 +161,10 @@ def test_who_is_someones_role_asks_a_name(question: str, asks: str) -> None:
         # people named by their family or faith
         ("Which of Gloria Vanderbilt's sons announced her death?", "person"),
         ("Which Muslim cleric was tried alongside him?", "person"),
+        # a possessive before the noun asked for, not across the verb
+        ("What was Hurricane Dorian's final death toll in the Bahamas?", "number"),
+        ("What was Boeing's reason for the delay?", "reason"),
+        ("What illness did Goa's former deputy chief minister have?", "description"),
     ],
 )
 def test_what_is_asked_past_the_words_around_it(question: str, asks: str) -> None:
