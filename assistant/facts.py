@@ -734,6 +734,8 @@ def _capitalised(token: str) -> bool:
 
 # First words that make a name a place ("Mount Bukak", "Lake Chad", "Cape Town").
 _PLACE_PREFIXES = frozenset({"mount", "mt", "lake", "cape", "fort", "isle", "gulf", "port"})
+# ... and that make it a named event, no one's name: "Hurricane Dorian", "Tropical Storm Barry".
+_EVENT_PREFIXES = frozenset({"hurricane", "typhoon", "cyclone", "tropical", "storm", "operation"})
 
 
 def _kind(words: list[str], titled: bool) -> str:
@@ -747,6 +749,8 @@ def _kind(words: list[str], titled: bool) -> str:
         return "place"
     if len(words) == 1 and words[0].replace(".", "").isupper() and len(words[0]) >= 2:
         return "organisation"
+    if len(words) > 1 and words[0].lower() in _EVENT_PREFIXES:
+        return "other"
     if titled:
         return "person"
     if 2 <= len(words) <= 4 and all(w[:1].isupper() and w[1:].islower() for w in words):

@@ -296,7 +296,7 @@ def _same(a: str, b: str) -> bool:
     return bool(set(a.lower().split()) & set(b.lower().split()))
 
 
-def _thing(users: list[str], acting: bool = False) -> str | None:
+def _thing(users: list[str], acting: bool = False, answered: str | None = None) -> str | None:
     """What "it" means: the subject or event of the last question, never a person; after a
     "how many" question that names no thing, the thing an earlier question named ("when was it
     supposed to make landfall?" after "Who declared an emergency ahead of Barry?" and "How many
@@ -327,6 +327,11 @@ def _thing(users: list[str], acting: bool = False) -> str | None:
         return None
     if _WHAT_HAPPENED.match(last):
         return None  # "What happened at the Stavanger airport?": "it" is the event, unnamed
+    if acting and [e.kind for e in things] == ["place"] and answered:
+        # "When was it expected to come ashore?" after "Why did Louisiana declare an emergency?"
+        # and "Because Tropical Storm Barry was approaching": what acts is the thing the answer
+        # named, not the place the question named.
+        return answered
     if acting and things and not _ASKS_HOW_MANY.match(last):
         # "when would it sit again?" after "Why does Boris Johnson want to suspend Parliament?":
         # an "it" that acts is the thing named, not "Boris Johnson wanting to ...".
@@ -346,7 +351,10 @@ _DEFINITE_NOUN = re.compile(r"\bthe ([a-z][a-z\-]{2,})\s*[?.!]*\s*$")
 # "it" as the subject of a verb: "when would it sit again?", "where did it land?"
 _IT_ACTS = re.compile(
     r"\b(?:would|will|did|does|can|could|should)\s+it\s+(?!be\b|have\b)[a-z]+"
-    r"|\bit\s+(?:would|will|can|could|has|had)\s+[a-z]+",
+    r"|\bit\s+(?:would|will|can|could|has|had)\s+[a-z]+"
+    # "When was it expected to come ashore?"
+    r"|\b(?:is|was|are|were)\s+it\s+(?:expected|set|due|scheduled|forecast|predicted|likely"
+    r"|going|supposed|planned)\s+to\b",
     re.IGNORECASE,
 )
 _IT_HOLDS = re.compile(r"\b(?:with|on|aboard|inside|onto|into|on board)\s+it\b", re.IGNORECASE)
@@ -596,7 +604,8 @@ def rewrite_offline(question: str, history: Sequence[Message]) -> str:
         # ("how many sailors went down with it?": a thing something is with or on, not an
         # event, acts as much as one that does something.)
         acting = _IT_ACTS.search(text) is not None or _IT_HOLDS.search(text) is not None
-        thing = _thing(users, acting=acting) or _answered_thing(answers)
+        answered = _answered_thing(answers)
+        thing = _thing(users, acting=acting, answered=answered) or answered
     if thing and person and _bare(thing) == _bare(person) and _pronoun_gender(text):
         # "Why did he say he launched it?" after "What did Erdogan name the offensive?": "it"
         # is not Erdogan again.

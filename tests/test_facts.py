@@ -129,6 +129,12 @@ def test_entities_and_their_kinds() -> None:
     assert [(e.name, e.kind) for e in entities("The body was found on Mount Bukak.")] == [
         ("Mount Bukak", "place")
     ]
+    # A named storm is no one: "Tropical Storm Barry", "Hurricane Dorian".
+    storms = entities("Tropical Storm Barry neared as Hurricane Dorian left.")
+    assert [(e.name, e.kind) for e in storms] == [
+        ("Tropical Storm Barry", "other"),
+        ("Hurricane Dorian", "other"),
+    ]
     # A particle left off a name makes it no person, as a title does ("Prime Minister X").
     reported = entities("Reports from Al Jazeera said Prime Minister Wiranto was stable.")
     assert [(e.name, e.kind) for e in reported] == [("Jazeera", "other"), ("Wiranto", "person")]

@@ -630,3 +630,16 @@ def test_it_after_what_is_x_is_x_whatever_its_name_sounds_like() -> None:
         rewrite_offline("Who's behind it, and why that name?", turns)
         == "Who's behind Rocky Linux, and why that name?"
     )
+
+
+def test_an_it_that_acts_after_a_question_naming_only_a_place_is_what_the_answer_named() -> None:
+    # (and "Tropical Storm Barry" is a storm's name, not a person's)
+    turns = history(
+        "Why did Louisiana declare a state of emergency?",
+        "Because Tropical Storm Barry was approaching the Gulf coast; Governor John Bel Edwards "
+        "made the declaration on Thursday.",
+    )
+    assert (
+        rewrite_offline("When was it expected to come ashore?", turns)
+        == "When was Tropical Storm Barry expected to come ashore?"
+    )
