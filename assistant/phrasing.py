@@ -448,6 +448,42 @@ def topic(question: str) -> str | None:
     return f"{parsed.subject} {gerund(base)} {parsed.rest}"
 
 
+_PARTICLES = frozenset({"down", "up"})  # "shoot down the plane"
+# Verbs that act on nothing: "go off the air" has no object.
+_INTRANSITIVE = frozenset(
+    "go come fall run stay remain become seem happen die live arrive rise sit stand lie".split()
+)
+
+
+def object_of(question: str) -> str | None:
+    """What the question's verb acts on, up to a preposition or a clause: "youtube-dl" in "Why
+    did GitHub pull youtube-dl in October?", "the plane" in "Why did Iran shoot down the
+    plane?". None when the verb has no such object or the question has no verb."""
+    parsed = parse(question)
+    if parsed is None or parsed.aux in _BE or not parsed.rest:
+        return None
+    if (_base(parsed.verb) or parsed.verb.lower()) in _INTRANSITIVE:
+        return None
+    words = parsed.rest.split()
+    if words and words[0].lower() in _PARTICLES:
+        words = words[1:]
+    cut = next(
+        (
+            i
+            for i, w in enumerate(words)
+            if w.lower() in _PREPOSITIONS | _PLACE_PREPOSITIONS | _SUBORDINATORS | _RELATIVE
+            or w.lower() in ("and", "or", "but", "so")
+        ),
+        len(words),
+    )
+    found = " ".join(words[:cut]).strip(",;:")
+    if not found or found.lower() in ("it", "them", "him", "her", "this", "that", "there"):
+        return None
+    if found.split()[0].lower().endswith("ing"):
+        return None  # "avoid sanctioning Russia": an action, which "it" means as a whole
+    return found
+
+
 # Past participles that don't end in "-ed": the irregular table's, and "forecast".
 _IRREGULAR_PARTICIPLES = frozenset(forms[1] for forms in IRREGULAR.values()) | {"forecast"}
 

@@ -8,7 +8,7 @@ import re
 from collections.abc import Sequence
 
 from assistant.facts import Entity, entities, known_names, same_person, speaker
-from assistant.phrasing import _DO, VERBS, asked_again, topic
+from assistant.phrasing import _DO, VERBS, _base, asked_again, object_of, topic
 from assistant.questions import analyse
 from assistant.records import Message
 from assistant.text import STOPWORDS
@@ -296,7 +296,25 @@ def _same(a: str, b: str) -> bool:
     return bool(set(a.lower().split()) & set(b.lower().split()))
 
 
-def _thing(users: list[str], acting: bool = False, answered: str | None = None) -> str | None:
+def _it_is_object(question: str) -> bool:
+    """Whether "it" is what a verb acts on: "keep developing it", "who owned it" (not "did it",
+    "was it", "make it")."""
+    for match in _VERB_IT.finditer(question):
+        word = match.group(1).lower()
+        if word not in _NOT_ACTING and _base(word) not in (None, "be", "do", "have", "make"):
+            return True
+    return False
+
+
+_VERB_IT = re.compile(r"\b([a-z]+)\s+it\b", re.IGNORECASE)
+_NOT_ACTING = frozenset(
+    {"will", "would", "can", "could", "should", "may", "might", "must", "shall", "is", "was"}
+)
+
+
+def _thing(
+    users: list[str], acting: bool = False, answered: str | None = None, acted_on: bool = False
+) -> str | None:
     """What "it" means: the subject or event of the last question, never a person; after a
     "how many" question that names no thing, the thing an earlier question named ("when was it
     supposed to make landfall?" after "Who declared an emergency ahead of Barry?" and "How many
@@ -327,6 +345,10 @@ def _thing(users: list[str], acting: bool = False, answered: str | None = None) 
         return None
     if _WHAT_HAPPENED.match(last):
         return None  # "What happened at the Stavanger airport?": "it" is the event, unnamed
+    if acted_on and (done_to := object_of(last)):
+        # "Where did the maintainer keep developing it?" after "Why did GitHub pull youtube-dl
+        # in October?": what is acted on is youtube-dl, not "GitHub pulling youtube-dl".
+        return done_to
     if acting and [e.kind for e in things] == ["place"] and answered:
         # "When was it expected to come ashore?" after "Why did Louisiana declare an emergency?"
         # and "Because Tropical Storm Barry was approaching": what acts is the thing the answer
@@ -345,12 +367,15 @@ def _thing(users: list[str], acting: bool = False, answered: str | None = None) 
     return None
 
 
-_WHAT_IS = re.compile(r"^\s*(?:and\s+)?what\s+(?:is|was|are|were)\s+([^?]{1,80}?)\s*\??\s*$", re.I)
+_WHAT_IS = re.compile(
+    r"^\s*(?:and\s+)?what\s+(?:is|was|are|were)\s+([^?]{1,80}?)\s*\??\s*$", re.IGNORECASE
+)
 # A question's last definite noun, one word before its end: "... on the plane?"
 _DEFINITE_NOUN = re.compile(r"\bthe ([a-z][a-z\-]{2,})\s*[?.!]*\s*$")
 # "it" as the subject of a verb: "when would it sit again?", "where did it land?"
 _IT_ACTS = re.compile(
-    r"\b(?:would|will|did|does|can|could|should)\s+it\s+(?!be\b|have\b)[a-z]+"
+    r"\b(?:would|will|did|does|can|could|should)\s+it\s+(?!be\b|have\b|happen|occur|unfold"
+    r"|take place)[a-z]+"
     r"|\bit\s+(?:would|will|can|could|has|had)\s+[a-z]+"
     # "When was it expected to come ashore?"
     r"|\b(?:is|was|are|were)\s+it\s+(?:expected|set|due|scheduled|forecast|predicted|likely"
@@ -605,7 +630,10 @@ def rewrite_offline(question: str, history: Sequence[Message]) -> str:
         # event, acts as much as one that does something.)
         acting = _IT_ACTS.search(text) is not None or _IT_HOLDS.search(text) is not None
         answered = _answered_thing(answers)
-        thing = _thing(users, acting=acting, answered=answered) or answered
+        thing = (
+            _thing(users, acting=acting, answered=answered, acted_on=_it_is_object(text))
+            or answered
+        )
     if thing and person and _bare(thing) == _bare(person) and _pronoun_gender(text):
         # "Why did he say he launched it?" after "What did Erdogan name the offensive?": "it"
         # is not Erdogan again.

@@ -506,8 +506,9 @@ def test_it_is_the_thing_the_last_question_ended_on_or_nothing_named_twice() -> 
     )
     assert rewrite_offline("where was it coming from?", plane) == "Where was the plane coming from?"
     offensive = history("What did Erdogan name the offensive?", "Operation Peace Spring [1].")
+    # (not Erdogan again; what was launched is what the last question's verb acted on)
     assert rewrite_offline("Why did he say he launched it?", offensive) == (
-        "Why did Erdogan say he launched it?"
+        "Why did Erdogan say he launched the offensive?"
     )
 
 
@@ -643,3 +644,24 @@ def test_an_it_that_acts_after_a_question_naming_only_a_place_is_what_the_answer
         rewrite_offline("When was it expected to come ashore?", turns)
         == "When was Tropical Storm Barry expected to come ashore?"
     )
+
+
+def test_an_it_that_is_acted_on_is_what_the_last_question_acted_on() -> None:
+    pulled = history(
+        "Why did GitHub pull youtube-dl in October?",
+        "It received a DMCA takedown notice from the RIAA.",
+    )
+    assert (
+        rewrite_offline("Where did the maintainer keep developing it while it was offline?", pulled)
+        == "Where did the maintainer keep developing youtube-dl while it was offline?"
+    )
+    # ... but an "it" that happens is the event
+    shot = history("Why did Iran shoot down the plane?", "It mistook it for a missile.")
+    assert rewrite_offline("Who owned it?", shot) == "Who owned the plane?"
+    assert (
+        rewrite_offline("When did it happen?", shot)
+        == "When did Iran shooting down the plane happen?"
+    )
+    # ... and a verb that acts on nothing has no object: "go off the air" is not "the air".
+    off_air = history("Why did ABS-CBN go off the air in May 2020?", "Its franchise expired.")
+    assert "the air renewed" not in rewrite_offline("When did they try to get it renewed?", off_air)
