@@ -899,6 +899,14 @@ def judge(
         intent.asks not in ("reason", "list"),
         intent.asks,
     )
+    if outcome == "answered" and (lead := lead_candidate(scored, intent.asks)) is not None:
+        said = lead.passage.text
+        if unnamed(said, intent.question):
+            # "Which farm animal sanctuary did Furnal Equinox support?": "raised funds for a
+            # farm animal sanctuary" tells of one without saying which. Dev (2026-12-07): false
+            # answers 23 of 33 (first set, "a prolonged illness") and 8 of 13 (third set) from
+            # 24 and 9; graded dev unanswerable refused 16 -> 17; no answerable one refused.
+            outcome = "related"
     if outcome == "answered" and intent.asks == "person":
         # "Who was the captain of the Conception?": a name in a sentence that doesn't say
         # "captain" (or "captained") is someone else's. First set's dev split: false answers
@@ -1049,6 +1057,46 @@ _WITHHELD = re.compile(
 # ... and what withholds only a reason: "Volker resigned without public explanation" says why
 # is not known, not who resigned (for every question, it refused "Which envoy resigned?" on the
 # first set's dev split).
+# "Which X ...?"/"What X ...?": the noun that says what kind of thing is to be named.
+_WHICH_NOUN = re.compile(
+    r"^(?:\w+ )?(?:which|what) (?:[\w\-]+ ){0,3}?([a-z]{3,}?)s? (?:did|does|do|is|was|were|are"
+    r"|has|have|had|will|would)\b",
+    re.IGNORECASE,
+)
+# ... told of without a name: "a farm animal sanctuary", "a prolonged illness".
+_A_KIND = r"\b(?:a|an|another|one|some)\s+(?:[\w\-]+\s+){{0,3}}?{noun}s?\b"
+# A name beside it, which names it after all: "Cream, an early supergroup", "RAF Croughton
+# which is an intelligence base", "a company, spotLESS Materials", "an illness, cancer."
+_NAMED_BEFORE = re.compile(r"[A-Z][\w\-’']*[)\"”]?\s*(?:,|\bwhich is|\bwho is|\bis|\bwas)?\s*$")
+_NAMED_AFTER = re.compile(
+    r"\s*(?:,\s*|\s+(?:called|named|known as)\s+)[\"“]?(?:[A-Z]|[a-z]+[A-Z])"
+    r"|\s*,\s*(?!according\b|said\b|says\b|reportedly\b|which\b|who\b)[a-z]+(?:\s+[a-z]+)?\s*[,.]"
+)
+# ... and nothing more said of it: "for a farm animal sanctuary." (not "passed a milestone in
+# September, becoming the only ...", which says what it was).
+_NOTHING_MORE = re.compile(r"\s*(?:[.;!?\"”]|$|,\s*(?:according|said|says|reportedly)\b)")
+NAME_WITHIN = 40  # characters either side of the "a X" where a name would be
+
+
+def unnamed(text: str, question: str) -> bool:
+    """Whether `text` tells of what a "which X" question asks for only as "a X", with no name
+    beside it: the articles say there was one, not which."""
+    which = _WHICH_NOUN.match(question[:300])
+    if not which:
+        return False
+    pattern = re.compile(_A_KIND.format(noun=re.escape(which.group(1).lower())), re.IGNORECASE)
+    for hit in pattern.finditer(text[:2000]):
+        before = text[max(0, hit.start() - NAME_WITHIN) : hit.start()]
+        after = text[hit.end() : hit.end() + NAME_WITHIN]
+        if (
+            not _NAMED_BEFORE.search(before)
+            and not _NAMED_AFTER.match(after)
+            and _NOTHING_MORE.match(after)
+        ):
+            return True
+    return False
+
+
 _NO_REASON_GIVEN = re.compile(
     r"\bwithout (?:any |a |public |giving a |giving any )?(?:explanation|reason)\b", re.IGNORECASE
 )

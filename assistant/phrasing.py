@@ -54,7 +54,9 @@ IRREGULAR = {
     "feel": ("felt", "felt"), "fight": ("fought", "fought"), "find": ("found", "found"),
     "flee": ("fled", "fled"), "fly": ("flew", "flown"), "freeze": ("froze", "frozen"),
     "get": ("got", "got"), "give": ("gave", "given"), "go": ("went", "gone"),
-    "grow": ("grew", "grown"), "hear": ("heard", "heard"), "hit": ("hit", "hit"),
+    "grow": ("grew", "grown"), "have": ("had", "had"), "hear": ("heard", "heard"),
+    "hide": ("hid", "hidden"), "hit": ("hit", "hit"), "eat": ("ate", "eaten"),
+    "wear": ("wore", "worn"),
     "hold": ("held", "held"), "hurt": ("hurt", "hurt"), "keep": ("kept", "kept"),
     "know": ("knew", "known"), "lead": ("led", "led"), "learn": ("learned", "learned"),
     "leave": ("left", "left"), "lend": ("lent", "lent"), "let": ("let", "let"),
@@ -252,6 +254,21 @@ def _split_subject(words: list[str], form: str) -> tuple[list[str], str, list[st
             return words[:i], word, words[i + 1 :]
         if form == "participle" and _is_participle(word):
             return words[:i], word, words[i + 1 :]
+    last = words[-1] if len(words) > 1 else ""
+    subject = words[:-1]
+    if (
+        form == "base"
+        and last.isalpha()
+        and last.islower()
+        and last not in _DETERMINERS | _PREPOSITIONS | _PLACE_PREPOSITIONS | _STRANDED
+        and (
+            all(w[:1].isupper() for w in subject)
+            or (len(subject) == 2 and subject[0].lower() in _DETERMINERS)
+        )
+    ):
+        # A verb the table lacks, ending the question after a name or "the" and a noun: "What
+        # illness did John Luk Jok have?", "What did the boy eat?"
+        return subject, last, []
     return words, "", []
 
 

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from assistant.answerability import answer_spans, defines, without_names
+from assistant.answerability import answer_spans, defines, unnamed, without_names
 from assistant.api import Assistant
 from assistant.config import load_settings
 from assistant.records import Message
@@ -150,3 +150,41 @@ def test_a_name_written_before_its_state_is_a_place() -> None:
     text = "The children were all from Marksville, Louisiana."
     assert answer_spans(text, "place", question) == [(27, 37)]  # Marksville
     assert not answer_spans("Smith, Jones and Brown met there.", "place", "Where did they meet?")
+
+
+@pytest.mark.parametrize(
+    ("text", "question", "told_of_only"),
+    [
+        (
+            "Last year, Furnal Equinox raised funds for a farm animal sanctuary.",
+            "Which farm animal sanctuary did Furnal Equinox support?",
+            True,
+        ),
+        (
+            "Luk had suffered a prolonged illness, according to a family spokesperson.",
+            "What illness did John Luk Jok have?",
+            True,
+        ),
+        # a name beside it names it
+        (
+            "Baker was the drummer of the rock band Cream, an early supergroup.",
+            "Which supergroup did Ginger Baker join?",
+            False,
+        ),
+        (
+            "Wong and three co-authors have started a company, spotLESS Materials, to sell it.",
+            "What company did Wong set up?",
+            False,
+        ),
+        # ... and so does what the sentence goes on to say of it
+        (
+            "Jorgensen passed a milestone in September, becoming the only third party candidate.",
+            "What ballot milestone did she reach in September?",
+            False,
+        ),
+    ],
+)
+def test_a_which_question_told_of_only_as_a_kind_is_not_answered(
+    text: str, question: str, told_of_only: bool
+) -> None:
+    assert unnamed(text, question) is told_of_only

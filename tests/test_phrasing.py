@@ -20,6 +20,9 @@ from assistant.phrasing import gerund, indirect, past, third_person, topic
         ("In what year did Putin take power?", "in what year Putin took power"),
         ("Is Israel sanctioning Russia?", "whether Israel is sanctioning Russia"),
         ("Did Putin visit Iran?", "whether Putin visited Iran"),
+        # a verb ending the question after a name ("have" is no auxiliary here)
+        ("What illness did John Luk Jok have?", "what illness John Luk Jok had"),
+        ("What did the boy eat?", "what the boy ate"),
         ("Has China joined the bloc?", "whether China has joined the bloc"),
         ("How many people died in the stampede?", "how many people died in the stampede"),
         (
