@@ -468,7 +468,8 @@ def topic(question: str) -> str | None:
 _PARTICLES = frozenset({"down", "up"})  # "shoot down the plane"
 # Verbs that act on nothing: "go off the air" has no object.
 _INTRANSITIVE = frozenset(
-    "go come fall run stay remain become seem happen die live arrive rise sit stand lie".split()
+    {"go", "come", "fall", "run", "stay", "remain", "become", "seem", "happen", "die", "live"}
+    | {"arrive", "rise", "sit", "stand", "lie"}
 )
 
 
