@@ -642,6 +642,12 @@ def rewrite_offline(question: str, history: Sequence[Message]) -> str:
         # "What did she do after that?" after "When did Doris Day make her last film?": "after
         # making her last film", not "after Doris Day making her last film".
         thing = thing[len(person) + 1 :]
+    elif thing and person and person in text and re.search(rf"\b{re.escape(person)}$", thing):
+        # "Can he still challenge that?" after "What punishment did the court give him?": "the
+        # punishment the court gave him", not the name a second time.
+        gender = _pronoun_gender(question)
+        pronoun = {"m": "him", "f": "her"}.get(gender or "", "them")
+        thing = thing[: -len(person)] + pronoun
     group = _group(users, answers)
     if (
         thing

@@ -665,3 +665,16 @@ def test_an_it_that_is_acted_on_is_what_the_last_question_acted_on() -> None:
     # ... and a verb that acts on nothing has no object: "go off the air" is not "the air".
     off_air = history("Why did ABS-CBN go off the air in May 2020?", "Its franchise expired.")
     assert "the air renewed" not in rewrite_offline("When did they try to get it renewed?", off_air)
+
+
+def test_a_person_put_in_once_is_not_named_again_in_what_that_stands_for() -> None:
+    turns = history(
+        "Who killed Qandeel Baloch?",
+        "Her brother, Mohammed Waseem, who confessed to strangling her in 2016.",
+        "What punishment did the court give him?",
+        "Life in prison, handed down by a court in Multan.",
+    )
+    assert (
+        rewrite_offline("Can he still challenge that?", turns)
+        == "Can Mohammed Waseem still challenge the punishment the court gave him?"
+    )
