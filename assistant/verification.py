@@ -785,9 +785,11 @@ def _fact_problem(
         swapped = _swapped_name(claim, plain_text(best.text), known, said_by, cited_text)
         if swapped:
             return f"the cited passage says {swapped[1]}, not {swapped[0]}"
-        if subject is not None and len(cited_sources) == 1:
+        if subject is not None and len(cited_sources) == 1 and subject.kind != "organisation":
             # Who does what: the claim's subject is in the sentence that says it, or is the
-            # "he" of that sentence, or says it.
+            # "he" of that sentence, or says it. (Not for a body: passages tell what one does
+            # as "the agency", "officials", "its team", which this can't follow. Dev probes,
+            # 2026-12-07: organisation subjects gave 5 false flags for 1 catch here.)
             text = plain_text(best.text)
             here = entities(text, known)
             referent = last_person(before) if _PRONOUN_OR_QUOTE.search(text) else None

@@ -1851,3 +1851,14 @@ def test_a_source_that_does_not_exist_cited_beside_one_that_does_is_told() -> No
         "Putin traveled to Iran on Tuesday [1, 7].", "Putin traveled to Iran on Tuesday."
     )
     assert verdict == ("corrected", "it also cited source [7], which doesn't exist")
+
+
+def test_what_a_body_does_is_not_checked_for_who_does_it() -> None:
+    # A passage tells what an organisation does as "experts", "officials", "the agency": the
+    # subject check, meant for people and places, would flag the faithful sentence.
+    assert _verdicts(
+        "The WHO rated the risk in China itself as very high [1].",
+        "The World Health Organization (WHO) met in Geneva on Thursday to discuss the outbreak. "
+        "In a statement, experts rated the risk in China itself as very high, and the global "
+        "risk as high.",
+    ) == [("verified", None)]
