@@ -1926,8 +1926,10 @@ MODALS_BEFORE_TO = frozenset(
     aims aimed appear appears appeared seem seems seemed suspected believed thought presumed
     rumoured rumored alleged working trying attempting preparing striving meant supposed
     designed intending expecting hoping threatening proposing seeking aiming forecast
-    forecasts predicted predicts scheduled need needs""".split()
+    forecasts predicted predicts scheduled need needs claim claims claimed claiming""".split()
 )
+# A chance of what follows, not the thing: "Webb has a small chance to find biosignatures".
+_CHANCE = frozenset({"chance", "chances"})
 # (2026-12-06, the sixth session: "forecast to reach" ... "need to" added, one dev catch; with
 # "projected" too, "is projected to win the electoral college and was also victorious in the
 # popular vote" flagged "won the popular vote", so "projected" is left out.)
@@ -1935,7 +1937,7 @@ MODALS_BEFORE_TO = frozenset(
 # will be; nor is what ought to be ("supposed to be kept", "meant to be a reminder").
 _SEEMING = frozenset(
     """appear appears appeared seem seems seemed suspected believed thought presumed rumoured
-    rumored alleged meant supposed designed""".split()
+    rumored alleged meant supposed designed claim claims claimed claiming""".split()
 )
 # Pairs of words that say opposite things of the same matter (compared as lower-case stems).
 OPPOSITES: tuple[tuple[str, str], ...] = (
@@ -2061,6 +2063,9 @@ _GUESSES = frozenset("suspected believed thought presumed rumoured rumored alleg
 # What someone is accused of is not found to be so ("was accused of inciting the murder"). Dev
 # probes: 2 more flipped modalities caught, false flags unchanged.
 _ACCUSING = frozenset("accused accuses accusing suspected".split())
+# ... and a request, which asks for what follows rather than does it: "has called for an
+# investigation" is no investigation opened.
+_REQUESTING = frozenset("call calls called calling appeal appeals appealed appealing".split())
 # A word that may stand between "fails" and its "to": "fails even to get on the ballot".
 _BETWEEN = frozenset({"even", "ever", "also", "still", "again", "repeatedly", "completely"})
 
@@ -2202,6 +2207,8 @@ def stance(text: str) -> Stance:
             word in MODALS
             or ((word in MODALS_BEFORE_TO or obliged) and next_word == "to")
             or (word in _ACCUSING and next_word == "of")
+            or (word in _REQUESTING and next_word == "for")
+            or (word in _CHANCE and next_word in ("to", "of"))
             or expecting
             or permitted
         ):

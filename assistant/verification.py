@@ -18,6 +18,7 @@ from assistant.citations import (
     passages,
     plain_text,
     quote_balance,
+    turn_speaker,
     with_markers,
 )
 from assistant.facts import (
@@ -816,6 +817,16 @@ def _fact_problem(
                     and not _another_subject(text, subject, known)
                 )
                 or (quoted_person and same_person(subject.name, quoted_person))
+                # "I've requested a sponsorship" in the turn of an interview Kurtzer answers
+                or (
+                    _FIRST_PERSON_SUBJECT.search(text)
+                    and (
+                        speaking := turn_speaker(
+                            before_window + window.text[: best.start - window.start]
+                        )
+                    )
+                    and same_person(subject.name, speaking)
+                )
                 or (previous and entity_found(subject, previous, entities(previous, known)))
                 or (title and entity_found(subject, title, entities(title, known)))
                 # "they reported" for "the National Hurricane Center reported"
@@ -841,6 +852,7 @@ def _fact_problem(
     return None
 
 
+_FIRST_PERSON_SUBJECT = re.compile(r"\b(?:I|I['’](?:ve|m|d|ll)|[Ww]e|[Ww]e['’](?:ve|re|d|ll))\b")
 # How far from a name its neighbouring word may be, stop words and titles skipped ("home of
 # Prime Minister Tuilaepa" is four tokens). Dev probes: 2 tokens caught 1 more wrong person (a
 # minister's name) and 1 wrong number; 4 with titles read past, 2 more wrong people; neither
@@ -1652,7 +1664,10 @@ def _stance_problem(claim: str, window_text: str) -> str | None:
     # ("has joined", "sold" for "could join", "could sell"). (Not what another sentence of the
     # passage states plainly: "people will lose faith in the future [...] We have to put aside
     # differences", where the hedge ran on past the ellipsis; dev false flags 72 -> 71.)
-    if not mine.hedges:
+    # (A claim that reports what someone says, "He said he obtained the weapon ...", states no
+    # more than the passage's "He claimed to have obtained the weapon ...".)
+    reported = _CLAIMED_TO.search(window_text[:4000]) and _REPORTED.search(claim[:2000])
+    if not mine.hedges and not reported:
         hedged_only = theirs.hedged - _stated_plainly(window_text)
         if _done(claim, hedged_only & plain) or (
             _perfect(claim) and len(hedged_only & plain) >= OVERCLAIM_WORDS
@@ -1771,9 +1786,17 @@ _WORDS = re.compile(r"[A-Za-z][A-Za-z'’\-]*")
 _CERTAIN_FUTURE = frozenset({"will", "shall", "won't"})
 # Where a hedge's clause ends: as `_CLAUSE_BREAK`, and at a colon or a dash too.
 _HEDGE_CLAUSE_BREAK = re.compile(r"[,;:]\s+(?:but|while|whereas|and)\s+|;\s+|\s+(?:—|–)\s+")
-_POSSIBLE = frozenset({"could", "may", "might", "possibly", "possible", "perhaps", "potentially"})
+_POSSIBLE = frozenset(
+    {"could", "may", "might", "possibly", "possible", "perhaps", "potentially", "chance", "chances"}
+)
 _POSSIBLE_OR_ALLOWED = _POSSIBLE | PERMITTING  # "could join", "allows it to advise"
 _CONDITIONS = frozenset({"if", "unless"})
+_CLAIMED_TO = re.compile(r"\bclaim(?:s|ed|ing)? to\b", re.IGNORECASE)
+_REPORTED = re.compile(
+    r"\b(?:said|says|say|told|tells|stated|states|claimed|claims|according|insisted|insists"
+    r"|maintained|maintains|asserted|asserts)\b",
+    re.IGNORECASE,
+)
 
 
 def _denies(negated: Set[str], word: str) -> bool:

@@ -95,20 +95,21 @@ MAX_FALSE_FLAG_RATE = 0.03  # of faithful claim sentences (issue 11)
 # The thirteenth session (2026-12-07) reset them after its twenty-seventh and twenty-eighth
 # batches (dev 1318 probes), one probe below its final dev figures, rounded down to 0.01; the
 # fourteenth the same way after the twenty-ninth and thirtieth (dev 1398 probes).
-CATCH_FLOORS = {
-    "wrong_number": 0.87,  # dev 42/47
-    "wrong_date": 0.92,  # dev 36/38
-    "wrong_person": 0.85,  # dev 36/41
-    "wrong_place": 0.79,  # dev 35/43
-    "wrong_organisation": 0.80,  # dev 26/31
-    "wrong_attribution": 0.85,  # dev 97/112
-    "flipped_polarity": 0.85,  # dev 69/80
-    "flipped_modality": 0.69,  # dev 84/120
-    "invented": 0.65,  # dev 62/93
+CATCH_FLOORS = {  # dev figures at the fifteenth session's end (two new batches in them)
+    "wrong_number": 0.87,  # dev 43/49
+    "wrong_date": 0.94,  # dev 38/40
+    "wrong_person": 0.83,  # dev 36/43
+    "wrong_place": 0.81,  # dev 36/44
+    "wrong_organisation": 0.84,  # dev 27/32
+    "wrong_attribution": 0.85,  # dev 101/118
+    "flipped_polarity": 0.87,  # dev 75/86
+    "flipped_modality": 0.70,  # dev 89/126
+    "invented": 0.65,  # dev 65/99
     "nonexistent_source": 1.0,
 }
 MAX_FALSE_FLAG_FLOOR = 0.03  # dev 79/3000 (2.6%), the eighth session, two probes up, to 0.5%;
-# dev 78/3404 (2.3%) at the thirteenth session's end; 76/3614 (2.1%) at the fourteenth's
+# dev 78/3404 (2.3%) at the thirteenth session's end; 76/3614 (2.1%) at the fourteenth's;
+# 82/3832 (2.1%) at the fifteenth's, two new batches in it
 
 # The first line of every model reply under the lead's new answer prompt.
 STATUS_ANSWERED = "STATUS: answered"

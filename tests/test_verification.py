@@ -1862,3 +1862,56 @@ def test_what_a_body_does_is_not_checked_for_who_does_it() -> None:
         "In a statement, experts rated the risk in China itself as very high, and the global "
         "risk as high.",
     ) == [("verified", None)]
+
+
+def test_in_an_interview_i_is_the_one_whose_turn_it_is() -> None:
+    assert _verdicts(
+        "Kurtzer requested a sponsorship from Slack, without much success so far [1].",
+        "((WN)) What has been the hardest part?\n((Gregory Kurtzer)) Velocity of growth is the "
+        "biggest challenge so far. I've requested a sponsorship from Slack, but so far, we "
+        "haven't had a very positive outcome.",
+    ) == [("verified", None)]
+
+
+@pytest.mark.parametrize(
+    ("answer", "passage", "verdict"),
+    [
+        # a request is no deed
+        (
+            "Amnesty International has opened an investigation into the shooting [1].",
+            "Police fired at protesters on Sunday. Amnesty International has called for an "
+            "investigation into the shooting.",
+            ("unsupported", "the cited passage only says this may happen"),
+        ),
+        (
+            "Amnesty International has called for an investigation into the shooting [1].",
+            "Police fired at protesters on Sunday. Amnesty International has called for an "
+            "investigation into the shooting.",
+            ("verified", None),
+        ),
+        # what someone claims is not so unless the answer reports it as said
+        (
+            "He obtained the weapon through an older friend [1].",
+            "He was charged on Friday. He claimed to have obtained the weapon through an older "
+            "friend.",
+            ("unsupported", "the cited passage only says this may happen"),
+        ),
+        (
+            "He said he obtained the weapon through an older friend [1].",
+            "He was charged on Friday. He claimed to have obtained the weapon through an older "
+            "friend.",
+            ("verified", None),
+        ),
+        # a chance is no certainty
+        (
+            "The Webb telescope will find biosignature gases [1].",
+            "Seager spoke to reporters. Webb has a small chance to find biosignature gases, but "
+            "only a few planets can be studied.",
+            ("unsupported", "the cited passage only says this may happen"),
+        ),
+    ],
+)
+def test_a_request_a_claim_or_a_chance_is_not_a_deed(
+    answer: str, passage: str, verdict: tuple[str, str | None]
+) -> None:
+    assert _verdicts(answer, passage) == [verdict]
