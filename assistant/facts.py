@@ -2174,7 +2174,12 @@ def stance(text: str) -> Stance:
             negated.add(stem(word[2:]))
             heads.add(stem(word[2:]))
             continue
-        if word in _CLAUSE_BREAKS or (word == "that" and previous_word in _SAYING):
+        if (
+            word in _CLAUSE_BREAKS
+            or (word == "that" and previous_word in _SAYING)
+            # "I would say I was coerced": the "would" hedges the saying, not what is said
+            or (word in _SAYING and previous_word in ("would", "could", "might") and hedge_left)
+        ):
             # ("would like to state that the federation has always condemned": the hedge
             # governs the saying, not what is said.)
             negate_left = hedge_left = 0

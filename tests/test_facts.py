@@ -658,6 +658,8 @@ def test_a_hedge_on_the_saying_does_not_reach_what_is_said() -> None:
     said = stance("We would like to state that Georgian Tennis Federation has always condemned it.")
     assert "condemn" not in said.hedged
     assert "close" in stance("The plant could close.").hedged
+    # ... nor does the "would" of "I would say"
+    assert "coerc" not in stance("So I think, I would say I was coerced into wearing it.").hedged
 
 
 def test_acronyms_of_abbreviations_and_hyphenated_names_are_found() -> None:
