@@ -2063,6 +2063,7 @@ _GUESSES = frozenset("suspected believed thought presumed rumoured rumored alleg
 # What someone is accused of is not found to be so ("was accused of inciting the murder"). Dev
 # probes: 2 more flipped modalities caught, false flags unchanged.
 _ACCUSING = frozenset("accused accuses accusing suspected".split())
+_DENYING = frozenset("deny denies denied denying".split())
 # ... and a request, which asks for what follows rather than does it: "has called for an
 # investigation" is no investigation opened.
 _REQUESTING = frozenset("call calls called calling appeal appeals appealed appealing".split())
@@ -2124,6 +2125,8 @@ def stance(text: str) -> Stance:
                 next_word in ("to", "from")
                 or next_word.endswith("ing")
                 or word in _LACK
+                # "denied that he made any deal"
+                or (word in _DENYING and next_word == "that")
                 # "prevent themselves from being infected", "stopped him from leaving"
                 or (
                     next_word in _OBJECT_PRONOUNS
@@ -2174,6 +2177,8 @@ def stance(text: str) -> Stance:
             negated.add(stem(word[2:]))
             heads.add(stem(word[2:]))
             continue
+        if word == "that" and previous_word in _DENYING and negating:
+            continue  # "denied that he made any deal": what is denied is what follows
         if (
             word in _CLAUSE_BREAKS
             or (word == "that" and previous_word in _SAYING)

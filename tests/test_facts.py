@@ -658,6 +658,9 @@ def test_a_hedge_on_the_saying_does_not_reach_what_is_said() -> None:
     said = stance("We would like to state that Georgian Tennis Federation has always condemned it.")
     assert "condemn" not in said.hedged
     assert "close" in stance("The plant could close.").hedged
+    # "denied that he made a deal" denies the deal, as "denied making a deal" does
+    assert "make" in stance("He denied that he made any specific deal.").negated
+    assert "make" in stance("He denied making any specific deal.").negated
     # ... nor does the "would" of "I would say"
     assert "coerc" not in stance("So I think, I would say I was coerced into wearing it.").hedged
 
