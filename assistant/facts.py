@@ -1255,8 +1255,11 @@ SPEECH_VERBS = frozenset(
     confirmed confirms denied denies observed believes believed thinks conceded concedes
     replied replies responded responds revealed reveals disclosed countered
     complained recounted recounts mentioned testified testifies answered quipped
-    lamented reiterated reiterates affirmed""".split()
+    lamented reiterated reiterates affirmed elaborated elaborates clarified clarifies contended
+    contends exclaimed joked""".split()
 )
+# (The fifteenth session: "elaborated" ... "joked" added; "President Fernández elaborated,
+# "A state that is present ..."" was nobody's words.)
 # (2026-12-07, the thirteenth session: "recounted" ... "affirmed" added, and "spoke" before a
 # quotation (`_quote_follows`): dev probes, 3 more wrong attributions caught, false flags
 # unchanged; "spoke" everywhere flagged 2 faithful sentences, "also spoke in the rally and

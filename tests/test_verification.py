@@ -1915,3 +1915,14 @@ def test_a_request_a_claim_or_a_chance_is_not_a_deed(
     answer: str, passage: str, verdict: tuple[str, str | None]
 ) -> None:
     assert _verdicts(answer, passage) == [verdict]
+
+
+def test_words_given_after_elaborated_are_the_speakers() -> None:
+    assert _verdicts(
+        "Mariela Belski, director of Amnesty International in Argentina, welcomed the bill [1]. "
+        'She added that "a state that is present must protect citizens" [2].',
+        "Following the announcements, Mariela Belski, the director of Amnesty International in "
+        "Argentina, welcomed the bill.",
+        "The bill passed on Tuesday. President Fernández elaborated, "
+        '"A state that is present must protect citizens."',
+    ) == [("verified", None), ("unsupported", "the passage attributes this to Fernández")]
