@@ -161,6 +161,9 @@ def test_who_is_someones_role_asks_a_name(question: str, asks: str) -> None:
         # people named by their family or faith
         ("Which of Gloria Vanderbilt's sons announced her death?", "person"),
         ("Which Muslim cleric was tried alongside him?", "person"),
+        # a plural place noun asks for places, not the plural of a field's word
+        ("Which islands did Hurricane Lorenzo hit?", "place"),
+        ("What policy areas are the working groups meant to cover?", "list"),
         # a possessive before the noun asked for, not across the verb
         ("What was Hurricane Dorian's final death toll in the Bahamas?", "number"),
         ("What was Boeing's reason for the delay?", "reason"),
