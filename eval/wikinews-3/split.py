@@ -7,14 +7,11 @@ set's rule (`../wikinews/split.py`: a third of each kind held out, seeded, sprea
 
 from __future__ import annotations
 
-import argparse
 import importlib.util
 import sys
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
-DEV = HERE / "dev.jsonl"
-HELDOUT = HERE / "heldout.jsonl"
 
 _spec = importlib.util.spec_from_file_location(
     "wikinews_split", HERE.parent / "wikinews" / "split.py"
@@ -24,16 +21,5 @@ rule = importlib.util.module_from_spec(_spec)
 _spec.loader.exec_module(rule)
 
 
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--from", dest="source", type=Path, help="a JSONL file of all questions")
-    parser.add_argument("--check", action="store_true", help="only check the current files")
-    args = parser.parse_args(argv)
-    rows = rule.read_rows(args.source) if args.source else []
-    if not args.source:
-        rows = rule.read_rows(DEV) + rule.read_rows(HELDOUT)
-    return int(rule.write_split(rows, DEV, HELDOUT, check=args.check))
-
-
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(rule.main_for(HERE, __doc__.splitlines()[0]))

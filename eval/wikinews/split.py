@@ -57,9 +57,22 @@ def main(argv: list[str] | None = None) -> int:
     return write_split(read_rows(DEV) + read_rows(HELDOUT), DEV, HELDOUT, check=args.check)
 
 
+def main_for(folder: Path, description: str, argv: list[str] | None = None) -> int:
+    """The command line of a later set's split.py (`../wikinews-2/`, `../wikinews-3/`): this
+    rule over its `dev.jsonl` and `heldout.jsonl`; `--from FILE` splits the questions of FILE,
+    `--check` only says whether the two files are what the rule gives."""
+    parser = argparse.ArgumentParser(description=description)
+    parser.add_argument("--from", dest="source", type=Path, help="a JSONL file of all questions")
+    parser.add_argument("--check", action="store_true", help="only check the current files")
+    args = parser.parse_args(argv)
+    dev, held = folder / "dev.jsonl", folder / "heldout.jsonl"
+    rows = read_rows(args.source) if args.source else read_rows(dev) + read_rows(held)
+    return write_split(rows, dev, held, check=args.check)
+
+
 def write_split(rows: list[Row], dev_path: Path, held_path: Path, check: bool = False) -> int:
     """Write `rows` split by the rule to the two files, or with `check` only say whether they
-    already are (1 if not). The second Wikinews set's split.py uses it too."""
+    already are (1 if not). The later sets' split.py use it too (`main_for`)."""
     dev, held_out = split(rows)
     wanted = {dev_path: to_jsonl(dev), held_path: to_jsonl(held_out)}
     if check:
