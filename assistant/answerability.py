@@ -904,15 +904,8 @@ def judge(
         head_known and not name_missing,
         intent.asks not in ("reason", "list"),
         intent.asks,
+        intent.question,
     )
-    if outcome == "answered" and (lead := lead_candidate(scored, intent.asks)) is not None:
-        said = lead.passage.text
-        if unnamed(said, intent.question):
-            # "Which farm animal sanctuary did Furnal Equinox support?": "raised funds for a
-            # farm animal sanctuary" tells of one without saying which. Dev (2026-12-07): false
-            # answers 23 of 33 (first set, "a prolonged illness") and 8 of 13 (third set) from
-            # 24 and 9; graded dev unanswerable refused 16 -> 17; no answerable one refused.
-            outcome = "related"
     if outcome == "answered" and intent.asks == "person":
         # "Who was the captain of the Conception?": a name in a sentence that doesn't say
         # "captain" (or "captained") is someone else's. First set's dev split: false answers
@@ -1131,6 +1124,7 @@ def _outcome(
     head_known: bool,
     need_kind: bool = True,
     asks: str = "",
+    question: str = "",
 ) -> tuple[Outcome, float]:
     """The outcome, and the evidence of the sentence it rests on."""
     lead = lead_candidate(ranked, asks)
@@ -1154,6 +1148,12 @@ def _outcome(
     # much the same as the question.
     headless = lead.feature("head") < 0.5 and lead.similarity < MIN_HEADLESS_SIMILARITY
     if (lead.typed or not need_kind) and evidence >= MIN_EVIDENCE and head_known and not headless:
+        if unnamed(lead.passage.text, question):
+            # "Which farm animal sanctuary did Furnal Equinox support?": "raised funds for a
+            # farm animal sanctuary" tells of one without saying which. Dev (2026-12-07): false
+            # answers 23 of 33 (first set, "a prolonged illness") and 8 of 13 (third set) from
+            # 24 and 9; graded dev unanswerable refused 16 -> 17; no answerable one refused.
+            return "related", evidence
         return "answered", evidence
     best = max(max(c.coverage, c.similarity) for c in ranked)
     return ("related" if best >= MIN_RELATED else "unrelated"), evidence

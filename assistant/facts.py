@@ -2066,10 +2066,11 @@ _GUESSES = frozenset("suspected believed thought presumed rumoured rumored alleg
 # What someone is accused of is not found to be so ("was accused of inciting the murder"). Dev
 # probes: 2 more flipped modalities caught, false flags unchanged.
 _ACCUSING = frozenset("accused accuses accusing suspected".split())
-_DENYING = frozenset("deny denies denied denying".split())
 # ... and a request, which asks for what follows rather than does it: "has called for an
 # investigation" is no investigation opened.
 _REQUESTING = frozenset("call calls called calling appeal appeals appealed appealing".split())
+# Denials whose "that" does not end the negation: "denied that he made any deal".
+_DENYING = frozenset("deny denies denied denying".split())
 # A word that may stand between "fails" and its "to": "fails even to get on the ballot".
 _BETWEEN = frozenset({"even", "ever", "also", "still", "again", "repeatedly", "completely"})
 
