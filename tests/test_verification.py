@@ -1873,40 +1873,48 @@ def test_in_an_interview_i_is_the_one_whose_turn_it_is() -> None:
     ) == [("verified", None)]
 
 
+CALLED_FOR = (
+    "Police fired at protesters on Sunday. Amnesty International has called for an "
+    "investigation into the shooting."
+)
+CLAIMED_TO = (
+    "He was charged on Friday. He claimed to have obtained the weapon through an older friend."
+)
+SMALL_CHANCE = (
+    "Seager spoke to reporters. Webb has a small chance to find biosignature gases, but only a "
+    "few planets can be studied."
+)
+
+
 @pytest.mark.parametrize(
     ("answer", "passage", "verdict"),
     [
         # a request is no deed
         (
             "Amnesty International has opened an investigation into the shooting [1].",
-            "Police fired at protesters on Sunday. Amnesty International has called for an "
-            "investigation into the shooting.",
+            CALLED_FOR,
             ("unsupported", "the cited passage only says this may happen"),
         ),
         (
             "Amnesty International has called for an investigation into the shooting [1].",
-            "Police fired at protesters on Sunday. Amnesty International has called for an "
-            "investigation into the shooting.",
+            CALLED_FOR,
             ("verified", None),
         ),
         # what someone claims is not so unless the answer reports it as said
         (
             "He obtained the weapon through an older friend [1].",
-            "He was charged on Friday. He claimed to have obtained the weapon through an older "
-            "friend.",
+            CLAIMED_TO,
             ("unsupported", "the cited passage only says this may happen"),
         ),
         (
             "He said he obtained the weapon through an older friend [1].",
-            "He was charged on Friday. He claimed to have obtained the weapon through an older "
-            "friend.",
+            CLAIMED_TO,
             ("verified", None),
         ),
         # a chance is no certainty
         (
             "The Webb telescope will find biosignature gases [1].",
-            "Seager spoke to reporters. Webb has a small chance to find biosignature gases, but "
-            "only a few planets can be studied.",
+            SMALL_CHANCE,
             ("unsupported", "the cited passage only says this may happen"),
         ),
     ],
