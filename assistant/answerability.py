@@ -72,7 +72,6 @@ EVERYDAY_UNKNOWN_WEIGHT = 1.0  # about the IDF of a word in a quarter of the chu
 TYPED_POOL = 4
 MIN_EVIDENCE = 0.3  # dev: refusal accuracy 0.783 (9 false refusals, 27 false answers)
 MIN_RELATED = 0.2
-MIN_HEADLESS_SIMILARITY = 0.0
 # "What did X say ...?": a sentence giving X's words gains this much (about the weight of a
 # chunk that is a perfect match, the largest feature weight above).
 SPEAKER_BONUS = 3.0
@@ -1144,10 +1143,11 @@ def _outcome(
         # "the Senate had not confirmed him" answers "Did the Senate confirm him?" with no; dev
         # sets unchanged.)
         return "related", evidence
-    # A sentence without the question's head word (or a synonym) answers only if it means
-    # much the same as the question.
-    headless = lead.feature("head") < 0.5 and lead.similarity < MIN_HEADLESS_SIMILARITY
-    if (lead.typed or not need_kind) and evidence >= MIN_EVIDENCE and head_known and not headless:
+    # (A lead without the question's head word, or a synonym, is no sign of an unanswerable
+    # question: on the three gold sets' dev splits (2026-12-07), refusing such leads below a
+    # question similarity of 0.3 / 0.35 / 0.4 would refuse 7 / 12 / 24 answerable questions to
+    # catch 0 / 4 / 6 unanswerable ones.)
+    if (lead.typed or not need_kind) and evidence >= MIN_EVIDENCE and head_known:
         if unnamed(lead.passage.text, question):
             # "Which farm animal sanctuary did Furnal Equinox support?": "raised funds for a
             # farm animal sanctuary" tells of one without saying which. Dev (2026-12-07): false
