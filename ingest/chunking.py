@@ -64,6 +64,13 @@ _ATTRIBUTION_NEXT = re.compile(
     r"[^\S\n]*(?:[A-Z][\w’'\-]*[^\S\n]+){1,3}(?:said|says|told|asked|wrote|tweeted|added"
     r"|replied|explained|stated|noted|declared|announced)\b"
 )
+# '"... demands a trial." Pelosi said.': a speaker tag that is the whole next "sentence" belongs
+# to the quotation before it (a quote closed by a full stop rather than a comma).
+_TAG_ONLY_NEXT = re.compile(
+    r"[^\S\n]*(?:(?:[A-Z][\w’'\-]*[^\S\n]+){1,3}(?:said|says|told reporters|added|explained"
+    r"|stated|noted|wrote|tweeted)|(?:said|says|added|wrote)(?:[^\S\n]+[A-Z][\w’'\-]*){1,3})"
+    r"[^\S\n]*\."
+)
 _BRACKET_NEXT = re.compile(r"[^\S\n]*\(")
 _SHORT_NAME = re.compile(r"\b[A-Z][A-Za-z]{0,3}\.$")  # "Kft.", "GmbH.", "Ltd." (not "left.")
 
@@ -104,7 +111,8 @@ def split_sentences(text: str, read_on: bool = True) -> list[Span]:
     """Sentence spans of `text` (stripped of surrounding whitespace); lines are boundaries too.
     `read_on`: a "?" or "!" before words in lower case or inside brackets ends no sentence
     ('"... steal a toilet?" wrote Cattelan', "checking [?] the trains") or before its speaker
-    ('"... in two days!" Macron told the world'), nor does the full stop of a short capitalised
+    ('"... in two days!" Macron told the world'), nor a full stop closing a quotation before a
+    speaker tag alone ('"... a trial." Pelosi said.'), nor does the full stop of a short capitalised
     word before a bracket ("Ipari Kft. (HDT Limited) acquired"; not "he left. (It rained.)").
     Chunking splits without it, so that the chunks stored (and what was embedded) stay as they
     were."""
@@ -125,6 +133,8 @@ def split_sentences(text: str, read_on: bool = True) -> list[Span]:
                 continue  # "HDT Védelmi Ipari Kft. (HDT Limited) acquired ...": no new sentence
             if read_on and _ELISION.search(text, max(block_start, end - 7), end):
                 continue  # '"... for years [...] I am committed ...": words left out, no end
+            if read_on and text[end - 1] in '"”' and _TAG_ONLY_NEXT.match(text, end, block_end):
+                continue  # '"... demands a trial." Pelosi said.': the quote's speaker
             asks = read_on and text[match.start()] in "?!"
             if asks and match.start() > 0 and text[match.start() - 1] in "[(":
                 continue  # an editor's "[?]" or "(!)" inside the sentence ("[.]" ends one)

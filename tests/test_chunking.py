@@ -288,6 +288,23 @@ def test_a_quotation_ending_in_an_exclamation_keeps_its_speaker_when_reading_on(
     assert len(split_sentences(text, read_on=False)) == 3
 
 
+def test_a_quotation_closed_by_a_full_stop_keeps_a_speaker_tag_alone_when_reading_on() -> None:
+    text = (
+        '"The Constitution demands a trial." Pelosi said. "Done." said Mary Smith. '
+        '"It is over." He said, "we lost." "Yes." Mary said nothing.'
+    )
+    assert [text[s.start : s.end] for s in split_sentences(text)] == [
+        '"The Constitution demands a trial." Pelosi said.',
+        '"Done." said Mary Smith.',
+        '"It is over."',  # the tag goes on to a quotation of its own
+        'He said, "we lost."',
+        '"Yes."',  # "Mary said nothing" is a sentence, not a tag
+        "Mary said nothing.",
+    ]
+    # Chunking splits as it always did (what was stored and embedded stays as it was).
+    assert len(split_sentences(text, read_on=False)) == 8
+
+
 def test_words_left_out_of_a_quotation_end_no_sentence_when_reading_on() -> None:
     text = (
         'Johnson said, "Corbyn wants to argue for years [...] I am committed to it." Then he left.'
