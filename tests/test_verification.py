@@ -1014,6 +1014,22 @@ def test_a_number_anywhere_in_the_cited_passage_backs_the_claim() -> None:
     ]
 
 
+def test_a_count_of_the_names_the_claim_lists_needs_no_number_in_the_passage() -> None:
+    text = (
+        "Scientists at the University of Montreal and at University College London confirmed "
+        "the presence of water vapour in the atmosphere of the planet K2-18b this week."
+    )
+    claim = (
+        "{} teams, from the University of Montreal and University College London, confirmed "
+        "water vapour in the atmosphere of K2-18b [1]."
+    )
+    assert _verdicts(claim.format("Two"), text) == [("verified", None)]
+    # A count that is not the number of names listed is still a number the passage lacks.
+    assert _verdicts(claim.format("Three"), text) == [
+        ("unsupported", "“Three” is not in the cited passage")
+    ]
+
+
 def test_short_of_denies_what_follows() -> None:
     passage = (
         "Before this election, the Conservative Party was the largest party, but had just 318 "
