@@ -1786,7 +1786,8 @@ def last_person(text: str, strict: bool = False) -> str | None:
     sentences = [s for s in re.split(r"(?<=[.!?])\s+|(?<=[.!?][\"”])\s+", tail) if s]
     speakers: list[str] = []
     excluded: set[str] = set()
-    for sentence in sentences:
+    last_speaker = -1  # the sentence naming the last speaker
+    for at, sentence in enumerate(sentences):
         lowered = [t.lower() for t in tokens(sentence)]
         verbs = [i for i, w in enumerate(lowered) if w in SPEECH_VERBS]
         if not verbs and "according" not in lowered:  # "according to X" reports X too
@@ -1800,10 +1801,28 @@ def last_person(text: str, strict: bool = False) -> str | None:
         body = bool(quoted) and _head_word(quoted or "") in ORG_WORDS
         if quoted and quoted.lower() not in _PRONOUN_SPEAKERS and not body:
             speakers.append(quoted)  # (a university that announced something is no "he")
+            last_speaker = at
     if speakers:
+        # ... unless a later sentence opens with someone else doing something: "'...,' said
+        # Tsvangirai. Mugabe agreed to power-sharing. 'Only God ...,' he declared" is Mugabe.
+        later = _acting_person(sentences[last_speaker + 1 :], known, excluded, strict, opening=True)
+        if later and not same_person(later, speakers[-1]):
+            return later
         return speakers[-1]
     # Else the subject of the last sentence that names someone: its first person ("Judge
     # Schwartz sentenced David and Louise Turpin ... He said" is the judge).
+    return _acting_person(sentences, known, excluded, strict)
+
+
+def _acting_person(
+    sentences: Sequence[str],
+    known: frozenset[str],
+    excluded: set[str],
+    strict: bool,
+    opening: bool = False,
+) -> str | None:
+    """The first person named in the last of `sentences` that names one (see `last_person`);
+    with `opening`, only a person its sentence opens with (after an opening phrase)."""
     for sentence in reversed(sentences):
         # (A sentence whose "he" speaks or opens it is about the one sought, further back; a
         # name inside a quotation is what was said, not who acts.)
@@ -1826,9 +1845,25 @@ def last_person(text: str, strict: bool = False) -> str | None:
             and _head_word(e.name) not in _ROLE_WORDS
         ]
         named = [e for e in people if e.kind == "person"] or ([] if strict else people)
+        if named and opening:
+            return named[0].name if _opens(unquoted, named[0].name) else None
         if named:
             return named[0].name
     return None
+
+
+_BEFORE_A_SUBJECT = frozenset({"the", "former", "then", "acting", "late", "us", "u.s."})
+
+
+def _opens(sentence: str, name: str) -> bool:
+    """Whether `name` is what `sentence` opens with, past an opening phrase and the name's
+    titles ("Refusing to give up power, President Robert Mugabe agreed ...")."""
+    for clause in (sentence, sentence.split(",", 1)[-1]):
+        at = clause.find(name)
+        before = clause[:at].split() if at >= 0 else ["-"]
+        if all(w[:1].isupper() or w.lower() in _BEFORE_A_SUBJECT for w in before):
+            return True
+    return False
 
 
 def _head_word(name: str) -> str:

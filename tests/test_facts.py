@@ -756,6 +756,19 @@ def test_he_is_never_an_office_named_without_its_holder() -> None:
     assert last_person(text) == "Dana McWhitfield"
 
 
+def test_he_after_someone_else_opens_a_sentence_is_no_longer_the_last_speaker() -> None:
+    quoted = '"We will win this election," said Morgan Tsvangirai.'
+    acting = (
+        " Refusing to give up power, President Robert Mugabe agreed to power-sharing in which "
+        "Tsvangirai became prime minister."
+    )
+    assert last_person(quoted + acting) == "Robert Mugabe"
+    # A sentence that only names someone after its subject hands nothing over.
+    assert last_person(quoted + " The deal was signed in 2017 by Robert Mugabe.") == (
+        "Morgan Tsvangirai"
+    )
+
+
 def test_a_time_zone_and_an_everyday_acronym_are_no_names() -> None:
     names = [e.name for e in entities("The reality TV star spoke at 9:10am Pacific time.")]
     assert names == []
