@@ -655,6 +655,12 @@ ORG_WORDS = frozenset(
     institute institution league ltd ministry movement museum navy network news office organisation
     organization parliament party police post press program programme regiment school senate
     service services society station studies team times tribunal union university""".split()
+) | frozenset(
+    # The heads of bodies' names that read as a person's ("Amnesty International", "Human
+    # Rights Watch", "Abu Dhabi Media", "the Miami Herald"), added in the sixteenth session.
+    """international watch bureau trust observatory caucus command media magazine journal
+    gazette tribune herald telegraph studios entertainment broadcasting holdings
+    technologies systems laboratory laboratories initiative""".split()
 )
 # Words that make a name a place (and a building: "Al Noor Mosque" is no one's name).
 PLACE_WORDS = frozenset(

@@ -769,6 +769,17 @@ def test_he_after_someone_else_opens_a_sentence_is_no_longer_the_last_speaker() 
     )
 
 
+def test_a_body_whose_name_ends_like_no_persons_is_a_body() -> None:
+    found = entities("Human Rights Watch, Abu Dhabi Media and the Miami Herald said so.")
+    assert [e.kind for e in found] == ["organisation"] * 3
+    # ... so the person the appositive names is the speaker, not the body.
+    sentence = (
+        "Following the announcement, the director of Argentina's Amnesty International, "
+        "Mariela Belski, said the president had heard the demands."
+    )
+    assert speaker(sentence) == "Mariela Belski"
+
+
 def test_a_time_zone_and_an_everyday_acronym_are_no_names() -> None:
     names = [e.name for e in entities("The reality TV star spoke at 9:10am Pacific time.")]
     assert names == []
