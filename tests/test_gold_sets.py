@@ -27,6 +27,9 @@ WIKINEWS_2_FILES = (WIKINEWS_2 / "dev.jsonl", WIKINEWS_2 / "heldout.jsonl")
 # ... and the third (eval/wikinews-3/README.md), written blind in the fifteenth session.
 WIKINEWS_3 = EVAL / "wikinews-3"
 WIKINEWS_3_FILES = (WIKINEWS_3 / "dev.jsonl", WIKINEWS_3 / "heldout.jsonl")
+# ... and the fourth (eval/wikinews-4/README.md), written blind in the sixteenth session.
+WIKINEWS_4 = EVAL / "wikinews-4"
+WIKINEWS_4_FILES = (WIKINEWS_4 / "dev.jsonl", WIKINEWS_4 / "heldout.jsonl")
 
 KINDS = {"single", "multi", "followup", "unanswerable"}
 ASKS = {
@@ -92,6 +95,8 @@ def test_all_gold_sets_are_found() -> None:
         "eval/wikinews-2/heldout.jsonl",
         "eval/wikinews-3/dev.jsonl",
         "eval/wikinews-3/heldout.jsonl",
+        "eval/wikinews-4/dev.jsonl",
+        "eval/wikinews-4/heldout.jsonl",
     }
 
 
@@ -180,7 +185,9 @@ def load_split_rule() -> ModuleType:
 
 def all_wikinews_rows() -> list[Row]:
     return [r for part in wikinews_rows() for r in part] + [
-        r for path in (*WIKINEWS_2_FILES, *WIKINEWS_3_FILES) for r in read_rows(path)
+        r
+        for path in (*WIKINEWS_2_FILES, *WIKINEWS_3_FILES, *WIKINEWS_4_FILES)
+        for r in read_rows(path)
     ]
 
 
@@ -251,8 +258,9 @@ def test_the_second_wikinews_set_is_split_by_the_same_rule() -> None:
     assert len(held_out) == 30 and len(dev) == 60
 
 
-def test_the_third_wikinews_set_is_split_by_the_same_rule() -> None:
-    dev, held_out = (read_rows(p) for p in WIKINEWS_3_FILES)
+@pytest.mark.parametrize("files", [WIKINEWS_3_FILES, WIKINEWS_4_FILES], ids=["third", "fourth"])
+def test_the_later_wikinews_sets_are_split_by_the_same_rule(files: tuple[Path, Path]) -> None:
+    dev, held_out = (read_rows(p) for p in files)
     want_dev, want_held = load_split_rule().split([*dev, *held_out])
     assert [r["id"] for r in dev] == [r["id"] for r in want_dev]
     assert [r["id"] for r in held_out] == [r["id"] for r in want_held]
