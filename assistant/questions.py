@@ -137,6 +137,12 @@ _SMALLTALK = re.compile(
     r"[\s!.?]*$",
     re.IGNORECASE,
 )
+# "... are covered", "... covered in the articles": where the question ends, not "What share of
+# his body was covered in burns?".
+_WHERE_COVERED = (
+    r"(?:\s+(?:in|by|here)(?:\s+(?:the|these|those|your|this|all|news|the news))*"
+    r"(?:\s+(?:articles?|stories|library|collection|corpus|news|documents|reports))?)?\s*[?.!]*$"
+)
 _OVERVIEW = re.compile(
     r"^(?:(?:can you |could you |please )?(?:summari[sz]e|sum up|give me (?:an? )?"
     r"(?:overview|summary|rundown|roundup)|(?:an? )?(?:overview|summary|rundown) of)\b"
@@ -150,8 +156,9 @@ _OVERVIEW = re.compile(
     r"|what happened (?:recently|lately|this week|today)\b"
     r"|what(?:'s| is|’s) the latest (?:on|about|with|regarding)\b"
     r"|what(?:'s|’s| has| is) (?:been )?(?:going on|happening) (?:in|with|at)\b"
-    r"|what [\w\- ]{1,40}? (?:are|is|were|was) (?:covered|reported|mentioned)\b"
-    r"|tell me (?:about )?(?:the|what's in the) (?:news|articles)\b)",
+    r"|what [\w\- ]{1,40}? (?:are|is|were|was) (?:covered|reported|mentioned)"
+    + _WHERE_COVERED
+    + r"|tell me (?:about )?(?:the|what's in the) (?:news|articles)\b)",
     re.IGNORECASE,
 )
 # "what's new on X", "summarise the news about X": the topic after these words.
@@ -173,7 +180,8 @@ _TOPIC_FRAME = re.compile(
 )
 # "What plane crashes are covered ...?": the topic is what is asked for.
 _COVERED = re.compile(
-    r"^what ([\w\- ]{1,40}?) (?:are|is|were|was) (?:covered|reported|mentioned)\b", re.IGNORECASE
+    r"^what ([\w\- ]{1,40}?) (?:are|is|were|was) (?:covered|reported|mentioned)" + _WHERE_COVERED,
+    re.IGNORECASE,
 )
 _NOT_TOPIC = re.compile(
     r"^(?:the |these |all |your )?(?:news|articles?|stories|library|collection|corpus|documents)"

@@ -45,6 +45,9 @@ from assistant.questions import analyse, parts
         ("What are these articles about?", "overview"),
         ("Summarize the news", "overview"),
         ("What's new on Iran?", "overview"),
+        ("What plane crashes are covered?", "overview"),
+        # "covered" that says nothing of the library asks no overview.
+        ("What share of his body was covered in burns after the fire?", "number"),
         ("hi", "smalltalk"),
         ("Thanks a lot!", "smalltalk"),
         ("what can you do?", "smalltalk"),
