@@ -902,6 +902,8 @@ def entities(text: str, known: frozenset[str] = frozenset()) -> tuple[Entity, ..
         if token in _EVERYDAY_ACRONYMS or (lowered in _TIME_ZONES and following == "time"):
             close()  # "a reality TV star", "11:25am Eastern time": no name
             continue
+        if not run and following.lower() in _WEEKDAYS and lowered in _NAMED_DAYS:
+            continue  # "Super Tuesday", "Black Friday": a day's name, no one's
         if (
             _capitalised(token)
             and lowered != "i"
@@ -945,6 +947,8 @@ def _owner(run: list[str]) -> bool:
     return " ".join(run) in _places()
 
 
+# Words that name a day with its weekday ("Super Tuesday", "Good Friday"); not tuned.
+_NAMED_DAYS = frozenset("super black good ash holy cyber bloody palm shrove fat maundy".split())
 _EVERYDAY_ACRONYMS = frozenset({"TV", "GDP", "DNA", "ID", "Q&A", "R&D"})
 _TIME_ZONES = frozenset({"eastern", "pacific", "central", "mountain", "atlantic"})
 # Everyday words in -ed that open names ("United States", "Armed Forces").

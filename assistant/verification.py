@@ -1225,6 +1225,14 @@ def _counts_another(claim: str, near: str) -> str | None:
         ]
         if not units_there or None in units_there or unit in units_there:
             continue
+        beside = _words_beside(claim, quantity.text)
+        if any(
+            len(beside & _words_beside(text, q.text)) >= MIN_COUNTED_WORDS
+            for text, numbers in theirs
+            for q in numbers.quantities
+            if quantity_found(quantity, Facts((q,), ()))
+        ):
+            continue  # the passage's number in the claim's words, its noun another ("asylee")
         for text, numbers in theirs:
             for q in numbers.quantities:
                 if (
@@ -1618,6 +1626,13 @@ def _inside_quotation(unit: Passage, before: str, known: frozenset[str]) -> str 
     return None
 
 
+# "defeats President Trump": the verb of the one who wins (not "was defeated").
+_DEFEATS_SOMEONE = re.compile(
+    r"(?<!\bwas )(?<!\bwere )(?<!\bbeen )(?<!\bbe )(?<!\bis )\bdefeat(?:s|ed|ing)?"
+    r"\s+(?:[A-Z]|(?:the|a|an|his|her|their|its|former|incumbent)\s)"
+)
+
+
 def _stance_problem(claim: str, window_text: str) -> str | None:
     """Negation, opposite words or hedging that disagree between the claim and its passage."""
     mine, theirs = stance(claim), stance(window_text)  # window_text has its labels removed
@@ -1669,6 +1684,10 @@ def _stance_problem(claim: str, window_text: str) -> str | None:
     for a, b in _opposites_of(my_words):
         if (a, b) in agreeing:
             continue
+        if (a, b) == ("victory", "defeat") and any(
+            _DEFEATS_SOMEONE.search(text[:4000]) for text in (claim, window_text)
+        ):
+            continue  # "Biden defeats Trump" is a Biden victory, not a defeat
         mine_a, mine_b = _has(my_words, a), _has(my_words, b)
         theirs_a, theirs_b = _has(their_words, a), _has(their_words, b)
         if (mine_a and not mine_b and theirs_b and not theirs_a) or (

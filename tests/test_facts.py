@@ -780,6 +780,12 @@ def test_a_body_whose_name_ends_like_no_persons_is_a_body() -> None:
     assert speaker(sentence) == "Mariela Belski"
 
 
+def test_a_day_named_with_its_weekday_is_no_name() -> None:
+    text = "Warren failed to win any of the Super Tuesday contests; shops opened on Black Friday."
+    assert entities(text) == ()
+    assert [e.name for e in entities("He met Bill Tuesday.")] == ["Bill"]
+
+
 def test_a_time_zone_and_an_everyday_acronym_are_no_names() -> None:
     names = [e.name for e in entities("The reality TV star spoke at 9:10am Pacific time.")]
     assert names == []

@@ -1030,6 +1030,16 @@ def test_a_count_of_the_names_the_claim_lists_needs_no_number_in_the_passage() -
     ]
 
 
+def test_defeating_someone_is_a_victory_but_being_defeated_is_not() -> None:
+    claim = "Gunzburger predicted a Biden victory by 359 to 179 [1]."
+    won = "Gunzburger predicts Vice President Biden defeats President Trump by 359 to 179."
+    assert _verdicts(claim, won) == [("verified", None)]
+    lost = "Gunzburger predicts Biden will be defeated by Trump by 179 to 359."
+    assert _verdicts(claim, lost) == [
+        ("unsupported", "the cited passage says “defeat…”, not “victory…”")
+    ]
+
+
 def test_short_of_denies_what_follows() -> None:
     passage = (
         "Before this election, the Conservative Party was the largest party, but had just 318 "
