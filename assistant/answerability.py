@@ -187,6 +187,12 @@ _ENUMERATION = re.compile(
     r"|\b(?:including|such as|among them|namely|as well as)\b"
     r"|\b[A-Z][\w\-’']+(?: [A-Z][\w\-’']+){0,5} (?:and|or) [A-Z]\w",
 )
+# Adverbs that stress a question without adding to what it asks ("When did they actually ...",
+# "Where was he originally from?"): not the question's head word (fourth set's dev split).
+_EMPTY_ADVERBS = frozenset(
+    """actually really exactly finally ever eventually ultimately still already even precisely
+    currently originally initially basically""".split()
+)
 # Words of the question's frame rather than its subject.
 _FRAME = re.compile(
     r"(?:happen|occur|name|call|report|say|state|mention|describ|accord|take|place|get|make"
@@ -295,6 +301,8 @@ def concepts(intent: Intent, known: Known) -> tuple[list[set[str]], list[bool]]:
             if everyday:
                 common_here.add(part)
     for term in dict.fromkeys(terms(question)):
+        if surface.get(term) and surface[term] <= _EMPTY_ADVERBS:
+            continue  # "When did they actually make ...": no concept the answer must hold
         if term not in named:
             groups.append({term})
             # A word the library lacks matters only when it is a name-like word, not an
@@ -1059,7 +1067,12 @@ _WITHHELD = re.compile(
 # is not known, not who resigned (for every question, it refused "Which envoy resigned?" on the
 # first set's dev split).
 _NO_REASON_GIVEN = re.compile(
-    r"\bwithout (?:any |a |public |giving a |giving any )?(?:explanation|reason)\b", re.IGNORECASE
+    r"\bwithout (?:any |a |public |giving a |giving any )?(?:explanation|reason)\b"
+    # "no official statement had been made on the man's motivation" (fourth set's dev split)
+    r"|\bno (?:official |public )?(?:statement|explanation|comment|word)s? (?:(?:had|has) been "
+    r"|was |were )?(?:made |given |issued |released )?(?:on|about|regarding|as to) (?:the |his "
+    r"|her |their |its )?(?:[\w\-]+['’]s )?(?:motiv|reason|cause)",
+    re.IGNORECASE,
 )
 
 

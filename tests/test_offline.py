@@ -721,6 +721,12 @@ def test_what_news_says_was_not_made_known_is_read_as_withheld(sentence: str) ->
     assert withheld(sentence)
 
 
+def test_no_statement_on_a_motive_withholds_only_a_reason() -> None:
+    sentence = "As of Thursday, no official statement had been made on the man's motivation."
+    assert withheld(sentence, "reason")
+    assert not withheld(sentence, "person")  # who he was is not what it keeps back
+
+
 def test_an_overview_topic_needs_all_its_words_when_some_article_has_them() -> None:
     ebola = source(1, "The Ebola outbreak in Congo killed 2,000 people.", "ebola.txt")
     wuhan = source(2, "The coronavirus outbreak began in Wuhan in December.", "wuhan.txt")
@@ -811,6 +817,11 @@ def test_a_number_counts_the_unit_the_word_before_it_names() -> None:
 def test_passed_away_is_read_as_died() -> None:
     groups, _ = concepts(analyse("How old was Ginger Baker when he passed away?"), everything)
     assert groups == [{"ginger", "baker"}, {"old"}, {"die"}]
+
+
+def test_an_adverb_that_only_stresses_the_question_is_no_concept() -> None:
+    groups, _ = concepts(analyse("When did they actually make the observations?"), everything)
+    assert groups == [{"make"}, {"observ"}]
 
 
 def test_a_name_read_across_a_possessive_is_still_found_as_an_answer() -> None:
