@@ -62,11 +62,12 @@ def stratum(probe: dict) -> str:
 # v2040-v2099: the twenty-sixth (both 2026-12-07, the twelfth session); v2100-v2159: the
 # twenty-seventh; v2160-v2219: the twenty-eighth (both 2026-12-07, the thirteenth session);
 # v2220-v2279: the twenty-ninth; v2280-v2339: the thirtieth (both 2026-12-07, the fourteenth
-# session); v2340-v2399: the thirty-first; v2400 and on: the thirty-second (both 2026-12-07, the
-# fifteenth session).
+# session); v2340-v2399: the thirty-first; v2400-v2459: the thirty-second (both 2026-12-07, the
+# fifteenth session); v2460-v2519: the thirty-third; v2520 and on: the thirty-fourth (both
+# 2026-12-07, the sixteenth session).
 BATCHES = (400, 500, 600, 700, 800, 900, 960, 1020, 1080, 1140, 1200, 1260, 1320, 1380, 1440, 1500,
            1560, 1620, 1680, 1740, 1800, 1860, 1920, 1980, 2040, 2100, 2160, 2220, 2280, 2340,
-           2400)  # fmt: skip
+           2400, 2460, 2520)  # fmt: skip
 
 
 def batch(probe: dict) -> int:
