@@ -1227,12 +1227,17 @@ def _counts_another(claim: str, near: str) -> str | None:
             continue
         beside = _words_beside(claim, quantity.text)
         if any(
-            len(beside & _words_beside(text, q.text)) >= MIN_COUNTED_WORDS
+            len(beside & there) >= MIN_COUNTED_WORDS and unit not in there
             for text, numbers in theirs
             for q in numbers.quantities
             if quantity_found(quantity, Facts((q,), ()))
+            for there in [_words_beside(text, q.text)]
         ):
-            continue  # the passage's number in the claim's words, its noun another ("asylee")
+            # The passage's number in the claim's words, its noun another word ("12,000
+            # asylee hopefuls from Afghanistan" for "12,000 asylum seekers from Afghanistan");
+            # not where the claim's noun counts another number beside it ("70 schools, 40
+            # houses" for "40 schools").
+            continue
         for text, numbers in theirs:
             for q in numbers.quantities:
                 if (

@@ -1040,6 +1040,19 @@ def test_defeating_someone_is_a_victory_but_being_defeated_is_not() -> None:
     ]
 
 
+def test_the_passages_number_in_the_claims_words_counts_the_same_thing() -> None:
+    text = (
+        "The Home Office is to issue questionnaires in place of interviews for some 12,000 "
+        "asylee hopefuls from Afghanistan, Eritrea and Libya. In 2019 some 92,000 asylum "
+        "applications were lodged."
+    )
+    claim = (
+        "The Home Office will issue questionnaires in place of interviews for some 12,000 "
+        "asylum seekers from Afghanistan, Eritrea and Libya [1]."
+    )
+    assert _verdicts(claim, text) == [("verified", None)]
+
+
 def test_short_of_denies_what_follows() -> None:
     passage = (
         "Before this election, the Conservative Party was the largest party, but had just 318 "
