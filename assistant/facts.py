@@ -905,6 +905,14 @@ def entities(text: str, known: frozenset[str] = frozenset()) -> tuple[Entity, ..
         if not run and following.lower() in _WEEKDAYS and lowered in _NAMED_DAYS:
             continue  # "Super Tuesday", "Black Friday": a day's name, no one's
         if (
+            not run
+            and token.isupper()
+            and len(token) <= 4
+            and following[:1].isdigit()
+            and not re.fullmatch(r"(?:19|20)\d\d", following)
+        ):
+            continue  # "HR 6819", "SR 520": a catalogue number's letters (not "UN 2030")
+        if (
             _capitalised(token)
             and lowered != "i"
             and lowered not in _TIME_WORDS

@@ -786,6 +786,14 @@ def test_a_day_named_with_its_weekday_is_no_name() -> None:
     assert [e.name for e in entities("He met Bill Tuesday.")] == ["Bill"]
 
 
+def test_the_letters_of_a_catalogue_number_are_no_body() -> None:
+    assert [e.name for e in entities("Wikinews asked about the HR 6819 black hole.")] == [
+        "Wikinews"
+    ]
+    # ... but a body before a year is one.
+    assert [e.kind for e in entities("They backed the UN 2030 agenda.")] == ["organisation"]
+
+
 def test_a_time_zone_and_an_everyday_acronym_are_no_names() -> None:
     names = [e.name for e in entities("The reality TV star spoke at 9:10am Pacific time.")]
     assert names == []
