@@ -600,7 +600,7 @@ def rewrite_offline(question: str, history: Sequence[Message]) -> str:
     # The last question as it stood alone: "Can he still challenge that?" after "What
     # punishment did the court give him?" means the "him" that question meant.
     users[-1] = _resolved_last(history, users[-1])
-    swapped = _what_about(text, users[-1])
+    swapped = _what_about(text, users[-1], answers)
     if swapped is not None:
         return swapped[:1].upper() + swapped[1:]
     bare = _BARE_WH.match(text)
@@ -780,9 +780,35 @@ _BOUND_PRONOUN = re.compile(
 _DONE = re.compile(r"\b(?:do|does|did|doing|done)\s+$", re.IGNORECASE)
 
 
-def _what_about(text: str, last_question: str) -> str | None:
+# "And the other two?", "what about the rest?": the others of a list an answer gave.
+_OTHERS = re.compile(
+    r"(?:the\s+)?(?:other\s+(?:two|three|four|five|ones?|[a-z]+s)|others|rest)", re.IGNORECASE
+)
+
+
+def _the_others(base: str, answers: Sequence[str]) -> str | None:
+    """The last question asked of the names an earlier answer listed beside the one it asked
+    about: "What did Tancredo forecast?" after "Tom Tancredo, Thomas Knapp and Ron Gunzburger"
+    becomes "What did Thomas Knapp and Ron Gunzburger forecast?"."""
+    asked = _names(base)
+    if not asked:
+        return None
+    for answer in reversed(answers):
+        people = {"person", "other"}  # ("Tancredo" alone is a name of no known kind)
+        kinds = people if asked[0].kind in people else {asked[0].kind}
+        listed = [e for e in _names(answer) if e.kind in kinds]
+        if len(listed) < 2 or not any(same_person(e.name, asked[0].name) for e in listed):
+            continue
+        others = [e.name for e in listed if not same_person(e.name, asked[0].name)]
+        together = " and ".join([", ".join(others[:-1]), others[-1]] if len(others) > 1 else others)
+        return base.replace(asked[0].name, together, 1) + "?"
+    return None
+
+
+def _what_about(text: str, last_question: str, answers: Sequence[str] = ()) -> str | None:
     """ "What about Iran?" after "Which countries did Putin visit?": the last question with
-    the new subject in place of the old one of the same kind; a year replaces a year."""
+    the new subject in place of the old one of the same kind; a year replaces a year; "the
+    other two" the names an earlier answer listed with it."""
     match = _WHAT_ABOUT.match(text)
     if not match:
         return None
@@ -790,6 +816,8 @@ def _what_about(text: str, last_question: str) -> str | None:
     if not new or len(new.split()) > 6:
         return None
     base = " ".join(last_question.split()).rstrip("?.! ")
+    if _OTHERS.fullmatch(new):
+        return _the_others(base, answers)
     year = _YEAR.search(new)
     if year and _YEAR.search(base):
         return _YEAR.sub(year.group(0), base, count=1) + "?"

@@ -678,3 +678,17 @@ def test_a_person_put_in_once_is_not_named_again_in_what_that_stands_for() -> No
         rewrite_offline("Can he still challenge that?", turns)
         == "Can Mohammed Waseem still challenge the punishment the court gave him?"
     )
+
+
+def test_the_others_are_the_names_an_answer_listed_beside_the_one_asked_about() -> None:
+    history = [
+        Message("user", "Which pundits did Wikinews ask to predict the electoral college?"),
+        Message("assistant", "Tom Tancredo, Thomas Knapp and Ron Gunzburger."),
+        Message("user", "What did Tancredo forecast?"),
+        Message("assistant", "A Trump win, 362 to 176."),
+    ]
+    wanted = "What did Thomas Knapp and Ron Gunzburger forecast?"
+    assert rewrite_offline("And the other two?", history) == wanted
+    assert rewrite_offline("what about the rest?", history) == wanted
+    # With no list to take them from, the question is left as it was.
+    assert rewrite_offline("And the other two?", history[2:]) == "And the other two?"
