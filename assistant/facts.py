@@ -878,8 +878,10 @@ def entities(text: str, known: frozenset[str] = frozenset()) -> tuple[Entity, ..
     items, possessive = _marked_tokens(text)
     for index, token in enumerate(items):
         following = items[index + 1] if index + 1 < len(items) else ""
-        if run and index - 1 in possessive and _owner(run):
-            close()  # "Slovakia's Igor Matovič": two names, not "Slovakia Igor Matovič"
+        if run and index - 1 in possessive and (_owner(run) or token in _places()):
+            # "Slovakia's Igor Matovič", "Trump's Nevada victory": two names, not "Slovakia
+            # Igor Matovič" or "Trump Nevada".
+            close()
         if len(run) >= 2 and _initial_dot(items, index):
             continue  # a middle initial: "John G. Roberts" is one name, not "John G" and another
         if token in _BOUNDARIES or token in ",)»”":
@@ -1863,6 +1865,8 @@ def _acting_person(
             and _head_word(e.name) not in _ROLE_WORDS
         ]
         named = [e for e in people if e.kind == "person"] or ([] if strict else people)
+        if people and not strict and _opens(unquoted, people[0].name):
+            named = people  # "Sanders pointed out that he trailed Joe Biden": Sanders acts
         if named and opening:
             return named[0].name if _opens(unquoted, named[0].name) else None
         if named:

@@ -1499,6 +1499,25 @@ def _subject(claim: str, said_by: str | None, known: frozenset[str]) -> Entity |
             and any(w.lower() in _TITLE_WORDS for w in items[at[1] : at[1] + 2])
         ):
             continue
+        # "Wrestling sportswriter Dave Meltzer", "Labour leader Jeremy Corbyn": a name before
+        # a role and the person's name describes the person, who is the subject.
+        if (
+            at is not None
+            and at[1] + 1 < len(items)
+            and items[at[1]].islower()
+            and _noun_like(items[at[1]])
+            and items[at[1] + 1][:1].isupper()
+        ):
+            continue
+        # "Trump's statement specified no date": the statement is the subject (fresh dev probes,
+        # the sixteenth session).
+        if (
+            at is not None
+            and after[:2] in ("'s", "’s")
+            and items[at[1] : at[1] + 1]
+            and (items[at[1]].islower() and _noun_like(items[at[1]]))
+        ):
+            continue
         # "The Philippine seismology agency ...", "The Navy's information ...": after an
         # article and before a common noun, a name only describes the subject.
         if (

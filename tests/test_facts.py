@@ -794,6 +794,16 @@ def test_the_letters_of_a_catalogue_number_are_no_body() -> None:
     assert [e.kind for e in entities("They backed the UN 2030 agenda.")] == ["organisation"]
 
 
+def test_a_place_after_a_possessive_is_a_name_of_its_own() -> None:
+    names = [(e.name, e.kind) for e in entities("Trump's Nevada victory brings his total to 86.")]
+    assert names == [("Trump", "other"), ("Nevada", "place")]
+
+
+def test_he_is_whoever_opens_the_last_sentence_even_by_surname_alone() -> None:
+    text = "In a livestream, Sanders pointed out that he had 300 fewer delegates than Joe Biden."
+    assert last_person(text) == "Sanders"
+
+
 def test_a_time_zone_and_an_everyday_acronym_are_no_names() -> None:
     names = [e.name for e in entities("The reality TV star spoke at 9:10am Pacific time.")]
     assert names == []

@@ -10,7 +10,14 @@ import pytest
 from assistant.citations import parse_answer
 from assistant.records import Citation, Source
 from assistant.text import terms
-from assistant.verification import _swapped_name, best_window, is_framing, is_refusal, verify
+from assistant.verification import (
+    _subject,
+    _swapped_name,
+    best_window,
+    is_framing,
+    is_refusal,
+    verify,
+)
 
 MEETING = (
     "Russian President Vladimir Putin traveled to Iran on Tuesday. This was the third time "
@@ -1051,6 +1058,17 @@ def test_the_passages_number_in_the_claims_words_counts_the_same_thing() -> None
         "asylum seekers from Afghanistan, Eritrea and Libya [1]."
     )
     assert _verdicts(claim, text) == [("verified", None)]
+
+
+def test_a_name_that_only_describes_or_owns_the_subject_is_not_the_subject() -> None:
+    # "Trump's statement": the statement acts; "Wrestling sportswriter Dave Meltzer": Meltzer
+    # (named as the speaker, so no subject is checked apart).
+    assert _subject("Trump's statement specified no date.", None, frozenset()) is None
+    claim = "Wrestling sportswriter Dave Meltzer tweeted that it was a sad death."
+    assert _subject(claim, "Dave Meltzer", frozenset({"Wrestling"})) is None
+    # ... but a name that acts is the subject.
+    subject = _subject("Trump specified no date.", None, frozenset({"Trump"}))
+    assert subject is not None and subject.name == "Trump"
 
 
 def test_short_of_denies_what_follows() -> None:
