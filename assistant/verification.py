@@ -808,6 +808,15 @@ def _fact_problem(
             and not _one_in_article(said_by, quoted_person, article_text)
         ):
             return f"the passage attributes this to {quoted_person}"
+        if (
+            said_by is None
+            and quoted_person
+            and (body := _described_speaker(claim))
+            and not _speaks_for(quoted_person, body, article_text)
+        ):
+            # "The Interpol spokesperson also called it a propaganda stunt", where the passage
+            # gives the words to Brian Hook, whom it never names with Interpol.
+            return f"the passage attributes this to {quoted_person}"
         swapped = _swapped_name(claim, plain_text(best.text), known, said_by, cited_text)
         if swapped:
             return f"the cited passage says {swapped[1]}, not {swapped[0]}"
@@ -1467,6 +1476,38 @@ _OPENING_PHRASE = re.compile(
     r"(?:at|in|on|during|after|before|following|since|from|under|with|amid|despite|by|for|of)\b",
     re.IGNORECASE,
 )
+
+
+# "The Interpol spokesperson said", "a Kremlin official told": a speaker named only by the body
+# they speak for.
+_DESCRIBED_SPEAKER = re.compile(
+    r"^(?:[^,]{0,60},\s*)?(?:[Tt]he|[Aa]n?)\s+((?:[A-Z][\w\-]*\s+){1,4})(?:spokes(?:person|man|woman)"
+    r"|official|representative)\s+(?:also\s+|later\s+)?(?:said|says|called|added|stated|told"
+    r"|described|warned)\b"
+)
+SPEAKS_FOR_WITHIN = 80  # characters around a person's name where the body they speak for is named
+
+
+def _described_speaker(claim: str) -> str | None:
+    """The body a claim's unnamed speaker speaks for ("Interpol" in "The Interpol spokesperson
+    also called ..."), if the claim names its speaker so."""
+    found = _DESCRIBED_SPEAKER.match(claim.lstrip()[:300])
+    return found.group(1).strip() if found else None
+
+
+def _speaks_for(person: str, body: str, article_text: str) -> bool:
+    """Whether the article names `person` with `body` anywhere ("Interpol spokesperson John
+    Smith"), or names the speaker only by the body too."""
+    if same_person(person, body) or body.lower() in person.lower():
+        return True
+    surname = person.split()[-1]
+    for found in re.finditer(re.escape(surname), article_text[:20000]):
+        around = article_text[
+            max(0, found.start() - SPEAKS_FOR_WITHIN) : found.end() + SPEAKS_FOR_WITHIN
+        ]
+        if body.lower() in around.lower():
+            return True
+    return False
 
 
 def _subject(claim: str, said_by: str | None, known: frozenset[str]) -> Entity | None:

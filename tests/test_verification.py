@@ -1071,6 +1071,21 @@ def test_a_name_that_only_describes_or_owns_the_subject_is_not_the_subject() -> 
     assert subject is not None and subject.name == "Trump"
 
 
+def test_a_speaker_named_only_by_their_body_must_be_the_one_the_passage_quotes() -> None:
+    text = (
+        "A Kremlin spokesman said Moscow had received the note. At a press conference in Kyiv, "
+        "Foreign Minister Dmytro Kuleba said the note changed nothing. He added, "
+        '"This is a stunt that no one takes seriously."'
+    )
+    claim = 'The Kremlin spokesman also said, "This is a stunt that no one takes seriously" [1].'
+    assert _verdicts(claim, text) == [
+        ("unsupported", "the passage attributes this to Dmytro Kuleba")
+    ]
+    # ... but a spokesman the article names with the body speaks for it.
+    named = text.replace("Foreign Minister Dmytro Kuleba", "Kremlin spokesman Dmitry Peskov")
+    assert _verdicts(claim, named) == [("verified", None)]
+
+
 def test_short_of_denies_what_follows() -> None:
     passage = (
         "Before this election, the Conservative Party was the largest party, but had just 318 "
