@@ -1946,11 +1946,14 @@ def _same_person(a: str, b: str) -> bool:
         return True
     # "WHO" and "World Health Organization": an acronym and the name it stands for.
     short, long_ = (a, b) if len(wa) == 1 else (b, a)
-    return (
-        len(short) >= 2
-        and short.replace(".", "").isupper()
-        and acronym(long_.split()) == short.replace(".", "")
-    )
+    letters = short.replace(".", "")
+    if (
+        letters.isalpha()
+        and sum(c.isupper() for c in letters) >= 2
+        and letters.lower() == "".join(w[0] for w in long_.split()).lower()
+    ):
+        return True  # "TfL" and "Transport for London", "DoD" and "Department of Defense"
+    return len(short) >= 2 and letters.isupper() and acronym(long_.split()) == letters
 
 
 # Verbs in the past with no "-ed" ("sold", "held"): what says a thing was done.

@@ -350,6 +350,9 @@ def test_same_person_matches_an_acronym_with_the_name_it_stands_for() -> None:
     assert same_person("WHO", "World Health Organization")
     assert same_person("World Health Organization", "WHO")
     assert not same_person("WHO", "World Trade Organization")
+    # ... written with the small words' letters too ("TfL").
+    assert same_person("TfL", "Transport for London")
+    assert not same_person("TfL", "Transport of Lagos State")
 
 
 def test_he_after_a_source_named_with_according_to_is_that_source() -> None:
