@@ -267,6 +267,11 @@ def test_the_later_wikinews_sets_are_split_by_the_same_rule(files: tuple[Path, P
     assert len(held_out) == 34 and len(dev) == 66
 
 
+@pytest.mark.parametrize("folder", [WIKINEWS, WIKINEWS_2, WIKINEWS_3, WIKINEWS_4], ids=rel)
+def test_the_split_command_checks_every_set(folder: Path) -> None:
+    assert load_split_rule().main(["--set", str(folder), "--check"]) == 0
+
+
 # -- the graded questions (eval/wikinews-graded/README.md) --------------------------------------
 GRADED = EVAL / "wikinews-graded"
 

@@ -6,6 +6,11 @@ second on is held out, so the held-out third spreads over the `asks` types too.
 
     python eval/wikinews/split.py           # rewrite both files from their union
     python eval/wikinews/split.py --check   # exit 1 if the files are not what the rule gives
+
+The later sets (`../wikinews-2/` to `../wikinews-4/`) are split by this rule too:
+
+    python eval/wikinews/split.py --set eval/wikinews-4 --from all.jsonl   # write both files
+    python eval/wikinews/split.py --set eval/wikinews-4 --check
 """
 
 from __future__ import annotations
@@ -52,27 +57,18 @@ def to_jsonl(rows: list[Row]) -> str:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--check", action="store_true", help="only check the current files")
-    args = parser.parse_args(argv)
-    return write_split(read_rows(DEV) + read_rows(HELDOUT), DEV, HELDOUT, check=args.check)
-
-
-def main_for(folder: Path, description: str, argv: list[str] | None = None) -> int:
-    """The command line of a later set's split.py (`../wikinews-2/`, `../wikinews-3/`): this
-    rule over its `dev.jsonl` and `heldout.jsonl`; `--from FILE` splits the questions of FILE,
-    `--check` only says whether the two files are what the rule gives."""
-    parser = argparse.ArgumentParser(description=description)
+    parser.add_argument("--set", dest="folder", type=Path, default=HERE, help="a set's folder")
     parser.add_argument("--from", dest="source", type=Path, help="a JSONL file of all questions")
     parser.add_argument("--check", action="store_true", help="only check the current files")
     args = parser.parse_args(argv)
-    dev, held = folder / "dev.jsonl", folder / "heldout.jsonl"
+    dev, held = args.folder / "dev.jsonl", args.folder / "heldout.jsonl"
     rows = read_rows(args.source) if args.source else read_rows(dev) + read_rows(held)
     return write_split(rows, dev, held, check=args.check)
 
 
 def write_split(rows: list[Row], dev_path: Path, held_path: Path, check: bool = False) -> int:
     """Write `rows` split by the rule to the two files, or with `check` only say whether they
-    already are (1 if not). The later sets' split.py use it too (`main_for`)."""
+    already are (1 if not)."""
     dev, held_out = split(rows)
     wanted = {dev_path: to_jsonl(dev), held_path: to_jsonl(held_out)}
     if check:
