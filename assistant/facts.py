@@ -1874,6 +1874,8 @@ def _acting_person(
     return None
 
 
+# Lower-case words that may stand before a sentence's subject with its titles ("the former
+# President Robert Mugabe", "then-acting ...") in `_opens`.
 _BEFORE_A_SUBJECT = frozenset({"the", "former", "then", "acting", "late", "us", "u.s."})
 
 

@@ -793,9 +793,9 @@ def _the_others(base: str, answers: Sequence[str]) -> str | None:
     asked = _names(base)
     if not asked:
         return None
+    people = {"person", "other"}  # ("Tancredo" alone is a name of no known kind)
+    kinds = people if asked[0].kind in people else {asked[0].kind}
     for answer in reversed(answers):
-        people = {"person", "other"}  # ("Tancredo" alone is a name of no known kind)
-        kinds = people if asked[0].kind in people else {asked[0].kind}
         listed = [e for e in _names(answer) if e.kind in kinds]
         if len(listed) < 2 or not any(same_person(e.name, asked[0].name) for e in listed):
             continue

@@ -1485,7 +1485,9 @@ _DESCRIBED_SPEAKER = re.compile(
     r"|official|representative)\s+(?:also\s+|later\s+)?(?:said|says|called|added|stated|told"
     r"|described|warned)\b"
 )
-SPEAKS_FOR_WITHIN = 80  # characters around a person's name where the body they speak for is named
+# Characters around a person's name where the body they speak for is named (not tuned: the
+# width of a title and a clause, "Interpol spokesperson ... said").
+SPEAKS_FOR_WITHIN = 80
 
 
 def _described_speaker(claim: str) -> str | None:
