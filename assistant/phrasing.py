@@ -50,13 +50,13 @@ IRREGULAR = {
     "burn": ("burned", "burned"), "buy": ("bought", "bought"), "cast": ("cast", "cast"),
     "catch": ("caught", "caught"), "choose": ("chose", "chosen"), "come": ("came", "come"),
     "cost": ("cost", "cost"), "cut": ("cut", "cut"), "deal": ("dealt", "dealt"),
-    "do": ("did", "done"), "drive": ("drove", "driven"), "fall": ("fell", "fallen"),
+    "do": ("did", "done"), "drive": ("drove", "driven"), "eat": ("ate", "eaten"),
+    "fall": ("fell", "fallen"),
     "feel": ("felt", "felt"), "fight": ("fought", "fought"), "find": ("found", "found"),
     "flee": ("fled", "fled"), "fly": ("flew", "flown"), "freeze": ("froze", "frozen"),
     "get": ("got", "got"), "give": ("gave", "given"), "go": ("went", "gone"),
     "grow": ("grew", "grown"), "have": ("had", "had"), "hear": ("heard", "heard"),
-    "hide": ("hid", "hidden"), "hit": ("hit", "hit"), "eat": ("ate", "eaten"),
-    "wear": ("wore", "worn"),
+    "hide": ("hid", "hidden"), "hit": ("hit", "hit"),
     "hold": ("held", "held"), "hurt": ("hurt", "hurt"), "keep": ("kept", "kept"),
     "know": ("knew", "known"), "lead": ("led", "led"), "learn": ("learned", "learned"),
     "leave": ("left", "left"), "lend": ("lent", "lent"), "let": ("let", "let"),
@@ -72,7 +72,7 @@ IRREGULAR = {
     "take": ("took", "taken"), "teach": ("taught", "taught"), "tell": ("told", "told"),
     "think": ("thought", "thought"), "throw": ("threw", "thrown"),
     "understand": ("understood", "understood"), "undergo": ("underwent", "undergone"),
-    "win": ("won", "won"), "withdraw": ("withdrew", "withdrawn"), "write": ("wrote", "written"),
+    "wear": ("wore", "worn"), "win": ("won", "won"), "withdraw": ("withdrew", "withdrawn"), "write": ("wrote", "written"),
 }  # fmt: skip
 PAST_TO_BASE = {forms[0]: base for base, forms in IRREGULAR.items()} | {
     forms[1]: base for base, forms in IRREGULAR.items()
