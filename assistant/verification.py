@@ -1828,6 +1828,9 @@ def _stance_problem(claim: str, window_text: str) -> str | None:
                 and any(w in hedged or synonyms(w) & hedged for w in mine.hedged)
             ):
                 return "the cited passage only says this may happen"
+    # (A "may" of permission is kept by "lets" or "can": "may now formally associate".)
+    if not mine.hedges and not claim_words & _PERMITS and _drops_hedge(claim, window_text):
+        return "the cited passage only says this may happen"
     # Underclaiming an intention: "plans to declare" where the passage says it was declared.
     # (A "could" a paraphrase adds is weaker, not wrong, and is let through.)
     # (Compared word by word: a hedge elsewhere in the passage, "reportedly", changes nothing.)
@@ -1839,6 +1842,63 @@ def _stance_problem(claim: str, window_text: str) -> str | None:
             return "the cited passage doesn't say anyone believes this"
         return f"the cited passage doesn't say what “{believed.group(0)}” says"
     return None
+
+
+# The passage's hedge, taken out of words the claim otherwise copies: "mental health may be a
+# factor in the attack" read as "mental health was a factor in the attack", "a law that would
+# have allowed" as "a law that allows". The two words before the modal and the two after it
+# (past "have", "be", "been") stand in the claim within HEDGE_GAP words of each other, with no
+# modal, future or hedge between them ("said he would resign" is "said he will resign").
+# Dev probes (2026-12-07): flipped modality caught 92 -> 94 of 132, false flags 74 -> 74 of
+# 4032 (one summary was flagged until a "lets" or "can" in the claim kept a permission's "may").
+_DROPPED_MODALS = frozenset({"may", "might", "could", "would"})
+_SKIPPED_AFTER_MODAL = frozenset({"have", "be", "been", "also", "still", "now", "soon", "then"})
+_KEEPS_A_HEDGE = frozenset(
+    """may might could would will shall can to going set likely possibly perhaps probably
+    potentially reportedly allegedly if unless planned plans plan expected expects""".split()
+)
+_PERMITS = PERMITTING | {"let", "lets", "can", "able"}
+HEDGE_GAP = 3  # not tuned: a copula or an auxiliary and a tense ("has been", "was")
+
+
+def _drops_hedge(claim: str, window_text: str) -> bool:
+    mine = re.findall(r"[A-Za-z0-9][A-Za-z0-9'’\-]*", claim[:2000])
+    mine_stems = [stem(w.lower()) for w in mine]
+    text = window_text[:4000]
+    for span in split_sentences(text):
+        words = re.findall(r"[A-Za-z0-9][A-Za-z0-9'’\-]*", text[span.start : span.end])
+        for i, word in enumerate(words):
+            if word not in _DROPPED_MODALS or i < 2:  # (lower case: "May" is a month)
+                continue
+            j = i + 1
+            while j < len(words) and words[j].lower() in _SKIPPED_AFTER_MODAL:
+                j += 1
+            before = [w.lower() for w in words[i - 2 : i]]
+            after = [w.lower() for w in words[j : j + 2]]
+            if len(after) < 2 or after[0] in ("not", "never", "n't"):
+                continue
+            if all(w in STOPWORDS for w in before) or all(w in STOPWORDS for w in after):
+                continue
+            if _copied_without_hedge(
+                mine, mine_stems, [stem(w) for w in before], [stem(w) for w in after]
+            ):
+                return True
+    return False
+
+
+def _copied_without_hedge(
+    mine: Sequence[str], mine_stems: Sequence[str], before: list[str], after: list[str]
+) -> bool:
+    for k in range(len(mine_stems) - 1):
+        if mine_stems[k : k + 2] != before:
+            continue
+        for m in range(k + 2, min(len(mine_stems) - 1, k + 3 + HEDGE_GAP)):
+            if mine_stems[m : m + 2] != after:
+                continue
+            gap = {w.lower() for w in mine[k + 2 : m]}
+            if not gap & _KEEPS_A_HEDGE:
+                return True
+    return False
 
 
 # A belief or a blame the claim reports ("investigators believe the fire started in the

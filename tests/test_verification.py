@@ -2006,3 +2006,27 @@ def test_words_given_after_elaborated_are_the_speakers() -> None:
         "The bill passed on Tuesday. President Fernández elaborated, "
         '"A state that is present must protect citizens."',
     ) == [("verified", None), ("unsupported", "the passage attributes this to Fernández")]
+
+
+def test_a_hedge_taken_out_of_the_passages_words_is_flagged() -> None:
+    text = (
+        "The Daily Telegraph cited a security source that mental health may be a factor in the "
+        "attack."
+    )
+    (verdict,) = _verdicts(
+        "According to a security source, mental health was a factor in the attack [1].", text
+    )
+    assert verdict == ("unsupported", "the cited passage only says this may happen")
+    assert _verdicts(
+        "According to a security source, mental health may be a factor in the attack [1].", text
+    ) == [("verified", None)]
+    # A "would" of reported speech is a "will"; a "may" of permission is a "lets".
+    assert _verdicts(
+        "The minister said he will resign next week [1].",
+        "The minister said he would resign next week.",
+    ) == [("verified", None)]
+    assert _verdicts(
+        "The ruling lets worshippers formally associate and worship at archaeological sites [1].",
+        "A court has ruled that worshippers may now formally associate and worship at "
+        "archaeological sites.",
+    ) == [("verified", None)]
