@@ -450,6 +450,59 @@ def _answered_thing(answers: list[str]) -> str | None:
     return whole.group(0) if whole else things[0].name
 
 
+# "Which star ...?", "What did investigators pull out of the sea?": a question for a thing.
+_ASKS_WHICH = re.compile(r"^\s*(?:and\s+)?(?:which|what)\b(?!\s+(?:happened|about)\b)", re.I)
+_PREPOSITIONS = frozenset({"from", "of", "in", "on", "at", "with", "for", "by", "near"})
+
+
+def _answer_opening(last: str, answers: list[str]) -> str | None:
+    """What "it" means after a question for a thing that names no thing itself: what the
+    answer opens with, its answer ("How old is it?" after "Which star did the team observe?"
+    and "AB Aurigae, a young star ...": AB Aurigae; after "What did investigators pull out of
+    the sea?" and "The cockpit voice recorder from Lion Air Flight 610": the cockpit voice
+    recorder)."""
+    if not answers or not _ASKS_WHICH.match(last):
+        return None
+    first = _first_sentence(answers[-1])
+    names = _names(first)
+    if names and first.startswith(names[0].name) and names[0].kind != "person":
+        return names[0].name
+    words = first.split(",")[0].rstrip(".!? ").split()
+    if len(words) < 2 or words[0].lower() not in ("the", "a", "an"):
+        return None
+    phrase: list[str] = []
+    for word in words[1:]:
+        if word.lower() in _PREPOSITIONS:
+            break
+        verb = word.lower() in VERBS or _base(word.lower()) is not None
+        if verb or not word.isalpha() or len(phrase) == OPENING_WORDS:
+            return None  # a sentence, not the thing alone
+        phrase.append(word.lower())
+    return " ".join(["the", *phrase]) if phrase else None
+
+
+OPENING_WORDS = 5  # not tuned: a noun phrase ("the cockpit voice recorder"), not a clause
+
+
+# "that category", "this walkway": a noun an earlier turn named as part of a name.
+_POINTED_NOUN = re.compile(r"\b(?:that|this)\s+([a-z]{3,})\b", re.IGNORECASE)
+
+
+def _named_kind(text: str, users: list[str], answers: list[str]) -> tuple[str, int] | None:
+    """`text` with "that <noun>" replaced by the name of the last turns that holds the noun
+    ("that category" after "a Category 5 hurricane": "Category 5"), or None."""
+    for match in _POINTED_NOUN.finditer(text):
+        noun = match.group(1).lower()
+        for turn in [*answers[-1:], *users[-1:]]:
+            for entity in _names(turn):
+                if noun in entity.name.lower().split():
+                    # (with its number: "Category 5", "Flight 610")
+                    whole = re.search(re.escape(entity.name) + r"(?:\s+\d+\b)?", turn)
+                    name = whole.group(0) if whole else entity.name
+                    return text[: match.start()] + name + text[match.end() :], 1
+    return None
+
+
 _ASKS_HOW_MANY = re.compile(r"\s*how (?:many|much)\b", re.IGNORECASE)
 
 
@@ -633,6 +686,7 @@ def rewrite_offline(question: str, history: Sequence[Message]) -> str:
         thing = (
             _thing(users, acting=acting, answered=answered, acted_on=_it_is_object(text))
             or answered
+            or _answer_opening(users[-1], answers)
         )
     if thing and person and _bare(thing) == _bare(person) and _pronoun_gender(text):
         # "Why did he say he launched it?" after "What did Erdogan name the offensive?": "it"
@@ -658,6 +712,11 @@ def rewrite_offline(question: str, history: Sequence[Message]) -> str:
         # "When will they launch it?" after "What did Google announce?": "they" is Google; "it"
         # is something else (not "When will Google launch Google?").
         thing = None
+    named = _named_kind(text, users, answers)
+    if named:
+        # "that category" after "... a Category 5 hurricane": the name holding the noun.
+        text, count = named
+        changed = True
     if thing:
         text, count = _replace(text, rf"\b(?:{_THING})\b", thing, possessive=("its",))
         changed = changed or bool(count)

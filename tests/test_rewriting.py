@@ -5,7 +5,13 @@ from __future__ import annotations
 import pytest
 
 from assistant.records import Message
-from assistant.rewriting import is_follow_up, names_something, rewrite_offline, search_text
+from assistant.rewriting import (
+    _answer_opening,
+    is_follow_up,
+    names_something,
+    rewrite_offline,
+    search_text,
+)
 
 
 def history(*turns: str) -> list[Message]:
@@ -692,3 +698,33 @@ def test_the_others_are_the_names_an_answer_listed_beside_the_one_asked_about() 
     assert rewrite_offline("what about the rest?", history) == wanted
     # With no list to take them from, the question is left as it was.
     assert rewrite_offline("And the other two?", history[2:]) == "And the other two?"
+
+
+def test_it_after_a_question_for_a_thing_is_what_the_answer_opens_with() -> None:
+    # The answer to "Which star ...?" is the star; a short answer's noun phrase is the thing.
+    star = history(
+        "Which star did Anthony Boccaletti's team observe?",
+        "AB Aurigae, a young star in the Auriga constellation about 520 light years from Earth.",
+    )
+    assert rewrite_offline("How old is it?", star) == "How old is AB Aurigae?"
+    recorder = history(
+        "What did Indonesian investigators pull out of the Java Sea?",
+        "The cockpit voice recorder from Lion Air Flight 610, broken in two.",
+    )
+    assert (
+        rewrite_offline("How far was it from where the flight data recorder turned up?", recorder)
+        == "How far was the cockpit voice recorder from where the flight data recorder turned up?"
+    )
+    # An answer that is a sentence names no one thing.
+    assert _answer_opening("What did they find?", ["The team said the engine failed."]) is None
+
+
+def test_that_noun_is_the_name_an_answer_gave_holding_the_noun() -> None:
+    dorian = history(
+        "How strong did Hurricane Dorian become?",
+        "The NHC said it strengthened into a Category 5 hurricane, with winds near 180 mph.",
+    )
+    assert (
+        rewrite_offline("And what's the minimum wind speed for that category?", dorian)
+        == "What's the minimum wind speed for Category 5?"
+    )
