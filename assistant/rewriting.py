@@ -451,7 +451,9 @@ def _answered_thing(answers: list[str]) -> str | None:
 
 
 # "Which star ...?", "What did investigators pull out of the sea?": a question for a thing.
-_ASKS_WHICH = re.compile(r"^\s*(?:and\s+)?(?:which|what)\b(?!\s+(?:happened|about)\b)", re.I)
+_ASKS_WHICH = re.compile(
+    r"^\s*(?:and\s+)?(?:which|what)\b(?!\s+(?:happened|about)\b)", re.IGNORECASE
+)
 _PREPOSITIONS = frozenset({"from", "of", "in", "on", "at", "with", "for", "by", "near"})
 
 
