@@ -487,7 +487,12 @@ OPENING_WORDS = 5  # not tuned: a noun phrase ("the cockpit voice recorder"), no
 
 
 # "that category", "this walkway": a noun an earlier turn named as part of a name.
-_POINTED_NOUN = re.compile(r"\b(?:that|this)\s+([a-z]{3,})\b", re.IGNORECASE)
+# (Not the "that" of what is said: "Did police say that officers were hurt?")
+_POINTED_NOUN = re.compile(
+    r"(?<!\bsay )(?<!\bsaid )(?<!\bsays )(?<!\bthink )(?<!\bbelieve )(?<!\bclaim )"
+    r"(?<!\bclaimed )(?<!\breported )(?<!\bannounced )(?<!\bshow )(?<!\bfind )(?<!\bfound )"
+    r"\b(?:[Tt]hat|[Tt]his)\s+([a-z]{3,})\b"
+)
 
 
 def _named_kind(text: str, users: list[str], answers: list[str]) -> tuple[str, int] | None:

@@ -728,3 +728,12 @@ def test_that_noun_is_the_name_an_answer_gave_holding_the_noun() -> None:
         rewrite_offline("And what's the minimum wind speed for that category?", dorian)
         == "What's the minimum wind speed for Category 5?"
     )
+
+
+def test_the_that_of_what_is_said_points_to_no_name() -> None:
+    dorian = history(
+        "How strong did Hurricane Dorian become?",
+        "The NHC said it strengthened into a Category 5 hurricane, with winds near 180 mph.",
+    )
+    question = "Did the NHC say that category was rare?"
+    assert rewrite_offline(question, dorian) == question
