@@ -30,6 +30,9 @@ WIKINEWS_3_FILES = (WIKINEWS_3 / "dev.jsonl", WIKINEWS_3 / "heldout.jsonl")
 # ... and the fourth (eval/wikinews-4/README.md), written blind in the sixteenth session.
 WIKINEWS_4 = EVAL / "wikinews-4"
 WIKINEWS_4_FILES = (WIKINEWS_4 / "dev.jsonl", WIKINEWS_4 / "heldout.jsonl")
+# ... and the fifth (eval/wikinews-5/README.md), written blind in the seventeenth session.
+WIKINEWS_5 = EVAL / "wikinews-5"
+WIKINEWS_5_FILES = (WIKINEWS_5 / "dev.jsonl", WIKINEWS_5 / "heldout.jsonl")
 
 KINDS = {"single", "multi", "followup", "unanswerable"}
 ASKS = {
@@ -97,6 +100,8 @@ def test_all_gold_sets_are_found() -> None:
         "eval/wikinews-3/heldout.jsonl",
         "eval/wikinews-4/dev.jsonl",
         "eval/wikinews-4/heldout.jsonl",
+        "eval/wikinews-5/dev.jsonl",
+        "eval/wikinews-5/heldout.jsonl",
     }
 
 
@@ -186,7 +191,7 @@ def load_split_rule() -> ModuleType:
 def all_wikinews_rows() -> list[Row]:
     return [r for part in wikinews_rows() for r in part] + [
         r
-        for path in (*WIKINEWS_2_FILES, *WIKINEWS_3_FILES, *WIKINEWS_4_FILES)
+        for path in (*WIKINEWS_2_FILES, *WIKINEWS_3_FILES, *WIKINEWS_4_FILES, *WIKINEWS_5_FILES)
         for r in read_rows(path)
     ]
 
@@ -258,7 +263,11 @@ def test_the_second_wikinews_set_is_split_by_the_same_rule() -> None:
     assert len(held_out) == 30 and len(dev) == 60
 
 
-@pytest.mark.parametrize("files", [WIKINEWS_3_FILES, WIKINEWS_4_FILES], ids=["third", "fourth"])
+@pytest.mark.parametrize(
+    "files",
+    [WIKINEWS_3_FILES, WIKINEWS_4_FILES, WIKINEWS_5_FILES],
+    ids=["third", "fourth", "fifth"],
+)
 def test_the_later_wikinews_sets_are_split_by_the_same_rule(files: tuple[Path, Path]) -> None:
     dev, held_out = (read_rows(p) for p in files)
     want_dev, want_held = load_split_rule().split([*dev, *held_out])
@@ -267,7 +276,9 @@ def test_the_later_wikinews_sets_are_split_by_the_same_rule(files: tuple[Path, P
     assert len(held_out) == 34 and len(dev) == 66
 
 
-@pytest.mark.parametrize("folder", [WIKINEWS, WIKINEWS_2, WIKINEWS_3, WIKINEWS_4], ids=rel)
+@pytest.mark.parametrize(
+    "folder", [WIKINEWS, WIKINEWS_2, WIKINEWS_3, WIKINEWS_4, WIKINEWS_5], ids=rel
+)
 def test_the_split_command_checks_every_set(folder: Path) -> None:
     assert load_split_rule().main(["--set", str(folder), "--check"]) == 0
 
