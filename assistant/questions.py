@@ -83,6 +83,17 @@ _AUX = (
 # player", "which of Gloria Vanderbilt's sons"; never an auxiliary or an article ("what did the
 # court decide" asks no organisation).
 # "Gloria Vanderbilt's husbands", "Biden's running mate": someone's role, not someone.
+_PARTICIPLES = frozenset(
+    """shot hit hurt put held found sent seen known chosen taken given beaten stolen driven
+    written bitten caught brought bought sold told named elected""".split()
+)
+# A verb after "who is/was": "arrested over ...", "backing it", "shot" (lower case: a name is
+# capitalised once the question is read against the library, see spelling.cased).
+_DONE_TO = re.compile(
+    r"(?:[a-z]+ly\s+)?(?:[a-z]{2,}(?:ed|ing)|"
+    + "|".join(sorted(w for w in IRREGULAR_PAST | _PARTICIPLES if w.islower()))
+    + r")\b"
+)
 _ROLE_OF = re.compile(r"['’]s\s+[a-z][\w\-]*(?:\s+[a-z][\w\-]*)?\s*$")
 _MODIFIERS = (
     # ("which of the", "which of Gloria Vanderbilt's"; "what was Hurricane Dorian's final ...")
@@ -115,7 +126,9 @@ _RULES: tuple[tuple[Asks, re.Pattern[str]], ...] = tuple(
                   rf"(?!\s+(?:{_NOT_PLACE_HEADS})\b)"),
         ("organisation", rf"^(?:what|which) {_MODIFIERS}(?:{_ORG_NOUNS})\b"),
         ("person", rf"^(?:who|whom|whose)\b|^(?:what|which) {_MODIFIERS}(?:{_PERSON_NOUNS})\b"
-                   rf"|^what (?:is|was|are|were) the names? of\b"),
+                   rf"|^what (?:is|was|are|were) the names? of\b"
+                   # "what are their names?" (people's: "its name" is a thing's)
+                   rf"|^what(?:['’]s| is| was| are| were) (?:their|his|her) (?:first |full |last )?names?\b"),
         ("list", r"^(?:list|name)\b|^(?:what|which) (?:are|were) (?:the|some)\b.*s\b"
                  r"|^(?:what|which) \w+ies\b"
                  rf"|\b(?:what|which) (?:other )?{_MODIFIERS}\w*[^\Ws]s (?:are|were|did|do|have|has|had)\b"),
@@ -294,10 +307,13 @@ def analyse(question: str) -> Intent:
         subject = who_is.group(1).strip()
         # "Who is Zvi Magen?" asks what he is; "Who is the president of France?" asks a name.
         # ("Who were Gloria Vanderbilt's husbands?" asks names too: a role of someone.)
+        # ("Who was arrested over the stabbings?", "who is backing it?" ask a name: a verb,
+        # not someone, follows.)
         if (
             asks == "person"
-            and not re.match(r"(?:the|a|an)\b", subject, re.IGNORECASE)
+            and not re.match(r"(?:the|a|an|their|his|her)\b", subject, re.IGNORECASE)
             and not _ROLE_OF.search(subject)
+            and not _DONE_TO.match(subject)
         ):
             asks = "description"
     said = _SAID.match(bare)

@@ -147,6 +147,23 @@ def test_who_is_someones_role_asks_a_name(question: str, asks: str) -> None:
 @pytest.mark.parametrize(
     ("question", "asks"),
     [
+        # a verb after "who was" asks who did it or had it done, not what someone is
+        ("Who was arrested over the stabbings in Reading?", "person"),
+        ("who is backing it?", "person"),
+        ("Who was shot?", "person"),
+        ("what are their names?", "person"),
+        ("Who is his father?", "person"),
+        ("Who is Zvi Magen?", "description"),
+        ("What is its name?", "description"),
+    ],
+)
+def test_who_was_done_to_and_their_names_ask_a_name(question: str, asks: str) -> None:
+    assert analyse(question).asks == asks
+
+
+@pytest.mark.parametrize(
+    ("question", "asks"),
+    [
         # a place named by what it is
         ("Near which air base did the crash happen?", "place"),
         ("In which park was the baby playing?", "place"),
