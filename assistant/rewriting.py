@@ -507,6 +507,17 @@ def _named_kind(text: str, users: list[str], answers: list[str]) -> tuple[str, i
                     whole = re.search(re.escape(entity.name) + r"(?:\s+\d+\b)?", turn)
                     name = whole.group(0) if whole else entity.name
                     return text[: match.start()] + name + text[match.end() :], 1
+        # ... or the noun the last answer gave with the name it belongs to ("that department"
+        # after "the neurosurgery department of First Moscow State Medical University").
+        for turn in answers[-1:]:
+            owned = re.search(
+                rf"\b((?:[a-z]+\s+)?{re.escape(noun)}\s+(?:of|at|in)\s+(?:the\s+)?"
+                r"[A-Z][\w\-’']*(?:\s+(?:[A-Z][\w\-’']*|of|and|for))*)",
+                turn[:MAX_REWRITE_CHARS],
+            )
+            if owned:
+                phrase = re.sub(r"\s+(?:of|and|for)$", "", owned.group(1))
+                return text[: match.start()] + "the " + phrase + text[match.end() :], 1
     return None
 
 

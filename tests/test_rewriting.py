@@ -737,3 +737,15 @@ def test_the_that_of_what_is_said_points_to_no_name() -> None:
     )
     question = "Did the NHC say that category was rare?"
     assert rewrite_offline(question, dorian) == question
+
+
+def test_that_noun_is_the_noun_an_answer_gave_with_its_owner() -> None:
+    prize = history(
+        "What do the winners get?",
+        "The top three earn free residency study in the neurosurgery department of First "
+        "Moscow State Medical University.",
+    )
+    assert (
+        rewrite_offline("Who runs that department?", prize)
+        == "Who runs the neurosurgery department of First Moscow State Medical University?"
+    )
