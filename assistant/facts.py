@@ -749,6 +749,12 @@ def _capitalised(token: str) -> bool:
 
 # First words that make a name a place ("Mount Bukak", "Lake Chad", "Cape Town").
 _PLACE_PREFIXES = frozenset({"mount", "mt", "lake", "cape", "fort", "isle", "gulf", "port"})
+# ... and that make "<word> of <name>" a place.
+_PLACE_HEADS = frozenset(
+    """city town municipality county province state republic kingdom borough district region
+    village commonwealth principality emirate sultanate island isle prefecture canton
+    territory""".split()
+)
 # ... and that make it a named event, no one's name: "Hurricane Dorian", "Tropical Storm Barry".
 _EVENT_PREFIXES = frozenset({"hurricane", "typhoon", "cyclone", "tropical", "storm", "operation"})
 
@@ -762,6 +768,8 @@ def _kind(words: list[str], titled: bool) -> str:
         return "organisation"
     if last in PLACE_WORDS or (len(words) > 1 and words[0].lower() in _PLACE_PREFIXES):
         return "place"
+    if len(words) > 2 and words[1] == "of" and words[0].lower() in _PLACE_HEADS:
+        return "place"  # "the Municipality of Livorno", "City of London", "County of Kerry"
     if len(words) == 1 and words[0].replace(".", "").isupper() and len(words[0]) >= 2:
         return "organisation"
     if len(words) > 1 and words[0].lower() in _EVENT_PREFIXES:

@@ -1800,6 +1800,9 @@ def _stance_problem(claim: str, window_text: str) -> str | None:
         not mine.hedges
         and theirs.intentions
         and not claim_words & MODALS_BEFORE_TO
+        # (Leaving out the hedged words the passage also states plainly, "visitors attended the
+        # event and this year the city expects about 6 million visitors", cleared that one
+        # faithful sentence and lost 4 dev catches.)
         and len(theirs.hedged & plain) >= OVERCLAIM_WORDS
         and _says_done(claim)
     ):
@@ -1852,6 +1855,8 @@ def _stance_problem(claim: str, window_text: str) -> str | None:
 # Dev probes (2026-12-07): flipped modality caught 92 -> 94 of 132, false flags 74 -> 74 of
 # 4032 (one summary was flagged until a "lets" or "can" in the claim kept a permission's "may").
 _DROPPED_MODALS = frozenset({"may", "might", "could", "would"})
+# (A hedging adverb dropped the same way, "are, reportedly, usually quiet" read as "are usually
+# quiet", is no defect to the probes' writers: dev, one faithful synonym flagged, no catch.)
 _SKIPPED_AFTER_MODAL = frozenset({"have", "be", "been", "also", "still", "now", "soon", "then"})
 _KEEPS_A_HEDGE = frozenset({
     "may", "might", "could", "would", "will", "shall", "can", "to", "going", "set", "likely",

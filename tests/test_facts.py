@@ -1047,3 +1047,15 @@ def test_a_body_and_the_person_speaking_for_it_are_two_names() -> None:
     assert [e.name for e in entities("University College London Hospital said so.")] == [
         "University College London Hospital"
     ]
+
+
+def test_a_municipality_city_or_county_of_a_name_is_a_place() -> None:
+    text = (
+        "The court backed the request of the Municipality of Livorno, as the City of London "
+        "and the County of Kerry had asked; the University of Kansas did not."
+    )
+    kinds = {e.name: e.kind for e in entities(text, known_names(text))}
+    assert kinds["Municipality of Livorno"] == "place"
+    assert kinds["City of London"] == "place"
+    assert kinds["County of Kerry"] == "place"
+    assert kinds["University of Kansas"] != "place"
