@@ -770,6 +770,8 @@ def _kind(words: list[str], titled: bool) -> str:
         return "place"
     if len(words) > 2 and words[1] == "of" and words[0].lower() in _PLACE_HEADS:
         return "place"  # "the Municipality of Livorno", "City of London", "County of Kerry"
+    if len(words) > 2 and words[1] == "of" and words[0].lower() in ORG_WORDS:
+        return "organisation"  # "University of Kansas", "Bank of England", "Church of Scientology"
     if len(words) == 1 and words[0].replace(".", "").isupper() and len(words[0]) >= 2:
         return "organisation"
     if len(words) > 1 and words[0].lower() in _EVENT_PREFIXES:

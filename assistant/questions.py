@@ -27,7 +27,7 @@ Asks = Literal[
 _PLACE_NOUNS = (
     r"country|countries|city|cities|state|states|town|towns|village|place|places|region|province"
     r"|county|venue|location|airport|hospital|area|island|port|capital|district|neighbo[u]?rhood"
-    r"|continent|street|site|prison|resort|stadium|building|university"
+    r"|continent|street|site|prison|resort|stadium|building"
     # (2026-12-07, the fifteenth session: places named by what they are; "Near which air base
     # ...?" and "In which park ...?" were read as descriptions.)
     r"|base|camp|park|river|lake|sea|bay|beach|mountain|hotel|church|mosque|temple|station"
@@ -49,6 +49,8 @@ _ORG_NOUNS = (
     r"|club|clubs|firm|firms|body|institution|newspaper|network|airline|bank|banks|broadcaster"
     r"|channel|court|ministry|department|union|charity|website|publication|band|manufacturer"
     r"|council|committee|commission|forum|app|platform|service|magazine|studio|label"
+    # (a university does things: "Which university's scientists estimated ...?")
+    r"|university|universities|college|colleges"
 )
 _PERSON_NOUNS = (
     r"person|people|man|men|woman|women|official|officials|minister|leader|leaders|player"

@@ -1059,3 +1059,11 @@ def test_a_municipality_city_or_county_of_a_name_is_a_place() -> None:
     assert kinds["City of London"] == "place"
     assert kinds["County of Kerry"] == "place"
     assert kinds["University of Kansas"] != "place"
+
+
+def test_a_university_bank_or_church_of_a_name_is_a_body() -> None:
+    text = "The University of Kansas and the Bank of England wrote to the Church of Scientology."
+    kinds = {e.name: e.kind for e in entities(text, known_names(text))}
+    assert kinds["University of Kansas"] == "organisation"
+    assert kinds["Bank of England"] == "organisation"
+    assert kinds["Church of Scientology"] == "organisation"

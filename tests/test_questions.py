@@ -162,6 +162,17 @@ def test_who_was_done_to_and_their_names_ask_a_name(question: str, asks: str) ->
 
 
 @pytest.mark.parametrize(
+    "question",
+    [
+        "Which university's scientists estimated the number of cases?",
+        "Which college did he attend?",
+    ],
+)
+def test_a_university_is_asked_for_as_a_body(question: str) -> None:
+    assert analyse(question).asks == "organisation"
+
+
+@pytest.mark.parametrize(
     ("question", "asks"),
     [
         # a place named by what it is
