@@ -96,22 +96,24 @@ MAX_FALSE_FLAG_RATE = 0.03  # of faithful claim sentences (issue 11)
 # batches (dev 1318 probes), one probe below its final dev figures, rounded down to 0.01; the
 # fourteenth the same way after the twenty-ninth and thirtieth (dev 1398 probes); the sixteenth
 # after the thirty-third and thirty-fourth (dev 1558 probes): their misses moved wrong numbers,
-# places, polarity, modality and invented claims below the fifteenth's floors.
-CATCH_FLOORS = {  # one probe below the dev figures at the sixteenth session's end
-    "wrong_number": 0.84,  # dev 44/51
-    "wrong_date": 0.92,  # dev 40/42
-    "wrong_person": 0.82,  # dev 38/45
-    "wrong_place": 0.78,  # dev 37/46
-    "wrong_organisation": 0.81,  # dev 27/32
-    "wrong_attribution": 0.88,  # dev 111/124
-    "flipped_polarity": 0.85,  # dev 80/92
-    "flipped_modality": 0.70,  # dev 94/132 (the seventeenth session; 92/132 at the sixteenth)
-    "invented": 0.62,  # dev 67/105
+# places, polarity, modality and invented claims below the fifteenth's floors; the seventeenth
+# after the thirty-fifth and thirty-sixth (dev 1638 probes).
+CATCH_FLOORS = {  # one probe below the dev figures at the seventeenth session's end
+    "wrong_number": 0.83,  # dev 45/53
+    "wrong_date": 0.93,  # dev 42/44
+    "wrong_person": 0.82,  # dev 40/47
+    "wrong_place": 0.78,  # dev 38/47
+    "wrong_organisation": 0.81,  # dev 28/33
+    "wrong_attribution": 0.88,  # dev 116/130
+    "flipped_polarity": 0.84,  # dev 84/98
+    "flipped_modality": 0.68,  # dev 95/138
+    "invented": 0.62,  # dev 70/111
     "nonexistent_source": 1.0,
 }
 MAX_FALSE_FLAG_FLOOR = 0.03  # dev 79/3000 (2.6%), the eighth session, two probes up, to 0.5%;
 # dev 78/3404 (2.3%) at the thirteenth session's end; 76/3614 (2.1%) at the fourteenth's;
-# 82/3832 (2.1%) at the fifteenth's, two new batches in it; 74/4032 (1.8%) at the sixteenth's
+# 82/3832 (2.1%) at the fifteenth's, two new batches in it; 74/4032 (1.8%) at the sixteenth's;
+# 79/4234 (1.9%) at the seventeenth's, two new batches in it
 
 # The first line of every model reply under the lead's new answer prompt.
 STATUS_ANSWERED = "STATUS: answered"
