@@ -1361,11 +1361,27 @@ def _joined_not_said(lowered: Sequence[str], at: int) -> bool:
     hospital"), not saying something (no "that", quotation or colon follows it). Dev probes:
     one faithful sentence was flagged, "He was elected a Fellow ... and admitted to the
     American Academy of Arts and Sciences in 1992" read as what he said."""
+    if (
+        lowered[at] in _CONCEDING
+        and lowered[at + 1 : at + 2]
+        and (lowered[at + 1] in _OBJECT_OPENERS or lowered[at + 1].isdigit())
+    ):
+        # "Kim Min-Woo conceded a penalty", "conceded two goals", "conceded defeat", "a penalty
+        # conceded by Kim": a thing given up, not words said ("conceded that it had failed").
+        # (Dev probes: one faithful sentence no longer flagged, no catch lost.)
+        return lowered[at + 2 : at + 3] != ["that"]
     if lowered[at] not in ("admitted", "admits") or lowered[at + 1 : at + 2] != ["to"]:
         return False
     return "that" not in lowered[at + 2 : at + 2 + QUOTE_WITHIN] and not _quote_follows(
         lowered, at + 1
     )
+
+
+_CONCEDING = frozenset({"conceded", "concedes", "concede", "conceding"})
+_OBJECT_OPENERS = frozenset(
+    """a an the two three four five six seven eight nine ten defeat victory penalty penalties
+    goal goals by""".split()
+)
 
 
 # Words of report before ", argued X" for X to be its speaker (not swept: an aside of three or

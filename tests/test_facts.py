@@ -1067,3 +1067,17 @@ def test_a_university_bank_or_church_of_a_name_is_a_body() -> None:
     assert kinds["University of Kansas"] == "organisation"
     assert kinds["Bank of England"] == "organisation"
     assert kinds["Church of Scientology"] == "organisation"
+
+
+def test_a_penalty_or_defeat_conceded_is_no_speech() -> None:
+    passage = (
+        "In the 62nd minute Kim Min-Woo conceded a penalty which the match referee Joel "
+        "Aguilar awarded Sweden."
+    )
+    assert speaker(passage) is None
+    assert (
+        speaker("Referee Joel Aguilar awarded Sweden a penalty, conceded by Kim Min-Woo.") is None
+    )
+    assert speaker("Smith conceded defeat on Tuesday.") is None
+    assert speaker("Smith conceded that the plan had failed.") == "Smith"
+    assert speaker('"We lost," Smith conceded.') == "Smith"
