@@ -1855,6 +1855,7 @@ def _stance_problem(claim: str, window_text: str) -> str | None:
 # Dev probes (2026-12-07): flipped modality caught 92 -> 94 of 132, false flags 74 -> 74 of
 # 4032 (one summary was flagged until a "lets" or "can" in the claim kept a permission's "may").
 _DROPPED_MODALS = frozenset({"may", "might", "could", "would"})
+_A_DROPPED_MODAL = re.compile(r"\b(?:may|might|could|would)\b")
 # (A hedging adverb dropped the same way, "are, reportedly, usually quiet" read as "are usually
 # quiet", is no defect to the probes' writers: dev, one faithful synonym flagged, no catch.)
 _SKIPPED_AFTER_MODAL = frozenset({"have", "be", "been", "also", "still", "now", "soon", "then"})
@@ -1868,9 +1869,11 @@ HEDGE_GAP = 3  # not tuned: a copula or an auxiliary and a tense ("has been", "w
 
 
 def _drops_hedge(claim: str, window_text: str) -> bool:
+    text = window_text[:4000]
+    if not _A_DROPPED_MODAL.search(text):
+        return False  # (most passages have none: the check costs nothing then)
     mine = re.findall(r"[A-Za-z0-9][A-Za-z0-9'’\-]*", claim[:2000])
     mine_stems = [stem(w.lower()) for w in mine]
-    text = window_text[:4000]
     for span in split_sentences(text):
         words = re.findall(r"[A-Za-z0-9][A-Za-z0-9'’\-]*", text[span.start : span.end])
         for i, word in enumerate(words):
