@@ -750,11 +750,11 @@ def _capitalised(token: str) -> bool:
 # First words that make a name a place ("Mount Bukak", "Lake Chad", "Cape Town").
 _PLACE_PREFIXES = frozenset({"mount", "mt", "lake", "cape", "fort", "isle", "gulf", "port"})
 # ... and that make "<word> of <name>" a place.
-_PLACE_HEADS = frozenset(
-    """city town municipality county province state republic kingdom borough district region
-    village commonwealth principality emirate sultanate island isle prefecture canton
-    territory""".split()
-)
+_PLACE_HEADS = frozenset({
+    "city", "town", "municipality", "county", "province", "state", "republic", "kingdom",
+    "borough", "district", "region", "village", "commonwealth", "principality", "emirate",
+    "sultanate", "island", "isle", "prefecture", "canton", "territory",
+})  # fmt: skip
 # ... and that make it a named event, no one's name: "Hurricane Dorian", "Tropical Storm Barry".
 _EVENT_PREFIXES = frozenset({"hurricane", "typhoon", "cyclone", "tropical", "storm", "operation"})
 
@@ -1378,10 +1378,10 @@ def _joined_not_said(lowered: Sequence[str], at: int) -> bool:
 
 
 _CONCEDING = frozenset({"conceded", "concedes", "concede", "conceding"})
-_OBJECT_OPENERS = frozenset(
-    """a an the two three four five six seven eight nine ten defeat victory penalty penalties
-    goal goals by""".split()
-)
+_OBJECT_OPENERS = frozenset({
+    "a", "an", "the", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten",
+    "defeat", "victory", "penalty", "penalties", "goal", "goals", "by",
+})  # fmt: skip
 
 
 # Words of report before ", argued X" for X to be its speaker (not swept: an aside of three or

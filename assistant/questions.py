@@ -81,14 +81,11 @@ _AUX = (
     r"|isn't|aren't|wasn't|weren't|don't|doesn't|didn't|hasn't|haven't|won't"
 )
 
-# The words between "which"/"what" and the noun that says what is asked: "Which Utah Jazz
-# player", "which of Gloria Vanderbilt's sons"; never an auxiliary or an article ("what did the
-# court decide" asks no organisation).
-# "Gloria Vanderbilt's husbands", "Biden's running mate": someone's role, not someone.
-_PARTICIPLES = frozenset(
-    """shot hit hurt put held found sent seen known chosen taken given beaten stolen driven
-    written bitten caught brought bought sold told named elected""".split()
-)
+_PARTICIPLES = frozenset({
+    "shot", "hit", "hurt", "put", "held", "found", "sent", "seen", "known", "chosen", "taken",
+    "given", "beaten", "stolen", "driven", "written", "bitten", "caught", "brought", "bought",
+    "sold", "told", "named", "elected",
+})  # fmt: skip
 # A verb after "who is/was": "arrested over ...", "backing it", "shot" (lower case: a name is
 # capitalised once the question is read against the library, see spelling.cased).
 _DONE_TO = re.compile(
@@ -96,6 +93,10 @@ _DONE_TO = re.compile(
     + "|".join(sorted(w for w in IRREGULAR_PAST | _PARTICIPLES if w.islower()))
     + r")\b"
 )
+# The words between "which"/"what" and the noun that says what is asked: "Which Utah Jazz
+# player", "which of Gloria Vanderbilt's sons"; never an auxiliary or an article ("what did the
+# court decide" asks no organisation).
+# "Gloria Vanderbilt's husbands", "Biden's running mate": someone's role, not someone.
 _ROLE_OF = re.compile(r"['’]s\s+[a-z][\w\-]*(?:\s+[a-z][\w\-]*)?\s*$")
 _MODIFIERS = (
     # ("which of the", "which of Gloria Vanderbilt's"; "what was Hurricane Dorian's final ...")
