@@ -495,7 +495,7 @@ _POINTED_NOUN = re.compile(
 )
 
 
-def _named_kind(text: str, users: list[str], answers: list[str]) -> tuple[str, int] | None:
+def _named_kind(text: str, users: list[str], answers: list[str]) -> str | None:
     """`text` with "that <noun>" replaced by the name of the last turns that holds the noun
     ("that category" after "a Category 5 hurricane": "Category 5"), or None."""
     for match in _POINTED_NOUN.finditer(text):
@@ -506,7 +506,7 @@ def _named_kind(text: str, users: list[str], answers: list[str]) -> tuple[str, i
                     # (with its number: "Category 5", "Flight 610")
                     whole = re.search(re.escape(entity.name) + r"(?:\s+\d+\b)?", turn)
                     name = whole.group(0) if whole else entity.name
-                    return text[: match.start()] + name + text[match.end() :], 1
+                    return text[: match.start()] + name + text[match.end() :]
         # ... or the noun the last answer gave with the name it belongs to ("that department"
         # after "the neurosurgery department of First Moscow State Medical University").
         for turn in answers[-1:]:
@@ -517,7 +517,7 @@ def _named_kind(text: str, users: list[str], answers: list[str]) -> tuple[str, i
             )
             if owned:
                 phrase = re.sub(r"\s+(?:of|and|for)$", "", owned.group(1))
-                return text[: match.start()] + "the " + phrase + text[match.end() :], 1
+                return text[: match.start()] + "the " + phrase + text[match.end() :]
     return None
 
 
@@ -733,8 +733,7 @@ def rewrite_offline(question: str, history: Sequence[Message]) -> str:
     named = _named_kind(text, users, answers)
     if named:
         # "that category" after "... a Category 5 hurricane": the name holding the noun.
-        text, count = named
-        changed = True
+        text, changed = named, True
     if thing:
         text, count = _replace(text, rf"\b(?:{_THING})\b", thing, possessive=("its",))
         changed = changed or bool(count)
