@@ -33,6 +33,9 @@ WIKINEWS_4_FILES = (WIKINEWS_4 / "dev.jsonl", WIKINEWS_4 / "heldout.jsonl")
 # ... and the fifth (eval/wikinews-5/README.md), written blind in the seventeenth session.
 WIKINEWS_5 = EVAL / "wikinews-5"
 WIKINEWS_5_FILES = (WIKINEWS_5 / "dev.jsonl", WIKINEWS_5 / "heldout.jsonl")
+# ... and the sixth (eval/wikinews-6/README.md), written blind in the eighteenth session.
+WIKINEWS_6 = EVAL / "wikinews-6"
+WIKINEWS_6_FILES = (WIKINEWS_6 / "dev.jsonl", WIKINEWS_6 / "heldout.jsonl")
 
 KINDS = {"single", "multi", "followup", "unanswerable"}
 ASKS = {
@@ -191,7 +194,13 @@ def load_split_rule() -> ModuleType:
 def all_wikinews_rows() -> list[Row]:
     return [r for part in wikinews_rows() for r in part] + [
         r
-        for path in (*WIKINEWS_2_FILES, *WIKINEWS_3_FILES, *WIKINEWS_4_FILES, *WIKINEWS_5_FILES)
+        for path in (
+            *WIKINEWS_2_FILES,
+            *WIKINEWS_3_FILES,
+            *WIKINEWS_4_FILES,
+            *WIKINEWS_5_FILES,
+            *WIKINEWS_6_FILES,
+        )
         for r in read_rows(path)
     ]
 
@@ -265,8 +274,8 @@ def test_the_second_wikinews_set_is_split_by_the_same_rule() -> None:
 
 @pytest.mark.parametrize(
     "files",
-    [WIKINEWS_3_FILES, WIKINEWS_4_FILES, WIKINEWS_5_FILES],
-    ids=["third", "fourth", "fifth"],
+    [WIKINEWS_3_FILES, WIKINEWS_4_FILES, WIKINEWS_5_FILES, WIKINEWS_6_FILES],
+    ids=["third", "fourth", "fifth", "sixth"],
 )
 def test_the_later_wikinews_sets_are_split_by_the_same_rule(files: tuple[Path, Path]) -> None:
     dev, held_out = (read_rows(p) for p in files)
@@ -277,7 +286,7 @@ def test_the_later_wikinews_sets_are_split_by_the_same_rule(files: tuple[Path, P
 
 
 @pytest.mark.parametrize(
-    "folder", [WIKINEWS, WIKINEWS_2, WIKINEWS_3, WIKINEWS_4, WIKINEWS_5], ids=rel
+    "folder", [WIKINEWS, WIKINEWS_2, WIKINEWS_3, WIKINEWS_4, WIKINEWS_5, WIKINEWS_6], ids=rel
 )
 def test_the_split_command_checks_every_set(folder: Path) -> None:
     assert load_split_rule().main(["--set", str(folder), "--check"]) == 0

@@ -63,11 +63,13 @@ def stratum(probe: dict) -> str:
 # twenty-seventh; v2160-v2219: the twenty-eighth (both 2026-12-07, the thirteenth session);
 # v2220-v2279: the twenty-ninth; v2280-v2339: the thirtieth (both 2026-12-07, the fourteenth
 # session); v2340-v2399: the thirty-first; v2400-v2459: the thirty-second (both 2026-12-07, the
-# fifteenth session); v2460-v2519: the thirty-third; v2520 and on: the thirty-fourth (both
-# 2026-12-07, the sixteenth session).
+# fifteenth session); v2460-v2519: the thirty-third; v2520-v2579: the thirty-fourth (both
+# 2026-12-07, the sixteenth session); v2580-v2639: the thirty-fifth; v2640-v2699: the
+# thirty-sixth (both the seventeenth session); v2700-v2759: the thirty-seventh; v2760 and on: the
+# thirty-eighth (both the eighteenth session).
 BATCHES = (400, 500, 600, 700, 800, 900, 960, 1020, 1080, 1140, 1200, 1260, 1320, 1380, 1440, 1500,
            1560, 1620, 1680, 1740, 1800, 1860, 1920, 1980, 2040, 2100, 2160, 2220, 2280, 2340,
-           2400, 2460, 2520, 2580, 2640)  # fmt: skip
+           2400, 2460, 2520, 2580, 2640, 2700, 2760)  # fmt: skip
 
 
 def batch(probe: dict) -> int:
