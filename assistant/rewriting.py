@@ -32,11 +32,14 @@ _DEMONSTRATIVE_PRONOUN = re.compile(
     rf"|would|could|can)\b))",
     re.IGNORECASE,
 )
+# Time words after "this"/"that" point to a time, not back at a thing ("this year").
+_TIME_WORDS = (
+    r"(?:year|week|month|morning|afternoon|evening|time|day|weekend|season|century|decade"
+    r"|summer|winter|spring|autumn|fall)"
+)
 # "these operations", "that decision": pointing back, unlike "this year" or "that time".
 _POINTING_DETERMINER = re.compile(
-    r"\b(?:these|those|that|this)\s+(?!(?:year|week|month|morning|afternoon|evening|time|day"
-    r"|weekend|season|century|decade|summer|winter|spring|autumn|fall)\b)[a-z]{3,}",
-    re.IGNORECASE,
+    rf"\b(?:these|those|that|this)\s+(?!{_TIME_WORDS}\b)[a-z]{{3,}}", re.IGNORECASE
 )
 _OPENER = re.compile(
     r"^\s*(?:and|but|so|also|then|ok(?:ay)?|well|now|what about|how about|and what about)\b",
@@ -138,7 +141,9 @@ _MALE = frozenset({"he", "him", "his", "himself"})
 # After a name, up to the sentence's end or the next capitalised word: the first pronoun there
 # is the name's ("Emily Murphy sent a letter ..., what she described" - but not the "his" of
 # "sent a letter to Joe Biden and his team", which follows another name).
-_AFTER_NAME = re.compile(r"[^.!?A-Z]{0,200}")
+# The words after a name, up to a new clause's subject ("Jamal Khashoggi, and she called for
+# ...": "she" is the sentence's subject, not him).
+_AFTER_NAME = re.compile(r"(?:(?!,\s*(?:and|but)\s)[^.!?A-Z]){0,200}")
 _PRONOUN_WORD = re.compile(r"\b(?:he|him|his|himself|she|her|hers|herself)\b", re.IGNORECASE)
 # ... counted only when it can't be someone else's object: "who confessed to strangling her"
 # says nothing of who confessed.
@@ -188,6 +193,12 @@ def _gender(name: str, text: str, subject: bool = False) -> str | None:
     return "m" if votes["m"] > votes["f"] else "f"
 
 
+_OPENING_PRONOUN = re.compile(r"\s*(He|She)\s+(?:is|was)\b", re.IGNORECASE)
+_WHO_IS = re.compile(
+    r"\s*(?i:who)\s+(?:is|was)\s+([A-Z][\w\-’']*(?:\s+[A-Z][\w\-’']*){0,3})\s*\??\s*$"
+)
+
+
 def _pronoun_gender(question: str) -> str | None:
     """ "m" for a question's he/him/his, "f" for she/her, else None."""
     found = _PRONOUN_WORD.search(question)
@@ -203,11 +214,18 @@ def _person(users: list[str], answers: list[str], gender: str | None = None) -> 
     of the last answer's names, one it calls by this one's first: "did she ...?" after "Emily
     Murphy sent a letter to Joe Biden, ... what she described as ..." is Murphy."""
     said = " ".join(users[-1:] + answers[-1:])
+    last_question = users[-1] if users else ""
+    # "Who is Hatice Cengiz?" answered "She is the fiancée of ...": the pronoun is hers.
+    opened = _OPENING_PRONOUN.match(answers[-1]) if answers and last_question else None
+    described = _WHO_IS.match(last_question)
+    known_gender = {}
+    if opened and described:
+        known_gender[described.group(1)] = "m" if opened.group(1).lower() == "he" else "f"
 
     def fits(e: Entity) -> bool:
-        return gender is None or _gender(e.name, said) in (None, gender)
+        own = known_gender.get(e.name) or _gender(e.name, said)
+        return gender is None or own in (None, gender)
 
-    last_question = users[-1] if users else ""
     asked_who = analyse(last_question).asks == "person" if last_question else False
     in_question = [
         e
@@ -487,11 +505,13 @@ OPENING_WORDS = 5  # not tuned: a noun phrase ("the cockpit voice recorder"), no
 
 
 # "that category", "this walkway": a noun an earlier turn named as part of a name.
-# (Not the "that" of what is said: "Did police say that officers were hurt?")
+# (Not the "that" of what is said: "Did police say that officers were hurt?", nor "this year",
+# which is now: "Was it bigger this year?" is not about "Chinese New Year". "That year" and
+# "that day" point back, and may be a name: "Who chose that day?" after "Election Day".)
 _POINTED_NOUN = re.compile(
     r"(?<!\bsay )(?<!\bsaid )(?<!\bsays )(?<!\bthink )(?<!\bbelieve )(?<!\bclaim )"
     r"(?<!\bclaimed )(?<!\breported )(?<!\bannounced )(?<!\bshow )(?<!\bfind )(?<!\bfound )"
-    r"\b(?:[Tt]hat|[Tt]his)\s+([a-z]{3,})\b"
+    rf"\b(?:[Tt]hat|[Tt]his(?!\s+{_TIME_WORDS}\b))\s+([a-z]{{3,}})\b"
 )
 
 

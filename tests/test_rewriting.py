@@ -749,3 +749,29 @@ def test_that_noun_is_the_noun_an_answer_gave_with_its_owner() -> None:
         rewrite_offline("Who runs that department?", prize)
         == "Who runs the neurosurgery department of First Moscow State Medical University?"
     )
+
+
+def test_this_year_is_now_not_a_name_holding_year() -> None:
+    festival = history(
+        "What festival was held in Taipei?",
+        "The Lantern Festival marked the end of the Chinese New Year celebrations.",
+    )
+    assert "Chinese New Year" not in rewrite_offline("How many people came this year?", festival)
+    # "that day" points back, and may be a name an answer gave.
+    election = history("When is it?", "Election Day is on Tuesday, 3 November.")
+    assert rewrite_offline("Who chose that day?", election) == "Who chose Election Day?"
+
+
+def test_the_pronoun_an_answer_opens_with_is_the_one_asked_about() -> None:
+    # "She is ..." answers "Who is Hatice Cengiz?": "he" is someone else the answer names (the
+    # "she" after his name, past ", and", is hers).
+    cengiz = history(
+        "Who is Hatice Cengiz?",
+        "She is the Turkish fiancée of murdered Saudi journalist Jamal Khashoggi, and she "
+        "called for his killers to face justice at the UN.",
+    )
+    assert (
+        rewrite_offline("Why had he gone to the consulate that day?", cengiz)
+        == "Why had Jamal Khashoggi gone to the consulate that day?"
+    )
+    assert rewrite_offline("What did she say?", cengiz) == "What did Hatice Cengiz say?"
