@@ -124,6 +124,9 @@ _NUMBER_WORD = (
     r"|fifteen|sixteen|seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|sixty|seventy"
     r"|eighty|ninety|hundred|thousand|million|billion|trillion|dozen)"
 )
+# A capitalised word just before: a capitalised number word after it names ("Tropical
+# Depression Three"); it counts nothing (dev probe v2778).
+_NAME_BEFORE = re.compile(r"(?<![.!?]\s)\b[A-Z][a-z][\w’'\-]*\s+$")
 _NUMBER_WORDS = re.compile(
     r"\b(?P<w>(?:twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety)[\s\-](?:first|second"
     r"|third|fourth|fifth|sixth|seventh|eighth|ninth)"
@@ -473,6 +476,10 @@ def facts(text: str) -> Facts:
     flat = "".join(masked)
     for match in _NUMBER_WORDS.finditer(flat):
         parsed = _words_value(match.group("w"))
+        if match.group(0)[:1].isupper() and _NAME_BEFORE.search(
+            flat[max(0, match.start() - 40) : match.start()]
+        ):
+            continue  # "Tropical Depression Three", "Air Force One": part of a name
         if match.group("w").lower() == "once" and _CLAUSE_AFTER.match(text, match.end()):
             continue  # "once the protests started": when, not how often
         before = flat[max(0, match.start() - 4) : match.start()].lower()
@@ -683,10 +690,11 @@ _ROLE_WORDS = TITLES | frozenset(
     {"prime", "foreign", "defence", "defense", "former", "deputy", "vice", "interior", "finance",
      "health", "senior", "acting", "state", "opposition", "then", "late", "leader"}
 )  # fmt: skip
-# Words, dotted acronyms (U.S.), ampersand ones (Q&A, AT&T), codes (S-400, COVID-19), numbers,
-# and punctuation.
+# Words (an en dash within one joins like a hyphen: "Harvard–Smithsonian", "Saffir–Simpson"),
+# dotted acronyms (U.S.), ampersand ones (Q&A, AT&T), codes (S-400, COVID-19), numbers, and
+# punctuation.
 _TOKEN = re.compile(
-    r"(?:[A-Za-z]\.){2,}|[A-Z]{1,3}&[A-Z]{1,3}\b|[A-Z]+-\d+\w*|[^\W\d_](?:[\w’'\-]*\w)?|\d[\d,.]*\w*"
+    r"(?:[A-Za-z]\.){2,}|[A-Z]{1,3}&[A-Z]{1,3}\b|[A-Z]+-\d+\w*|[^\W\d_](?:[\w’'\-–]*\w)?|\d[\d,.]*\w*"
     r"|[.!?\"“”‘«»():;,—–]"
 )
 _BOUNDARIES = frozenset('.!?"“‘«(:;—–')
@@ -894,6 +902,15 @@ def entities(text: str, known: frozenset[str] = frozenset()) -> tuple[Entity, ..
             close()
         if len(run) >= 2 and _initial_dot(items, index):
             continue  # a middle initial: "John G. Roberts" is one name, not "John G" and another
+        if (
+            len(token) == 1
+            and token.isupper()
+            and following == "."
+            and index + 2 < len(items)
+            and items[index + 2][:1].islower()
+        ):
+            close()  # "E. coli", "T. rex": a genus abbreviated, no name (dev probe v2813)
+            continue
         if token in _BOUNDARIES or token in ",)»”":
             close()
             continue
@@ -1502,6 +1519,9 @@ def speaker(sentence: str, before: str = "", known: frozenset[str] = frozenset()
         if _joined_not_said(lowered, i):
             continue  # "admitted to the American Academy of Arts and Sciences in 1992"
         previous = lowered[i - 1] if i else ""
+        if previous in ("not", "never") or previous.endswith(("n't", "n’t")):
+            continue  # "accepted responsibility but did not say he ordered it": no report
+
         # "he said", "he also said"
         subject_word = lowered[i - 2] if i > 1 and is_adverb(previous) else previous
         if subject_word in _PRONOUN_SPEAKERS:
@@ -1890,6 +1910,8 @@ def _acting_person(
             and not any(same_person(e.name, x) for x in excluded)
             and _head_word(e.name) not in _ROLE_WORDS
         ]
+        # (Not whose someone is: "Khashoggi's fiancée, Hatice Cengiz, called ..." is Cengiz.)
+        people = [e for e in people if not _only_as_owner(unquoted, e.name)] or people
         named = [e for e in people if e.kind == "person"] or ([] if strict else people)
         if people and not strict and _opens(unquoted, people[0].name):
             named = people  # "Sanders pointed out that he trailed Joe Biden": Sanders acts
@@ -1898,6 +1920,12 @@ def _acting_person(
         if named:
             return named[0].name
     return None
+
+
+def _only_as_owner(sentence: str, name: str) -> bool:
+    """Whether `sentence` names `name` only as whose a thing is ("Khashoggi's fiancée")."""
+    at = [m.end() for m in re.finditer(rf"\b{re.escape(name)}\b", sentence[:MAX_SENTENCE_CHARS])]
+    return bool(at) and all(re.match(r"['’]s [a-z]", sentence[end : end + 4]) for end in at)
 
 
 # Lower-case words that may stand before a sentence's subject with its titles ("the former
@@ -2011,6 +2039,8 @@ IMPLICIT_NEGATORS = _LACK | frozenset(
     halted stop stopped stops cease ceased ruled prevent prevented prevents preventing
     barred""".split()
 )
+# Nouns of the verbs above that negate the verb after "to", whatever comes before them.
+_NEGATING_NOUNS = frozenset({"refusal", "refusals", "failure", "failures"})
 # Words that make what follows possible rather than done ("could join", "promised to pay"), or
 # a guess rather than a finding ("speculated the virus was transferred", "the presumed price"),
 # or still to come ("still awaited approval", "pending trial": dev, 2 more flipped modalities
@@ -2036,10 +2066,12 @@ MODALS_BEFORE_TO = frozenset(
     aims aimed appear appears appeared seem seems seemed suspected believed thought presumed
     rumoured rumored alleged working trying attempting preparing striving meant supposed
     designed intending expecting hoping threatening proposing seeking aiming forecast
-    forecasts predicted predicts scheduled need needs claim claims claimed claiming""".split()
+    forecasts predicted predicts scheduled need needs claim claims claimed claiming intention
+    intentions""".split()
 )
 # A chance of what follows, not the thing: "Webb has a small chance to find biosignatures".
 _CHANCE = frozenset({"chance", "chances"})
+# ("stated her intention to endorse" is no endorsement: dev probe v2783, the eighteenth session.)
 # (2026-12-06, the sixth session: "forecast to reach" ... "need to" added, one dev catch; with
 # "projected" too, "is projected to win the electoral college and was also victorious in the
 # popular vote" flagged "won the popular vote", so "projected" is left out.)
@@ -2084,6 +2116,8 @@ OPPOSITES: tuple[tuple[str, str], ...] = (
     # not accede to" (or accept, or agree to) them.
     ("keep", "chang"), ("kept", "chang"), ("refus", "accept"), ("refus", "agre"),
     ("refus", "acced"),
+    # (the eighteenth session: "a supporter of the war" for "an opponent of": dev probe v2742)
+    ("support", "oppon"),
 )  # fmt: skip
 
 
@@ -2231,6 +2265,9 @@ def stance(text: str) -> Stance:
         # landing" doesn't.
         previous_word = items[position - 1].lower() if position else ""
         implicit = (
+            # "their refusal to disclose documents" = "refusing to disclose" (dev probe v2776)
+            word in _NEGATING_NOUNS and next_word == "to"
+        ) or (
             word in IMPLICIT_NEGATORS
             and (
                 next_word in ("to", "from")

@@ -1081,3 +1081,41 @@ def test_a_penalty_or_defeat_conceded_is_no_speech() -> None:
     assert speaker("Smith conceded defeat on Tuesday.") is None
     assert speaker("Smith conceded that the plan had failed.") == "Smith"
     assert speaker('"We lost," Smith conceded.') == "Smith"
+
+
+def test_a_capitalised_number_word_after_a_name_is_part_of_the_name() -> None:
+    text = "The NHC said Tropical Depression Three had sustained winds of 30 mph, nine short."
+    assert [q.text for q in facts(text).quantities] == ["30", "nine"]
+    assert [q.text for q in facts("Seven people died. Three were hurt.").quantities] == [
+        "Seven",
+        "Three",
+    ]
+
+
+def test_an_abbreviated_genus_is_no_name() -> None:
+    text = '"The resistant E. coli strains were different," said Dr. Livermore.'
+    assert [e.name for e in entities(text)] == ["Livermore"]
+
+
+def test_an_en_dash_inside_a_name_joins_it() -> None:
+    text = '"It is a good sign," said Ryan Cloutier of the Harvard–Smithsonian Center.'
+    names = [e.name for e in entities(text)]
+    assert names == ["Ryan Cloutier of the Harvard–Smithsonian Center"]
+    assert same_person(speaker(text) or "", "Ryan Cloutier")
+
+
+def test_a_denied_speech_verb_reports_no_one() -> None:
+    sentence = (
+        "Crown Prince Mohammad bin Salman accepted responsibility for Jamal Khashoggi's murder "
+        "but did not say he had ordered it."
+    )
+    assert speaker(sentence) is None
+    assert speaker("The minister didn't say when the talks would resume.") is None
+    assert speaker("Bennett said he never said that.") == "Bennett"
+
+
+def test_whose_someone_is_is_not_who_acts() -> None:
+    text = (
+        "The prince accepted responsibility. Khashoggi's fiancée, Hatice Cengiz, called it a ploy."
+    )
+    assert last_person(text) == "Hatice Cengiz"

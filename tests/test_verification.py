@@ -2030,3 +2030,139 @@ def test_a_hedge_taken_out_of_the_passages_words_is_flagged() -> None:
         "A court has ruled that worshippers may now formally associate and worship at "
         "archaeological sites.",
     ) == [("verified", None)]
+
+
+# --- the eighteenth session's dev probes (v2700-v2819) -------------------------------------------
+
+
+def test_a_name_the_article_gives_in_brackets_is_the_name_before_them() -> None:
+    assert _verdicts(
+        "According to Phivolcs, the epicenter was about 9 km east of Carrascal [1].",
+        "The quake struck before dawn. According to the Philippine Institute of Volcanology and "
+        "Seismology (Phivolcs), the epicenter was located roughly nine kilometers east of "
+        "Carrascal.",
+    ) == [("verified", None)]
+
+
+def test_a_claim_giving_the_passages_source_too_is_not_misattributed() -> None:
+    assert _verdicts(
+        "According to Reuters, Justice Secretary Wanda Vázquez had said she was uninterested in "
+        "becoming governor [1].",
+        "Justice Secretary Wanda Vázquez has expressed she is uninterested in becoming "
+        "governor, according to Reuters.",
+    ) == [("verified", None)]
+
+
+def test_a_surname_where_the_passage_gives_the_first_name_is_the_same_person() -> None:
+    text = (
+        "Republican state representative Terri Collins sponsored the bill. Terri said the bill "
+        "would become enforceable after the Supreme Court revisits the case."
+    )
+    assert _verdicts(
+        "Collins said the bill would become enforceable after the Supreme Court revisits the "
+        "case [1].",
+        text,
+    ) == [("verified", None)]
+
+
+def test_whose_someone_is_is_a_description_from_the_article() -> None:
+    # The chunk cited does not name Khashoggi; the article does, paragraphs before.
+    chunk = (
+        "Later that week, at a press conference in Istanbul, his fiancée spoke to reporters. "
+        'Cengiz called the admission a "political maneuver."'
+    )
+    article = (
+        "Jamal Khashoggi was killed in the consulate in October. The kingdom first denied any "
+        "role.\n\n" + chunk
+    )
+    verified = verify(
+        'Khashoggi\'s fiancée, Hatice Cengiz, called the admission a "political maneuver" [1].',
+        [source(1, chunk, "article1.txt")],
+        article=lambda _name: article,
+    )
+    assert [(v.status, v.reason) for v in verified.verdicts] == [("verified", None)]
+
+
+def test_a_refusal_noun_negates_as_the_verb_does() -> None:
+    text = (
+        "The House voted to hold Wilbur Ross in contempt of Congress, citing his refusal to "
+        "disclose documents related to the census."
+    )
+    assert _verdicts(
+        "The House held Wilbur Ross in contempt for refusing to disclose census documents [1].",
+        text,
+    ) == [("verified", None)]
+    (flipped,) = _verdicts(
+        "The House held Wilbur Ross in contempt for disclosing census documents [1].", text
+    )
+    assert flipped[0] == "unsupported"
+
+
+@pytest.mark.parametrize(
+    ("claim", "passage"),
+    [
+        # "in favour" against "against"
+        (
+            "In the November 2018 referendum on same-sex marriage, 67% came out in favour [1].",
+            (
+                "The government held a referendum in November 2018, allowing the population to "
+                "vote on same-sex marriage, and 67% came out against."
+            ),
+        ),
+        # an intention stated as done
+        (
+            "Gillibrand has endorsed one of her now-former rivals [1].",
+            (
+                "Gillibrand has stated her intention to endorse one of her now-former rivals, but "
+                "had not yet publicly decided on a candidate."
+            ),
+        ),
+        # a supporter for an opponent
+        (
+            "Chirac was an outspoken supporter of the United States-led Iraq War [1].",
+            "Chirac was also an outspoken opponent of the United States-led Iraq War in 2003.",
+        ),
+        # the number of another thing's counts
+        (
+            (
+                "They also faced seven counts of child abuse and seven counts of cruelty to a "
+                "dependent adult [1]."
+            ),
+            (
+                "Both parents faced twelve counts of torture and false imprisonment, nine counts "
+                "of child abuse, and seven counts of cruelty to a dependent adult."
+            ),
+        ),
+    ],
+)
+def test_the_eighteenth_sessions_dev_defects_are_caught(claim: str, passage: str) -> None:
+    ((status, _reason),) = _verdicts(claim, passage)
+    assert status == "unsupported"
+
+
+def test_what_counts_are_of_is_read_only_after_counts() -> None:
+    passage = (
+        "Both parents faced twelve counts of torture and false imprisonment, nine counts of "
+        "child abuse, and seven counts of cruelty to a dependent adult."
+    )
+    assert _verdicts(
+        "They also faced nine counts of child abuse and seven counts of cruelty to a dependent "
+        "adult [1].",
+        passage,
+    ) == [("verified", None)]
+
+
+def test_a_surname_where_the_passage_gives_only_the_first_name() -> None:
+    # The cited chunk says "Jamal"; the article names "Jamal Khashoggi", paragraphs before.
+    chunk = (
+        "Cengiz spoke to reporters on Friday. By confessing this, he's also distancing himself "
+        "from the killing of Jamal, she said."
+    )
+    article = "Jamal Khashoggi was killed in the consulate in October.\n\n" + chunk
+    verified = verify(
+        "Cengiz said that by confessing, the crown prince was distancing himself from "
+        "Khashoggi's killing [1].",
+        [source(1, chunk, "article1.txt")],
+        article=lambda _name: article,
+    )
+    assert [(v.status, v.reason) for v in verified.verdicts] == [("verified", None)]
