@@ -434,6 +434,15 @@ def answer_spans(text: str, asks: str, question: str = "") -> list[tuple[int, in
             ]
         # ("How long has he led the city?" is answered "since 1998".)
         counting = asks == "number" and re.search(r"\bhow (?:many|much)\b", asked) is not None
+        if asks == "number" and _ASKS_MONEY.search(asked) and not _ASKS_SHARE.search(asked):
+            # "What did it cost ...?", "How much was he fined?": an amount of money, not "two
+            # hours" or "55 countries".
+            money = [m.span() for m in _MONEY.finditer(text[:4000])]
+            items = [
+                item
+                for item in items
+                if any(start <= text.find(item) < end for start, end in money)
+            ]
         if asks == "number" and _HOW_OLD.search(asked):
             return [m.span() for m in _AGE.finditer(text)]
         for item in items:
@@ -457,7 +466,10 @@ def answer_spans(text: str, asks: str, question: str = "") -> list[tuple[int, in
     named = [
         e
         for e in in_text
-        if not any(_same_name(e.name, q) for q in question_names) and e.name.lower() not in asked
+        if not any(_same_name(e.name, q) for q in question_names)
+        and e.name.lower() not in asked
+        # "the Arab world", "Islamic law": a word of a faith or a people, no one's name
+        and not (asks != "place" and e.name.lower() in _GROUP_ADJECTIVES)
     ]
     if asks == "place":
         # ... and a name of no known kind written before a place as a town is before its state
@@ -500,6 +512,36 @@ def answer_spans(text: str, asks: str, question: str = "") -> list[tuple[int, in
         if spelt:
             spans.append(spelt.span())
     return spans
+
+
+# Words for a faith, a people or a region, written capitalised before a noun ("the Arab world",
+# "Islamic law", "Western governments"): no answer to "who". General English, not tuned; the
+# countries' adjectives are in assistant/data/demonyms.tsv.
+_GROUP_ADJECTIVES = frozenset({
+    "arab", "arabic", "islamic", "muslim", "christian", "jewish", "catholic", "protestant",
+    "orthodox", "evangelical", "sunni", "shia", "shiite", "hindu", "buddhist", "sikh", "western",
+    "eastern", "northern", "southern", "european", "asian", "african", "latin", "hispanic",
+    "indigenous", "aboriginal", "native", "kurdish", "jihadist", "islamist", "communist",
+})  # fmt: skip
+
+
+# A question for an amount of money, and an amount of money written out ("$280bn", "€5
+# million", "2,000 million dollars", "SEK 9m"). Not tuned.
+_ASKS_MONEY = re.compile(
+    r"\b(?:cost|costs|costing|price|priced|paid|pay|pays|paying|spend|spends|spent|spending"
+    r"|worth|fined?|budget|salary|fee|fees|money|funding|compensation|ransom|bail)\b"
+)
+# ... but "What share of its GDP did Hungary spend ...?" asks for a share (graded dev h12-8).
+_ASKS_SHARE = re.compile(r"\b(?:share|percent|percentage|proportion|fraction|rate|ratio)\b")
+_MONEY = re.compile(
+    r"(?:[$€£¥₹]|\b(?:US|A|C|NZ|HK)\$|\b(?:USD|EUR|GBP|SEK|NOK|DKK|CHF|AUD|CAD|NZD|INR|JPY|CNY|"
+    r"ZAR|RUB|BRL|MXN|PHP|Rs\.?))\s?\d[\d,.]*(?:\s?(?:million|billion|trillion|bn|mn|m|k))?"
+    # (a number is read from its first digit only, so a long run of digits costs linear time)
+    r"|(?:(?<![\d,.])\d[\d,.]*|\b(?:one|two|three|four|five|six|seven|eight|nine|ten|a))"
+    r"(?:\s?(?:million|billion|trillion|bn|mn|m|k))?\s?(?:US\s)?(?:dollars?|euros?"
+    r"|pounds?(?: sterling)?|yen|yuan|renminbi|rupees?|francs?|kronor|kroner|krona|krone|rand"
+    r"|pesos?|rubles?|roubles?|reais|real|won|ringgit|baht|shekels?|lira|dinars?|riyals?)\b",
+)
 
 
 # "How many minutes/offences/people ...", "how much money": the words up to the verb, a
@@ -1038,12 +1080,26 @@ def _rank(features: tuple[float, ...], similarity: float, embedded: bool) -> flo
 UNTYPED_LEAD = frozenset({"reason", "list"})
 
 
-def lead_candidate(ranked: Sequence[Candidate], asks: str = "") -> Candidate | None:
+def lead_candidate(
+    ranked: Sequence[Candidate], asks: str = "", question: str = ""
+) -> Candidate | None:
     """The sentence an answer leads with: the best of the TYPED_POOL best that holds the kind
-    of fact asked for, else the best (always the best for UNTYPED_LEAD questions)."""
+    of fact asked for, else the best (always the best for UNTYPED_LEAD questions). For "Which
+    god ...?", "What network ...?", the best of those that name one as such ("the god Thoth",
+    "the Jamaah Ansharut Daulah network")."""
     ranked = [c for c in ranked if c.on_subject] or list(ranked)
     typed = [c for c in ranked[:TYPED_POOL] if c.typed and asks not in UNTYPED_LEAD]
+    which = _WHICH_NOUN.match(question[:300]) if asks in _NAMED_KINDS else None
+    if which and typed:
+        noun = re.escape(which.group(1).lower())
+        named_as = re.compile(
+            rf"[A-Z][\w\-’']*\s+(?:[a-z]+\s+)?{noun}s?\b|\b{noun}s?,?\s+(?:[a-z]+\s+)?[A-Z]"
+        )
+        typed = [c for c in typed if named_as.search(c.passage.text[:2000])] or typed
     return typed[0] if typed else (ranked[0] if ranked else None)
+
+
+_NAMED_KINDS = frozenset({"person", "organisation", "place"})
 
 
 # A sentence saying that what is asked was not made known: "The NBA did not release the

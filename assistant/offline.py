@@ -239,7 +239,7 @@ def choose(
     # The lead: the sentence the outcome rests on (one that needs the sentence before it gets
     # that sentence joined to it, see below), unless nothing can tell what its "he" or "this"
     # means: then the next of the best few that reads on its own.
-    lead = lead_candidate(pool, intent.asks) or pool[0]
+    lead = lead_candidate(pool, intent.asks, intent.question) or pool[0]
     if _unresolvable(lead):
         lead = next(
             (c for c in pool[:TYPED_POOL] if c.typed == lead.typed and not _unresolvable(c)),

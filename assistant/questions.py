@@ -121,8 +121,10 @@ _RULES: tuple[tuple[Asks, re.Pattern[str]], ...] = tuple(
                  rf"(?:what|which) {_MODIFIERS}(?:{_DATE_NOUNS})s?\b|^how long ago\b"
                  rf"|^what (?:is|was|were|are) the (?:[\w\-]+ )?(?:{_DATE_NOUNS})s?\b"),
         ("number", rf"^(?:(?:on|in|at|by|for|of|to|from|with|after) )?how (?:many|much|long|far|old|big|large|tall|high|often|fast|deep"
-                   rf"|heavy|wide|severe)\b|^(?:what|which) (?:was |is |were |are )?(?:the )?"
-                   rf"{_MODIFIERS}(?:{_NUMBER_NOUNS})\b"),
+                   rf"|heavy|wide|severe)\b|^(?:what|which)(?:['’]s| was| is| were| are)? (?:the )?"
+                   rf"{_MODIFIERS}(?:{_NUMBER_NOUNS})\b"
+                   # "What did it cost to put on the event?" (dev, the sixth set's y044)
+                   r"|^what (?:did|does|do|will|would|could) (?:[\w\-’']+ ){1,8}?cost\b"),
         ("place", rf"^where\b|^(?:in|at|from|to|into|near) (?:what|which) {_MODIFIERS}"
                   rf"(?:{_PLACE_NOUNS})(?:{_PLURAL_PLACE})?\b|^(?:what|which) {_MODIFIERS}"
                   rf"(?:{_PLACE_NOUNS})(?:{_PLURAL_PLACE})?\b"

@@ -188,3 +188,18 @@ def test_a_which_question_told_of_only_as_a_kind_is_not_answered(
     text: str, question: str, told_of_only: bool
 ) -> None:
     assert unnamed(text, question) is told_of_only
+
+
+def test_a_word_for_a_faith_or_a_people_is_no_answer_to_who() -> None:
+    question = "Who became Sultan of Oman after Qaboos died?"
+    assert not answer_spans(
+        "By the time of his death, Qaboos's reign was the longest in the Arab world.",
+        "person",
+        question,
+    )
+    assert not answer_spans("He turned to the study of Islamic law.", "person", question)
+    assert answer_spans(
+        "Before the burial, his successor, Haitham bin Tariq Al Said, attended prayers.",
+        "person",
+        question,
+    )

@@ -962,3 +962,23 @@ def test_a_place_the_article_names_only_by_its_people_is_not_missing() -> None:
     )
     assert "Britain" not in judgement.missing
     assert judgement.outcome != "unrelated"
+
+
+def test_a_which_noun_question_leads_with_the_name_given_as_one() -> None:
+    # "What militant network ...?": of the best sentences holding a name, the one naming "the
+    # Jamaah Ansharut Daulah network" leads, not the better-scored one naming the police.
+    src = source(
+        1,
+        "Dedi Prasetyo, a spokesperson for the Indonesian National Police, confirmed that two "
+        "men were arrested over the attack on Wiranto. The BBC also cited Budi Gunawan, chief "
+        "of the Indonesian State Intelligence Agency, as saying the suspects were linked to the "
+        "Jamaah Ansharut Daulah network, which itself was related to the Islamic State.",
+        "wiranto.txt",
+    )
+    police = _candidate(passage_of(src, "Dedi Prasetyo"), 10.0, coverage=0.6)
+    network = _candidate(passage_of(src, "The BBC"), 9.0, coverage=0.5)
+    question = "What militant network were the men arrested over the Wiranto attack tied to?"
+    assert lead_candidate([police, network], "organisation") is police
+    assert lead_candidate([police, network], "organisation", question) is network
+    chosen = choose(analyse(question), [police, network])
+    assert chosen[0].text.startswith("The BBC also cited Budi Gunawan")
