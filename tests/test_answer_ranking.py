@@ -203,3 +203,21 @@ def test_a_word_for_a_faith_or_a_people_is_no_answer_to_who() -> None:
         "person",
         question,
     )
+
+
+def test_a_cost_question_is_answered_only_by_an_amount_of_money() -> None:
+    question = "What did it cost to put on Kipchoge's sub-two-hour event in Vienna?"
+    assert not answer_spans("The event drew runners from 55 countries.", "number", question)
+    for text in (
+        "The event cost $15 million.",
+        "It cost an estimated NZ $ 26 million.",
+        "The organisers spent 15 million euros on it.",
+        "Its value was put at five to six million US dollars.",
+    ):
+        assert answer_spans(text, "number", question), text
+    # ... but a share is a share: "What share of its GDP did Hungary spend ...?"
+    assert answer_spans(
+        "Hungary spent an estimated 1.15% of its GDP on defence in 2018.",
+        "number",
+        "What share of its GDP did Hungary spend on defence in 2018?",
+    )

@@ -203,3 +203,16 @@ def test_a_university_is_asked_for_as_a_body(question: str) -> None:
 )
 def test_what_is_asked_past_the_words_around_it(question: str, asks: str) -> None:
     assert analyse(question).asks == asks
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "What did it cost to put on the event in Vienna?",
+        "What did the ticket cost?",
+        "What's the estimated cost of the damage from the car park fire?",
+        "What's the minimum wind speed for Category 5?",
+    ],
+)
+def test_what_did_it_cost_and_whats_the_cost_ask_for_a_number(question: str) -> None:
+    assert analyse(question).asks == "number"
