@@ -1721,7 +1721,30 @@ def speaker(sentence: str, before: str = "", known: frozenset[str] = frozenset()
         # "Officials said": a capitalised word right before the verb reports a speaker.
         if i and items[i - 1][:1].isupper() and lowered[i - 1] not in STOPWORDS:
             return items[i - 1]
-    return None
+    return _introduces_quote(sentence, known)
+
+
+# A clause introducing a quotation with a colon or a comma: 'Governor John Bel Edwards
+# addressed the public: "No one should ..."', 'Mick Jagger also reacted on Twitter, "Sad news
+# ..."' (dev probes v2775, v2748: verbs of no speech).
+_COLON_QUOTE = re.compile(r"^(?P<before>[^:\"“”]{3,200})[:,]\s*[\"“]")
+
+
+def _introduces_quote(sentence: str, known: frozenset[str]) -> str | None:
+    """The person a colon-introduced quotation is given to: the one the clause before the colon
+    opens with, when it names a person there and nothing opens it but titles."""
+    found = _COLON_QUOTE.match(sentence[:MAX_SENTENCE_CHARS])
+    if found is None:
+        return None
+    before = found.group("before")
+    people = [
+        e
+        for e in entities(before, known)
+        if e.kind == "person" or (e.kind == "other" and " of " in e.name)  # "Mick Jagger of ..."
+    ]
+    if not people or not _opens(before, people[0].name):
+        return None
+    return head_name(people[0].name)
 
 
 def _inside_quotes(items: Sequence[str]) -> list[bool]:

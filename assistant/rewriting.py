@@ -473,6 +473,7 @@ _ASKS_WHICH = re.compile(
     r"^\s*(?:and\s+)?(?:which|what)\b(?!\s+(?:happened|about)\b)", re.IGNORECASE
 )
 _PREPOSITIONS = frozenset({"from", "of", "in", "on", "at", "with", "for", "by", "near"})
+_NAME_APPOSED = re.compile(r"([A-Z][\w\-’']*(?: [A-Z][\w\-’']*){0,3}), (?:the|a|an) [a-z0-9]")
 
 
 def _answer_opening(last: str, answers: list[str]) -> str | None:
@@ -487,6 +488,11 @@ def _answer_opening(last: str, answers: list[str]) -> str | None:
     names = _names(first)
     if names and first.startswith(names[0].name) and names[0].kind != "person":
         return names[0].name
+    apposed = _NAME_APPOSED.match(first)
+    if apposed:
+        # "Cream, the 1960s supergroup he co-founded": a capitalised word that is also an
+        # everyday one ("cream") is a name when an appositive says what it is.
+        return apposed.group(1)
     words = first.split(",")[0].rstrip(".!? ").split()
     if len(words) < 2 or words[0].lower() not in ("the", "a", "an"):
         return None
@@ -502,6 +508,32 @@ def _answer_opening(last: str, answers: list[str]) -> str | None:
 
 
 OPENING_WORDS = 5  # not tuned: a noun phrase ("the cockpit voice recorder"), not a clause
+
+
+# "died of it", "ill with it": what someone died of or was ill with, which the last answer
+# names ("he died of COVID-19 aged 71").
+_OF_IT = re.compile(
+    r"\b(?:died|die|dies|dying|ill|sick|infected|suffered|suffering|recovered|recover)"
+    r" (?:of|from|with) (it)\b",
+    re.IGNORECASE,
+)
+_OF_WHAT = re.compile(
+    r"\b(?:died|die|dies|dying|ill|sick|infected|suffered|suffering|recovered|recover)"
+    r" (?:of|from|with) ((?:[A-Za-z0-9][\w\-’']*)(?: [a-z0-9][\w\-’']*){0,3}?)"
+    r"(?=[,.;:!?]| aged\b| at\b| in\b| on\b| after\b| and\b|$)"
+)
+
+
+def _cause_named(text: str, answers: list[str]) -> str | None:
+    """`text` with the "it" of "died of it" replaced by what the last answer says someone died
+    of (or was ill with), or None."""
+    it = _OF_IT.search(text)
+    if it is None or not answers:
+        return None
+    cause = _OF_WHAT.search(answers[-1][:MAX_REWRITE_CHARS])
+    if cause is None or cause.group(1).lower() in ("it", "them", "him", "her"):
+        return None
+    return text[: it.start(1)] + cause.group(1) + text[it.end(1) :]
 
 
 # "that category", "this walkway": a noun an earlier turn named as part of a name.
@@ -749,6 +781,11 @@ def rewrite_offline(question: str, history: Sequence[Message]) -> str:
     ):
         # "When will they launch it?" after "What did Google announce?": "they" is Google; "it"
         # is something else (not "When will Google launch Google?").
+        thing = None
+    caused = _cause_named(text, answers)
+    if caused:
+        # "How many had died of it?" after "... he died of COVID-19": the illness, not him.
+        text, changed = caused, True
         thing = None
     named = _named_kind(text, users, answers)
     if named:

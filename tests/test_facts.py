@@ -1119,3 +1119,13 @@ def test_whose_someone_is_is_not_who_acts() -> None:
         "The prince accepted responsibility. Khashoggi's fiancée, Hatice Cengiz, called it a ploy."
     )
     assert last_person(text) == "Hatice Cengiz"
+
+
+def test_a_quotation_after_a_colon_is_the_clause_openers() -> None:
+    text = (
+        'Governor John Bel Edwards addressed the public: "No one should take this storm lightly."'
+    )
+    assert speaker(text) == "John Bel Edwards"
+    reacted = 'Mick Jagger of The Rolling Stones also reacted on Twitter, "Sad news indeed."'
+    assert speaker(reacted) == "Mick Jagger"
+    assert speaker('The statement read: "No one should take this storm lightly."') is None

@@ -775,3 +775,22 @@ def test_the_pronoun_an_answer_opens_with_is_the_one_asked_about() -> None:
         == "Why had Jamal Khashoggi gone to the consulate that day?"
     )
     assert rewrite_offline("What did she say?", cengiz) == "What did Hatice Cengiz say?"
+
+
+def test_it_after_which_is_the_name_an_answer_opens_with_before_an_appositive() -> None:
+    # "Cream" is also an everyday word; the appositive says it is a name here.
+    cream = history(
+        "Which band made Ginger Baker famous?", "Cream, the 1960s supergroup he co-founded."
+    )
+    assert rewrite_offline("When did it split?", cream) == "When did Cream split?"
+
+
+def test_died_of_it_is_what_the_answer_says_someone_died_of() -> None:
+    adviser = history(
+        "Who was Mohammad Mir-Mohammadi?",
+        "An adviser to Supreme Leader Khamenei; he died of COVID-19 aged 71.",
+    )
+    assert (
+        rewrite_offline("how many people had died of it in iran by then", adviser)
+        == "How many people had died of COVID-19 in iran by then?"
+    )

@@ -2166,3 +2166,17 @@ def test_a_surname_where_the_passage_gives_only_the_first_name() -> None:
         article=lambda _name: article,
     )
     assert [(v.status, v.reason) for v in verified.verdicts] == [("verified", None)]
+
+
+def test_a_quotation_introduced_by_a_colon_is_the_openers() -> None:
+    text = (
+        "The mayor of New Orleans, LaToya Cantrell, advised residents to shelter in place. "
+        'Governor John Bel Edwards addressed the public: "No one should take this storm lightly."'
+    )
+    ((status, reason),) = _verdicts(
+        "Cantrell also warned that no one should take this storm lightly [1].", text
+    )
+    assert status == "unsupported" and "John Bel Edwards" in (reason or "")
+    assert _verdicts("Edwards warned that no one should take this storm lightly [1].", text) == [
+        ("verified", None)
+    ]
