@@ -1662,9 +1662,11 @@ def _described_as(claim: str, name: str, passage: str) -> bool:
 def _owns_one_named(claim: str, name: str, near: str, near_names: Sequence[Entity]) -> bool:
     """Whether the claim names `name` only as whose someone is, beside that someone's name
     ("Khashoggi's fiancée, Hatice Cengiz"), and the passage names that one."""
+    # (The appositive closed by a comma: not "According to X of the Sheriff's office, Montalvo
+    # returned ...", where the comma ends an opening phrase: dev probe v1012.)
     match = re.search(
         rf"\b{re.escape(name)}['’]s ((?:[a-z][\w\-]* ){{0,2}}[a-z][\w\-]*),? "
-        r"(?P<who>[A-Z][\w\-’']*(?: [A-Z][\w\-’']*){0,3})",
+        r"(?P<who>[A-Z][\w\-’']*(?: [A-Z][\w\-’']*){0,3}),",
         claim[:2000],
     )
     return match is not None and entity_found(
@@ -1896,6 +1898,9 @@ def _stance_problem(claim: str, window_text: str) -> str | None:
             ):
                 return "the cited passage only says this may happen"
     # (A "may" of permission is kept by "lets" or "can": "may now formally associate".)
+    # (Only when the claim hedges nothing: without that guard, 2 more dev catches ("left the
+    # boat on purpose so they would be rescued" for "may have left") and 4 more false flags,
+    # a habitual "would" read as a hedge: "when fish were plentiful, they would eat algae".)
     if not mine.hedges and not claim_words & _PERMITS and _drops_hedge(claim, window_text):
         return "the cited passage only says this may happen"
     # Underclaiming an intention: "plans to declare" where the passage says it was declared.

@@ -2180,3 +2180,20 @@ def test_a_quotation_introduced_by_a_colon_is_the_openers() -> None:
     assert _verdicts("Edwards warned that no one should take this storm lightly [1].", text) == [
         ("verified", None)
     ]
+
+
+def test_a_possessive_before_an_opening_phrases_comma_is_no_description() -> None:
+    # "... of the LA Sheriff's office, Montalvo returned ...": the comma ends the opening
+    # phrase; Whitmore is not named by the passage and is no description of Montalvo.
+    chunk = (
+        "Montalvo left the Sea Org in 2008. According to Rathbun the property in question was "
+        "returned by mail to the organization by Montalvo shortly after he left the Sea Org."
+    )
+    article = "Steve Whitmore of the LA Sheriff's office spoke to reporters.\n\n" + chunk
+    verified = verify(
+        "According to Steve Whitmore of the LA Sheriff's office, Montalvo returned the property "
+        "by mail shortly after he left the Sea Org [1].",
+        [source(1, chunk, "article1.txt")],
+        article=lambda _name: article,
+    )
+    assert [v.status for v in verified.verdicts] == ["unsupported"]
