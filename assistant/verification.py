@@ -1850,6 +1850,17 @@ def _stance_problem(claim: str, window_text: str) -> str | None:
             _perfect(claim) and len(hedged_only & plain) >= OVERCLAIM_WORDS
         ):
             return "the cited passage only says this may happen"
+    elif not reported:
+        # Clause by clause when the claim hedges something: "Lorenzo has diminished to a
+        # tropical storm, though gusts were forecast to reach 80 mph" for "Though Lorenzo was
+        # forecast to diminish ..., gusts were forecast to reach ..." (dev probe v2730).
+        hedged_only = theirs.hedged - _stated_plainly(window_text)
+        for clause in _clauses(claim[:2000], _OVERCLAIM_CLAUSE_BREAK):
+            if stance(clause).hedges:
+                continue
+            clause_plain = plain & {stem(w) for w in raw_words(clause)}
+            if _done(clause, hedged_only & clause_plain):
+                return "the cited passage only says this may happen"
     # Who a guess names, stated as known: "shot by 23-year-old Louis De Zoysa" where the
     # prisoner was "suspected to be 23-year-old Louis De Zoysa".
     if (
@@ -2035,6 +2046,7 @@ def _in_slot(claim: str, passage: str, said: str, other: str) -> bool:
 _WORDS = re.compile(r"[A-Za-z][A-Za-z'’\-]*")
 _CERTAIN_FUTURE = frozenset({"will", "shall", "won't"})
 # Where a hedge's clause ends: as `_CLAUSE_BREAK`, and at a colon or a dash too.
+_OVERCLAIM_CLAUSE_BREAK = re.compile(r",\s*(?:and|but|while|whereas|though|although)\s+|;\s*")
 _HEDGE_CLAUSE_BREAK = re.compile(r"[,;:]\s+(?:but|while|whereas|and)\s+|;\s+|\s+(?:—|–)\s+")
 _POSSIBLE = frozenset(
     {"could", "may", "might", "possibly", "possible", "perhaps", "potentially", "chance", "chances"}

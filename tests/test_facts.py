@@ -1129,3 +1129,9 @@ def test_a_quotation_after_a_colon_is_the_clause_openers() -> None:
     reacted = 'Mick Jagger of The Rolling Stones also reacted on Twitter, "Sad news indeed."'
     assert speaker(reacted) == "Mick Jagger"
     assert speaker('The statement read: "No one should take this storm lightly."') is None
+
+
+def test_a_name_of_clipped_words_is_the_name_in_full() -> None:
+    text = "Liberal Democrats are to find a new leader after Jo Swinson was defeated."
+    assert entity_found(Entity("Lib Dem", "other"), text, entities(text))
+    assert not entity_found(Entity("Lib Dem", "other"), "The Labour leader resigned.", ())
