@@ -16,6 +16,7 @@ from assistant.citations import Passage, passages, quote_balance, without_langua
 from assistant.facts import (
     _MONTHS,
     _NUMBER_WORD,
+    GROUP_ADJECTIVES,
     Entity,
     _common_words,
     entities,
@@ -469,7 +470,7 @@ def answer_spans(text: str, asks: str, question: str = "") -> list[tuple[int, in
         if not any(_same_name(e.name, q) for q in question_names)
         and e.name.lower() not in asked
         # "the Arab world", "Islamic law": a word of a faith or a people, no one's name
-        and not (asks != "place" and e.name.lower() in _GROUP_ADJECTIVES)
+        and not (asks != "place" and e.name.lower() in GROUP_ADJECTIVES)
     ]
     if asks == "place":
         # ... and a name of no known kind written before a place as a town is before its state
@@ -512,17 +513,6 @@ def answer_spans(text: str, asks: str, question: str = "") -> list[tuple[int, in
         if spelt:
             spans.append(spelt.span())
     return spans
-
-
-# Words for a faith, a people or a region, written capitalised before a noun ("the Arab world",
-# "Islamic law", "Western governments"): no answer to "who". General English, not tuned; the
-# countries' adjectives are in assistant/data/demonyms.tsv.
-_GROUP_ADJECTIVES = frozenset({
-    "arab", "arabic", "islamic", "muslim", "christian", "jewish", "catholic", "protestant",
-    "orthodox", "evangelical", "sunni", "shia", "shiite", "hindu", "buddhist", "sikh", "western",
-    "eastern", "northern", "southern", "european", "asian", "african", "latin", "hispanic",
-    "indigenous", "aboriginal", "native", "kurdish", "jihadist", "islamist", "communist",
-})  # fmt: skip
 
 
 # A question for an amount of money, and an amount of money written out ("$280bn", "€5

@@ -631,6 +631,29 @@ def _demonyms() -> dict[str, str]:
     return dict(line.split("\t", 1) for line in pairs if "\t" in line)
 
 
+# Words for a faith, a people or a region, written capitalised before a noun ("the Arab world",
+# "Islamic law", "Western governments"): no answer to "who". General English, not tuned; the
+# countries' adjectives are in assistant/data/demonyms.tsv.
+GROUP_ADJECTIVES = frozenset({
+    "arab", "arabic", "islamic", "muslim", "christian", "jewish", "catholic", "protestant",
+    "orthodox", "evangelical", "sunni", "shia", "shiite", "hindu", "buddhist", "sikh", "western",
+    "eastern", "northern", "southern", "european", "asian", "african", "latin", "hispanic",
+    "indigenous", "aboriginal", "native", "kurdish", "jihadist", "islamist", "communist",
+})  # fmt: skip
+
+
+def is_people_word(name: str) -> bool:
+    """Whether `name` is a word for a people, a faith or a region ("Chinese", "Israelis",
+    "Catholic", "Western"): an adjective or a plural, no one thing's name."""
+    if " " in name:
+        return False
+    return (
+        name.lower() in GROUP_ADJECTIVES
+        or name in _demonyms()
+        or (name.endswith("s") and name[:-1] in _demonyms())
+    )
+
+
 @lru_cache(maxsize=1)
 def capitals() -> dict[str, str]:
     """Capital -> country (GeoNames, see assistant/data/NOTICE.md)."""
@@ -928,7 +951,11 @@ def entities(text: str, known: frozenset[str] = frozenset()) -> tuple[Entity, ..
         if token in _CURRENCY_CODE_SET and following[:1].isdigit():
             close()  # "SEK 9m": an amount's currency, not a name
             continue
-        if token in _EVERYDAY_ACRONYMS or (lowered in _TIME_ZONES and following == "time"):
+        if (
+            token in _EVERYDAY_ACRONYMS
+            or (lowered in _TIME_ZONES and following == "time")
+            or (lowered in _CLOCK_MARKS and index and items[index - 1][:1].isdigit())
+        ):
             close()  # "a reality TV star", "11:25am Eastern time": no name
             continue
         if not run and following.lower() in _WEEKDAYS and lowered in _NAMED_DAYS:
@@ -987,6 +1014,8 @@ def _owner(run: list[str]) -> bool:
 # Words that name a day with its weekday ("Super Tuesday", "Good Friday"); not tuned.
 _NAMED_DAYS = frozenset("super black good ash holy cyber bloody palm shrove fat maundy".split())
 _EVERYDAY_ACRONYMS = frozenset({"TV", "GDP", "DNA", "ID", "Q&A", "R&D"})
+# "4:00 A.M.": a time of day after its number, no name (graded dev h12-93).
+_CLOCK_MARKS = frozenset({"a.m.", "p.m.", "am", "pm"})
 _TIME_ZONES = frozenset({"eastern", "pacific", "central", "mountain", "atlantic"})
 # Everyday words in -ed that open names ("United States", "Armed Forces").
 _IRREGULAR_OPENING_PARTICIPLES = frozenset("born known seen given taken held made".split())

@@ -7,7 +7,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from assistant.facts import Entity, entities, known_names, same_person, speaker
+from assistant.facts import Entity, entities, is_people_word, known_names, same_person, speaker
 from assistant.phrasing import _DO, VERBS, _base, asked_again, object_of, topic
 from assistant.questions import analyse
 from assistant.records import Message
@@ -589,7 +589,9 @@ def _group(users: list[str], answers: Sequence[str] = ()) -> str | None:
         given = [
             e.name
             for e in _names(_first_sentence(answers[-1]))
-            if e.kind in ("organisation", "other") and not any(_same(e.name, n.name) for n in named)
+            if e.kind in ("organisation", "other")
+            and not any(_same(e.name, n.name) for n in named)
+            and not is_people_word(e.name)  # "Catholic" is no "they" (graded dev h14-32)
         ]
         if given:
             return f"the {given[0]}" if _after_the(given[0], answers[-1]) else given[0]

@@ -1135,3 +1135,8 @@ def test_a_name_of_clipped_words_is_the_name_in_full() -> None:
     text = "Liberal Democrats are to find a new leader after Jo Swinson was defeated."
     assert entity_found(Entity("Lib Dem", "other"), text, entities(text))
     assert not entity_found(Entity("Lib Dem", "other"), "The Labour leader resigned.", ())
+
+
+def test_a_time_of_days_mark_is_no_name() -> None:
+    text = "The attacks occurred at 4:00 A.M. local time, according to the Saudi Press Agency."
+    assert [e.name for e in entities(text)] == ["Saudi Press Agency"]

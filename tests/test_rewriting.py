@@ -794,3 +794,12 @@ def test_died_of_it_is_what_the_answer_says_someone_died_of() -> None:
         rewrite_offline("how many people had died of it in iran by then", adviser)
         == "How many people had died of COVID-19 in iran by then?"
     )
+
+
+def test_a_word_for_a_faith_is_no_they() -> None:
+    decree = history(
+        "Under the Pope's new rule, who do priests and nuns have to report sexual abuse to?",
+        "Per the decree signed by the leader of Roman Catholic Christianity, priests and nuns of "
+        "the Catholic churches are expected to notify the higher church authorities [1].",
+    )
+    assert "Catholic" not in rewrite_offline("do they also have to go to the police?", decree)

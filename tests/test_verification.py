@@ -2197,3 +2197,21 @@ def test_a_possessive_before_an_opening_phrases_comma_is_no_description() -> Non
         article=lambda _name: article,
     )
     assert [v.status for v in verified.verdicts] == ["unsupported"]
+
+
+def test_a_clause_that_hedges_nothing_is_checked_beside_one_that_does() -> None:
+    passage = (
+        "Though Lorenzo was forecast to diminish from a hurricane to a tropical storm, gusts of "
+        "wind were forecast to reach 60-80 mph."
+    )
+    ((status, _reason),) = _verdicts(
+        "Lorenzo has diminished from a hurricane to a tropical storm, though gusts of wind were "
+        "forecast to reach 60-80 mph [1].",
+        passage,
+    )
+    assert status == "unsupported"
+    assert _verdicts(
+        "Lorenzo was forecast to weaken to a tropical storm, though gusts of wind were forecast "
+        "to reach 60-80 mph [1].",
+        passage,
+    ) == [("verified", None)]
