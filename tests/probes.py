@@ -97,23 +97,25 @@ MAX_FALSE_FLAG_RATE = 0.03  # of faithful claim sentences (issue 11)
 # fourteenth the same way after the twenty-ninth and thirtieth (dev 1398 probes); the sixteenth
 # after the thirty-third and thirty-fourth (dev 1558 probes): their misses moved wrong numbers,
 # places, polarity, modality and invented claims below the fifteenth's floors; the seventeenth
-# after the thirty-fifth and thirty-sixth (dev 1638 probes).
-CATCH_FLOORS = {  # one probe below the dev figures at the seventeenth session's end
-    "wrong_number": 0.83,  # dev 45/53
-    "wrong_date": 0.93,  # dev 42/44
-    "wrong_person": 0.82,  # dev 40/47
-    "wrong_place": 0.78,  # dev 38/47
-    "wrong_organisation": 0.81,  # dev 28/33
-    "wrong_attribution": 0.88,  # dev 116/130
-    "flipped_polarity": 0.84,  # dev 84/98
-    "flipped_modality": 0.68,  # dev 95/138
-    "invented": 0.62,  # dev 70/111
+# after the thirty-fifth and thirty-sixth (dev 1638 probes); the eighteenth after the
+# thirty-seventh and thirty-eighth (dev 1720 probes): places fell below (38/47 -> 39/49).
+CATCH_FLOORS = {  # one probe below the dev figures at the eighteenth session's end
+    "wrong_number": 0.83,  # dev 47/55
+    "wrong_date": 0.93,  # dev 44/46
+    "wrong_person": 0.83,  # dev 42/49
+    "wrong_place": 0.77,  # dev 39/49
+    "wrong_organisation": 0.82,  # dev 30/35
+    "wrong_attribution": 0.88,  # dev 122/136
+    "flipped_polarity": 0.86,  # dev 91/104
+    "flipped_modality": 0.68,  # dev 99/144
+    "invented": 0.62,  # dev 74/117
     "nonexistent_source": 1.0,
 }
 MAX_FALSE_FLAG_FLOOR = 0.03  # dev 79/3000 (2.6%), the eighth session, two probes up, to 0.5%;
 # dev 78/3404 (2.3%) at the thirteenth session's end; 76/3614 (2.1%) at the fourteenth's;
 # 82/3832 (2.1%) at the fifteenth's, two new batches in it; 74/4032 (1.8%) at the sixteenth's;
-# 79/4234 (1.9%) at the seventeenth's, two new batches in it
+# 79/4234 (1.9%) at the seventeenth's, two new batches in it; 79/4438 (1.8%) at the eighteenth's,
+# two new batches in it
 
 # The first line of every model reply under the lead's new answer prompt.
 STATUS_ANSWERED = "STATUS: answered"
