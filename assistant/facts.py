@@ -1779,8 +1779,8 @@ _COLON_QUOTE = re.compile(r"^(?P<before>[^:\"“”]{3,200})[:,]\s*[\"“]")
 
 
 def _introduces_quote(sentence: str, known: frozenset[str]) -> str | None:
-    """The person a colon-introduced quotation is given to: the one the clause before the colon
-    opens with, when it names a person there and nothing opens it but titles."""
+    """The person a quotation introduced by a colon or a comma is given to: the one the clause
+    before it opens with, when it names a person there and nothing opens it but titles."""
     found = _COLON_QUOTE.match(sentence[:MAX_SENTENCE_CHARS])
     if found is None:
         return None

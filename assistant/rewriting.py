@@ -195,7 +195,7 @@ def _gender(name: str, text: str, subject: bool = False) -> str | None:
 
 _OPENING_PRONOUN = re.compile(r"\s*(He|She)\s+(?:is|was)\b", re.IGNORECASE)
 _WHO_IS = re.compile(
-    r"\s*(?i:who)\s+(?:is|was)\s+([A-Z][\w\-’']*(?:\s+[A-Z][\w\-’']*){0,3})\s*\??\s*$"
+    r"\s*(?i:who)\s+(?:is|was)\s+([A-Z][\w\-’']*(?:\s+[A-Z][\w\-’']*){0,3})\s*(?:\?\s*)?$"
 )
 
 

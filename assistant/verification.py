@@ -1844,8 +1844,8 @@ def _stance_problem(claim: str, window_text: str) -> str | None:
     # (A claim that reports what someone says, "He said he obtained the weapon ...", states no
     # more than the passage's "He claimed to have obtained the weapon ...".)
     reported = _CLAIMED_TO.search(window_text[:4000]) and _REPORTED.search(claim[:2000])
+    hedged_only = theirs.hedged - _stated_plainly(window_text) if not reported else set()
     if not mine.hedges and not reported:
-        hedged_only = theirs.hedged - _stated_plainly(window_text)
         if _done(claim, hedged_only & plain) or (
             _perfect(claim) and len(hedged_only & plain) >= OVERCLAIM_WORDS
         ):
@@ -1854,7 +1854,6 @@ def _stance_problem(claim: str, window_text: str) -> str | None:
         # Clause by clause when the claim hedges something: "Lorenzo has diminished to a
         # tropical storm, though gusts were forecast to reach 80 mph" for "Though Lorenzo was
         # forecast to diminish ..., gusts were forecast to reach ..." (dev probe v2730).
-        hedged_only = theirs.hedged - _stated_plainly(window_text)
         for clause in _clauses(claim[:2000], _OVERCLAIM_CLAUSE_BREAK):
             if stance(clause).hedges:
                 continue
