@@ -82,6 +82,8 @@ MIN_MEANING = 0.2
 # A citation is moved to another source only on this much word support (never on a weak match:
 # a wrong claim would otherwise find some passage sharing its words).
 MIN_CORRECTION_SUPPORT = 0.7
+# ... or this much, from a source that holds the words the claim quotes; not tuned.
+QUOTED_CORRECTION_SUPPORT = 0.4
 # Without an embedder (offline answers quote their passages), the word support needed.
 MIN_SUPPORT_LEXICAL = 0.5
 # In a sentence citing several sources, each must hold at least this share of its words.
@@ -241,14 +243,25 @@ def _heading(text: str) -> bool:
     return not text.rstrip().endswith((".", "!", "?", '"', "”", "’", "'", ")", ":", ";"))
 
 
-def best_window(sentence_terms: set[str], source: Source, weight: Weight) -> tuple[Passage, float]:
-    """The sentence (or two adjacent sentences) of `source` that best supports the claim."""
+def best_window(
+    sentence_terms: set[str], source: Source, weight: Weight, holding: str = ""
+) -> tuple[Passage, float]:
+    """The sentence (or two adjacent sentences) of `source` that best supports the claim; of
+    those holding `holding` (the words the claim quotes), when any does."""
     items = [p for p in passages(source) if not _heading(p.text)] or passages(source)
     best_single: tuple[Passage | None, float] = (None, -1.0)
     best_pair: tuple[Passage | None, float] = (None, -1.0)
     weights = {t: weight(t) for t in sentence_terms}
     total = sum(weights.values())
-    for window, window_terms in _window_terms(source):
+    candidates = _window_terms(source)
+    if holding:
+        # '... said, "I was not expecting this"': the sentence with the quoted words, not one
+        # sharing more of the rest (dev probe v2817, whose citation moved to the right source
+        # but quoted another of its sentences).
+        wanted = _squashed(holding)
+        holders = tuple((w, t) for w, t in candidates if wanted in _squashed(w.text))
+        candidates = holders or candidates
+    for window, window_terms in candidates:
         found = matched(sentence_terms, window_terms) if total else set()
         score = sum(weights[t] for t in found) / total if total else 0.0
         single = any(window.start == p.start and window.end == p.end for p in items)
@@ -259,6 +272,15 @@ def best_window(sentence_terms: set[str], source: Source, weight: Weight) -> tup
     chosen = best_pair if best_pair[1] > best_single[1] + PAIR_MARGIN else best_single
     assert chosen[0] is not None  # a source has at least one sentence
     return chosen[0], max(0.0, chosen[1])
+
+
+# Words a claim quotes (three or more, checked against the passage's sentences).
+_QUOTED_WORDS = re.compile(r"[\"“]([^\"“”]{1,300})[\"”]")
+
+
+def _squashed(text: str) -> str:
+    """Lower-case words only, for finding quoted words whatever the punctuation around them."""
+    return " ".join(re.findall(r"[a-z0-9]+", text.lower().replace("’", "'")))
 
 
 # A claim's words that its windows lack and another sentence of a cited source has: at least
@@ -374,7 +396,9 @@ def _read(
         own = set(claim_terms)
         claim_terms |= set(terms(question))
         window_weight = lambda t: weight(t) * (2.0 if t in own else 1.0)  # noqa: E731
-    quoted = [best_window(claim_terms, source, window_weight) for source in cited]
+    quotation = _QUOTED_WORDS.search(claim[:2000])
+    holding = quotation.group(1) if quotation and len(quotation.group(1).split()) >= 3 else ""
+    quoted = [best_window(claim_terms, source, window_weight, holding) for source in cited]
     slight: tuple[Passage, ...] = ()
     if len(quoted) > 1:
         # Synthesis: each cited source must carry part of the claim, or it is not cited.
@@ -793,6 +817,11 @@ def _fact_problem(
             # sentences no longer flagged, no catch lost. Places and organisations too passed 4
             # more faithful sentences but missed 4 defects, 3 of them wrong places.)
             continue
+        if entity.kind == "place" and _in_headline(entity.name, cited_sources, known):
+            # The place the cited article's headline names, which its passages leave implicit:
+            # "After the Chicago race, Kosgei said ..." where the passage says "after the race"
+            # in an article headed "... at Chicago Marathon" (dev probe v2817, miscited).
+            continue
         return f"{entity.name} is not named in the cited passage"
     claim_terms = set(terms(claim))
     subject = _subject(claim, said_by, known)
@@ -832,7 +861,11 @@ def _fact_problem(
             # gives the words to Brian Hook, whom it never names with Interpol.
             return f"the passage attributes this to {quoted_person}"
         swapped = _swapped_name(claim, plain_text(best.text), known, said_by, cited_text)
-        if swapped and not _one_in_article(*swapped, article_text):
+        if (
+            swapped
+            and not _one_in_article(*swapped, article_text)
+            and not _in_headline(swapped[0], cited_sources, known)
+        ):
             # (Not "Collins said" where the passage says "Terri said" of the article's Terri
             # Collins: dev probe v2769.)
             return f"the cited passage says {swapped[1]}, not {swapped[0]}"
@@ -1156,6 +1189,15 @@ def _one_in_article(a: str, b: str, article_text: str) -> bool:
     return any(
         len(found.split()) > 1 and short in found.split() and same_person(found, full)
         for found in (m.group(0) for m in re.finditer(pattern, article_text[:100_000]))
+    )
+
+
+def _in_headline(name: str, cited_sources: Sequence[Source], known: frozenset[str]) -> bool:
+    """Whether `name` is a place the headline of a cited article names (the place its passages
+    leave implicit: "the race" of an article headed "... at Chicago Marathon")."""
+    places = [e for e in entities(name, known) if e.kind == "place"]
+    return bool(places) and any(
+        s.title and entity_found(places[0], s.title, ()) for s in cited_sources
     )
 
 
@@ -2260,13 +2302,21 @@ def verify(
         # plainly (MIN_CORRECTION_SUPPORT): a citation is never moved on a weak match.
         best: Check | None = None
         floor = max(MIN_CORRECTION_SUPPORT, first.support if first else 0.0)
+        quotation = _QUOTED_WORDS.search(sentence.text[:2000])
+        words_quoted = quotation.group(1) if quotation else ""
         for source in sources:
             if source in cited:
                 continue
+            quotes_it = len(words_quoted.split()) >= 3
+            holds_quote = quotes_it and _squashed(words_quoted) in _squashed(source.text)
+            if quotes_it and not holds_quote:
+                continue  # a source without the words the claim quotes never takes its citation
             # Judged only where the words are there: most sources hold too little to take the
-            # citation, and judging is the costly part.
+            # citation, and judging is the costly part. (The words a claim quotes, found there,
+            # are support enough to be judged: dev probe v2817, "I was not expecting this".)
             reading = _read(sentence.text, [source], weight, question, known, before)
-            if reading.support < floor or (best is not None and reading.support <= best.support):
+            needed = min(floor, QUOTED_CORRECTION_SUPPORT) if holds_quote else floor
+            if reading.support < needed or (best is not None and reading.support <= best.support):
                 continue
             attempt = _judge(reading, [source], weight, similarity, known, articles)
             if attempt.ok:

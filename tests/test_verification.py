@@ -2215,3 +2215,31 @@ def test_a_clause_that_hedges_nothing_is_checked_beside_one_that_does() -> None:
         "to reach 60-80 mph [1].",
         passage,
     ) == [("verified", None)]
+
+
+def test_a_miscited_quotation_moves_to_the_source_holding_its_words() -> None:
+    # The quote's own source matches fewer of the claim's other words ("Chicago", "Brigid")
+    # than another passage of the article; the words quoted decide, and are what is shown.
+    kosgei = (
+        'The women-only record remained intact. "I was not expecting this", said Kosgei after '
+        "the race. She was joined by Paula Radcliffe at the finish line."
+    )
+    race = (
+        "Yesterday, Brigid Kosgei of Kenya won the 2019 Chicago Marathon. The race was held in "
+        "the United States city of Chicago, Illinois."
+    )
+    warholm = 'Speaking to BBC Sport, Warholm said, "This was a very tough race."'
+    sources = [
+        Source(n, f"c{n}", name, text, 0, len(text), 1.0, title, "2019")
+        for n, text, name, title in (
+            (1, race, "k.txt", "Kenya's Brigid Kosgei sets new world record at Chicago Marathon"),
+            (2, warholm, "w.txt", "Norway's Warholm wins gold"),
+            (3, kosgei, "k.txt", "Kenya's Brigid Kosgei sets new world record at Chicago Marathon"),
+        )
+    ]
+    verified = verify(
+        'After the Chicago race, Brigid Kosgei said, "I was not expecting this" [2].', sources
+    )
+    (verdict,) = verified.verdicts
+    assert verdict.status == "corrected"
+    assert any("I was not expecting this" in c.quote for c in verified.citations)
