@@ -114,7 +114,7 @@ CATCH_FLOORS = {  # one probe below the dev figures at the eighteenth session's 
 MAX_FALSE_FLAG_FLOOR = 0.03  # dev 79/3000 (2.6%), the eighth session, two probes up, to 0.5%;
 # dev 78/3404 (2.3%) at the thirteenth session's end; 76/3614 (2.1%) at the fourteenth's;
 # 82/3832 (2.1%) at the fifteenth's, two new batches in it; 74/4032 (1.8%) at the sixteenth's;
-# 79/4234 (1.9%) at the seventeenth's, two new batches in it; 79/4438 (1.8%) at the eighteenth's,
+# 79/4234 (1.9%) at the seventeenth's, two new batches in it; 81/4438 (1.8%) at the eighteenth's,
 # two new batches in it
 
 # The first line of every model reply under the lead's new answer prompt.
