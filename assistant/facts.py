@@ -632,8 +632,8 @@ def _demonyms() -> dict[str, str]:
 
 
 # Words for a faith, a people or a region, written capitalised before a noun ("the Arab world",
-# "Islamic law", "Western governments"): no answer to "who". General English, not tuned; the
-# countries' adjectives are in assistant/data/demonyms.tsv.
+# "Islamic law", "Western governments"): no answer to "who", no "they" of a follow-up. General
+# English, not tuned; the countries' adjectives are in assistant/data/demonyms.tsv.
 GROUP_ADJECTIVES = frozenset({
     "arab", "arabic", "islamic", "muslim", "christian", "jewish", "catholic", "protestant",
     "orthodox", "evangelical", "sunni", "shia", "shiite", "hindu", "buddhist", "sikh", "western",
@@ -1569,7 +1569,6 @@ def speaker(sentence: str, before: str = "", known: frozenset[str] = frozenset()
         previous = lowered[i - 1] if i else ""
         if previous in ("not", "never") or previous.endswith(("n't", "n’t")):
             continue  # "accepted responsibility but did not say he ordered it": no report
-
         # "he said", "he also said"
         subject_word = lowered[i - 2] if i > 1 and is_adverb(previous) else previous
         if subject_word in _PRONOUN_SPEAKERS:

@@ -512,14 +512,10 @@ OPENING_WORDS = 5  # not tuned: a noun phrase ("the cockpit voice recorder"), no
 
 # "died of it", "ill with it": what someone died of or was ill with, which the last answer
 # names ("he died of COVID-19 aged 71").
-_OF_IT = re.compile(
-    r"\b(?:died|die|dies|dying|ill|sick|infected|suffered|suffering|recovered|recover)"
-    r" (?:of|from|with) (it)\b",
-    re.IGNORECASE,
-)
+_ILL = r"\b(?:died|die|dies|dying|ill|sick|infected|suffered|suffering|recovered|recover)"
+_OF_IT = re.compile(rf"{_ILL} (?:of|from|with) (it)\b", re.IGNORECASE)
 _OF_WHAT = re.compile(
-    r"\b(?:died|die|dies|dying|ill|sick|infected|suffered|suffering|recovered|recover)"
-    r" (?:of|from|with) ((?:[A-Za-z0-9][\w\-’']*)(?: [a-z0-9][\w\-’']*){0,3}?)"
+    rf"{_ILL} (?:of|from|with) ((?:[A-Za-z0-9][\w\-’']*)(?: [a-z0-9][\w\-’']*){{0,3}}?)"
     r"(?=[,.;:!?]| aged\b| at\b| in\b| on\b| after\b| and\b|$)"
 )
 

@@ -274,8 +274,16 @@ def best_window(
     return chosen[0], max(0.0, chosen[1])
 
 
-# Words a claim quotes (three or more, checked against the passage's sentences).
+# Words a claim quotes, checked against the passage's sentences when there are this many.
 _QUOTED_WORDS = re.compile(r"[\"“]([^\"“”]{1,300})[\"”]")
+QUOTED_WORDS_MIN = 3  # not tuned: a phrase, not a single quoted name
+
+
+def _quoted_words(claim: str) -> str:
+    """The first words the claim quotes, when there are QUOTED_WORDS_MIN or more, else ""."""
+    found = _QUOTED_WORDS.search(claim[:2000])
+    words = found.group(1) if found else ""
+    return words if len(words.split()) >= QUOTED_WORDS_MIN else ""
 
 
 def _squashed(text: str) -> str:
@@ -396,9 +404,9 @@ def _read(
         own = set(claim_terms)
         claim_terms |= set(terms(question))
         window_weight = lambda t: weight(t) * (2.0 if t in own else 1.0)  # noqa: E731
-    quotation = _QUOTED_WORDS.search(claim[:2000])
-    holding = quotation.group(1) if quotation and len(quotation.group(1).split()) >= 3 else ""
-    quoted = [best_window(claim_terms, source, window_weight, holding) for source in cited]
+    quoted = [
+        best_window(claim_terms, source, window_weight, _quoted_words(claim)) for source in cited
+    ]
     slight: tuple[Passage, ...] = ()
     if len(quoted) > 1:
         # Synthesis: each cited source must carry part of the claim, or it is not cited.
@@ -1886,22 +1894,23 @@ def _stance_problem(claim: str, window_text: str) -> str | None:
     # (A claim that reports what someone says, "He said he obtained the weapon ...", states no
     # more than the passage's "He claimed to have obtained the weapon ...".)
     reported = _CLAIMED_TO.search(window_text[:4000]) and _REPORTED.search(claim[:2000])
-    hedged_only = theirs.hedged - _stated_plainly(window_text) if not reported else set()
-    if not mine.hedges and not reported:
-        if _done(claim, hedged_only & plain) or (
-            _perfect(claim) and len(hedged_only & plain) >= OVERCLAIM_WORDS
-        ):
-            return "the cited passage only says this may happen"
-    elif not reported:
-        # Clause by clause when the claim hedges something: "Lorenzo has diminished to a
-        # tropical storm, though gusts were forecast to reach 80 mph" for "Though Lorenzo was
-        # forecast to diminish ..., gusts were forecast to reach ..." (dev probe v2730).
-        for clause in _clauses(claim[:2000], _OVERCLAIM_CLAUSE_BREAK):
-            if stance(clause).hedges:
-                continue
-            clause_plain = plain & {stem(w) for w in raw_words(clause)}
-            if _done(clause, hedged_only & clause_plain):
+    if not reported:
+        hedged_only = theirs.hedged - _stated_plainly(window_text)
+        if not mine.hedges:
+            if _done(claim, hedged_only & plain) or (
+                _perfect(claim) and len(hedged_only & plain) >= OVERCLAIM_WORDS
+            ):
                 return "the cited passage only says this may happen"
+        else:
+            # Clause by clause when the claim hedges something: "Lorenzo has diminished to a
+            # tropical storm, though gusts were forecast to reach 80 mph" for "Though Lorenzo
+            # was forecast to diminish ..., gusts were forecast to reach ..." (dev probe v2730).
+            for clause in _clauses(claim[:2000], _OVERCLAIM_CLAUSE_BREAK):
+                if stance(clause).hedges:
+                    continue
+                clause_plain = plain & {stem(w) for w in raw_words(clause)}
+                if _done(clause, hedged_only & clause_plain):
+                    return "the cited passage only says this may happen"
     # Who a guess names, stated as known: "shot by 23-year-old Louis De Zoysa" where the
     # prisoner was "suspected to be 23-year-old Louis De Zoysa".
     if (
@@ -2302,14 +2311,12 @@ def verify(
         # plainly (MIN_CORRECTION_SUPPORT): a citation is never moved on a weak match.
         best: Check | None = None
         floor = max(MIN_CORRECTION_SUPPORT, first.support if first else 0.0)
-        quotation = _QUOTED_WORDS.search(sentence.text[:2000])
-        words_quoted = quotation.group(1) if quotation else ""
+        words_quoted = _squashed(_quoted_words(sentence.text))
         for source in sources:
             if source in cited:
                 continue
-            quotes_it = len(words_quoted.split()) >= 3
-            holds_quote = quotes_it and _squashed(words_quoted) in _squashed(source.text)
-            if quotes_it and not holds_quote:
+            holds_quote = bool(words_quoted) and words_quoted in _squashed(source.text)
+            if words_quoted and not holds_quote:
                 continue  # a source without the words the claim quotes never takes its citation
             # Judged only where the words are there: most sources hold too little to take the
             # citation, and judging is the costly part. (The words a claim quotes, found there,
