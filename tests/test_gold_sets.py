@@ -36,6 +36,9 @@ WIKINEWS_5_FILES = (WIKINEWS_5 / "dev.jsonl", WIKINEWS_5 / "heldout.jsonl")
 # ... and the sixth (eval/wikinews-6/README.md), written blind in the eighteenth session.
 WIKINEWS_6 = EVAL / "wikinews-6"
 WIKINEWS_6_FILES = (WIKINEWS_6 / "dev.jsonl", WIKINEWS_6 / "heldout.jsonl")
+# ... and the seventh (eval/wikinews-7/README.md), written blind in the nineteenth session.
+WIKINEWS_7 = EVAL / "wikinews-7"
+WIKINEWS_7_FILES = (WIKINEWS_7 / "dev.jsonl", WIKINEWS_7 / "heldout.jsonl")
 
 KINDS = {"single", "multi", "followup", "unanswerable"}
 ASKS = {
@@ -200,6 +203,7 @@ def all_wikinews_rows() -> list[Row]:
             *WIKINEWS_4_FILES,
             *WIKINEWS_5_FILES,
             *WIKINEWS_6_FILES,
+            *WIKINEWS_7_FILES,
         )
         for r in read_rows(path)
     ]
@@ -274,8 +278,8 @@ def test_the_second_wikinews_set_is_split_by_the_same_rule() -> None:
 
 @pytest.mark.parametrize(
     "files",
-    [WIKINEWS_3_FILES, WIKINEWS_4_FILES, WIKINEWS_5_FILES, WIKINEWS_6_FILES],
-    ids=["third", "fourth", "fifth", "sixth"],
+    [WIKINEWS_3_FILES, WIKINEWS_4_FILES, WIKINEWS_5_FILES, WIKINEWS_6_FILES, WIKINEWS_7_FILES],
+    ids=["third", "fourth", "fifth", "sixth", "seventh"],
 )
 def test_the_later_wikinews_sets_are_split_by_the_same_rule(files: tuple[Path, Path]) -> None:
     dev, held_out = (read_rows(p) for p in files)
@@ -286,7 +290,9 @@ def test_the_later_wikinews_sets_are_split_by_the_same_rule(files: tuple[Path, P
 
 
 @pytest.mark.parametrize(
-    "folder", [WIKINEWS, WIKINEWS_2, WIKINEWS_3, WIKINEWS_4, WIKINEWS_5, WIKINEWS_6], ids=rel
+    "folder",
+    [WIKINEWS, WIKINEWS_2, WIKINEWS_3, WIKINEWS_4, WIKINEWS_5, WIKINEWS_6, WIKINEWS_7],
+    ids=rel,
 )
 def test_the_split_command_checks_every_set(folder: Path) -> None:
     assert load_split_rule().main(["--set", str(folder), "--check"]) == 0

@@ -7,7 +7,7 @@ second on is held out, so the held-out third spreads over the `asks` types too.
     python eval/wikinews/split.py           # rewrite both files from their union
     python eval/wikinews/split.py --check   # exit 1 if the files are not what the rule gives
 
-The later sets (`../wikinews-2/` to `../wikinews-6/`) are split by this rule too:
+The later sets (`../wikinews-2/` to `../wikinews-7/`) are split by this rule too:
 
     python eval/wikinews/split.py --set eval/wikinews-4 --from all.jsonl   # write both files
     python eval/wikinews/split.py --set eval/wikinews-4 --check
