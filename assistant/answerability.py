@@ -444,6 +444,28 @@ def answer_spans(text: str, asks: str, question: str = "") -> list[tuple[int, in
                 for item in items
                 if any(start <= text.find(item) < end for start, end in money)
             ]
+        if asks == "number" and _ASKS_PERCENT.search(asked):
+            # "What share of the vote did she get?": a share ("80.1%", "half", "17 of 18
+            # districts"), not "all 50 states" or "in 2016".
+            items = [q.text for q in (*found.quantities, *found.equivalents) if q.kind == "percent"]
+            items += [m.group(1) for m in _RATIO.finditer(text[:4000])]
+        elif (
+            (first := _HOW_MANY_NOUN.search(asked))
+            and not _ASKS_MONEY.search(asked)
+            and (counted := counted_unit(question))
+            and not counted[0].startswith(_MEASURE_STEMS)
+            and not _stem(first.group(1)).startswith(_MEASURE_STEMS)  # "how many years behind bars"
+        ):
+            # "How many people were killed ...?" counts people: not "winds of 75 mph", "three
+            # hours later", "71%" or "$5 million".
+            money = [m.span() for m in _MONEY.finditer(text[:4000])]
+            items = [
+                item
+                for item in items
+                if (at := text.find(item)) >= 0
+                and not _MEASURED.match(text, at + len(item))
+                and not any(start <= at < end for start, end in money)
+            ]
         if asks == "number" and _HOW_OLD.search(asked):
             return [m.span() for m in _AGE.finditer(text)]
         for item in items:
@@ -523,6 +545,23 @@ _ASKS_MONEY = re.compile(
 )
 # ... but "What share of its GDP did Hungary spend ...?" asks for a share (graded dev h12-8).
 _ASKS_SHARE = re.compile(r"\b(?:share|percent|percentage|proportion|fraction|rate|ratio)\b")
+# A question for a share, answered only by one ("What percentage of ...?", "What share of the
+# vote ...?"). Not tuned.
+_ASKS_PERCENT = re.compile(r"\b(?:share|percent|per cent|percentage|proportion|fraction)\b")
+_RATIO = re.compile(r"\b(\d[\d,]*\s+(?:out\s+)?of\s+(?:the\s+)?\d[\d,]*|\d+\s+in\s+\d+)\b")
+# What a number measures rather than counts, written right after it ("75 mph", "3.5-metre",
+# "three hours", "71 per cent"), and the counted words that are themselves measures ("How many
+# miles ...?", "How many years ...?"). Not tuned.
+_MEASURED = re.compile(
+    r"\s?-?\s?(?:mph|km/h|kph|kmh|km|kilomet\w*|miles?|metres?|meters?|ft|feet|foot|inch\w*"
+    r"|yards?|degrees?|°|kg|kilograms?|grams?|tonnes?|tons?|lbs?|pounds?|%|percent|per cent"
+    r"|seconds?|minutes?|hours?|days?|weeks?|months?|years?|decades?|centur(?:y|ies))(?![\w])",
+    re.IGNORECASE,
+)
+_MEASURE_STEMS = ("mile", "kilomet", "km", "metr", "meter", "feet", "foot", "yard", "inch",
+                  "degre", "kilogram", "kg", "gram", "tonn", "ton", "pound", "dollar", "euro",
+                  "percent", "second", "minut", "hour", "day", "week", "month", "year", "decad",
+                  "centur", "money", "cash", "fund")  # fmt: skip
 _MONEY = re.compile(
     r"(?:[$€£¥₹]|\b(?:US|A|C|NZ|HK)\$|\b(?:USD|EUR|GBP|SEK|NOK|DKK|CHF|AUD|CAD|NZD|INR|JPY|CNY|"
     r"ZAR|RUB|BRL|MXN|PHP|Rs\.?))\s?\d[\d,.]*(?:\s?(?:million|billion|trillion|bn|mn|m|k))?"
@@ -530,7 +569,9 @@ _MONEY = re.compile(
     r"|(?:(?<![\d,.])\d[\d,.]*|\b(?:one|two|three|four|five|six|seven|eight|nine|ten|a))"
     r"(?:\s?(?:million|billion|trillion|bn|mn|m|k))?\s?(?:US\s)?(?:dollars?|euros?"
     r"|pounds?(?: sterling)?|yen|yuan|renminbi|rupees?|francs?|kronor|kroner|krona|krone|rand"
-    r"|pesos?|rubles?|roubles?|reais|real|won|ringgit|baht|shekels?|lira|dinars?|riyals?)\b",
+    r"|pesos?|rubles?|roubles?|reais|real|won|ringgit|baht|shekels?|lira|dinars?|riyals?"
+    # "75 cents" (seventh set's dev z052 was refused: "the cost of the kit was 75 cents")
+    r"|cents?|pence|p)\b",
 )
 
 

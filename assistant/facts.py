@@ -1227,11 +1227,14 @@ def entity_found(entity: Entity, context: str, context_entities: Iterable[Entity
 
 
 def _clipped_in(name: str, context: str) -> bool:
-    """Whether a name of clipped words ("Lib Dem", "Con Ed") is a name the context gives in
+    """Whether a name of clipped words ("Lib Dem", "Con Ed", "LegCo") is a name the context gives in
     full, each word the start of the next one ("Liberal Democrats"). Dev: the sixth set's y070
     ("Which party's candidate unseated Lib Dem leader Jo Swinson?") was refused as being about
     nothing the library names."""
     clipped = name.split()
+    if len(clipped) == 1:
+        # ... written as one word: "LegCo" ~ "Legislative Council" (seventh set's dev z061)
+        clipped = _CLIPPED_PART.findall(name) if _CLIPPED_ONE_WORD.fullmatch(name) else []
     if not 2 <= len(clipped) <= 4 or not all(
         2 <= len(w) <= CLIPPED_LETTERS and w[:1].isupper() and w[1:].islower() for w in clipped
     ):
@@ -1241,6 +1244,8 @@ def _clipped_in(name: str, context: str) -> bool:
 
 
 CLIPPED_LETTERS = 4  # a clipped word's length at most ("Lib", "Dem", "Gov"); not tuned
+_CLIPPED_ONE_WORD = re.compile(r"(?:[A-Z][a-z]{1,3}){2,4}")
+_CLIPPED_PART = re.compile(r"[A-Z][a-z]+")
 
 
 _POSSESSIVE_MARK = re.compile(r"(?<=\w)['’]s?(?=\s)")
@@ -1350,6 +1355,10 @@ _ALIASES = {
     "kremlin": ("moscow", "russia", "putin"),
     "moscow": ("kremlin", "russia"),
     "washington": ("united states", "u.s.", "white house"),
+    # Seventh set's dev z007 ("Did the crop yield study take rising CO2 levels into account?")
+    # was "about nothing in the library": its article says "carbon dioxide".
+    "co2": ("carbon dioxide",),
+    "carbon dioxide": ("co2",),
 }
 
 

@@ -213,6 +213,7 @@ def test_a_cost_question_is_answered_only_by_an_amount_of_money() -> None:
         "It cost an estimated NZ $ 26 million.",
         "The organisers spent 15 million euros on it.",
         "Its value was put at five to six million US dollars.",
+        "The lead author said the cost of the test strip kit was 75 cents.",
     ):
         assert answer_spans(text, "number", question), text
     # ... but a share is a share: "What share of its GDP did Hungary spend ...?"
@@ -220,4 +221,40 @@ def test_a_cost_question_is_answered_only_by_an_amount_of_money() -> None:
         "Hungary spent an estimated 1.15% of its GDP on defence in 2018.",
         "number",
         "What share of its GDP did Hungary spend on defence in 2018?",
+    )
+
+
+def test_a_share_question_is_answered_only_by_a_share() -> None:
+    question = "What share of the vote did Sviatlana Tsikhanouskaya get in the August 9 election?"
+    assert not answer_spans(
+        "Lukashenko has amended the constitution since 1995, and 2 rallies were held.",
+        "number",
+        question,
+    )
+    for text in (
+        "She won 10.1% of the vote.",
+        "About half of the voters backed her.",
+        "She carried 17 of 18 districts.",
+        "Her share was 52 per cent.",
+    ):
+        assert answer_spans(text, "number", question), text
+
+
+def test_a_count_of_people_is_no_measure() -> None:
+    question = "How many people were killed by Hurricane Humberto?"
+    for text in (
+        "Humberto had maximum sustained winds of 75 miles per hour (120 km/h).",
+        "It struck three hours after landfall, with gusts of 90 mph.",
+        "Damage was put at $5 million.",
+    ):
+        assert not answer_spans(text, "number", question), text
+    assert answer_spans("Three people were killed and 12 injured.", "number", question)
+    # ... but a measure is counted when the question counts it
+    assert answer_spans(
+        "The storm was 75 miles from the coast.", "number", "How many miles from shore was it?"
+    )
+    assert answer_spans(
+        "He proposed prison terms of up to 30 years for child abuse.",
+        "number",
+        "How many years behind bars would child abusers face?",
     )

@@ -1135,6 +1135,15 @@ def test_a_name_of_clipped_words_is_the_name_in_full() -> None:
     text = "Liberal Democrats are to find a new leader after Jo Swinson was defeated."
     assert entity_found(Entity("Lib Dem", "other"), text, entities(text))
     assert not entity_found(Entity("Lib Dem", "other"), "The Labour leader resigned.", ())
+    # ... written as one word: "LegCo"
+    legco = "Nathan Law became the youngest Legislative Council member in Hong Kong's history."
+    assert entity_found(Entity("LegCo", "other"), legco, entities(legco))
+    assert not entity_found(Entity("LegCo", "other"), "The legal council met.", ())
+
+
+def test_co2_is_carbon_dioxide() -> None:
+    text = "Some crops may have higher yields with increased levels of carbon dioxide."
+    assert entity_found(Entity("CO2", "organisation"), text, entities(text))
 
 
 def test_a_time_of_days_mark_is_no_name() -> None:
