@@ -722,6 +722,10 @@ def _fact_problem(
             if quantity_found(quantity, whole) or _counts_its_list(claim, quantity, known):
                 continue
             return f"“{quantity.text}” is not in the cited passage"
+    for quantity in claimed.quantities:
+        measured = _other_measure(claim, quantity, near, cited_sources)
+        if measured:
+            return measured
     for date in claimed.dates:
         if not date_found(date, context):
             return f"“{date.text}” is not in the cited passage"
@@ -1424,6 +1428,68 @@ NUMBER_CONTEXT_WORDS = 4
 MIN_COUNTED_WORDS = 2
 _YEAR = re.compile(r"1[5-9]\d\d|20\d\d")
 _RANGE_END = re.compile(r"\d\s*[–\-]\s*$")
+
+
+def _other_measure(
+    claim: str, quantity: Quantity, near: str, cited_sources: Sequence[Source]
+) -> str | None:
+    """A number the passages give only as another measure: "served eight years" where they
+    say "8 months" (and "twelve years"); "a 16-year-old" where they give 16 only as "16
+    minutes". Only when the claim's number is a measure ("years", "miles", "-year-old") and
+    every place the passages (the windows, the sentences beside them and the cited chunks) give
+    the number, it is another measure. Dev probes (2026-12-07): 2 more wrong numbers caught
+    ("800 miles" for "800 km"), false flags unchanged (81 of 4438); decades read apart from years
+    and only a number's first mention read, 6 more)."""
+    unit = _measure_after(claim, quantity.text)
+    if unit is None:
+        return None
+    seen: list[tuple[str, str | None]] = []
+    for text in (near, *(plain_text(s.text) for s in cited_sources)):
+        for q in facts(text).quantities:
+            if quantity_found(quantity, Facts((q,), ())):
+                for at in _numbers_at(text, q.text):
+                    theirs = _measure_at(text, at, q.text)
+                    seen.append(theirs or (q.text, None))
+    if not seen or any(theirs in (None, unit[1]) for _, theirs in seen):
+        return None
+    return f"the cited passage gives “{seen[0][0]}”, not “{unit[0]}”"
+
+
+def _measure_after(text: str, number: str) -> tuple[str, str] | None:
+    """The number with the unit right after it in `text` ("8 months", "16-year") and that
+    unit ("month", "year"; "year" for "decades" too, which are found as years), when it is a
+    measure of time or length; else None."""
+    at = _number_at(text, number)
+    return None if at is None else _measure_at(text, at, number)
+
+
+def _measure_at(text: str, at: int, number: str) -> tuple[str, str] | None:
+    found = _MEASURE_AFTER.match(text, at + len(number))
+    unit = _MEASURE_UNITS.get(found.group(1).lower()) if found else None
+    return (text[at : found.end()], unit) if found and unit else None
+
+
+def _numbers_at(text: str, number: str) -> list[int]:
+    """Everywhere `number` stands in `text` as a number of its own."""
+    return [m.start() for m in re.finditer(rf"(?<![\w.,]){re.escape(number)}(?!\w)", text[:4000])]
+
+
+_MEASURE_AFTER = re.compile(r"\s?-?\s?([a-z]+)\b(?:[\s\-]old\b)?", re.IGNORECASE)
+# Measures a number is given in, and the one each stands for: "served eight years" is not "8
+# months". (Not "times", "per cent" or money: other checks read those.) Not tuned.
+_MEASURE_UNITS = {
+    **dict.fromkeys(("second", "seconds"), "second"),
+    **dict.fromkeys(("minute", "minutes"), "minute"),
+    **dict.fromkeys(("hour", "hours"), "hour"),
+    **dict.fromkeys(("day", "days"), "day"),
+    **dict.fromkeys(("week", "weeks"), "week"),
+    **dict.fromkeys(("month", "months"), "month"),
+    **dict.fromkeys(("year", "years", "decade", "decades"), "year"),
+    **dict.fromkeys(("mile", "miles"), "mile"),
+    **dict.fromkeys(("km", "kilometre", "kilometres", "kilometer", "kilometers"), "km"),
+    **dict.fromkeys(("metre", "metres", "meter", "meters", "m"), "metre"),
+    **dict.fromkeys(("foot", "feet", "ft"), "foot"),
+}
 
 
 def _number_at(text: str, number: str) -> int | None:

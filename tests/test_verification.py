@@ -1177,6 +1177,27 @@ def test_a_number_given_to_what_the_passage_counts_with_another_is_flagged() -> 
     ) == [("verified", None)]
 
 
+def test_a_number_the_passage_gives_only_as_another_measure_is_flagged() -> None:
+    text = (
+        "Crystal Munoz was sentenced to serve 188 months (15 years, 8 months) in prison. "
+        "Her sentence was commuted after serving twelve years."
+    )
+    (verdict,) = _verdicts("Her sentence was commuted after she had served eight years [1].", text)
+    assert verdict == ("unsupported", "the cited passage gives “8 months”, not “eight years”")
+    assert _verdicts("She was sentenced to 15 years and 8 months [1].", text) == [
+        ("verified", None)
+    ]
+    # ... but decades are years, and a number the passage also gives as this measure is found
+    assert _verdicts(
+        "It was back for the first time in nearly 80 years [1].",
+        "The relic was back in the streets for the first time in nearly eight decades.",
+    ) == [("verified", None)]
+    assert _verdicts(
+        "The 22-mile journey took twenty-two minutes [1].",
+        "The 22-mile (35-km) journey took 22 minutes with one refueling.",
+    ) == [("verified", None)]
+
+
 def test_a_plan_stated_as_done_is_flagged() -> None:
     text = (
         "The family said they planned to have a private funeral service for Imus and asked for "
