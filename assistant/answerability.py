@@ -646,7 +646,15 @@ def counted_unit(question: str) -> tuple[str, ...]:
         stem_ = _stem(counted[-1].lower())
         return (stem_, *sorted(synonyms(stem_)))
     adjective = _HOW_ADJECTIVE.search(question[:500])
-    return _HOW_UNITS[adjective.group(1).lower()] if adjective else ()
+    if adjective:
+        return _HOW_UNITS[adjective.group(1).lower()]
+    # "What was the death toll ...?" counts the dead: "At least seventeen people died", not
+    # "around 30 vehicles" (seventh set's dev z069).
+    return _DEATH_TOLL_UNITS if _DEATH_TOLL.search(question[:500]) else ()
+
+
+_DEATH_TOLL = re.compile(r"\bdeath[\s\-]+tolls?\b|\btoll of (?:the )?dead\b", re.IGNORECASE)
+_DEATH_TOLL_UNITS = ("die", "dead", "death", "kill", "live", "fatal", "victim", "bodi")
 
 
 def counts_unit(text: str, unit: Sequence[str]) -> bool:

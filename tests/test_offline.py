@@ -1002,3 +1002,13 @@ def test_a_why_question_leads_with_the_best_sentence_that_shares_enough_of_it() 
     enough = _candidate(passage_of(src, "No cause"), 10.0, coverage=0.4)
     assert lead_candidate([enough, minister], "reason") is enough
     assert lead_candidate([officer, minister], "date") is officer
+
+
+def test_a_death_toll_counts_the_dead() -> None:
+    # "What was the death toll from the hotel blaze?": the sentence counting the dead, not the
+    # one counting fire engines (seventh set's dev z069).
+    unit = counted_unit("What was the death toll from the hotel blaze in Karol Bagh?")
+    assert counts_unit("At least seventeen people died and 35 were rescued.", unit)
+    assert counts_unit("The blaze killed three, including a 92-year-old woman.", unit)
+    assert not counts_unit("Firefighters dispatched around 30 vehicles.", unit)
+    assert counted_unit("What was the toll road's price?") == ()
