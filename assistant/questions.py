@@ -51,6 +51,10 @@ _ORG_NOUNS = (
     r"|council|committee|commission|forum|app|platform|service|magazine|studio|label"
     # (a university does things: "Which university's scientists estimated ...?")
     r"|university|universities|college|colleges"
+    # (the nineteenth session: bodies named by what they are; "Which news outlet ...?" and
+    # "Which Kurdish-led force ...?" were read as descriptions, seventh and sixth sets' dev)
+    r"|outlets?|forces?|militias?|army|armies|alliance|coalition|faction|movement|foundation"
+    r"|association|society|federation|league|publisher|operator|carrier|retailer|supplier"
 )
 _PERSON_NOUNS = (
     r"person|people|man|men|woman|women|official|officials|minister|leader|leaders|player"

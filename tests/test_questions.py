@@ -166,6 +166,10 @@ def test_who_was_done_to_and_their_names_ask_a_name(question: str, asks: str) ->
     [
         "Which university's scientists estimated the number of cases?",
         "Which college did he attend?",
+        # bodies named by what they are
+        "Which news outlet was handed the rain-soaked Environment Canada papers?",
+        "Which Kurdish-led force said Trump's Syria pullout was a betrayal?",
+        "Which foundation paid for the air ambulance?",
     ],
 )
 def test_a_university_is_asked_for_as_a_body(question: str) -> None:
