@@ -1167,8 +1167,10 @@ _WITHHELD = re.compile(
     r"|made public|publish|announce|mention|decide)\w*"
     # "No cause of death was announced", "no details were given"
     r"|\bno (?:cause|reason|motive|details?|names?|information|figures?)(?: of \w+)?"
-    r" (?:was|were|has been|have been|had been) (?:given|released|announced|disclosed"
-    r"|made public|provided|reported|offered)"
+    r" (?:was|were|has been|have been|had been) (?:immediately |yet |officially |publicly )?"
+    r"(?:given|released|announced|disclosed|made public|provided|reported|offered"
+    # "No cause was immediately known" (seventh set's dev z092)
+    r"|known|determined|established|identified)"
     r"|not (?:yet )?(?:been )?(?:named|identified|released|disclosed|known|determined|revealed"
     r"|made public)"
     r"|unnamed|unidentified|undisclosed|unknown|unclear|without naming|not naming"

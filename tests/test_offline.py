@@ -715,6 +715,7 @@ def test_an_overview_on_a_topic_keeps_only_the_articles_about_it() -> None:
         "No cause of death was announced.",
         "The agency did not mention if there were casualties.",
         "No details were given by the police.",
+        "No cause was immediately known, but a fire officer said wooden panels blocked exits.",
     ],
 )
 def test_what_news_says_was_not_made_known_is_read_as_withheld(sentence: str) -> None:
