@@ -510,6 +510,9 @@ def answer_spans(text: str, asks: str, question: str = "") -> list[tuple[int, in
             if e.kind == "place"
             or (e.kind == "other" and any(f"{e.name}, {place}" in text for place in places))
         ]
+        # ... but not a place that only describes someone: "U.S. heiress Gloria Vanderbilt
+        # died" says nothing of where (seventh set's dev z043).
+        wanted = [name for name in wanted if not _only_describes(name, text)]
         # "from the hospital" is no answer to "Which hospital ...?": a place phrase naming
         # nothing but the kind of place the question asks for.
         spans = [
@@ -540,6 +543,16 @@ def answer_spans(text: str, asks: str, question: str = "") -> list[tuple[int, in
         if spelt:
             spans.append(spelt.span())
     return spans
+
+
+def _only_describes(place: str, text: str) -> bool:
+    """Whether every mention of `place` in `text` is a word describing a named person or thing:
+    "U.S. heiress Gloria Vanderbilt", "French president Emmanuel Macron"."""
+    found = list(re.finditer(rf"(?<!\w){re.escape(place)}(?!\w)", text[:4000]))
+    return bool(found) and all(_DESCRIBES_NAMED.match(text, m.end()) for m in found)
+
+
+_DESCRIBES_NAMED = re.compile(r"\s+[a-z][\w\-]*\s+[A-Z][a-z]")
 
 
 # A question for an amount of money, and an amount of money written out ("$280bn", "€5

@@ -258,3 +258,20 @@ def test_a_count_of_people_is_no_measure() -> None:
         "number",
         "How many years behind bars would child abusers face?",
     )
+
+
+def test_a_place_that_only_describes_someone_says_nothing_of_where() -> None:
+    question = "Where did Gloria Vanderbilt die?"
+    assert not answer_spans(
+        "U.S. heiress Gloria Vanderbilt died on Monday at the age of 95.", "place", question
+    )
+    assert answer_spans(
+        "U.S. heiress Gloria Vanderbilt died on Monday at her home in Manhattan.",
+        "place",
+        question,
+    )
+    assert answer_spans(
+        "A crash on a Florida highway near Gainesville killed five.",
+        "place",
+        "Where was the crash?",
+    )
