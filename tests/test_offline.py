@@ -1013,3 +1013,15 @@ def test_a_death_toll_counts_the_dead() -> None:
     assert counts_unit("The blaze killed three, including a 92-year-old woman.", unit)
     assert not counts_unit("Firefighters dispatched around 30 vehicles.", unit)
     assert counted_unit("What was the toll road's price?") == ()
+
+
+def test_a_surname_alone_beside_a_namesake_in_full_leaves_her_unnamed() -> None:
+    # "Vanderbilt ... Cornelius Vanderbilt. Her father ...": "her" is not Cornelius.
+    src = source(
+        1,
+        "Vanderbilt was born in 1924 into the wealthy Vanderbilt family, great-great "
+        "granddaughter of the tycoon Cornelius Vanderbilt. Her father, Reginald Vanderbilt, "
+        "died when she was one.",
+        "vanderbilt.txt",
+    )
+    assert display(passage_of(src, "Her father")).startswith("Her father")
