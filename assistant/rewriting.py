@@ -554,6 +554,13 @@ def _named_kind(text: str, users: list[str], answers: list[str]) -> str | None:
                     # (with its number: "Category 5", "Flight 610")
                     whole = re.search(re.escape(entity.name) + r"(?:\s+\d+\b)?", turn)
                     name = whole.group(0) if whole else entity.name
+                    if (
+                        noun == name.lower().split()[-1]
+                        and entity.kind in ("organisation", "other")
+                        and not name.startswith("The ")
+                    ):
+                        # a body named by its kind: "that council" is "the Legislative Council"
+                        name = f"the {name}"
                     return text[: match.start()] + name + text[match.end() :]
         # ... or the noun the last answer gave with the name it belongs to ("that department"
         # after "the neurosurgery department of First Moscow State Medical University").

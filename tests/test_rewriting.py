@@ -728,6 +728,15 @@ def test_that_noun_is_the_name_an_answer_gave_holding_the_noun() -> None:
         rewrite_offline("And what's the minimum wind speed for that category?", dorian)
         == "What's the minimum wind speed for Category 5?"
     )
+    # ... and a body named by its kind is "the" one: "that council" is "the Legislative Council"
+    legco = history(
+        "What was the turnout like in Hong Kong's Legislative Council election?",
+        "It was a record: about 2 million people voted, a turnout rate of 58%.",
+    )
+    assert (
+        rewrite_offline("and how many seats are there in that council", legco)
+        == "How many seats are there in the Legislative Council?"
+    )
 
 
 def test_the_that_of_what_is_said_points_to_no_name() -> None:
