@@ -320,6 +320,19 @@ def test_a_name_in_an_opening_phrase_is_not_the_subject() -> None:
         parade,
     )
     assert verified.verdicts[0].status == "verified", verified.verdicts[0].reason
+    # ... the subject follows the phrase: "On Thursday, Putin extended ..." is said of Putin
+    text = (
+        "On Thursday, Sergei Sobyanin, the mayor of Moscow, extended the city lockdown to May "
+        "1. Nationally, President Vladimir Putin declared Russians would continue to be paid "
+        "without going to work until April 30."
+    )
+    assert _verdicts(
+        "On Thursday, President Vladimir Putin extended the Moscow city lockdown to May 1 [1].",
+        text,
+    ) == [("unsupported", "the cited passage says this of Sergei Sobyanin, not Vladimir Putin")]
+    assert _verdicts(
+        "On Thursday, Sobyanin extended the Moscow city lockdown to May 1 [1].", text
+    ) == [("verified", None)]
 
 
 def test_a_quote_whose_speaker_follows_it_is_checked_against_that_speaker() -> None:
