@@ -1154,6 +1154,10 @@ def lead_candidate(
             rf"[A-Z][\w\-’']*\s+(?:[a-z]+\s+)?{noun}s?\b|\b{noun}s?,?\s+(?:[a-z]+\s+)?[A-Z]"
         )
         typed = [c for c in typed if named_as.search(c.passage.text[:2000])] or typed
+    if asks == "place" and _ASKS_ORIGIN.search(question[:300]) and typed:
+        # "Where is Kyle Rittenhouse from?": the sentence saying where someone or something is
+        # from ("A resident of Antioch, Illinois"), not one naming where it happened.
+        typed = [c for c in typed if _ORIGIN.search(c.passage.text[:2000])] or typed
     if asks in UNTYPED_LEAD:
         # The best of the TYPED_POOL best that shares enough of the question to answer it
         # (MIN_EVIDENCE): "Why did the home minister say officials were to blame?" leads with
@@ -1168,6 +1172,12 @@ def lead_candidate(
 
 
 _NAMED_KINDS = frozenset({"person", "organisation", "place"})
+# A question for where someone or something comes from, and a sentence saying it. Not tuned.
+_ASKS_ORIGIN = re.compile(r"\bfrom\s*\??\s*$|\bhometown\b|\bcome from\b", re.IGNORECASE)
+_ORIGIN = re.compile(
+    r"\b(?:from|resident of|residents of|native of|natives of|born in|hometown of|hails from)"
+    r"\s+(?:the\s+)?(?:[a-z]+\s+){0,2}[A-Z]"
+)
 
 
 # A sentence saying that what is asked was not made known: "The NBA did not release the

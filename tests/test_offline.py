@@ -1025,3 +1025,18 @@ def test_a_surname_alone_beside_a_namesake_in_full_leaves_her_unnamed() -> None:
         "vanderbilt.txt",
     )
     assert display(passage_of(src, "Her father")).startswith("Her father")
+
+
+def test_a_where_from_question_leads_with_where_they_are_from() -> None:
+    src = source(
+        1,
+        "A road accident followed by a fire on a Florida highway near Gainesville on Thursday "
+        "killed five children in a church bus. The children were all from Marksville, "
+        "Louisiana.",
+        "bus.txt",
+    )
+    crash = _candidate(passage_of(src, "A road accident"), 10.0, coverage=0.6)
+    home = _candidate(passage_of(src, "The children"), 9.0, coverage=0.5)
+    question = "Which Louisiana town were the children killed in the fire from?"
+    assert lead_candidate([crash, home], "place", question) is home
+    assert lead_candidate([crash, home], "place", "Where did the fire happen?") is crash
