@@ -99,10 +99,10 @@ MAX_FALSE_FLAG_RATE = 0.03  # of faithful claim sentences (issue 11)
 # places, polarity, modality and invented claims below the fifteenth's floors; the seventeenth
 # after the thirty-fifth and thirty-sixth (dev 1638 probes); the eighteenth after the
 # thirty-seventh and thirty-eighth (dev 1720 probes): places fell below (38/47 -> 39/49).
-CATCH_FLOORS = {  # one probe below the dev figures at the eighteenth session's end
-    "wrong_number": 0.83,  # dev 47/55
+CATCH_FLOORS = {  # one probe below the dev figures at the nineteenth session's end
+    "wrong_number": 0.87,  # dev 49/55
     "wrong_date": 0.93,  # dev 44/46
-    "wrong_person": 0.83,  # dev 42/49
+    "wrong_person": 0.85,  # dev 43/49
     "wrong_place": 0.77,  # dev 39/49
     "wrong_organisation": 0.82,  # dev 30/35
     "wrong_attribution": 0.88,  # dev 122/136
@@ -115,7 +115,7 @@ MAX_FALSE_FLAG_FLOOR = 0.03  # dev 79/3000 (2.6%), the eighth session, two probe
 # dev 78/3404 (2.3%) at the thirteenth session's end; 76/3614 (2.1%) at the fourteenth's;
 # 82/3832 (2.1%) at the fifteenth's, two new batches in it; 74/4032 (1.8%) at the sixteenth's;
 # 79/4234 (1.9%) at the seventeenth's, two new batches in it; 81/4438 (1.8%) at the eighteenth's,
-# two new batches in it
+# two new batches in it, and at the nineteenth's
 
 # The first line of every model reply under the lead's new answer prompt.
 STATUS_ANSWERED = "STATUS: answered"
