@@ -1142,9 +1142,9 @@ def lead_candidate(
 ) -> Candidate | None:
     """The sentence an answer leads with: the best of the TYPED_POOL best that holds the kind
     of fact asked for, else the best (for UNTYPED_LEAD questions, the best that shares enough of
-    the question). For "Which
-    god ...?", "What network ...?", the best of those that name one as such ("the god Thoth",
-    "the Jamaah Ansharut Daulah network")."""
+    the question). For "Which god ...?", "What network ...?", the best of those that name one as
+    such ("the god Thoth", "the Jamaah Ansharut Daulah network"); for "Where ... from?", of those
+    that say where from."""
     ranked = [c for c in ranked if c.on_subject] or list(ranked)
     typed = [c for c in ranked[:TYPED_POOL] if c.typed and asks not in UNTYPED_LEAD]
     which = _WHICH_NOUN.match(question[:300]) if asks in _NAMED_KINDS else None

@@ -1438,8 +1438,8 @@ def _other_measure(
     minutes". Only when the claim's number is a measure ("years", "miles", "-year-old") and
     every place the passages (the windows, the sentences beside them and the cited chunks) give
     the number, it is another measure. Dev probes (2026-12-07): 2 more wrong numbers caught
-    ("800 miles" for "800 km"), false flags unchanged (81 of 4438); decades read apart from years
-    and only a number's first mention read, 6 more)."""
+    ("800 miles" for "800 km"), false flags unchanged (81 of 4438; with decades read apart from
+    years, and only a number's first mention read, 6 more)."""
     unit = _measure_after(claim, quantity.text)
     if unit is None:
         return None
@@ -1464,14 +1464,15 @@ def _measure_after(text: str, number: str) -> tuple[str, str] | None:
 
 
 def _measure_at(text: str, at: int, number: str) -> tuple[str, str] | None:
+    """As `_measure_after`, for the number standing at `at`."""
     found = _MEASURE_AFTER.match(text, at + len(number))
     unit = _MEASURE_UNITS.get(found.group(1).lower()) if found else None
     return (text[at : found.end()], unit) if found and unit else None
 
 
-def _numbers_at(text: str, number: str) -> list[int]:
-    """Everywhere `number` stands in `text` as a number of its own."""
-    return [m.start() for m in re.finditer(rf"(?<![\w.,]){re.escape(number)}(?!\w)", text[:4000])]
+def _numbers_at(text: str, number: str) -> Iterator[int]:
+    """Everywhere `number` stands in `text` as a number of its own (not the "20" of "120")."""
+    return (m.start() for m in re.finditer(rf"(?<![\w.,]){re.escape(number)}(?!\w)", text[:4000]))
 
 
 _MEASURE_AFTER = re.compile(r"\s?-?\s?([a-z]+)\b(?:[\s\-]old\b)?", re.IGNORECASE)
@@ -1487,15 +1488,14 @@ _MEASURE_UNITS = {
     **dict.fromkeys(("year", "years", "decade", "decades"), "year"),
     **dict.fromkeys(("mile", "miles"), "mile"),
     **dict.fromkeys(("km", "kilometre", "kilometres", "kilometer", "kilometers"), "km"),
-    **dict.fromkeys(("metre", "metres", "meter", "meters", "m"), "metre"),
+    **dict.fromkeys(("metre", "metres", "meter", "meters"), "metre"),
     **dict.fromkeys(("foot", "feet", "ft"), "foot"),
 }
 
 
 def _number_at(text: str, number: str) -> int | None:
-    """Where `number` stands in `text` as a number of its own (not the "20" of "120")."""
-    found = re.search(rf"(?<![\w.,]){re.escape(number)}(?!\w)", text[:4000])
-    return found.start() if found else None
+    """Where `number` first stands in `text` as a number of its own."""
+    return next(_numbers_at(text, number), None)
 
 
 def _held_beside(
