@@ -235,6 +235,13 @@ def _is_participle(word: str) -> bool:
     return lowered.endswith(("ed", "ing", "en")) or lowered in PAST_TO_BASE
 
 
+# Verbs that take another verb right after them ("did the team help build it"), and verbs
+# whose object is a noun that is also a verb ("take place", "open fire", "catch fire").
+_CATENATIVE = frozenset({"help", "let", "make", "go", "come", "try", "dare", "take", "catch",
+                         "open", "set", "give", "hold", "pay", "keep", "get", "have", "do",
+                         "cause", "play"})  # fmt: skip
+
+
 def _split_subject(words: list[str], form: str) -> tuple[list[str], str, list[str]]:
     """Subject words, the verb, and what follows; the verb is the first verb of the wanted
     `form` ("base" after do/can, "participle" after is/has) after at least one subject word
@@ -250,7 +257,18 @@ def _split_subject(words: list[str], form: str) -> tuple[list[str], str, list[st
         following = words[i + 1].lower() if i + 1 < len(words) else ""
         if form == "base" and lowered in ("have", "need", "want") and following == "to":
             return words[:i], word, words[i + 1 :]  # "does he have to pay back"
-        if form == "base" and lowered in VERBS:
+        if (
+            form == "base"
+            and lowered in VERBS
+            and not (
+                # "did the apartment block come down", "did the storm surge reach": a noun that
+                # is also a verb, inside a subject that opens with a determiner, before the verb
+                i >= 2
+                and words[0].lower() in _DETERMINERS
+                and following in VERBS
+                and lowered not in _CATENATIVE
+            )
+        ):
             return words[:i], word, words[i + 1 :]
         if form == "participle" and _is_participle(word):
             return words[:i], word, words[i + 1 :]

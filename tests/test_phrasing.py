@@ -73,6 +73,18 @@ from assistant.phrasing import gerund, indirect, past, third_person, topic
         ("Where was he in 2019?", "where he was in 2019"),
         ("How much does he have to pay back?", "how much he has to pay back"),
         ("Why did the officer open fire?", "why the officer opened fire"),
+        # a noun that is also a verb, inside the subject: the verb is the one after it
+        (
+            "What time of day did the Magnitogorsk apartment block come down?",
+            "what time of day the Magnitogorsk apartment block came down",
+        ),
+        ("What R0 did the Zhuhai study find?", "what R0 the Zhuhai study found"),
+        ("When did the census last ask about it?", "when the census last asked about it"),
+        (
+            "Where did the Texas Haunters Convention take place?",
+            "where the Texas Haunters Convention took place",
+        ),
+        ("Why did the team help build the school?", "why the team helped build the school"),
     ],
 )
 def test_indirect(question: str, expected: str) -> None:
