@@ -1146,18 +1146,6 @@ def lead_candidate(
     such ("the god Thoth", "the Jamaah Ansharut Daulah network"); for "Where ... from?", of those
     that say where from."""
     ranked = [c for c in ranked if c.on_subject] or list(ranked)
-    typed = [c for c in ranked[:TYPED_POOL] if c.typed and asks not in UNTYPED_LEAD]
-    which = _WHICH_NOUN.match(question[:300]) if asks in _NAMED_KINDS else None
-    if which and typed:
-        noun = re.escape(which.group(1).lower())
-        named_as = re.compile(
-            rf"[A-Z][\w\-’']*\s+(?:[a-z]+\s+)?{noun}s?\b|\b{noun}s?,?\s+(?:[a-z]+\s+)?[A-Z]"
-        )
-        typed = [c for c in typed if named_as.search(c.passage.text[:2000])] or typed
-    if asks == "place" and _ASKS_ORIGIN.search(question[:300]) and typed:
-        # "Where is Kyle Rittenhouse from?": the sentence saying where someone or something is
-        # from ("A resident of Antioch, Illinois"), not one naming where it happened.
-        typed = [c for c in typed if _ORIGIN.search(c.passage.text[:2000])] or typed
     if asks in UNTYPED_LEAD:
         # The best of the TYPED_POOL best that shares enough of the question to answer it
         # (MIN_EVIDENCE): "Why did the home minister say officials were to blame?" leads with
@@ -1168,7 +1156,24 @@ def lead_candidate(
         # answered with the date he died.)
         pool = ranked[:TYPED_POOL]
         return next((c for c in pool if c.evidence >= MIN_EVIDENCE), pool[0] if pool else None)
+    typed = [c for c in ranked[:TYPED_POOL] if c.typed]
+    which = _WHICH_NOUN.match(question[:300]) if asks in _NAMED_KINDS else None
+    if which:
+        noun = re.escape(which.group(1).lower())
+        named_as = re.compile(
+            rf"[A-Z][\w\-’']*\s+(?:[a-z]+\s+)?{noun}s?\b|\b{noun}s?,?\s+(?:[a-z]+\s+)?[A-Z]"
+        )
+        typed = _preferring(typed, named_as)
+    if asks == "place" and _ASKS_ORIGIN.search(question[:300]):
+        # "Where is Kyle Rittenhouse from?": the sentence saying where someone or something is
+        # from ("A resident of Antioch, Illinois"), not one naming where it happened.
+        typed = _preferring(typed, _ORIGIN)
     return typed[0] if typed else (ranked[0] if ranked else None)
+
+
+def _preferring(candidates: list[Candidate], pattern: re.Pattern[str]) -> list[Candidate]:
+    """The candidates whose sentence `pattern` finds, else all of them."""
+    return [c for c in candidates if pattern.search(c.passage.text[:2000])] or candidates
 
 
 _NAMED_KINDS = frozenset({"person", "organisation", "place"})
@@ -1281,7 +1286,7 @@ def _outcome(
     lead = lead_candidate(ranked, asks)
     if lead is None or essential_missing:
         return "unrelated", 0.0  # nothing retrieved names what the question is about
-    evidence = max(lead.coverage, lead.similarity)
+    evidence = lead.evidence
     said = lead.passage.text
     previous = previous_unit(lead.passage) if needs_context(said.lstrip()) else None
     if previous is not None:
@@ -1307,7 +1312,7 @@ def _outcome(
             # 24 and 9; graded dev unanswerable refused 16 -> 17; no answerable one refused.
             return "related", evidence
         return "answered", evidence
-    best = max(max(c.coverage, c.similarity) for c in ranked)
+    best = max(c.evidence for c in ranked)
     return ("related" if best >= MIN_RELATED else "unrelated"), evidence
 
 
